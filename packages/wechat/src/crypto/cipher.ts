@@ -1,0 +1,151 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { CryptoErrorCode, WeChatConfigError, WeChatCryptoError } from "../errors/index.js";
+
+/** WeChat pads to a multiple of 32 bytes (not AES's 16): PKCS#7 with K = 32. */
+const BLOCK = 32;
+const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** True when `key` is a well-formed EncodingAESKey: 43 characters of [A-Za-z0-9]. */
+export function isEncodingAESKey(key: string): boolean {
+  return ENCODING_AES_KEY.test(key);
+}
+
+/** Decodes an EncodingAESKey to its 32-byte AES key; -40004 when malformed. */
+export function aesKeyFromEncodingAESKey(encodingAESKey: string): Buffer {
+  if (!isEncodingAESKey(encodingAESKey)) {
+    throw new WeChatCryptoError(
+      CryptoErrorCode.IllegalAesKey,
+      "bad_format",
+      "EncodingAESKey must be 43 characters of [A-Za-z0-9]",
+    );
+  }
+  return Buffer.from(`${encodingAESKey}=`, "base64");
+}
+
+export interface MessageCipherOptions {
+  /** The current EncodingAESKey (43 characters). */
+  encodingAESKey: string;
+  /** The appid (or component appid, or corpid) written after every message and checked on decrypt. */
+  appId: string;
+  /** The key in force before the last rotation; tried when the current one fails. */
+  previousEncodingAESKey?: string | undefined;
+}
+
+export interface DecryptedMessage {
+  message: string;
+  /** The appid found after the message (equal to the configured one). */
+  appId: string;
+  /** Which key opened it: after a rotation, `previous` tells that the sender still uses the old key. */
+  key: "current" | "previous";
+}
+
+interface KeyMaterial {
+  key: Buffer;
+  iv: Buffer;
+}
+
+function material(encodingAESKey: string): KeyMaterial {
+  const key = aesKeyFromEncodingAESKey(encodingAESKey);
+  return { key, iv: key.subarray(0, 16) };
+}
+
+function decryptFailed(reason: string, message: string, cause?: unknown): WeChatCryptoError {
+  return new WeChatCryptoError(CryptoErrorCode.DecryptAes, reason, message, { cause });
+}
+
+/**
+ * WeChat's message cipher (WXBizMsgCrypt): AES-256-CBC, IV = first 16 key bytes,
+ * plaintext = random(16) ‖ length (uint32 BE) ‖ message ‖ appid, PKCS#7 to 32 bytes.
+ * Every malformed input is a {@link WeChatCryptoError}, never a garbage string.
+ */
+export class MessageCipher {
+  readonly appId: string;
+  readonly #current: KeyMaterial;
+  readonly #previous: KeyMaterial | undefined;
+  readonly #appIdBytes: Buffer;
+
+  constructor(options: MessageCipherOptions) {
+    if (!options.appId) throw new WeChatConfigError("appId must not be empty");
+    this.appId = options.appId;
+    this.#appIdBytes = Buffer.from(options.appId, "utf8");
+    this.#current = material(options.encodingAESKey);
+    this.#previous = options.previousEncodingAESKey ? material(options.previousEncodingAESKey) : undefined;
+  }
+
+  /** Encrypts `message` to base64. `random` (16 bytes) is for known-answer tests only. */
+  encrypt(message: string, random: Buffer = randomBytes(16)): string {
+    if (random.length !== 16) {
+      throw new WeChatCryptoError(CryptoErrorCode.EncryptAes, "bad_random", "random prefix must be 16 bytes");
+    }
+    const body = Buffer.from(message, "utf8");
+    const unpadded = 20 + body.length + this.#appIdBytes.length;
+    const pad = BLOCK - (unpadded % BLOCK);
+    const plain = Buffer.allocUnsafe(unpadded + pad);
+    random.copy(plain, 0);
+    plain.writeUInt32BE(body.length, 16);
+    body.copy(plain, 20);
+    this.#appIdBytes.copy(plain, 20 + body.length);
+    plain.fill(pad, unpadded);
+    try {
+      const cipher = createCipheriv("aes-256-cbc", this.#current.key, this.#current.iv);
+      cipher.setAutoPadding(false);
+      return Buffer.concat([cipher.update(plain), cipher.final()]).toString("base64");
+    } catch (cause) {
+      throw new WeChatCryptoError(CryptoErrorCode.EncryptAes, "aes_failed", "encryption failed", { cause });
+    }
+  }
+
+  /** Decrypts base64 `encrypted`, checking padding, length field and appid; falls back to the previous key. */
+  decrypt(encrypted: string): DecryptedMessage {
+    if (typeof encrypted !== "string" || encrypted.length === 0) {
+      throw decryptFailed("empty", "ciphertext is empty");
+    }
+    if (!BASE64.test(encrypted)) throw decryptFailed("bad_base64", "ciphertext is not valid base64");
+    const data = Buffer.from(encrypted, "base64");
+    if (data.length === 0 || data.length % 16 !== 0) {
+      throw decryptFailed("truncated", "ciphertext is not a whole number of AES blocks");
+    }
+    try {
+      return { ...this.#open(data, this.#current), key: "current" };
+    } catch (error) {
+      if (!this.#previous) throw error;
+      try {
+        return { ...this.#open(data, this.#previous), key: "previous" };
+      } catch {
+        throw error;
+      }
+    }
+  }
+
+  #open(data: Buffer, keys: KeyMaterial): { message: string; appId: string } {
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv("aes-256-cbc", keys.key, keys.iv);
+      decipher.setAutoPadding(false);
+      plain = Buffer.concat([decipher.update(data), decipher.final()]);
+    } catch (cause) {
+      throw decryptFailed("aes_failed", "AES decryption failed", cause);
+    }
+    const pad = plain[plain.length - 1] ?? 0;
+    if (pad < 1 || pad > BLOCK || pad > plain.length) {
+      throw decryptFailed("bad_padding", "PKCS#7 padding value is out of range");
+    }
+    for (let i = plain.length - pad; i < plain.length; i++) {
+      if (plain[i] !== pad) throw decryptFailed("bad_padding", "PKCS#7 padding bytes differ");
+    }
+    const end = plain.length - pad;
+    if (end < 20) throw decryptFailed("bad_length", "plaintext is shorter than its header");
+    const length = plain.readUInt32BE(16);
+    if (length > end - 20) throw decryptFailed("bad_length", "length field points beyond the plaintext");
+    const appIdBytes = plain.subarray(20 + length, end);
+    if (!appIdBytes.equals(this.#appIdBytes)) {
+      throw new WeChatCryptoError(
+        CryptoErrorCode.ValidateAppId,
+        "appid_mismatch",
+        "appid after the message is not ours",
+      );
+    }
+    return { message: plain.toString("utf8", 20, 20 + length), appId: this.appId };
+  }
+}
