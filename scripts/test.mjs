@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
+await import("./ensure-services.mjs");
+
 const outDir = ".test-results";
 const outFile = join(outDir, "vitest.json");
 rmSync(outDir, { recursive: true, force: true });
