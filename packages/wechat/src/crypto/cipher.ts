@@ -4,14 +4,43 @@ import { CryptoErrorCode, WeChatConfigError, WeChatCryptoError } from "../errors
 /** WeChat pads to a multiple of 32 bytes (not AES's 16): PKCS#7 with K = 32. */
 const BLOCK = 32;
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** True when `key` is a well-formed EncodingAESKey: 43 characters of [A-Za-z0-9]. */
+/**
+ * Strict base64 check by hand: a backtracking regular expression overflows V8's regexp
+ * stack on multi-megabyte bodies (RangeError instead of a typed error).
+ */
+function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 0x3d) end--;
+  if (text.charCodeAt(end - 1) === 0x3d) end--;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const ok =
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x2b ||
+      c === 0x2f;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `key` is a well-formed EncodingAESKey: exactly 43 characters of [A-Za-z0-9],
+ * the alphabet WeChat's console generates from.
+ */
 export function isEncodingAESKey(key: string): boolean {
   return ENCODING_AES_KEY.test(key);
 }
 
-/** Decodes an EncodingAESKey to its 32-byte AES key; -40004 when malformed. */
+/**
+ * Decodes an EncodingAESKey to its AES-256 key: base64(EncodingAESKey + "=") → 32 bytes.
+ * The last character carries 2 unused bits, so keys differing only there decode alike.
+ *
+ * @throws {WeChatCryptoError} -40004 (`bad_format`) unless {@link isEncodingAESKey} holds
+ */
 export function aesKeyFromEncodingAESKey(encodingAESKey: string): Buffer {
   if (!isEncodingAESKey(encodingAESKey)) {
     throw new WeChatCryptoError(
@@ -23,16 +52,22 @@ export function aesKeyFromEncodingAESKey(encodingAESKey: string): Buffer {
   return Buffer.from(`${encodingAESKey}=`, "base64");
 }
 
+/** How a {@link MessageCipher} is keyed. */
 export interface MessageCipherOptions {
   /** The current EncodingAESKey (43 characters). */
   encodingAESKey: string;
   /** The appid (or component appid, or corpid) written after every message and checked on decrypt. */
   appId: string;
-  /** The key in force before the last rotation; tried when the current one fails. */
+  /**
+   * The key in force before the last rotation; tried by {@link MessageCipher.decrypt} when the
+   * current one fails (never used to encrypt).
+   */
   previousEncodingAESKey?: string | undefined;
 }
 
+/** The result of {@link MessageCipher.decrypt}. */
 export interface DecryptedMessage {
+  /** The message (usually an XML document), decoded as UTF-8. */
   message: string;
   /** The appid found after the message (equal to the configured one). */
   appId: string;
@@ -58,13 +93,26 @@ function decryptFailed(reason: string, message: string, cause?: unknown): WeChat
  * WeChat's message cipher (WXBizMsgCrypt): AES-256-CBC, IV = first 16 key bytes,
  * plaintext = random(16) ‖ length (uint32 BE) ‖ message ‖ appid, PKCS#7 to 32 bytes.
  * Every malformed input is a {@link WeChatCryptoError}, never a garbage string.
+ *
+ * It does not check `msg_signature`: verify that (see `msgSignature`, `signaturesEqual`)
+ * before decrypting, as CBC alone does not authenticate.
+ *
+ * @example
+ * const cipher = new MessageCipher({ encodingAESKey, appId: "wx0123456789abcdef" });
+ * const encrypt = cipher.encrypt("<xml>…</xml>");
+ * cipher.decrypt(encrypt).message; // "<xml>…</xml>"
  */
 export class MessageCipher {
+  /** The appid written after every message and required on decrypt. */
   readonly appId: string;
   readonly #current: KeyMaterial;
   readonly #previous: KeyMaterial | undefined;
   readonly #appIdBytes: Buffer;
 
+  /**
+   * @throws {WeChatConfigError} when `appId` is empty
+   * @throws {WeChatCryptoError} -40004 when either EncodingAESKey is malformed
+   */
   constructor(options: MessageCipherOptions) {
     if (!options.appId) throw new WeChatConfigError("appId must not be empty");
     this.appId = options.appId;
@@ -73,7 +121,14 @@ export class MessageCipher {
     this.#previous = options.previousEncodingAESKey ? material(options.previousEncodingAESKey) : undefined;
   }
 
-  /** Encrypts `message` to base64. `random` (16 bytes) is for known-answer tests only. */
+  /**
+   * Encrypts `message` (UTF-8) with the current key, for `<Encrypt>` of a reply or push.
+   *
+   * @param message the plaintext, usually an XML document; may be empty
+   * @param random the 16-byte prefix; fresh random bytes unless a known-answer test fixes it
+   * @returns the base64 ciphertext
+   * @throws {WeChatCryptoError} -40006 when `random` is not 16 bytes
+   */
   encrypt(message: string, random: Buffer = randomBytes(16)): string {
     if (random.length !== 16) {
       throw new WeChatCryptoError(CryptoErrorCode.EncryptAes, "bad_random", "random prefix must be 16 bytes");
@@ -96,12 +151,20 @@ export class MessageCipher {
     }
   }
 
-  /** Decrypts base64 `encrypted`, checking padding, length field and appid; falls back to the previous key. */
+  /**
+   * Decrypts the base64 content of `<Encrypt>`, checking the PKCS#7 padding, the length field
+   * and the trailing appid. When the current key fails and a previous one is configured, the
+   * previous key is tried; if both fail, the current key's error is thrown.
+   *
+   * @param encrypted canonical base64 (no whitespace), a whole number of AES blocks
+   * @throws {WeChatCryptoError} -40007 (`empty`, `bad_base64`, `truncated`, `bad_padding`,
+   *   `bad_length`) or -40005 (`appid_mismatch`)
+   */
   decrypt(encrypted: string): DecryptedMessage {
     if (typeof encrypted !== "string" || encrypted.length === 0) {
       throw decryptFailed("empty", "ciphertext is empty");
     }
-    if (!BASE64.test(encrypted)) throw decryptFailed("bad_base64", "ciphertext is not valid base64");
+    if (!isBase64(encrypted)) throw decryptFailed("bad_base64", "ciphertext is not valid base64");
     const data = Buffer.from(encrypted, "base64");
     if (data.length === 0 || data.length % 16 !== 0) {
       throw decryptFailed("truncated", "ciphertext is not a whole number of AES blocks");

@@ -1,34 +1,79 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
-/** sha1 over the parts sorted by code unit and joined: WeChat's signature for URL checks and pushes. */
+/**
+ * WeChat's signature scheme: SHA-1 (lowercase hex) over the parts sorted by UTF-16 code
+ * unit (for the ASCII values WeChat uses, the same as byte order) and concatenated without a
+ * separator.
+ *
+ * @param parts the strings to sign, in any order
+ * @returns 40 lowercase hex characters
+ */
 export function sha1Signature(...parts: string[]): string {
   const hash = createHash("sha1");
   for (const part of parts.sort()) hash.update(part);
   return hash.digest("hex");
 }
 
-/** `signature` of a URL check or plaintext push: sha1(sorted([token, timestamp, nonce])). */
+/**
+ * The `signature` query parameter of a URL check or of any push:
+ * sha1(sorted([token, timestamp, nonce]).join("")).
+ *
+ * @param token the Token configured on the WeChat side
+ * @param timestamp the `timestamp` query parameter, verbatim
+ * @param nonce the `nonce` query parameter, verbatim
+ */
 export function urlSignature(token: string, timestamp: string, nonce: string): string {
   return sha1Signature(token, timestamp, nonce);
 }
 
-/** `msg_signature` of an encrypted push or reply: sha1(sorted([token, timestamp, nonce, encrypt])). */
+/**
+ * The `msg_signature` of an encrypted push (query parameter) or encrypted reply
+ * (`<MsgSignature>`): sha1(sorted([token, timestamp, nonce, encrypt]).join("")).
+ *
+ * @param encrypt the base64 ciphertext exactly as carried in `<Encrypt>`
+ */
 export function msgSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
   return sha1Signature(token, timestamp, nonce, encrypt);
 }
 
+/** Folds A–Z only: Unicode case mapping would let e.g. U+212A (Kelvin sign) stand for `k`. */
+function asciiLower(text: string): Buffer {
+  const bytes = Buffer.from(text, "utf8");
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x41 && b <= 0x5a) bytes[i] = b | 0x20;
+  }
+  return bytes;
+}
+
 /**
- * Compares two signatures in constant time (for equal lengths). A signature of the wrong
- * length is rejected at once: length is not secret, a SHA-1 hex digest is always 40.
+ * Compares a computed signature with the one received, ignoring ASCII case (hex digests
+ * arrive in either case), in constant time for inputs of equal length.
+ *
+ * A `given` of another length, or that is not a string (a missing query parameter), is
+ * rejected at once: the length is not secret, a SHA-1 hex digest is always 40 characters.
+ * Bytes are compared as UTF-8, so a non-ASCII character never matches an ASCII one.
+ *
+ * @param expected the signature computed locally
+ * @param given the signature from the request; `undefined`/`null` when absent
+ * @returns true only when both denote the same digest
  */
 export function signaturesEqual(expected: string, given: string | undefined | null): boolean {
   if (typeof given !== "string" || given.length !== expected.length) return false;
-  const a = Buffer.from(expected.toLowerCase(), "latin1");
-  const b = Buffer.from(given.toLowerCase(), "latin1");
+  const a = asciiLower(expected);
+  const b = asciiLower(given);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** True when `timestamp` (seconds) lies within `windowSeconds` of `nowMs`. */
+/**
+ * Replay protection: true when `timestamp` (decimal Unix seconds, 1–12 digits, nothing
+ * else) lies within `windowSeconds` of `nowMs`, in the past or the future; the bounds
+ * themselves count as fresh.
+ *
+ * @param timestamp the `timestamp` query parameter, verbatim
+ * @param nowMs the current time in milliseconds (pass a clock, not `Date.now()`, in tests)
+ * @param windowSeconds the accepted skew; 300 by default
+ */
 export function timestampFresh(timestamp: string, nowMs: number, windowSeconds = 300): boolean {
   if (!/^\d{1,12}$/.test(timestamp)) return false;
   return Math.abs(Number(timestamp) * 1000 - nowMs) <= windowSeconds * 1000;
