@@ -1,0 +1,80 @@
+import { systemClock } from "./clock.js";
+import type { Cache, Clock } from "./ports.js";
+
+interface Entry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+/** Options of {@link LruCache}. */
+export interface LruCacheOptions {
+  /** Most entries kept; the least recently used goes first. */
+  maxEntries: number;
+  /** Expiry applied when `set` is given none; Infinity keeps entries until evicted. */
+  defaultTtlMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * The embedded {@link Cache}: least-recently-used eviction with per-entry expiry.
+ * A Map keeps insertion order, so re-inserting on access makes its first key the LRU one.
+ */
+export class LruCache<V = unknown> implements Cache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly maxEntries: number;
+  private readonly defaultTtlMs: number;
+  private readonly clock: Clock;
+
+  constructor(options: LruCacheOptions) {
+    if (!(options.maxEntries >= 1)) throw new RangeError("maxEntries must be at least 1");
+    this.maxEntries = options.maxEntries;
+    this.defaultTtlMs = options.defaultTtlMs ?? Number.POSITIVE_INFINITY;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: V, ttlMs: number = this.defaultTtlMs): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  setIfAbsent(key: string, value: V, ttlMs?: number): boolean {
+    if (this.live(key)) return false;
+    this.set(key, value, ttlMs);
+    return true;
+  }
+
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private live(key: string): Entry<V> | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+}

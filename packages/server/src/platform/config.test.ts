@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const goodComponent = {
+  WXGATE_COMPONENT_APPID: "wx0123456789abcdef",
+  WXGATE_COMPONENT_SECRET: "0123456789abcdef0123456789abcdef",
+  WXGATE_COMPONENT_TOKEN: "pamtest",
+  WXGATE_COMPONENT_ENCODING_AES_KEY: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+};
+
+function problemsOf(env: Record<string, string>, configFile?: string): string[] {
+  try {
+    loadConfig({ env, configFile, cwd: "/srv/wxgate" });
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to a sandbox on 127.0.0.1:8080 with SQLite under ./data", () => {
+    const config = loadConfig({ env: {}, cwd: "/srv/wxgate" });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 8080,
+      dataDir: "/srv/wxgate/data",
+      databaseUrl: "sqlite:/srv/wxgate/data/wxgate.db",
+      publicUrl: "http://127.0.0.1:8080",
+      logLevel: "info",
+      mode: "sandbox",
+      component: undefined,
+      masterKey: undefined,
+    });
+  });
+
+  it("switches to production when the component credentials are configured", () => {
+    const config = loadConfig({ env: { ...goodComponent, WXGATE_PUBLIC_URL: "https://wx.example.com/" } });
+    expect(config.mode).toBe("production");
+    expect(config.component?.appId).toBe("wx0123456789abcdef");
+    expect(config.publicUrl).toBe("https://wx.example.com");
+  });
+
+  it("accepts a master key and a PostgreSQL URL", () => {
+    const key = Buffer.alloc(32, 7).toString("base64");
+    const config = loadConfig({
+      env: { WXGATE_MASTER_KEY: key, WXGATE_DATABASE_URL: "postgres://wx@db.internal:5432/wxgate" },
+    });
+    expect(config.masterKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(config.databaseUrl).toBe("postgres://wx@db.internal:5432/wxgate");
+  });
+
+  it("lists every problem at once, naming the variables and never echoing a secret", () => {
+    const problems = problemsOf({
+      WXGATE_PORT: "80a",
+      WXGATE_MASTER_KEY: "c2hvcnQta2V5",
+      WXGATE_PUBLIC_URL: "ftp://example.com",
+      WXGATE_LOG_LEVEL: "loud",
+      WXGATE_MODE: "staging",
+      WXGATE_DATABASE_URL: "mysql://db/wx",
+      WXGATE_COMPONENT_APPID: "not-an-appid",
+      WXGATE_COMPONENT_SECRET: "s3cr3t-with-dashes!",
+      WXGATE_COMPONENT_ENCODING_AES_KEY: "tooShort",
+    });
+    const text = problems.join("\n");
+    for (const name of [
+      "WXGATE_PORT",
+      "WXGATE_MASTER_KEY",
+      "WXGATE_PUBLIC_URL",
+      "WXGATE_LOG_LEVEL",
+      "WXGATE_MODE",
+      "WXGATE_DATABASE_URL",
+      "WXGATE_COMPONENT_APPID",
+      "WXGATE_COMPONENT_SECRET",
+      "WXGATE_COMPONENT_ENCODING_AES_KEY",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain("missing: WXGATE_COMPONENT_TOKEN");
+    expect(problems.length).toBeGreaterThanOrEqual(10);
+    expect(text).not.toContain("s3cr3t-with-dashes!");
+    expect(text).not.toContain("c2hvcnQta2V5");
+  });
+
+  it("refuses production without component credentials", () => {
+    expect(problemsOf({ WXGATE_MODE: "production" }).join("\n")).toContain("WXGATE_MODE=production needs");
+  });
+
+  it("reads a JSON file under the environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wxgate-config-"));
+    const file = join(dir, "wxgate.json");
+    writeFileSync(file, JSON.stringify({ port: 9000, host: "0.0.0.0", logLevel: "debug" }));
+    const config = loadConfig({ env: { WXGATE_LOG_LEVEL: "warn" }, configFile: file });
+    expect(config.port).toBe(9000);
+    expect(config.logLevel).toBe("warn");
+    expect(config.publicUrl).toBe("http://127.0.0.1:9000");
+  });
+
+  it("reports unknown keys and unreadable files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wxgate-config-"));
+    const file = join(dir, "wxgate.json");
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    expect(problemsOf({}, file).join("\n")).toContain('unknown setting "prot"');
+    expect(problemsOf({}, join(dir, "missing.json")).join("\n")).toContain("cannot be read");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ env: { WXGATE_PORT: "", WXGATE_MODE: "" } }).port).toBe(8080);
+  });
+});

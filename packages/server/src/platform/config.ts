@@ -1,0 +1,274 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { isEncodingAESKey } from "@wxgate/wechat";
+import { z } from "zod";
+
+/** How wxgate talks to WeChat: the built-in emulator, or the real endpoints. */
+export type Mode = "sandbox" | "production";
+
+/** The credentials of the third-party platform (开放平台第三方平台) wxgate runs as. */
+export interface ComponentConfig {
+  appId: string;
+  secret: string;
+  token: string;
+  encodingAESKey: string;
+}
+
+/** The validated configuration; built once at start by {@link loadConfig}. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Absolute path. */
+  dataDir: string;
+  /** `sqlite:<absolute path>` or `postgres://…`. */
+  databaseUrl: string;
+  /** The 32-byte master key when given by the environment; otherwise a key file is used. */
+  masterKey: Buffer | undefined;
+  /** The URL WeChat and browsers reach, without a trailing slash. */
+  publicUrl: string;
+  logLevel: LogLevel;
+  mode: Mode;
+  component: ComponentConfig | undefined;
+  sandboxSeed: string;
+}
+
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** Every problem found in the configuration, not only the first one. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** The settings, by the name used in the config file; the environment variable is WXGATE_ + upper snake case. */
+const settings = {
+  host: "HOST",
+  port: "PORT",
+  dataDir: "DATA_DIR",
+  databaseUrl: "DATABASE_URL",
+  masterKey: "MASTER_KEY",
+  publicUrl: "PUBLIC_URL",
+  logLevel: "LOG_LEVEL",
+  mode: "MODE",
+  componentAppId: "COMPONENT_APPID",
+  componentSecret: "COMPONENT_SECRET",
+  componentToken: "COMPONENT_TOKEN",
+  componentEncodingAESKey: "COMPONENT_ENCODING_AES_KEY",
+  sandboxSeed: "SANDBOX_SEED",
+} as const;
+type SettingName = keyof typeof settings;
+
+const componentSettings = [
+  "componentAppId",
+  "componentSecret",
+  "componentToken",
+  "componentEncodingAESKey",
+] as const satisfies readonly SettingName[];
+
+/** The environment variable naming a setting, for messages the operator can act on. */
+export function envName(setting: string): string {
+  const suffix = (settings as Record<string, string>)[setting];
+  return suffix ? `WXGATE_${suffix}` : setting;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  host: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+  port: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(8080),
+  dataDir: z.string().trim().min(1, "must not be empty").default("./data"),
+  databaseUrl: optionalText.pipe(
+    z
+      .string()
+      .refine(isDatabaseUrl, "must be sqlite:<path> or postgres://user@host[:port]/database")
+      .optional(),
+  ),
+  masterKey: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => decodeBase64Key(v) !== undefined, "must be 32 bytes encoded in base64")
+      .optional(),
+  ),
+  publicUrl: optionalText.pipe(
+    z.string().refine(isHttpUrl, "must be an absolute http:// or https:// URL").optional(),
+  ),
+  logLevel: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+  mode: optionalText.pipe(
+    z.enum(["sandbox", "production"], { error: "must be sandbox or production" }).optional(),
+  ),
+  componentAppId: optionalText.pipe(
+    z
+      .string()
+      .regex(/^wx[0-9a-f]{16}$/, "must look like wx followed by 16 hexadecimal digits")
+      .optional(),
+  ),
+  componentSecret: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Za-z]{16,64}$/, "must be the AppSecret shown by WeChat (letters and digits)")
+      .optional(),
+  ),
+  componentToken: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Za-z]{3,32}$/, "must be 3 to 32 letters or digits")
+      .optional(),
+  ),
+  componentEncodingAESKey: optionalText.pipe(
+    z.string().refine(isEncodingAESKey, "must be exactly 43 letters or digits").optional(),
+  ),
+  sandboxSeed: z.string().trim().min(1, "must not be empty").default("wxgate-demo"),
+});
+
+function isDatabaseUrl(value: string): boolean {
+  if (value.startsWith("sqlite:")) return value.length > "sqlite:".length;
+  if (!/^postgres(ql)?:\/\//.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.hostname !== "" && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Decodes a base64 (or base64url) master key; undefined unless it is exactly 32 bytes. */
+export function decodeBase64Key(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return undefined;
+  const bytes = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+/** Where configuration comes from. */
+export interface ConfigSources {
+  env: Record<string, string | undefined>;
+  /** A JSON file whose keys are the setting names (`port`, `publicUrl`, …); the environment wins. */
+  configFile?: string | undefined;
+  /** Base for relative paths; defaults to the working directory. */
+  cwd?: string;
+}
+
+/**
+ * Reads, validates and normalizes the configuration.
+ *
+ * @throws {ConfigError} listing every problem at once
+ */
+export function loadConfig(sources: ConfigSources): Config {
+  const cwd = sources.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  const fileName = sources.configFile ?? sources.env["WXGATE_CONFIG"];
+  if (fileName) Object.assign(raw, readConfigFile(resolve(cwd, fileName), problems));
+  for (const [setting, suffix] of Object.entries(settings)) {
+    const value = sources.env[`WXGATE_${suffix}`];
+    // An empty variable counts as unset, as shells and compose files often leave them.
+    if (value !== undefined && value.trim() !== "") raw[setting] = value;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!(key in settings)) problems.push(`${fileName}: unknown setting "${key}"`);
+  }
+
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const setting = String(issue.path[0] ?? "");
+      problems.push(`${envName(setting)}: ${issue.message}`);
+    }
+  }
+
+  const given = componentSettings.filter(
+    (s) => typeof raw[s] === "string" && (raw[s] as string).trim() !== "",
+  );
+  const missing = componentSettings.filter((s) => !given.includes(s));
+  if (given.length > 0 && missing.length > 0) {
+    problems.push(
+      `the third-party platform needs all four component settings; missing: ${missing.map(envName).join(", ")}`,
+    );
+  }
+  if (raw["mode"] === "production" && given.length === 0) {
+    problems.push(`WXGATE_MODE=production needs ${componentSettings.map(envName).join(", ")}`);
+  }
+
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
+
+  const dataDir = isAbsolute(v.dataDir) ? v.dataDir : resolve(cwd, v.dataDir);
+  const component =
+    v.componentAppId && v.componentSecret && v.componentToken && v.componentEncodingAESKey
+      ? {
+          appId: v.componentAppId,
+          secret: v.componentSecret,
+          token: v.componentToken,
+          encodingAESKey: v.componentEncodingAESKey,
+        }
+      : undefined;
+  const browserHost = v.host === "0.0.0.0" || v.host === "::" ? "127.0.0.1" : v.host;
+  return {
+    host: v.host,
+    port: v.port,
+    dataDir,
+    databaseUrl: normalizeDatabaseUrl(v.databaseUrl, dataDir, cwd),
+    masterKey: v.masterKey ? decodeBase64Key(v.masterKey) : undefined,
+    publicUrl: (v.publicUrl ?? `http://${browserHost}:${v.port}`).replace(/\/+$/, ""),
+    logLevel: v.logLevel,
+    mode: v.mode ?? (component ? "production" : "sandbox"),
+    component,
+    sandboxSeed: v.sandboxSeed,
+  };
+}
+
+function normalizeDatabaseUrl(url: string | undefined, dataDir: string, cwd: string): string {
+  if (!url) return `sqlite:${join(dataDir, "wxgate.db")}`;
+  if (!url.startsWith("sqlite:")) return url;
+  const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+  return `sqlite:${isAbsolute(path) ? path : resolve(cwd, path)}`;
+}
+
+function readConfigFile(path: string, problems: string[]): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
+    problems.push(`${path}: cannot be read (${code})`);
+    return {};
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      problems.push(`${path}: must hold one JSON object`);
+      return {};
+    }
+    // Numbers and strings alike, as the environment would give them.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? String(v) : v]),
+    );
+  } catch {
+    problems.push(`${path}: is not valid JSON`);
+    return {};
+  }
+}

@@ -1,0 +1,66 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger, maskUrl } from "./logger.js";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe("createLogger", () => {
+  it("never writes a secret, wherever it sits in the record", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: "trace", destination });
+    const secrets = {
+      appSecret: "APPSECRET-aaaaaaaaaaaaaaaa",
+      token: "TOKEN-bbbbbbbbbbbbbbbb",
+      accessToken: "ACCESS-cccccccccccccccc",
+      refreshToken: "REFRESH-dddddddddddddddd",
+      encodingAESKey: "AESKEY-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+      password: "PASSWORD-ffffffffffffffff",
+      bearer: "Bearer wxg_SECRETKEYgggggggggggggggg",
+      cookie: "wxgate_session=SESSIONhhhhhhhhhhhhhhhh",
+      queryToken: "QUERYTOKENiiiiiiiiiiiiii",
+    };
+    logger.info({ appSecret: secrets.appSecret, password: secrets.password }, "top level");
+    logger.info({ account: { appSecret: secrets.appSecret, token: secrets.token } }, "nested");
+    logger.info(
+      { result: { credentials: { accessToken: secrets.accessToken, refreshToken: secrets.refreshToken } } },
+      "deeper",
+    );
+    logger.warn({ config: { component: { encodingAESKey: secrets.encodingAESKey } } }, "config");
+    logger.info(
+      {
+        req: {
+          method: "GET",
+          url: `/cgi-bin/menu/get?access_token=${secrets.queryToken}&x=1`,
+          headers: { authorization: secrets.bearer, cookie: secrets.cookie },
+        },
+      },
+      "request",
+    );
+    logger.info({ headers: { authorization: secrets.bearer, cookie: secrets.cookie } }, "headers");
+    const output = lines.join("");
+    expect(lines.length).toBe(6);
+    for (const secret of Object.values(secrets)) expect(output).not.toContain(secret);
+    expect(output).toContain("[redacted]");
+    expect(output).toContain("x=1");
+  });
+});
+
+describe("maskUrl", () => {
+  it("masks credential parameters and keeps the rest", () => {
+    expect(maskUrl("/cgi-bin/token?grant_type=client_credential&secret=abc&appid=wx1")).toBe(
+      "/cgi-bin/token?grant_type=client_credential&secret=[redacted]&appid=wx1",
+    );
+    expect(maskUrl("/x?component_access_token=t1&access_token=t2")).toBe(
+      "/x?component_access_token=[redacted]&access_token=[redacted]",
+    );
+  });
+});

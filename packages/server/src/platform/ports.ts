@@ -1,0 +1,67 @@
+/**
+ * The ports: what the domain needs from infrastructure, and nothing about how it is done.
+ * Services receive these interfaces; each has an embedded adapter beside this file and,
+ * later, a cluster adapter (Redis) with the same contract tests.
+ */
+
+/** Where "now" comes from. Tests and the sandbox use a controllable one. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** Mutual exclusion and call coalescing by key (e.g. one token refresh per appid). */
+export interface Lock {
+  /** Runs `fn` when no other `runExclusive` for `key` is running; callers queue in order. */
+  runExclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Joins a run of `fn` already in flight for `key` instead of starting another: all
+   * concurrent callers get the same result (or the same error).
+   */
+  singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** A bounded key/value memory with expiry: nonces, de-duplication, short-lived lookups. */
+export interface Cache<V = unknown> {
+  get(key: string): V | undefined;
+  set(key: string, value: V, ttlMs?: number): void;
+  /** Stores `value` only when `key` is absent (or expired); true when it was stored. */
+  setIfAbsent(key: string, value: V, ttlMs?: number): boolean;
+  delete(key: string): boolean;
+  clear(): void;
+  readonly size: number;
+}
+
+/** What a job handler receives. */
+export interface Job<P = unknown> {
+  id: string;
+  queue: string;
+  payload: P;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Runs one job. Throwing schedules a retry (with backoff) until `maxAttempts`. */
+export type JobHandler<P = unknown> = (job: Job<P>) => Promise<void>;
+
+/** How a job is enqueued. */
+export interface EnqueueOptions {
+  /** Run no earlier than this many milliseconds from now. */
+  delayMs?: number;
+  /** While a job with this key is pending or running, enqueueing another returns its id. */
+  dedupeKey?: string;
+  /** Defaults to the queue's setting (5). */
+  maxAttempts?: number;
+}
+
+/** The durable job queue: survives restarts, retries with exponential backoff. */
+export interface Queue {
+  enqueue(queue: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+  /** Registers the handler for one queue name; one handler per name. */
+  handle<P>(queue: string, handler: JobHandler<P>): void;
+  /** Starts the worker loop. */
+  start(): void;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+}
