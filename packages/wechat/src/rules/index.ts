@@ -1,1 +1,10 @@
-export {};
+/**
+ * WeChat's rules as data and pure functions — permission sets, account kinds, which API
+ * needs what, error codes, limits, and the validators of menu and QR bodies — shared by the
+ * emulator (which enforces them) and wxgate (which shows and pre-checks them).
+ */
+export * from "./account.js";
+export * from "./api-rules.js";
+export * from "./errors.js";
+export * from "./limits.js";
+export * from "./permissions.js";
