@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type ApiCallerAccount, type ApiRule, apiPathOf, apiRuleFor, apiRules, decideApiAccess } from "./api-rules.js";
+import {
+  type ApiCallerAccount,
+  type ApiRule,
+  apiPathOf,
+  apiRuleFor,
+  apiRules,
+  decideApiAccess,
+} from "./api-rules.js";
 import { permissionSets } from "./permissions.js";
 
 const verifiedService: ApiCallerAccount = {
@@ -76,7 +83,9 @@ describe("apiRules", () => {
 describe("apiRuleFor", () => {
   it("ignores the query, the host and a trailing slash", () => {
     expect(apiRuleFor("/cgi-bin/menu/create?access_token=abc")?.path).toBe("/cgi-bin/menu/create");
-    expect(apiRuleFor("https://api.weixin.qq.com/cgi-bin/user/get?next_openid=")?.path).toBe("/cgi-bin/user/get");
+    expect(apiRuleFor("https://api.weixin.qq.com/cgi-bin/user/get?next_openid=")?.path).toBe(
+      "/cgi-bin/user/get",
+    );
     expect(apiRuleFor("/cgi-bin/menu/get/")?.path).toBe("/cgi-bin/menu/get");
     expect(apiPathOf("http://127.0.0.1:8080")).toBe("/");
   });
@@ -88,7 +97,14 @@ describe("apiRuleFor", () => {
 
   it("reads a custom table when given one", () => {
     const custom: ApiRule[] = [
-      { path: "/x", method: "GET", caller: "account", permissionSets: [2], accountKinds: ["service"], verification: "none" },
+      {
+        path: "/x",
+        method: "GET",
+        caller: "account",
+        permissionSets: [2],
+        accountKinds: ["service"],
+        verification: "none",
+      },
     ];
     expect(apiRuleFor("/x?y=1", custom)?.permissionSets).toEqual([2]);
     expect(apiRuleFor("/cgi-bin/menu/create", custom)).toBeUndefined();
@@ -97,7 +113,9 @@ describe("apiRuleFor", () => {
 
 describe("decideApiAccess", () => {
   it("allows a verified service account with its own token everything", () => {
-    for (const rule of apiRules.filter((r) => !r.accountKinds.includes("miniprogram") || r.caller === "component")) {
+    for (const rule of apiRules.filter(
+      (r) => !r.accountKinds.includes("miniprogram") || r.caller === "component",
+    )) {
       expect(decideApiAccess(rule.path, verifiedService), rule.path).toEqual({ allowed: true });
     }
   });
@@ -125,7 +143,9 @@ describe("decideApiAccess", () => {
     const path = "/cgi-bin/message/subscribe/send";
     expect(decideApiAccess(path, { ...miniprogram, grantedPermissionSets: [19] })).toEqual({ allowed: true });
     expect(decideApiAccess(path, { ...miniprogram, grantedPermissionSets: [17] })).toEqual({ allowed: true });
-    expect(decideApiAccess(path, { ...miniprogram, grantedPermissionSets: [30] })).toMatchObject({ errcode: 61007 });
+    expect(decideApiAccess(path, { ...miniprogram, grantedPermissionSets: [30] })).toMatchObject({
+      errcode: 61007,
+    });
   });
 
   it("needs no permission set where the rule names none", () => {
@@ -141,7 +161,9 @@ describe("decideApiAccess", () => {
       reason: "account_kind",
     });
     expect(decideApiAccess("/cgi-bin/qrcode/create", subscription)).toMatchObject({ reason: "account_kind" });
-    expect(decideApiAccess("/cgi-bin/message/mass/send", subscription)).toMatchObject({ reason: "account_kind" });
+    expect(decideApiAccess("/cgi-bin/message/mass/send", subscription)).toMatchObject({
+      reason: "account_kind",
+    });
     expect(decideApiAccess("/cgi-bin/message/mass/sendall", subscription)).toEqual({ allowed: true });
     expect(decideApiAccess("/cgi-bin/menu/create", account({ kind: "miniprogram" }))).toMatchObject({
       errcode: 48001,
@@ -172,8 +194,12 @@ describe("decideApiAccess", () => {
 
   it("opens menus to every service account and to verified subscription accounts only", () => {
     expect(decideApiAccess("/cgi-bin/menu/create", account({ verified: false }))).toEqual({ allowed: true });
-    expect(decideApiAccess("/cgi-bin/menu/create", account({ kind: "subscription" }))).toEqual({ allowed: true });
-    expect(decideApiAccess("/cgi-bin/menu/create", account({ kind: "subscription", verified: false }))).toEqual({
+    expect(decideApiAccess("/cgi-bin/menu/create", account({ kind: "subscription" }))).toEqual({
+      allowed: true,
+    });
+    expect(
+      decideApiAccess("/cgi-bin/menu/create", account({ kind: "subscription", verified: false })),
+    ).toEqual({
       allowed: false,
       errcode: 48001,
       reason: "not_verified",
@@ -197,7 +223,9 @@ describe("decideApiAccess", () => {
       errcode: 50002,
       reason: "account_suspended",
     });
-    expect(decideApiAccess("/cgi-bin/token", account({ status: 19, grantedPermissionSets: [] }))).toMatchObject({
+    expect(
+      decideApiAccess("/cgi-bin/token", account({ status: 19, grantedPermissionSets: [] })),
+    ).toMatchObject({
       errcode: 50002,
       reason: "account_suspended",
     });
@@ -227,7 +255,12 @@ describe("decideApiAccess", () => {
   });
 
   it("allows paths without a rule and the platform's own APIs", () => {
-    const nothing = account({ kind: "subscription", verified: false, grantedPermissionSets: [], viaComponent: true });
+    const nothing = account({
+      kind: "subscription",
+      verified: false,
+      grantedPermissionSets: [],
+      viaComponent: true,
+    });
     expect(decideApiAccess("/cgi-bin/unknown", nothing)).toEqual({ allowed: true });
     expect(decideApiAccess("/cgi-bin/component/api_query_auth", nothing)).toEqual({ allowed: true });
   });
@@ -244,7 +277,9 @@ describe("decideApiAccess", () => {
       },
     ];
     const miniprogram = account({ kind: "miniprogram", grantedPermissionSets: [18], viaComponent: true });
-    expect(decideApiAccess("/cgi-bin/message/subscribe/send", miniprogram, custom)).toEqual({ allowed: true });
+    expect(decideApiAccess("/cgi-bin/message/subscribe/send", miniprogram, custom)).toEqual({
+      allowed: true,
+    });
     expect(decideApiAccess("/cgi-bin/message/subscribe/send", miniprogram)).toMatchObject({ errcode: 61007 });
   });
 });

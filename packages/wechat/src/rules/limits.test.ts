@@ -19,9 +19,17 @@ describe("limits", () => {
     expect(componentLimits.maxPlatformsPerAccount).toBe(15);
     expect(menuLimits).toMatchObject({ nameBytes: 16, subNameBytes: 60, keyBytes: 128, urlBytes: 1024 });
     expect(menuLimits.buttonTypes).toHaveLength(12);
-    expect(qrLimits).toMatchObject({ tempMaxExpireSeconds: 2_592_000, tempDefaultExpireSeconds: 60, sceneIdMax: 100_000 });
+    expect(qrLimits).toMatchObject({
+      tempMaxExpireSeconds: 2_592_000,
+      tempDefaultExpireSeconds: 60,
+      sceneIdMax: 100_000,
+    });
     expect(sendingLimits.customAfterMessage).toEqual({ count: 5, windowSeconds: 48 * 3600 });
     expect(sendingLimits.customAfterEvent).toEqual({ count: 3, windowSeconds: 60 });
-    expect(sendingLimits).toMatchObject({ templatesPerAccount: 25, clearQuotaPerMonth: 10, usersPerPage: 10_000 });
+    expect(sendingLimits).toMatchObject({
+      templatesPerAccount: 25,
+      clearQuotaPerMonth: 10,
+      usersPerPage: 10_000,
+    });
   });
 });

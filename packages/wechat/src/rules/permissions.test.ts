@@ -11,7 +11,9 @@ describe("permission sets", () => {
     const ids = permissionSets.map((set) => set.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(
-      expect.arrayContaining([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 22, 23, 24, 26, 27, 33, 34, 54, 89]),
+      expect.arrayContaining([
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 22, 23, 24, 26, 27, 33, 34, 54, 89,
+      ]),
     );
     expect(ids).toEqual(expect.arrayContaining([17, 18, 19, 25, 30, 31, 37, 40, 45, 49, 51, 52]));
     expect(ids).toHaveLength(35);
@@ -63,7 +65,11 @@ describe("comparePermissionSets", () => {
   });
 
   it("sorts and de-duplicates its inputs", () => {
-    expect(comparePermissionSets([3, 3, 1], [2, 2, 1])).toEqual({ granted: [1, 3], required: [1, 2], missing: [2] });
+    expect(comparePermissionSets([3, 3, 1], [2, 2, 1])).toEqual({
+      granted: [1, 3],
+      required: [1, 2],
+      missing: [2],
+    });
   });
 
   it("requires nothing when the required list is empty", () => {
