@@ -1,1 +1,14 @@
-export {};
+export * from "./common.js";
+export * from "./component.js";
+export * from "./component-pages.js";
+export * from "./custom-message.js";
+export * from "./mass-message.js";
+export * from "./menu.js";
+export * from "./official-account.js";
+export * from "./qrcode.js";
+export * from "./quota.js";
+export * from "./subscribe-message.js";
+export * from "./tags.js";
+export * from "./template-message.js";
+export * from "./token.js";
+export * from "./user.js";
