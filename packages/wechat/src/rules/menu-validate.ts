@@ -2,12 +2,12 @@ import { wechatErrcode } from "./errors.js";
 import { menuLimits } from "./limits.js";
 import { isRecord, utf8ByteLength, type Validated, violation } from "./violation.js";
 
-/** A custom-menu button type. */
-export type MenuButtonType = (typeof menuLimits.buttonTypes)[number];
+/** The action type of a custom-menu button (`type`). */
+export type MenuActionType = (typeof menuLimits.buttonTypes)[number];
 
 /** A button that acts when tapped. Only the fields its type uses are kept. */
 export interface MenuActionButton {
-  type: MenuButtonType;
+  type: MenuActionType;
   name: string;
   /** click, scancode_*, pic_*, location_select. */
   key?: string;
@@ -29,16 +29,19 @@ export interface MenuParentButton {
   sub_button: MenuActionButton[];
 }
 
-/** A top-level button. */
-export type MenuButton = MenuActionButton | MenuParentButton;
+/**
+ * A top-level button of a checked menu. The checked types are narrower than the wire types
+ * of the API client (`MenuButton`), and assignable to them.
+ */
+export type MenuTopButton = MenuActionButton | MenuParentButton;
 
 /** The body of `menu/create`. */
 export interface Menu {
-  button: MenuButton[];
+  button: MenuTopButton[];
 }
 
 /** Who sees a conditional menu. At least one field is set. */
-export interface MenuMatchRule {
+export interface ConditionalMatchRule {
   /** A user tag id, as a decimal string. */
   tag_id?: string;
   /** "1" iOS, "2" Android, "3" others. */
@@ -47,11 +50,11 @@ export interface MenuMatchRule {
 
 /** The body of `menu/addconditional`. */
 export interface ConditionalMenu extends Menu {
-  matchrule: MenuMatchRule;
+  matchrule: ConditionalMatchRule;
 }
 
 /** Whether a top-level button is a parent of sub-buttons. */
-export function isParentButton(button: MenuButton): button is MenuParentButton {
+export function isParentButton(button: MenuTopButton): button is MenuParentButton {
   return "sub_button" in button;
 }
 
@@ -122,12 +125,12 @@ export function validateConditionalMenu(menu: unknown): Validated<ConditionalMen
   return { ok: true, value: { button: buttons.value, matchrule: matchrule.value } };
 }
 
-function validateButtons(raw: unknown): Validated<MenuButton[]> {
+function validateButtons(raw: unknown): Validated<MenuTopButton[]> {
   const { min, max } = menuLimits.buttons;
   if (!Array.isArray(raw) || raw.length < min || raw.length > max) {
     return violation(wechatErrcode.invalidButtonSize, "button");
   }
-  const buttons: MenuButton[] = [];
+  const buttons: MenuTopButton[] = [];
   for (const [index, item] of raw.entries()) {
     const button = validateTopButton(item, `button[${index}]`);
     if (!button.ok) return button;
@@ -136,7 +139,7 @@ function validateButtons(raw: unknown): Validated<MenuButton[]> {
   return { ok: true, value: buttons };
 }
 
-function validateTopButton(raw: unknown, path: string): Validated<MenuButton> {
+function validateTopButton(raw: unknown, path: string): Validated<MenuTopButton> {
   if (!isRecord(raw)) return violation(topLevel.type, path);
   const subs = raw.sub_button;
   if (subs === undefined || (Array.isArray(subs) && subs.length === 0)) {
@@ -172,7 +175,7 @@ function validateActionButton(
   if (!name.ok) return name;
   const type = raw.type;
   if (typeof type !== "string" || !buttonTypes.has(type)) return violation(level.type, `${path}.type`);
-  const button: MenuActionButton = { type: type as MenuButtonType, name: name.value };
+  const button: MenuActionButton = { type: type as MenuActionType, name: name.value };
 
   if (keyTypes.has(type)) {
     const key = sizedText(raw.key, menuLimits.keyBytes);
@@ -218,9 +221,9 @@ function isFilled(raw: unknown): raw is string {
   return typeof raw === "string" && raw.length > 0;
 }
 
-function validateMatchRule(raw: unknown): Validated<MenuMatchRule> {
+function validateMatchRule(raw: unknown): Validated<ConditionalMatchRule> {
   if (!isRecord(raw)) return violation(wechatErrcode.matchRuleEmpty, "matchrule");
-  const rule: MenuMatchRule = {};
+  const rule: ConditionalMatchRule = {};
 
   const tagId = raw.tag_id;
   if (!isBlank(tagId)) {
