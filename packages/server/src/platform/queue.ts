@@ -1,0 +1,247 @@
+import type { Kysely } from "kysely";
+import { newId } from "./ids.js";
+import type { Logger } from "./logger.js";
+import type { Clock, EnqueueOptions, Job, JobHandler, Queue } from "./ports.js";
+import type { Database } from "./store/schema.js";
+
+/** Options of {@link SqlQueue}. */
+export interface SqlQueueOptions {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger?: Logger;
+  /** How often the worker looks for due jobs when nothing wakes it. */
+  pollIntervalMs?: number;
+  /** How long a taken job is reserved; after that a crashed worker's job is taken again. */
+  lockMs?: number;
+  /** Jobs run at once by this worker. */
+  concurrency?: number;
+  /** First retry delay; doubled at each further attempt. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  defaultMaxAttempts?: number;
+}
+
+const MAX_ERROR_TEXT = 1000;
+
+/**
+ * The embedded {@link Queue}: jobs live in the `jobs` table of the store (so they survive a
+ * restart and share the store's backups) and an in-process worker runs them.
+ *
+ * A job is taken by a conditional UPDATE (pending and due, or running but past its
+ * `locked_until`), so two workers never take the same job at once; completion is fenced by the
+ * attempt number, so a worker that lost its reservation cannot overwrite the newer run's outcome.
+ */
+export class SqlQueue implements Queue {
+  private readonly db: Kysely<Database>;
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly pollIntervalMs: number;
+  private readonly lockMs: number;
+  private readonly concurrency: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly defaultMaxAttempts: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(options: SqlQueueOptions) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.lockMs = options.lockMs ?? 5 * 60_000;
+    this.concurrency = options.concurrency ?? 4;
+    this.backoffBaseMs = options.backoffBaseMs ?? 1000;
+    this.backoffMaxMs = options.backoffMaxMs ?? 60 * 60_000;
+    this.defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
+  }
+
+  async enqueue(queue: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    const now = this.clock.now();
+    const row = {
+      queue,
+      payload: JSON.stringify(payload ?? null),
+      run_at: now + Math.max(0, options.delayMs ?? 0),
+      max_attempts: options.maxAttempts ?? this.defaultMaxAttempts,
+      status: "pending" as const,
+      locked_until: null,
+      last_error: null,
+      dedupe_key: options.dedupeKey ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    // A finishing job clears its key between our insert and our look-up: try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const id = newId(now);
+      const inserted = await this.db
+        .insertInto("jobs")
+        .values({ ...row, id })
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+        if (row.run_at <= now) this.wake();
+        return id;
+      }
+      const existing = await this.db
+        .selectFrom("jobs")
+        .select("id")
+        .where("dedupe_key", "=", options.dedupeKey ?? "")
+        .executeTakeFirst();
+      if (existing) return existing.id;
+    }
+    throw new Error(`could not enqueue a job on ${queue}`);
+  }
+
+  handle<P>(queue: string, handler: JobHandler<P>): void {
+    if (this.handlers.has(queue)) throw new Error(`queue ${queue} already has a handler`);
+    this.handlers.set(queue, handler as JobHandler);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.work();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * Takes and runs due jobs until none is left; returns how many ran. The worker loop calls
+   * it; tests call it directly with a manual clock.
+   */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const jobs = await this.claim(this.concurrency);
+      if (jobs.length === 0) return total;
+      await Promise.all(jobs.map((job) => this.run(job)));
+      total += jobs.length;
+      if (!this.running && this.loop !== undefined) return total;
+    }
+  }
+
+  private async work(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.runDue();
+      } catch (error) {
+        this.logger?.error({ err: error }, "job queue: polling failed");
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+        this.timer = setTimeout(resolve, this.pollIntervalMs);
+      });
+      clearTimeout(this.timer);
+      this.wakeUp = undefined;
+    }
+  }
+
+  private wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async claim(limit: number): Promise<Job[]> {
+    const queues = [...this.handlers.keys()];
+    if (queues.length === 0) return [];
+    const now = this.clock.now();
+    // Crashed too often: a job that keeps killing its worker must not loop forever.
+    await this.db
+      .updateTable("jobs")
+      .set({
+        status: "failed",
+        locked_until: null,
+        dedupe_key: null,
+        last_error: "abandoned by its worker too often",
+        updated_at: now,
+      })
+      .where("status", "=", "running")
+      .where("locked_until", "<=", now)
+      .where((eb) => eb("attempts", ">=", eb.ref("max_attempts")))
+      .execute();
+    const candidates = await this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("queue", "in", queues)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "pending"), eb("run_at", "<=", now)]),
+          eb.and([eb("status", "=", "running"), eb("locked_until", "<=", now)]),
+        ]),
+      )
+      .orderBy("run_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    const claimed: Job[] = [];
+    for (const candidate of candidates) {
+      const result = await this.db
+        .updateTable("jobs")
+        .set({
+          status: "running",
+          attempts: candidate.attempts + 1,
+          locked_until: now + this.lockMs,
+          updated_at: now,
+        })
+        .where("id", "=", candidate.id)
+        .where("attempts", "=", candidate.attempts)
+        .where("status", "=", candidate.status)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) continue;
+      claimed.push({
+        id: candidate.id,
+        queue: candidate.queue,
+        payload: JSON.parse(candidate.payload) as unknown,
+        attempt: candidate.attempts + 1,
+        maxAttempts: candidate.max_attempts,
+      });
+    }
+    return claimed;
+  }
+
+  private async run(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.queue);
+    if (!handler) return;
+    const fence = (now: number) =>
+      this.db
+        .updateTable("jobs")
+        .where("id", "=", job.id)
+        .where("attempts", "=", job.attempt)
+        .where("status", "=", "running")
+        .set({ updated_at: now, locked_until: null });
+    try {
+      await handler(job);
+      await fence(this.clock.now()).set({ status: "done", dedupe_key: null, last_error: null }).execute();
+    } catch (error) {
+      const now = this.clock.now();
+      const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(
+        0,
+        MAX_ERROR_TEXT,
+      );
+      if (job.attempt >= job.maxAttempts) {
+        await fence(now).set({ status: "failed", dedupe_key: null, last_error: message }).execute();
+        this.logger?.error(
+          { job: { id: job.id, queue: job.queue, attempt: job.attempt }, err: error },
+          "job failed for good",
+        );
+      } else {
+        const delay = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (job.attempt - 1));
+        await fence(now)
+          .set({ status: "pending", run_at: now + delay, last_error: message })
+          .execute();
+        this.logger?.warn(
+          { job: { id: job.id, queue: job.queue, attempt: job.attempt }, retryInMs: delay },
+          "job failed, will retry",
+        );
+      }
+    }
+  }
+}

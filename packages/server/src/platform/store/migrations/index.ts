@@ -1,0 +1,19 @@
+import type { Kysely } from "kysely";
+import { foundation } from "./0001_foundation.js";
+
+/**
+ * A migration written once for both engines: only the portable types (text, integer,
+ * bigint), no engine-specific SQL. Names sort in the order they must run.
+ */
+export interface PortableMigration {
+  /** `NNNN_what`, e.g. `0002_accounts`. Never renamed once released. */
+  name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+  down?(db: Kysely<unknown>): Promise<void>;
+}
+
+/**
+ * Every migration, in order. A domain module appends its own file here
+ * (`0002_accounts.ts`, …); released migrations are never edited.
+ */
+export const migrations: readonly PortableMigration[] = [foundation];

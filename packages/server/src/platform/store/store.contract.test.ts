@@ -1,0 +1,200 @@
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { newId } from "../ids.js";
+import { migrateToLatest } from "./migrate.js";
+import { migrations } from "./migrations/index.js";
+import { testStoreFactories } from "./test-stores.js";
+
+describe.each(testStoreFactories)("store contract on $name", (factory) => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function freshStore() {
+    const handle = await factory.create();
+    cleanups.push(handle.dispose);
+    return handle;
+  }
+
+  it("migrates an empty database, and a second run applies nothing", async () => {
+    const { store } = await freshStore();
+    const first = await migrateToLatest(store.db);
+    expect(first.applied).toEqual(migrations.map((m) => m.name));
+    const second = await migrateToLatest(store.db);
+    expect(second.applied).toEqual([]);
+  });
+
+  it("round-trips portable types: epoch-ms bigints as numbers, JSON as text", async () => {
+    const { store } = await freshStore();
+    await migrateToLatest(store.db);
+    const farFuture = 8_640_000_000_000; // beyond 2^32, within 2^53
+    await store.db
+      .insertInto("jobs")
+      .values({
+        id: newId(),
+        queue: "q",
+        payload: JSON.stringify({ n: 1, text: "中文" }),
+        run_at: farFuture,
+        max_attempts: 3,
+        status: "pending",
+        locked_until: null,
+        last_error: null,
+        dedupe_key: null,
+        created_at: 1_700_000_000_123,
+        updated_at: 1_700_000_000_123,
+      })
+      .execute();
+    const row = await store.db.selectFrom("jobs").selectAll().executeTakeFirstOrThrow();
+    expect(row.run_at).toBe(farFuture);
+    expect(typeof row.created_at).toBe("number");
+    expect(row.attempts).toBe(0);
+    expect(JSON.parse(row.payload)).toEqual({ n: 1, text: "中文" });
+  });
+
+  it("orders by UUIDv7 id as creation order and enforces uniqueness", async () => {
+    const { store } = await freshStore();
+    await migrateToLatest(store.db);
+    const now = 1_700_000_000_000;
+    const ids = [newId(now), newId(now), newId(now + 1)];
+    for (const [i, id] of [...ids].reverse().entries()) {
+      await store.db
+        .insertInto("users")
+        .values({
+          id,
+          username: `user${i}`,
+          password_hash: "x",
+          locked_until: null,
+          last_login_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const listed = await store.db.selectFrom("users").select("id").orderBy("id").execute();
+    expect(listed.map((r) => r.id)).toEqual(ids);
+    await expect(
+      store.db
+        .insertInto("users")
+        .values({
+          id: newId(),
+          username: "user0",
+          password_hash: "x",
+          locked_until: null,
+          last_login_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute(),
+    ).rejects.toThrow();
+  });
+
+  it("enforces foreign keys with cascading deletes", async () => {
+    const { store } = await freshStore();
+    await migrateToLatest(store.db);
+    const now = 1_700_000_000_000;
+    await expect(
+      store.db
+        .insertInto("sessions")
+        .values({
+          id: "s0",
+          user_id: "nobody",
+          csrf_token: "c",
+          created_at: now,
+          expires_at: now,
+          last_seen_at: now,
+          ip: null,
+          user_agent: null,
+        })
+        .execute(),
+    ).rejects.toThrow();
+    const userId = newId();
+    await store.db
+      .insertInto("users")
+      .values({
+        id: userId,
+        username: "admin",
+        password_hash: "x",
+        locked_until: null,
+        last_login_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await store.db
+      .insertInto("sessions")
+      .values({
+        id: "s1",
+        user_id: userId,
+        csrf_token: "c",
+        created_at: now,
+        expires_at: now,
+        last_seen_at: now,
+        ip: null,
+        user_agent: null,
+      })
+      .execute();
+    await store.db.deleteFrom("users").where("id", "=", userId).execute();
+    const left = await store.db
+      .selectFrom("sessions")
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(left.n)).toBe(0);
+  });
+
+  it("allows many NULL dedupe keys but only one of each value, and upserts settings", async () => {
+    const { store } = await freshStore();
+    await migrateToLatest(store.db);
+    const base = {
+      queue: "q",
+      payload: "{}",
+      run_at: 1,
+      max_attempts: 1,
+      status: "pending" as const,
+      locked_until: null,
+      last_error: null,
+      created_at: 1,
+      updated_at: 1,
+    };
+    await store.db
+      .insertInto("jobs")
+      .values({ ...base, id: newId(), dedupe_key: null })
+      .execute();
+    await store.db
+      .insertInto("jobs")
+      .values({ ...base, id: newId(), dedupe_key: null })
+      .execute();
+    await store.db
+      .insertInto("jobs")
+      .values({ ...base, id: newId(), dedupe_key: "k" })
+      .execute();
+    await expect(
+      store.db
+        .insertInto("jobs")
+        .values({ ...base, id: newId(), dedupe_key: "k" })
+        .execute(),
+    ).rejects.toThrow();
+
+    for (const value of ["1", "2"]) {
+      await store.db
+        .insertInto("settings")
+        .values({ key: "login.freeze_minutes", value, updated_at: 1 })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: 2 }))
+        .execute();
+    }
+    const setting = await store.db.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
+    expect(setting).toEqual({ key: "login.freeze_minutes", value: "2", updated_at: 2 });
+  });
+
+  it("rolls back a failed transaction", async () => {
+    const { store } = await freshStore();
+    await migrateToLatest(store.db);
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await trx.insertInto("settings").values({ key: "a", value: "1", updated_at: 1 }).execute();
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await store.db.selectFrom("settings").selectAll().execute()).toEqual([]);
+  });
+});
