@@ -1,1 +1,36 @@
-export {};
+/**
+ * @wxgate/emulator — WeChat's servers, offline: the same paths, JSON, error codes, limits and
+ * token rules, with a controllable clock and a control API under `/__emulator`.
+ */
+
+export type { CreateEmulatorOptions, EmulatorPluginOptions, RunningEmulator } from "./app.js";
+export { closeCore, createEmulator, emulatorPlugin } from "./app.js";
+export {
+  type Clock,
+  ControllableClock,
+  type ControllableClockOptions,
+  type ScheduledTask,
+  Scheduler,
+  systemClock,
+} from "./clock.js";
+export {
+  CoreControl,
+  type EmulatorControl,
+  type EmulatorControlExtensions,
+  type InvalidateTokenOptions,
+  type RequestLogFilter,
+} from "./control/control.js";
+export { createEmulatorCore, type EmulatorCore, type EmulatorCoreOptions } from "./core.js";
+export { type ResolvedAccount, resolveAccount, resolveComponent } from "./http/access.js";
+export type { BaseUrls, EmulatorContext, EmulatorModule, EmulatorServices } from "./http/context.js";
+export { CONTROL_PREFIX, ControlError, controlRoute } from "./http/control-route.js";
+export type { FaultSpec } from "./http/faults.js";
+export { beijingDay, beijingMonth, defaultDailyLimits } from "./http/quota.js";
+export { type WxCall, type WxRouteDefinition, wxRoute } from "./http/route.js";
+export { WxFault, wxError } from "./http/wx-error.js";
+export { IdGenerator, Prng } from "./ids.js";
+export { TOKEN_MAX_LENGTH, TOKEN_OVERLAP_MS, TOKEN_TTL_MS, TokenStore } from "./tokens/store.js";
+export type { DemoIds } from "./world/demo.js";
+export type { NewAccount, NewFollower, NewPlatform } from "./world/factory.js";
+export type * from "./world/types.js";
+export { World, type WorldSummary } from "./world/world.js";
