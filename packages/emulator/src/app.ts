@@ -23,6 +23,8 @@ const modules: EmulatorModule[] = [tokenModule, controlModule];
 export interface EmulatorPluginOptions extends EmulatorCoreOptions {
   /** An existing core (from {@link createEmulatorCore}); otherwise one is built from the options. */
   core?: EmulatorCore;
+  /** Modules added after the built-in list (embedders' own routes, test probes). */
+  extraModules?: EmulatorModule[];
   /** Called once the emulator is mounted, with its handle (world, control…). */
   onReady?: (core: EmulatorCore) => void;
 }
@@ -117,7 +119,7 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorPluginOptions> = async (
   });
 
   const ctx = contextFor(app, core);
-  for (const module of modules) await module.register(app, ctx);
+  for (const module of [...modules, ...(options.extraModules ?? [])]) await module.register(app, ctx);
   options.onReady?.(core);
 };
 // Keep the plugin's own hooks and parsers inside its encapsulation context.
@@ -141,13 +143,19 @@ export interface CreateEmulatorOptions extends EmulatorCoreOptions {
   port?: number;
   /** Fastify request logging (default off). */
   logger?: boolean;
+  /** Modules added after the built-in list (embedders' own routes, test probes). */
+  extraModules?: EmulatorModule[];
 }
 
 /** Starts a standalone emulator listening on `host:port` (127.0.0.1, a free port by default). */
 export async function createEmulator(options: CreateEmulatorOptions = {}): Promise<RunningEmulator> {
   const core = await createEmulatorCore(options);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
-  await app.register(emulatorPlugin, { core, prefix: core.options.prefix });
+  await app.register(emulatorPlugin, {
+    core,
+    prefix: core.options.prefix,
+    ...(options.extraModules ? { extraModules: options.extraModules } : {}),
+  });
   await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
   const address = app.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -1,3 +1,4 @@
+import { decideApiAccess, isVerifiedType } from "@wxgate/wechat";
 import type { Account, Authorization } from "../world/types.js";
 
 /** Who is calling an API with an access token. */
@@ -10,14 +11,21 @@ export interface ApiCaller {
 }
 
 /**
- * THE single place where the emulator decides whether an account may call an API
- * (account type, verification, permission sets granted to a platform).
+ * THE single place where the emulator decides whether an account may call an API (account
+ * kind and status, verification, permission sets granted to a platform), through the rules
+ * table shared with wxgate (`decideApiAccess` of @wxgate/wechat).
  *
- * Returns the errcode to answer (48001 direct, 61007 through a platform) or undefined to allow.
- *
- * Today it allows everything; it switches to `decideApiAccess(path, account)` from
- * @wxgate/wechat's rules (the table the emulator and wxgate share) as soon as that is exported.
+ * @returns the errcode to answer (48001 direct, 61007 through a platform, 50002 / 48004 for a
+ *   suspended account), or undefined to allow the call
  */
-export function checkApiAccess(_path: string, _caller: ApiCaller): number | undefined {
-  return undefined;
+export function checkApiAccess(path: string, caller: ApiCaller): number | undefined {
+  const { account, authorization } = caller;
+  const decision = decideApiAccess(path, {
+    kind: account.kind,
+    verified: isVerifiedType(account.verifyType),
+    status: account.status,
+    grantedPermissionSets: authorization ? authorization.funcScopes : "all",
+    viaComponent: authorization !== undefined,
+  });
+  return decision.allowed ? undefined : decision.errcode;
 }

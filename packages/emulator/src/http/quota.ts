@@ -1,3 +1,4 @@
+import { tokenLimits } from "@wxgate/wechat";
 import type { Clock } from "../clock.js";
 import type { Account } from "../world/types.js";
 
@@ -17,14 +18,14 @@ export function beijingMonth(now: number): string {
 
 /** Daily call limits WeChat documents (API path → calls a day per account). */
 export const defaultDailyLimits: Record<string, number> = {
-  "/cgi-bin/token": 2000,
-  "/cgi-bin/stable_token": 500_000,
+  "/cgi-bin/token": tokenLimits.dailyCalls,
+  "/cgi-bin/stable_token": tokenLimits.stableCallsPerDay,
   "/cgi-bin/qrcode/create": 100_000,
   "/cgi-bin/message/template/send": 100_000,
 };
 
 /** Limits that differ for 测试号. */
-const testAccountLimits: Record<string, number> = { "/cgi-bin/token": 200 };
+const testAccountLimits: Record<string, number> = { "/cgi-bin/token": tokenLimits.testAccountDailyCalls };
 
 export interface QuotaView {
   daily_limit: number;

@@ -1,16 +1,18 @@
 import { timingSafeEqual } from "node:crypto";
+import { tokenLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext, EmulatorModule } from "../http/context.js";
 import { beijingDay } from "../http/quota.js";
 import { type WxCall, wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Account } from "../world/types.js";
-import { TOKEN_OVERLAP_MS } from "./store.js";
 
+/** stable_token (normal mode) keeps its token until this close to expiry. */
+export const STABLE_MIN_REMAINING_MS = tokenLimits.stableMinExpiresInSeconds * 1000;
 /** stable_token force_refresh: at most this many a day… */
-export const STABLE_FORCE_PER_DAY = 20;
+export const STABLE_FORCE_PER_DAY: number = tokenLimits.stableForceRefreshPerDay;
 /** …and this far apart. */
-export const STABLE_FORCE_SPACING_MS = 30_000;
+export const STABLE_FORCE_SPACING_MS = tokenLimits.stableForceRefreshMinIntervalSeconds * 1000;
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -94,7 +96,7 @@ function registerStableToken(app: FastifyInstance, ctx: EmulatorContext): void {
         state.lastForceAt = call.now;
       } else if (current !== undefined) {
         const check = ctx.tokens.check(current);
-        if (check.ok && check.record.expiresAt - call.now > TOKEN_OVERLAP_MS) {
+        if (check.ok && check.record.expiresAt - call.now > STABLE_MIN_REMAINING_MS) {
           return { access_token: check.record.value, expires_in: ctx.tokens.expiresIn(check.record) };
         }
       }

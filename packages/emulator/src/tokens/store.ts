@@ -1,14 +1,15 @@
+import { tokenLimits } from "@wxgate/wechat";
 import type { Clock } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
 import type { TokenKind, TokenRecord } from "../world/types.js";
 import type { World } from "../world/world.js";
 
 /** Lifetime of every access token WeChat issues (expires_in 7200). */
-export const TOKEN_TTL_MS = 7_200_000;
+export const TOKEN_TTL_MS = tokenLimits.expiresInSeconds * 1000;
 /** After a new token is issued, the previous one stays valid this long. */
-export const TOKEN_OVERLAP_MS = 300_000;
+export const TOKEN_OVERLAP_MS = tokenLimits.overlapSeconds * 1000;
 /** Clients must be able to store tokens of this length; ours are always shorter. */
-export const TOKEN_MAX_LENGTH = 512;
+export const TOKEN_MAX_LENGTH: number = tokenLimits.maxLength;
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_\-@*.]+$/;
 
