@@ -13,6 +13,7 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  login_frozen: 429,
   internal_error: 500,
   upstream_error: 502,
   unavailable: 503,

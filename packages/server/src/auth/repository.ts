@@ -1,0 +1,181 @@
+import type { Kysely, Selectable } from "kysely";
+import type { ApiKeysTable, Database, UsersTable } from "../platform/store/schema.js";
+
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+/** A live session with its user. */
+export interface SessionWithUser {
+  id: string;
+  csrfToken: string;
+  expiresAt: number;
+  lastSeenAt: number;
+  userId: string;
+  username: string;
+}
+
+/** The auth tables: users, sessions, api_keys. Nothing here decides anything. */
+export class AuthRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async countUsers(): Promise<number> {
+    const row = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  findUserByUsername(username: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
+  }
+
+  async insertUser(user: { id: string; username: string; passwordHash: string; now: number }): Promise<void> {
+    await this.db
+      .insertInto("users")
+      .values({
+        id: user.id,
+        username: user.username,
+        password_hash: user.passwordHash,
+        locked_until: null,
+        last_login_at: null,
+        created_at: user.now,
+        updated_at: user.now,
+      })
+      .execute();
+  }
+
+  /** Counts a failed login; returns the new count. */
+  async recordLoginFailure(
+    userId: string,
+    now: number,
+    lockUntil: (failures: number) => number | null,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom("users")
+        .select("failed_logins")
+        .where("id", "=", userId)
+        .executeTakeFirstOrThrow();
+      const failures = row.failed_logins + 1;
+      await trx
+        .updateTable("users")
+        .set({ failed_logins: failures, locked_until: lockUntil(failures), updated_at: now })
+        .where("id", "=", userId)
+        .execute();
+      return failures;
+    });
+  }
+
+  async recordLoginSuccess(userId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ failed_logins: 0, locked_until: null, last_login_at: now, updated_at: now })
+      .where("id", "=", userId)
+      .execute();
+  }
+
+  async insertSession(session: {
+    id: string;
+    userId: string;
+    csrfToken: string;
+    now: number;
+    expiresAt: number;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id: session.id,
+        user_id: session.userId,
+        csrf_token: session.csrfToken,
+        created_at: session.now,
+        expires_at: session.expiresAt,
+        last_seen_at: session.now,
+        ip: session.ip,
+        user_agent: session.userAgent,
+      })
+      .execute();
+  }
+
+  findLiveSession(id: string, now: number): Promise<SessionWithUser | undefined> {
+    return this.db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select([
+        "sessions.id as id",
+        "sessions.csrf_token as csrfToken",
+        "sessions.expires_at as expiresAt",
+        "sessions.last_seen_at as lastSeenAt",
+        "users.id as userId",
+        "users.username as username",
+      ])
+      .where("sessions.id", "=", id)
+      .where("sessions.expires_at", ">", now)
+      .executeTakeFirst();
+  }
+
+  async touchSession(id: string, now: number): Promise<void> {
+    await this.db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id", "=", id).execute();
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    const result = await this.db.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async insertApiKey(key: {
+    id: string;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    scopes: readonly string[];
+    createdBy: string | null;
+    now: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto("api_keys")
+      .values({
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        key_hash: key.keyHash,
+        scopes: JSON.stringify(key.scopes),
+        created_by: key.createdBy,
+        created_at: key.now,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+  }
+
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRow | undefined> {
+    return this.db.selectFrom("api_keys").selectAll().where("key_hash", "=", keyHash).executeTakeFirst();
+  }
+
+  findApiKey(id: string): Promise<ApiKeyRow | undefined> {
+    return this.db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  listApiKeys(): Promise<ApiKeyRow[]> {
+    return this.db.selectFrom("api_keys").selectAll().orderBy("id").execute();
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable("api_keys")
+      .set({ revoked_at: now })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
+
+  async touchApiKey(id: string, now: number): Promise<void> {
+    await this.db.updateTable("api_keys").set({ last_used_at: now }).where("id", "=", id).execute();
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { SESSION_COOKIE, scopes } from "../http/principal.js";
+import { defineRoute, type Route } from "../http/route.js";
+import type { AuthService } from "./service.js";
+
+const sessionView = z.object({
+  user: z.object({ id: z.string(), username: z.string() }),
+  csrfToken: z
+    .string()
+    .describe("Echo it in the x-csrf-token header of POST, PUT, PATCH and DELETE requests."),
+  expiresAt: z.number().int().describe("Epoch milliseconds."),
+});
+
+const apiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe("The first characters of the key, to tell keys apart."),
+  scopes: z.array(z.enum(scopes)),
+  createdAt: z.number().int(),
+  lastUsedAt: z.number().int().nullable(),
+  revokedAt: z.number().int().nullable(),
+});
+
+/** The auth module's routes: sessions and API keys. */
+export function authRoutes(service: AuthService, options: { secureCookie: boolean }): Route[] {
+  const cookieOptions = {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: options.secureCookie,
+  };
+  return [
+    defineRoute({
+      method: "POST",
+      url: "/session",
+      scope: "public",
+      summary: "Sign in to the console",
+      description: "Sets the session cookie and returns the CSRF token.",
+      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+      response: sessionView,
+      async handler({ body, request, reply }) {
+        const { sessionToken, ...view } = await service.login({
+          username: body.username,
+          password: body.password,
+          ip: request.ip ?? null,
+          userAgent: request.headers["user-agent"] ?? null,
+        });
+        reply.setCookie(SESSION_COOKIE, sessionToken, {
+          ...cookieOptions,
+          expires: new Date(view.expiresAt),
+        });
+        return view;
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/session",
+      scope: "session",
+      summary: "The current console session and its CSRF token",
+      response: sessionView,
+      handler: ({ principal }) => service.session(principal),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/session",
+      scope: "session",
+      summary: "Sign out",
+      async handler({ principal, reply }) {
+        await service.logout(principal);
+        reply.clearCookie(SESSION_COOKIE, cookieOptions);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/whoami",
+      scope: "authenticated",
+      summary: "Who the caller is and what it may do",
+      response: z.object({
+        kind: z.enum(["session", "api_key"]),
+        name: z.string(),
+        scopes: z.array(z.enum(scopes)),
+      }),
+      handler: async ({ principal }) => ({
+        kind: principal.kind,
+        name: principal.name,
+        scopes: [...principal.scopes],
+      }),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api-keys",
+      scope: "admin",
+      summary: "Create an API key",
+      description: "The key is in this response only; it is stored as a digest and cannot be shown again.",
+      body: z.object({
+        name: z.string().trim().min(1).max(100),
+        scopes: z.array(z.enum(scopes)).min(1).max(scopes.length),
+      }),
+      response: apiKeyView.extend({ key: z.string().describe("Shown once.") }),
+      status: 201,
+      handler: ({ principal, body }) => service.createApiKey(principal, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api-keys",
+      scope: "admin",
+      summary: "List API keys",
+      response: z.object({ items: z.array(apiKeyView) }),
+      handler: async () => ({ items: await service.listApiKeys() }),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/api-keys/:id",
+      scope: "admin",
+      summary: "Revoke an API key",
+      params: z.object({ id: z.string().min(1).max(64) }),
+      async handler({ principal, params }) {
+        await service.revokeApiKey(principal, params.id);
+        return undefined;
+      },
+    }),
+  ];
+}

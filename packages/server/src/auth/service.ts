@@ -1,0 +1,295 @@
+import type { Authenticator, PresentedCredentials, Principal, Scope } from "../http/principal.js";
+import { scopes as knownScopes } from "../http/principal.js";
+import { errors, PlatformError } from "../platform/errors.js";
+import { newId } from "../platform/ids.js";
+import type { Logger } from "../platform/logger.js";
+import type { Clock } from "../platform/ports.js";
+import { randomToken, sha256Hex } from "../platform/secrets.js";
+import {
+  defaultScryptCost,
+  generatePassword,
+  hashPassword,
+  type ScryptCost,
+  verifyPassword,
+} from "./password.js";
+import type { ApiKeyRow, AuthRepository } from "./repository.js";
+
+/** API keys start with this, so a leaked one is recognizable (and scannable) as ours. */
+export const API_KEY_PREFIX = "wxg_";
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+const MIN_PASSWORD = 10;
+const MAX_PASSWORD = 256;
+/** Bookkeeping writes (last seen / last used) at most this often per session or key. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Freeze a login after repeated wrong passwords. */
+export interface LoginFreezePolicy {
+  maxFailures: number;
+  freezeMs: number;
+}
+
+/** Options of {@link AuthService}. */
+export interface AuthServiceOptions {
+  repository: AuthRepository;
+  clock: Clock;
+  logger: Logger;
+  /** How long a console session lasts (12 hours by default). */
+  sessionTtlMs?: number;
+  scryptCost?: ScryptCost;
+  /**
+   * Off unless given: the login-protection rule (5 wrong passwords → frozen 2 hours) is
+   * configured by the team module's settings once they exist.
+   */
+  loginFreeze?: LoginFreezePolicy;
+}
+
+/** A signed-in session as returned to its owner. */
+export interface SessionView {
+  user: { id: string; username: string };
+  csrfToken: string;
+  expiresAt: number;
+}
+
+/** An API key as listed: never the key itself. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+function toScopes(json: string): Scope[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter((s): s is Scope => (knownScopes as readonly unknown[]).includes(s));
+}
+
+function viewOf(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: toScopes(row.scopes),
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/**
+ * Admin users, console sessions and API keys; also the {@link Authenticator} the HTTP edge
+ * asks who a request comes from. Session ids and API keys are stored only as SHA-256
+ * digests (they are random and long, so a fast hash suffices); passwords with scrypt.
+ */
+export class AuthService implements Authenticator {
+  private readonly repository: AuthRepository;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly sessionTtlMs: number;
+  private readonly scryptCost: ScryptCost;
+  private readonly loginFreeze: LoginFreezePolicy | undefined;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(options: AuthServiceOptions) {
+    this.repository = options.repository;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    this.scryptCost = options.scryptCost ?? defaultScryptCost;
+    this.loginFreeze = options.loginFreeze;
+  }
+
+  /**
+   * Creates an admin user. Without a password, one is generated and returned — the only
+   * time it exists in clear.
+   */
+  async createAdmin(input: { username: string; password?: string }): Promise<{
+    user: { id: string; username: string };
+    generatedPassword: string | undefined;
+  }> {
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME.test(username)) {
+      throw errors.validation(
+        "a username is 3 to 64 characters: lower-case letters, digits, dot, dash, underscore",
+      );
+    }
+    const generatedPassword = input.password === undefined ? generatePassword() : undefined;
+    const password = input.password ?? generatedPassword!;
+    if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+      throw errors.validation(`a password is ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
+    }
+    if (await this.repository.findUserByUsername(username))
+      throw errors.conflict(`the user ${username} already exists`);
+    const now = this.clock.now();
+    const id = newId(now);
+    await this.repository.insertUser({
+      id,
+      username,
+      passwordHash: await hashPassword(password, this.scryptCost),
+      now,
+    });
+    this.logger.info({ user: { id, username } }, "admin user created");
+    return { user: { id, username }, generatedPassword };
+  }
+
+  /** On first start: creates `admin` with a generated password when no user exists yet. */
+  async ensureFirstAdmin(): Promise<{ username: string; password: string } | undefined> {
+    if ((await this.repository.countUsers()) > 0) return undefined;
+    const { user, generatedPassword } = await this.createAdmin({ username: "admin" });
+    return { username: user.username, password: generatedPassword! };
+  }
+
+  /**
+   * Checks the password and opens a session. Unknown users cost the same scrypt work as
+   * known ones, so timing does not reveal which usernames exist.
+   */
+  async login(input: {
+    username: string;
+    password: string;
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<SessionView & { sessionToken: string }> {
+    const now = this.clock.now();
+    const user = await this.repository.findUserByUsername(input.username.trim().toLowerCase());
+    if (!user) {
+      this.dummyHash ??= hashPassword(generatePassword(), this.scryptCost);
+      await verifyPassword(input.password, await this.dummyHash);
+      throw new PlatformError("invalid_credentials", "the username or password is wrong");
+    }
+    if (user.locked_until !== null && user.locked_until > now) {
+      throw new PlatformError("login_frozen", "this login is frozen after too many wrong passwords", {
+        frozenUntil: user.locked_until,
+      });
+    }
+    if (!(await verifyPassword(input.password, user.password_hash))) {
+      const policy = this.loginFreeze;
+      const failures = await this.repository.recordLoginFailure(user.id, now, (n) =>
+        policy && n >= policy.maxFailures ? now + policy.freezeMs : null,
+      );
+      this.logger.warn({ user: { id: user.id }, failures }, "wrong password");
+      throw new PlatformError("invalid_credentials", "the username or password is wrong");
+    }
+    await this.repository.recordLoginSuccess(user.id, now);
+    const sessionToken = randomToken(32);
+    const csrfToken = randomToken(24);
+    const expiresAt = now + this.sessionTtlMs;
+    await this.repository.insertSession({
+      id: sha256Hex(sessionToken),
+      userId: user.id,
+      csrfToken,
+      now,
+      expiresAt,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    });
+    this.logger.info({ user: { id: user.id, username: user.username } }, "signed in");
+    return { sessionToken, csrfToken, expiresAt, user: { id: user.id, username: user.username } };
+  }
+
+  /** Ends the session of `principal`. */
+  async logout(principal: Principal): Promise<void> {
+    if (principal.kind === "session" && principal.sessionId)
+      await this.repository.deleteSession(principal.sessionId);
+  }
+
+  /** The session of `principal`, as shown to its owner. */
+  async session(principal: Principal): Promise<SessionView> {
+    if (principal.kind !== "session" || !principal.sessionId) throw errors.unauthorized();
+    const session = await this.repository.findLiveSession(principal.sessionId, this.clock.now());
+    if (!session) throw errors.unauthorized("the session has ended; sign in again");
+    return {
+      user: { id: session.userId, username: session.username },
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    };
+  }
+
+  async authenticate(credentials: PresentedCredentials): Promise<Principal | undefined> {
+    if (credentials.authorization !== undefined) return this.authenticateApiKey(credentials.authorization);
+    if (credentials.sessionToken) return this.authenticateSession(credentials.sessionToken);
+    return undefined;
+  }
+
+  private async authenticateApiKey(header: string): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match || !match[1]!.startsWith(API_KEY_PREFIX)) {
+      throw errors.unauthorized(`the Authorization header must be "Bearer ${API_KEY_PREFIX}…"`);
+    }
+    const row = await this.repository.findApiKeyByHash(sha256Hex(match[1]!));
+    if (!row || row.revoked_at !== null) throw errors.unauthorized("the API key is not valid");
+    const now = this.clock.now();
+    if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) {
+      await this.repository.touchApiKey(row.id, now);
+    }
+    return {
+      kind: "api_key",
+      id: row.id,
+      userId: row.created_by,
+      name: row.name,
+      scopes: toScopes(row.scopes),
+    };
+  }
+
+  private async authenticateSession(token: string): Promise<Principal> {
+    const now = this.clock.now();
+    const session = await this.repository.findLiveSession(sha256Hex(token), now);
+    if (!session) throw errors.unauthorized("the session has ended; sign in again");
+    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await this.repository.touchSession(session.id, now);
+    return {
+      kind: "session",
+      id: session.userId,
+      userId: session.userId,
+      name: session.username,
+      // Every console user is an administrator until roles arrive with the team module.
+      scopes: ["admin"],
+      csrfToken: session.csrfToken,
+      sessionId: session.id,
+    };
+  }
+
+  /** Creates an API key; the key is returned here and never again. */
+  async createApiKey(
+    creator: Principal,
+    input: { name: string; scopes: readonly Scope[] },
+  ): Promise<ApiKeyView & { key: string }> {
+    const now = this.clock.now();
+    const key = API_KEY_PREFIX + randomToken(32);
+    const id = newId(now);
+    const scopes = [...new Set(input.scopes)];
+    const prefix = key.slice(0, API_KEY_PREFIX.length + 8);
+    await this.repository.insertApiKey({
+      id,
+      name: input.name,
+      prefix,
+      keyHash: sha256Hex(key),
+      scopes,
+      createdBy: creator.userId,
+      now,
+    });
+    this.logger.info(
+      { apiKey: { id, name: input.name, prefix, scopes }, by: creator.name },
+      "API key created",
+    );
+    return { id, name: input.name, prefix, scopes, createdAt: now, lastUsedAt: null, revokedAt: null, key };
+  }
+
+  async listApiKeys(): Promise<ApiKeyView[]> {
+    return (await this.repository.listApiKeys()).map(viewOf);
+  }
+
+  /** Revokes a key; revoking twice is harmless. */
+  async revokeApiKey(principal: Principal, id: string): Promise<void> {
+    const row = await this.repository.findApiKey(id);
+    if (!row) throw errors.notFound("the API key");
+    await this.repository.revokeApiKey(id, this.clock.now());
+    this.logger.info({ apiKey: { id, prefix: row.prefix }, by: principal.name }, "API key revoked");
+  }
+
+  /** Housekeeping: deletes expired sessions. */
+  purgeExpiredSessions(): Promise<number> {
+    return this.repository.deleteExpiredSessions(this.clock.now());
+  }
+}

@@ -1,0 +1,211 @@
+import cookie from "@fastify/cookie";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { z } from "zod";
+import type { DomainModule } from "../module.js";
+import { errors, PlatformError } from "../platform/errors.js";
+import { newId } from "../platform/ids.js";
+import type { Logger } from "../platform/logger.js";
+import { safeEqual } from "../platform/secrets.js";
+import { renderDocsPage } from "./docs-page.js";
+import { type ErrorBody, mapError } from "./error-mapping.js";
+import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
+import { type Authenticator, CSRF_HEADER, hasScope, type Principal, SESSION_COOKIE } from "./principal.js";
+import type { Route } from "./route.js";
+
+/** What the HTTP app is built from. */
+export interface AppDeps {
+  logger: Logger;
+  /** The URL clients reach, for the OpenAPI `servers` entry. */
+  publicUrl: string;
+  authenticator: Authenticator;
+  modules: readonly DomainModule[];
+  /** Throws when the server should not receive traffic (e.g. the store is unreachable). */
+  healthCheck?: () => Promise<void>;
+  /** Largest accepted request body in bytes (1 MiB by default). */
+  bodyLimit?: number;
+  version?: string;
+}
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+type ZodIssueLike = { path: PropertyKey[]; code: string; message: string };
+
+function validationError(where: string, issues: readonly ZodIssueLike[]): PlatformError {
+  return errors.validation(
+    `the ${where} is not valid`,
+    issues.map((i) => ({ in: where, path: i.path.map(String).join("."), code: i.code, message: i.message })),
+  );
+}
+
+function parseInput(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  if (!result.success) throw validationError(where, result.error.issues);
+  return result.data;
+}
+
+/**
+ * Builds the HTTP app: request ids, body limits, error mapping once at the edge, `/healthz`,
+ * every module's API routes under `/api/v1` with the OpenAPI document and docs page, and the
+ * modules' own plugins. Callers may register more plugins (the sandbox) before `listen`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const routes = deps.modules.flatMap((m) =>
+    (m.routes ?? []).map((r) => ({ ...r, tags: r.tags ?? [m.name] })),
+  );
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers["x-request-id"];
+      return typeof incoming === "string" && INCOMING_REQUEST_ID.test(incoming) ? incoming : newId();
+    },
+    // Our URLs are stable; a trailing slash should not be a different resource.
+    routerOptions: { ignoreTrailingSlash: true },
+  }) as unknown as FastifyInstance;
+
+  await app.register(cookie);
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-request-id", request.id);
+    reply.header("x-content-type-options", "nosniff");
+    return payload;
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const mapped = mapError(error);
+    if (mapped.unexpected) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: mapped.code, status: mapped.status }, "request refused");
+    const body: ErrorBody = {
+      error: {
+        code: mapped.code,
+        message: mapped.message,
+        ...(mapped.details !== undefined ? { details: mapped.details } : {}),
+        requestId: request.id,
+      },
+    };
+    return reply.code(mapped.status).type("application/json; charset=utf-8").send(body);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const body: ErrorBody = {
+      error: {
+        code: "not_found",
+        message: `no route for ${request.method} ${request.url.split("?")[0]}`,
+        requestId: request.id,
+      },
+    };
+    return reply.code(404).send(body);
+  });
+
+  app.get("/healthz", async (_request, reply) => {
+    try {
+      await deps.healthCheck?.();
+      return { status: "ok" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  const openApiDocument = buildOpenApiDocument(routes, {
+    title: "wxgate",
+    version: deps.version ?? "0.1.0",
+    serverUrl: deps.publicUrl,
+  });
+  const docsPage = renderDocsPage(routes, "wxgate");
+
+  await app.register(
+    async (api) => {
+      // JSON only: a text/plain body would otherwise reach the handlers as a string.
+      api.removeContentTypeParser("text/plain");
+      api.addHook("onSend", async (_request, reply, payload) => {
+        reply.header("cache-control", "no-store");
+        return payload;
+      });
+      api.get("/openapi.json", async () => openApiDocument);
+      api.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage));
+      for (const route of routes) {
+        api.route({
+          method: route.method,
+          url: route.url,
+          handler: (request, reply) => runRoute(route, deps.authenticator, request, reply),
+        });
+      }
+    },
+    { prefix: API_PREFIX },
+  );
+
+  for (const module of deps.modules) {
+    if (module.plugin) await app.register(module.plugin);
+  }
+  return app;
+}
+
+async function authenticate(
+  authenticator: Authenticator,
+  request: FastifyRequest,
+): Promise<Principal | undefined> {
+  return authenticator.authenticate({
+    authorization: request.headers.authorization,
+    sessionToken: request.cookies[SESSION_COOKIE],
+  });
+}
+
+/** Authenticate → authorize → CSRF → validate → handle → shape the response. */
+async function runRoute(
+  route: Route,
+  authenticator: Authenticator,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  let principal: Principal | undefined;
+  if (route.scope === "public") {
+    principal = await authenticate(authenticator, request).catch(() => undefined);
+  } else {
+    principal = await authenticate(authenticator, request);
+    if (!principal) throw errors.unauthorized();
+    if (route.scope === "session" && principal.kind !== "session") {
+      throw errors.forbidden("this operation needs a console session, not an API key");
+    }
+    if (route.scope !== "session" && route.scope !== "authenticated" && !hasScope(principal, route.scope)) {
+      throw errors.forbidden(`this operation needs the ${route.scope} scope`);
+    }
+    if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
+      const presented = request.headers[CSRF_HEADER];
+      if (
+        typeof presented !== "string" ||
+        !principal.csrfToken ||
+        !safeEqual(presented, principal.csrfToken)
+      ) {
+        throw new PlatformError(
+          "csrf_failed",
+          `the ${CSRF_HEADER} header is missing or does not match the session`,
+        );
+      }
+    }
+  }
+  const params = parseInput(route.params, request.params, "path");
+  const query = parseInput(route.query, request.query, "query");
+  const body = parseInput(route.body, request.body, "body");
+  const result = await route.handler({
+    body,
+    query,
+    params,
+    principal: principal as Principal,
+    request,
+    reply,
+  });
+  if (reply.sent) return reply;
+  if (!route.response) return reply.code(route.status).send();
+  const shaped = route.response.safeParse(result);
+  if (!shaped.success) {
+    request.log.error(
+      { issues: shaped.error.issues.map((i) => ({ path: i.path, code: i.code })) },
+      "response does not match its schema",
+    );
+    throw new Error(`response of ${route.method} ${route.url} does not match its schema`);
+  }
+  return reply.code(route.status).send(shaped.data);
+}

@@ -1,0 +1,92 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import type { Access, Principal } from "./principal.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Returned<S> = S extends z.ZodType ? z.input<S> : undefined;
+
+/** What a route handler receives: validated input and the caller. */
+export interface RouteContext<A extends Access, B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Always present unless the route is `public`. */
+  principal: A extends "public" ? Principal | undefined : Principal;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** A route as a module declares it. `url` is relative to `/api/v1` (Fastify syntax: `/accounts/:id`). */
+export interface RouteSpec<
+  A extends Access,
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+  R extends z.ZodType | undefined,
+> {
+  method: HttpMethod;
+  url: string;
+  /** Who may call it; see {@link Access}. */
+  scope: A;
+  summary: string;
+  description?: string;
+  /** Groups operations in the OpenAPI document; defaults to the module's name. */
+  tags?: string[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /**
+   * The response body. The handler's result is parsed through it, so keys it does not list
+   * never leave the server (a presenter by construction). Omit for 204 No Content.
+   */
+  response?: R;
+  /** Success status; 200 by default, 204 when there is no response schema. */
+  status?: number;
+  handler(context: RouteContext<A, Parsed<B>, Parsed<Q>, Parsed<P>>): Promise<Returned<R>>;
+}
+
+/** A route with its types erased, as the app and the OpenAPI builder see it. */
+export interface Route {
+  method: HttpMethod;
+  url: string;
+  scope: Access;
+  summary: string;
+  description: string | undefined;
+  tags: string[] | undefined;
+  body: z.ZodType | undefined;
+  query: z.ZodType | undefined;
+  params: z.ZodType | undefined;
+  response: z.ZodType | undefined;
+  status: number;
+  handler(context: RouteContext<Access, unknown, unknown, unknown>): Promise<unknown>;
+}
+
+/**
+ * Declares an API route: validation, authorization, response shaping and its OpenAPI entry
+ * all follow from this one object.
+ */
+export function defineRoute<
+  A extends Access,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<A, B, Q, P, R>): Route {
+  return {
+    method: spec.method,
+    url: spec.url,
+    scope: spec.scope,
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    body: spec.body,
+    query: spec.query,
+    params: spec.params,
+    response: spec.response,
+    status: spec.status ?? (spec.response ? 200 : 204),
+    // The app validates input against the same schemas before calling, so the types hold.
+    handler: spec.handler as unknown as Route["handler"],
+  };
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Kysely } from "kysely";
+import type { Route } from "./http/route.js";
+import type { Config } from "./platform/config.js";
+import type { Logger } from "./platform/logger.js";
+import type { Clock, JobHandler, Lock, Queue } from "./platform/ports.js";
+import type { SecretBox } from "./platform/secrets.js";
+import type { Database } from "./platform/store/schema.js";
+import type { Dialect } from "./platform/store/store.js";
+
+/**
+ * What a domain module is given: the ports, never their adapters. Built once by the CLI
+ * (or a test) and handed to every module factory.
+ */
+export interface ModuleContext {
+  config: Config;
+  logger: Logger;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  secrets: SecretBox;
+  queue: Queue;
+  lock: Lock;
+}
+
+/**
+ * A domain module as the server mounts it. Its tables come from its migration (listed in
+ * `platform/store/migrations/index.ts`); everything else is declared here.
+ */
+export interface DomainModule {
+  /** Short name, also the default OpenAPI tag. */
+  name: string;
+  /** API routes under `/api/v1`, made with `defineRoute`. */
+  routes?: readonly Route[];
+  /**
+   * HTTP surfaces outside the JSON API (e.g. WeChat's XML callbacks), registered at the root
+   * in their own encapsulated scope — they may add content-type parsers and hooks freely.
+   */
+  plugin?: FastifyPluginAsync;
+  /** Job handlers by queue name; names are global, so prefix them with the module name. */
+  jobs?: Readonly<Record<string, JobHandler>>;
+}
+
+/** Builds a module from the shared context. */
+export type ModuleFactory = (context: ModuleContext) => DomainModule;

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { createAuth } from "./auth/index.js";
+import type { ScryptCost } from "./auth/password.js";
+import type { AuthService } from "./auth/service.js";
+import { buildApp } from "./http/app.js";
+import type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
+import { systemClock } from "./platform/clock.js";
+import type { Config } from "./platform/config.js";
+import { InProcessLock } from "./platform/lock.js";
+import type { Logger } from "./platform/logger.js";
+import type { Clock } from "./platform/ports.js";
+import { SqlQueue } from "./platform/queue.js";
+import { loadMasterKey, type MasterKeySource, SecretBox } from "./platform/secrets.js";
+import { migrateToLatest } from "./platform/store/migrate.js";
+import { openStore, type Store } from "./platform/store/store.js";
+import { moduleFactories } from "./registry.js";
+
+/** Options of {@link createServer}. */
+export interface CreateServerOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Domain modules to mount after auth; the registry's list by default. */
+  modules?: readonly ModuleFactory[];
+  /** Lower in tests only. */
+  scryptCost?: ScryptCost;
+}
+
+/** A wired server: ready to listen, or to be driven with `app.inject` in tests. */
+export interface Server {
+  app: FastifyInstance;
+  store: Store;
+  context: ModuleContext;
+  auth: AuthService;
+  modules: readonly DomainModule[];
+  queue: SqlQueue;
+  masterKeySource: MasterKeySource;
+  migrationsApplied: string[];
+  /** Starts the job worker. */
+  startWorker(): void;
+  /** Stops the HTTP server, the worker (waiting for running jobs) and the store, in that order. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the store and migrates it, builds the ports, the modules and
+ * the HTTP app. Nothing listens yet.
+ */
+export async function createServer(options: CreateServerOptions): Promise<Server> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
+  const store = await openStore(config.databaseUrl);
+  try {
+    const { applied } = await migrateToLatest(store.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+    const queue = new SqlQueue({ db: store.db, clock, logger: logger.child({ component: "queue" }) });
+    const context: ModuleContext = {
+      config,
+      logger,
+      db: store.db,
+      dialect: store.dialect,
+      clock,
+      secrets: new SecretBox(masterKey.key),
+      queue,
+      lock: new InProcessLock(),
+    };
+    const auth = createAuth(context, options.scryptCost ? { scryptCost: options.scryptCost } : {});
+    const modules = [auth.module, ...(options.modules ?? moduleFactories).map((factory) => factory(context))];
+    for (const module of modules) {
+      for (const [name, handler] of Object.entries(module.jobs ?? {})) queue.handle(name, handler);
+    }
+    const app = await buildApp({
+      logger,
+      publicUrl: config.publicUrl,
+      authenticator: auth.service,
+      modules,
+      healthCheck: async () => {
+        await sql`select 1`.execute(store.db);
+      },
+    });
+    let closed = false;
+    return {
+      app,
+      store,
+      context,
+      auth: auth.service,
+      modules,
+      queue,
+      masterKeySource: masterKey.source,
+      migrationsApplied: applied,
+      startWorker: () => queue.start(),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await queue.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
