@@ -7,7 +7,10 @@ import type { StoredToken } from "./stores.js";
 export interface ExternalTokenCredentialOptions extends Omit<CredentialCacheOptions, "refreshAheadMs"> {
   /** The customer's token endpoint (GET). */
   url: string;
-  /** Sent with every request, e.g. an Authorization header. Never logged. */
+  /**
+   * Sent with every request, e.g. an Authorization header. Never logged. Userinfo in `url`
+   * (`https://user:pass@host/...`) becomes a Basic Authorization header unless one is given here.
+   */
   headers?: Record<string, string>;
   fetch?: typeof fetch;
   /** Default 10000 ms. */
@@ -53,8 +56,11 @@ export class ExternalTokenCredential extends CachedCredential {
       refreshAheadMs: options.refreshAheadMs ?? 30_000,
     });
     this.source = source;
-    this.#url = options.url;
-    this.#headers = options.headers ?? {};
+    this.#headers = { ...basicAuthFrom(parsed), ...options.headers };
+    // fetch refuses URLs with userinfo; it travels as a Basic Authorization header instead.
+    parsed.username = "";
+    parsed.password = "";
+    this.#url = parsed.toString();
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#parse = options.parse ?? ((body) => parseTokenAnswer(body, this.now(), this.source));
@@ -123,6 +129,13 @@ export function parseTokenAnswer(body: unknown, nowMs: number, source: string): 
     );
   }
   return { value, expiresAt };
+}
+
+function basicAuthFrom(url: URL): Record<string, string> {
+  if (!url.username && !url.password) return {};
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
 }
 
 function hasErrcode(body: unknown): boolean {
