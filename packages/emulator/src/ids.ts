@@ -72,11 +72,13 @@ export class Prng {
 
   /** The internal state, for snapshots. */
   get state(): [number, number, number, number] {
-    return [...this.s];
+    const [a, b, c, d] = this.s;
+    return [a >>> 0, b >>> 0, c >>> 0, d >>> 0];
   }
 
   set state(value: [number, number, number, number]) {
-    this.s = [...value];
+    const [a, b, c, d] = value;
+    this.s = [a | 0, b | 0, c | 0, d | 0];
   }
 }
 
@@ -160,11 +162,11 @@ export class IdGenerator {
     return `${seconds}-${this.prng.chars(HEX, 8)}-${this.prng.chars(HEX, 8)}`;
   }
 
-  /** A 64-bit message id as a decimal string (MsgId, msgid, msg_data_id). */
+  /** A 19-digit message id below 2^63 (signed 64-bit, as MsgId, msgid and msg_data_id are). */
   msgId(): string {
     const high = BigInt(this.prng.nextUint32() & 0x7fffffff);
     const low = BigInt(this.prng.nextUint32());
-    const value = ((high << 32n) | low) % 9000000000000000000n;
+    const value = ((high << 32n) | low) % 8000000000000000000n;
     return (value + 1000000000000000000n).toString();
   }
 

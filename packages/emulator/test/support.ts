@@ -63,8 +63,11 @@ async function answer(res: Response): Promise<{ status: number; body: Record<str
 
 /** A listening emulator on a frozen clock with the probe routes, plus fetch helpers. */
 export async function startEmulator(options: CreateEmulatorOptions = {}): Promise<TestEmulator> {
-  const clock = new ControllableClock({ start: START, frozen: true });
-  const emu = await createEmulator({ clock, seed: "test", extraModules: [probeModule], ...options });
+  const clock =
+    options.clock instanceof ControllableClock
+      ? options.clock
+      : new ControllableClock({ start: START, frozen: true });
+  const emu = await createEmulator({ seed: "test", extraModules: [probeModule], ...options, clock });
   const url = (path: string, query: Record<string, string> = {}): URL => {
     const u = new URL(`${emu.baseUrls.api}${path}`);
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);

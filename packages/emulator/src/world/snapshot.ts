@@ -28,7 +28,11 @@ export function snapshotDocument(world: World, ids: IdGenerator, now: number): S
 }
 
 function isPrngState(value: unknown): value is [number, number, number, number] {
-  return Array.isArray(value) && value.length === 4 && value.every((n) => Number.isInteger(n) && n >= 0);
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    value.every((n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 32)
+  );
 }
 
 /** Validates a parsed snapshot file; throws a TypeError that names the problem. */
