@@ -44,6 +44,8 @@ export interface WxRouteDefinition {
    * for access_token routes: only APIs with a limit (see QuotaBook) are counted.
    */
   quota?: boolean;
+  /** POST routes answer GET with 43002 unless this is false (set it when you also register GET). */
+  refuseGet?: boolean;
   /**
    * Returns the JSON to answer (`{errcode:0,errmsg:"ok"}` style or a payload), or undefined
    * when it replied itself (images, redirects, HTML).
@@ -130,7 +132,7 @@ export function wxRoute(app: FastifyInstance, ctx: EmulatorContext, def: WxRoute
     },
   });
 
-  if (def.method === "POST") {
+  if (def.method === "POST" && def.refuseGet !== false) {
     app.route({
       method: "GET",
       url: def.path,
