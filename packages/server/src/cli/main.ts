@@ -1,3 +1,9 @@
 #!/usr/bin/env node
-// Placeholder entry until the server lands: says so plainly instead of failing obscurely.
-console.log("wxgate: the server is not built yet — `npm test` runs the protocol SDK's tests.");
+import { buildProgram } from "./program.js";
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`wxgate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

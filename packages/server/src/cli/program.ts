@@ -1,0 +1,70 @@
+import { Command, Option } from "commander";
+import { VERSION } from "../version.js";
+import { adminCreateCommand } from "./admin.js";
+import { emulatorCommand } from "./emulator.js";
+import { migrateCommand } from "./migrate.js";
+import { startCommand } from "./start.js";
+
+const configOption = () =>
+  new Option(
+    "-c, --config <file>",
+    "JSON file of settings (keys like port, publicUrl); WXGATE_* variables win",
+  ).env("WXGATE_CONFIG");
+
+const settingsHelp = `
+Settings (environment): WXGATE_HOST, WXGATE_PORT, WXGATE_DATA_DIR, WXGATE_DATABASE_URL,
+WXGATE_MASTER_KEY, WXGATE_PUBLIC_URL, WXGATE_LOG_LEVEL, WXGATE_MODE, WXGATE_COMPONENT_APPID,
+WXGATE_COMPONENT_SECRET, WXGATE_COMPONENT_TOKEN, WXGATE_COMPONENT_ENCODING_AES_KEY,
+WXGATE_SANDBOX_SEED. Exit code 2 means the configuration is invalid (every problem is listed).`;
+
+/** The `wxgate` command line. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("wxgate")
+    .description(
+      "Self-hosted authorization and operations hub for WeChat Official Accounts and Mini Programs.",
+    )
+    .version(VERSION)
+    .addHelpText("after", settingsHelp);
+
+  program
+    .command("start")
+    .description(
+      "Migrate the database and start the server (with the WeChat sandbox unless in production mode).",
+    )
+    .addOption(configOption())
+    .action((options: { config?: string }) => startCommand(options));
+
+  program
+    .command("migrate")
+    .description("Bring the database schema up to date, then exit.")
+    .addOption(configOption())
+    .action((options: { config?: string }) => migrateCommand(options));
+
+  const admin = program.command("admin").description("Manage console administrators.");
+  admin
+    .command("create")
+    .description(
+      "Create an administrator. Without --password-stdin a password is generated and printed once.",
+    )
+    .requiredOption("-u, --username <name>", "login name (3–64 of a-z 0-9 . _ -)")
+    .option("--password-stdin", "read the password from standard input")
+    .addOption(configOption())
+    .action((options: { username: string; passwordStdin?: boolean; config?: string }) =>
+      adminCreateCommand(options),
+    );
+
+  program
+    .command("emulator")
+    .description("Run the WeChat emulator on its own (APIs, third-party platform, control API).")
+    .option("-H, --host <host>", "address to listen on", "127.0.0.1")
+    .option("-p, --port <port>", "port to listen on (0 = any free port)", "4100")
+    .option("--preset <preset>", "demo (platform, accounts, followers) or empty", "demo")
+    .option("--seed <seed>", "seed of every generated id: same seed, same ids")
+    .option("--snapshot <file>", "load the world from this file and save it there on exit")
+    .action((options: { host: string; port: string; preset: string; seed?: string; snapshot?: string }) =>
+      emulatorCommand(options),
+    );
+
+  return program;
+}
