@@ -2,7 +2,7 @@ import type { WeChatClient } from "../client/index.js";
 import type { WeChatResult } from "./common.js";
 
 /** A follower tag. */
-export interface Tag {
+export interface FollowerTag {
   id: number;
   name: string;
   /** Followers carrying it (in `tags/get`). */
@@ -19,9 +19,9 @@ export interface TagFollowerPage extends WeChatResult {
 /** Tag APIs (permission set 2). */
 export interface TagsApi {
   /** `POST /cgi-bin/tags/create`. */
-  create(name: string): Promise<{ tag: Tag }>;
+  create(name: string): Promise<{ tag: FollowerTag }>;
   /** `GET /cgi-bin/tags/get`. */
-  list(): Promise<{ tags: Tag[] }>;
+  list(): Promise<{ tags: FollowerTag[] }>;
   /** `POST /cgi-bin/tags/update`. */
   update(id: number, name: string): Promise<WeChatResult>;
   /** `POST /cgi-bin/tags/delete`. */

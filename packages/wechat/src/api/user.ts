@@ -12,7 +12,7 @@ export interface FollowerPage extends WeChatResult {
 }
 
 /** A follower's profile (`subscribe: 0` means not following; the rest is then absent). */
-export interface UserInfo extends WeChatResult {
+export interface FollowerInfo extends WeChatResult {
   subscribe: 0 | 1;
   openid: string;
   language?: string;
@@ -33,9 +33,9 @@ export interface UserApi {
   /** `GET /cgi-bin/user/get`: followers after `nextOpenId` (from the start when omitted). */
   list(nextOpenId?: string): Promise<FollowerPage>;
   /** `GET /cgi-bin/user/info`. */
-  info(openId: string, lang?: WeChatLang): Promise<UserInfo>;
+  info(openId: string, lang?: WeChatLang): Promise<FollowerInfo>;
   /** `POST /cgi-bin/user/info/batchget`: up to 100 users a call. */
-  batchGet(users: { openid: string; lang?: WeChatLang }[]): Promise<{ user_info_list: UserInfo[] }>;
+  batchGet(users: { openid: string; lang?: WeChatLang }[]): Promise<{ user_info_list: FollowerInfo[] }>;
 }
 
 /** {@link UserApi} over a client. */
