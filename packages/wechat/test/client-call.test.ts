@@ -364,6 +364,17 @@ describe("secrets", () => {
     expect(all).toContain("invalid appsecret ***");
   });
 
+  it("redacts secrets passed inline in the api path too", async () => {
+    wechat.on("/cgi-bin/token", wechatError(40125, `invalid appsecret ${secret}`));
+    const error = (await failure(
+      client().call(`/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=${secret}`, {
+        withToken: false,
+      }),
+    )) as WeChatApiError;
+    expect(error.api).toBe("/cgi-bin/token");
+    expect(`${error.message} ${error.errmsg} ${JSON.stringify(records)}`).not.toContain(secret);
+  });
+
   it("keeps the token out of transport errors and their causes", async () => {
     const closed = await startScriptedWeChat();
     await closed.close();

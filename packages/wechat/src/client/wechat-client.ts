@@ -168,7 +168,11 @@ export class WeChatClient {
 
     for (let attempt = 1; ; attempt++) {
       const token = useToken && provider ? await provider.getToken() : undefined;
-      const secrets = collectSecrets(token, init.query, init.body);
+      const secrets = collectSecrets(
+        token,
+        { ...Object.fromEntries(new URLSearchParams(inlineQuery)), ...init.query },
+        init.body,
+      );
       const url = this.buildUrl(init.host ?? "api", path, inlineQuery, init.query, token);
       const started = performance.now();
       const report = (fields: Omit<ApiCallRecord, "api" | "method" | "latencyMs" | "attempt">) =>
