@@ -11,7 +11,7 @@ import {
   verifyMsgSignature,
 } from "./checks.js";
 import { encryptedEnvelope, readEncryptedBody } from "./envelope.js";
-import { randomNonce, secondsText } from "./nonce.js";
+import { randomNonce, randomPrefix, secondsText } from "./random.js";
 import type {
   OpenedPush,
   PushEndpointOptions,
@@ -177,7 +177,7 @@ export class PushEndpoint {
     if (!opened.encrypted) return xml;
     const cipher = opened.cipherKey === "previous" ? this.#previousSealer : this.#cipher;
     if (!cipher) throw new WeChatConfigError("no EncodingAESKey to encrypt the reply with");
-    const encrypt = cipher.encrypt(xml);
+    const encrypt = cipher.encrypt(xml, randomPrefix());
     const timestamp = checkTimestampText(options?.timestamp ?? secondsText(nowMs));
     const nonce = options?.nonce ?? randomNonce();
     return encryptedEnvelope(encrypt, msgSignature(this.#token, timestamp, nonce, encrypt), timestamp, nonce);

@@ -5,7 +5,7 @@ import { cdata } from "../xml/build.js";
 import { DEFAULT_MAX_XML_BYTES, parseXml, type XmlRecord } from "../xml/index.js";
 import { trimXmlSpace } from "../xml/tree.js";
 import { bodyText, checkFreshness, checkTimestampText, verifyMsgSignature } from "./checks.js";
-import { randomNonce, secondsText } from "./nonce.js";
+import { randomNonce, randomPrefix, secondsText } from "./random.js";
 import type { OpenedReply, OpenReplyOptions, SealedPush, SealPushOptions } from "./types.js";
 
 function tryParse(xml: string): XmlRecord | undefined {

@@ -25,7 +25,11 @@ describe("parseXml", () => {
     expect(record.ToUserName).toBe("gh_123");
     expect(record.Content).toBe(" 你好 <b> & ");
     expect(record.MsgId).toBe("9223372036854775807");
-    expect(Object.getPrototypeOf(record)).toBeNull();
+    const prototype = Object.getPrototypeOf(record);
+    expect(Object.getPrototypeOf(prototype)).toBeNull();
+    expect(Object.getOwnPropertyNames(prototype)).toEqual([]);
+    expect(Object.isFrozen(prototype)).toBe(true);
+    expect("toString" in record).toBe(false);
   });
 
   it("nests elements and turns repeated tags into arrays", () => {
@@ -96,6 +100,18 @@ describe("parseXml", () => {
     const doc = `<xml><A>${"中".repeat(400)}</A></xml>`;
     expect(() => parseXml(doc, { maxBytes: 1000 })).toThrow(PayloadTooLargeError);
     expect(parseXml(doc, { maxBytes: 1300 }).A).toHaveLength(400);
+  });
+
+  it("treats names of Object.prototype members as ordinary tags", () => {
+    const record = parseXml(
+      "<xml><toString>a</toString><hasOwnProperty>b</hasOwnProperty><toString>c</toString></xml>",
+    );
+    expect(record.toString).toEqual(["a", "c"]);
+    expect(record.hasOwnProperty).toBe("b");
+    expect({ ...generalParse('<xml><toString a="1">a</toString><valueOf>b</valueOf></xml>') }).toEqual({
+      toString: "a",
+      valueOf: "b",
+    });
   });
 
   it("keeps Object.prototype clean whatever the tags", () => {

@@ -25,6 +25,8 @@ const parser = new XMLParser({
   ignorePiTags: true,
   cdataPropName: "#cdata",
   commentPropName: false,
+  // records inherit nothing, so `toString` & co. are ordinary tags and keep their names
+  onDangerousProperty: (name: string) => name,
 });
 
 type OrderedNode = Record<string, unknown>;

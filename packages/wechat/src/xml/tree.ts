@@ -1,8 +1,15 @@
 import type { XmlRecord, XmlValue } from "./types.js";
 
-/** A record without a prototype: tag names are plain own keys, never inherited accessors. */
+/**
+ * What every record inherits: a frozen, empty object without a prototype. Nothing can be
+ * inherited or polluted through it, and unlike `Object.create(null)` objects (dictionary
+ * mode in V8) records built on it keep fast properties.
+ */
+export const RECORD_PROTOTYPE: object = Object.freeze(Object.create(null));
+
+/** An empty record: tag names are plain own keys, never inherited members or accessors. */
 export function emptyRecord(): XmlRecord {
-  return Object.create(null) as XmlRecord;
+  return Object.create(RECORD_PROTOTYPE) as XmlRecord;
 }
 
 /** Adds a child, turning a repeated tag into an array of its values in document order. */

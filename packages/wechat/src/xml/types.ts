@@ -2,8 +2,9 @@
 export type XmlValue = string | XmlRecord | XmlValue[];
 
 /**
- * The children of one element by tag name. Created without a prototype, so tag names can
- * never reach `Object.prototype`; read it with `record.Tag`, not with inherited helpers.
+ * The children of one element by tag name. Records inherit nothing (their prototype is an
+ * empty, frozen object without a prototype), so tag names never reach `Object.prototype`;
+ * read them as `record.Tag`, and use `Object.keys` rather than inherited helpers.
  */
 export interface XmlRecord {
   [tag: string]: XmlValue;
