@@ -7,6 +7,7 @@ import type { Clock, JobHandler, Lock, Queue } from "./platform/ports.js";
 import type { SecretBox } from "./platform/secrets.js";
 import type { Database } from "./platform/store/schema.js";
 import type { Dialect } from "./platform/store/store.js";
+import type { WeChatConnection } from "./platform/wechat.js";
 
 /**
  * What a domain module is given: the ports, never their adapters. Built once by the CLI
@@ -21,6 +22,8 @@ export interface ModuleContext {
   secrets: SecretBox;
   queue: Queue;
   lock: Lock;
+  /** WeChat's hosts, the third-party platform, logged clients and per-account clients. */
+  wechat: WeChatConnection;
 }
 
 /**

@@ -1,9 +1,22 @@
 import { join } from "node:path";
-import { closeCore, type EmulatorCore, emulatorPlugin } from "@wxgate/emulator";
+import { closeCore, type Clock as EmulatorClock, type EmulatorCore, emulatorPlugin } from "@wxgate/emulator";
 import type { FastifyInstance } from "fastify";
 
 /** Where the emulated WeChat is mounted in sandbox mode. */
 export const SANDBOX_PREFIX = "/sandbox";
+
+/** Called when the mounted emulator learns the origin it is reached at. */
+export type SandboxListener = (core: EmulatorCore, origin: string) => void;
+
+const listeners = new WeakMap<FastifyInstance, SandboxListener[]>();
+
+/**
+ * Runs `listener` each time the sandbox mounted on `app` is given its origin — how the server's
+ * WeChat connection learns the emulator's hosts and platform without the caller wiring it.
+ */
+export function onSandboxReady(app: FastifyInstance, listener: SandboxListener): void {
+  listeners.set(app, [...(listeners.get(app) ?? []), listener]);
+}
 
 /** The mounted emulator: tell it its origin once listening. It closes with the app. */
 export interface MountedSandbox {
@@ -18,14 +31,15 @@ export interface MountedSandbox {
  */
 export async function mountSandbox(
   app: FastifyInstance,
-  options: { seed: string; dataDir: string },
+  options: { seed: string; dataDir: string; clock?: EmulatorClock; snapshot?: boolean },
 ): Promise<MountedSandbox> {
   let mounted: EmulatorCore | undefined;
   await app.register(emulatorPlugin, {
     prefix: SANDBOX_PREFIX,
     seed: options.seed,
     preset: "demo",
-    snapshotFile: join(options.dataDir, "sandbox.json"),
+    ...(options.snapshot === false ? {} : { snapshotFile: join(options.dataDir, "sandbox.json") }),
+    ...(options.clock ? { clock: options.clock } : {}),
     onReady: (core) => {
       mounted = core;
     },
@@ -37,5 +51,11 @@ export async function mountSandbox(
   app.addHook("onClose", async () => {
     await closeCore(core);
   });
-  return { core, setOrigin: (origin) => core.setOrigin(origin) };
+  return {
+    core,
+    setOrigin: (origin) => {
+      core.setOrigin(origin);
+      for (const listener of listeners.get(app) ?? []) listener(core, origin);
+    },
+  };
 }

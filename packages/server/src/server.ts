@@ -14,7 +14,9 @@ import { SqlQueue } from "./platform/queue.js";
 import { loadMasterKey, type MasterKeySource, SecretBox } from "./platform/secrets.js";
 import { migrateToLatest } from "./platform/store/migrate.js";
 import { openStore, type Store } from "./platform/store/store.js";
+import { WeChatConnection } from "./platform/wechat.js";
 import { moduleFactories } from "./registry.js";
+import { onSandboxReady } from "./sandbox.js";
 
 /** Options of {@link createServer}. */
 export interface CreateServerOptions {
@@ -65,6 +67,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       secrets: new SecretBox(masterKey.key),
       queue,
       lock: new InProcessLock(),
+      wechat: new WeChatConnection({ config, db: store.db, clock, logger }),
     };
     const auth = createAuth(context, options.scryptCost ? { scryptCost: options.scryptCost } : {});
     const modules = [auth.module, ...(options.modules ?? moduleFactories).map((factory) => factory(context))];
@@ -80,6 +83,8 @@ export async function createServer(options: CreateServerOptions): Promise<Server
         await sql`select 1`.execute(store.db);
       },
     });
+    // In sandbox mode, WeChat is the emulator mounted on this app, reachable once it listens.
+    onSandboxReady(app, (core, origin) => context.wechat.attachSandbox(core, origin));
     let closed = false;
     return {
       app,
