@@ -1,0 +1,14 @@
+import type { Follower, InboxItem } from "../world/types.js";
+
+/**
+ * Items kept per follower. A sandbox that sends thousands of messages to one follower (load
+ * tests) would otherwise grow without bound; the newest items are the ones anyone looks at.
+ */
+export const INBOX_CAPACITY = 500;
+
+/** Puts an item in the follower's inbox (what the person would see in the chat). */
+export function deliver(follower: Follower, item: InboxItem): void {
+  const inbox = follower.inbox;
+  inbox.push(item);
+  if (inbox.length > INBOX_CAPACITY) inbox.splice(0, inbox.length - INBOX_CAPACITY);
+}

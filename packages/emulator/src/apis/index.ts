@@ -1,0 +1,40 @@
+import type { EmulatorModule } from "../http/context.js";
+import { registerApisControl } from "./control.js";
+import { registerCustom } from "./custom.js";
+import { registerDiagnostics } from "./diagnostics.js";
+import { EventOutbox } from "./events.js";
+import { registerMass } from "./mass.js";
+import { registerMenus } from "./menus.js";
+import { registerQrCodes } from "./qrcodes.js";
+import { registerSubscribe } from "./subscribe.js";
+import { registerTags } from "./tags.js";
+import { registerTemplates } from "./templates.js";
+import { registerUsers } from "./users.js";
+
+export type { ApisControl } from "./control.js";
+export type { RaisedEvent } from "./events.js";
+export { MASS_JOB_DELAY_MS, MASS_JOB_FAULT } from "./mass.js";
+export { CONDITIONAL_MENU_LIMIT } from "./menus.js";
+export { tagLimits } from "./tags.js";
+export { type NewTemplate, TEMPLATE_JOB_DELAY_MS, TEMPLATE_JOB_FAULT } from "./templates.js";
+
+/**
+ * The account APIs: menus, QR codes, followers and tags, customer-service, template, mass and
+ * subscription messages, quotas and rids, plus `control.apis`.
+ */
+export const apisModule: EmulatorModule = {
+  name: "apis",
+  register(app, ctx) {
+    const outbox = new EventOutbox(ctx);
+    registerMenus(app, ctx);
+    registerQrCodes(app, ctx);
+    registerUsers(app, ctx);
+    registerTags(app, ctx);
+    registerCustom(app, ctx);
+    registerTemplates(app, ctx, outbox);
+    registerMass(app, ctx, outbox);
+    registerSubscribe(app, ctx);
+    registerDiagnostics(app, ctx);
+    registerApisControl(app, ctx, outbox);
+  },
+};
