@@ -5,11 +5,13 @@ import type { Clock } from "./clock.js";
 import type { EmulatorControl } from "./control/control.js";
 import { controlModule } from "./control/routes.js";
 import { createEmulatorCore, type EmulatorCore, type EmulatorCoreOptions } from "./core.js";
+import { followerModule } from "./follower/index.js";
 import { acceptRawBodies, BODY_LIMIT } from "./http/body.js";
 import type { BaseUrls, EmulatorContext, EmulatorModule, EmulatorServices } from "./http/context.js";
 import { CONTROL_PREFIX } from "./http/control-route.js";
 import { wechatPath } from "./http/request-state.js";
 import { wxError } from "./http/wx-error.js";
+import { pushModule } from "./push/index.js";
 import { tokenModule } from "./tokens/routes.js";
 import type { World } from "./world/world.js";
 
@@ -19,7 +21,7 @@ import type { World } from "./world/world.js";
  * here (plus its import above). Modules that `use()` another's service only do so at request
  * or task time, so the order matters only for route conflicts.
  */
-const modules: EmulatorModule[] = [tokenModule, controlModule, apisModule];
+const modules: EmulatorModule[] = [tokenModule, controlModule, apisModule, pushModule, followerModule];
 
 export interface EmulatorPluginOptions extends EmulatorCoreOptions {
   /** An existing core (from {@link createEmulatorCore}); otherwise one is built from the options. */
