@@ -8,7 +8,11 @@ let account: Account;
 let token: string;
 
 async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", { grant_type: "client_credential", appid: a.appId, secret: a.secret });
+  const res = await emu.get("/cgi-bin/token", {
+    grant_type: "client_credential",
+    appid: a.appId,
+    secret: a.secret,
+  });
   return res.body.access_token as string;
 }
 
@@ -71,11 +75,19 @@ describe("menu/create, menu/get, get_current_selfmenu_info, menu/delete", () => 
     expect(res.body.errcode).toBe(40016);
     expect(ridOf(res.body.errmsg)).toBeDefined();
     const longName = { button: [{ type: "click", name: "一二三四五六", key: "k" }] }; // 18 bytes
-    expect((await emu.post("/cgi-bin/menu/create", longName, { access_token: token })).body.errcode).toBe(40018);
+    expect((await emu.post("/cgi-bin/menu/create", longName, { access_token: token })).body.errcode).toBe(
+      40018,
+    );
     const badType = { button: [{ type: "tap", name: "x", key: "k" }] };
-    expect((await emu.post("/cgi-bin/menu/create", badType, { access_token: token })).body.errcode).toBe(40017);
-    const subName = { button: [{ name: "m", sub_button: [{ type: "click", name: "x".repeat(61), key: "k" }] }] };
-    expect((await emu.post("/cgi-bin/menu/create", subName, { access_token: token })).body.errcode).toBe(40025);
+    expect((await emu.post("/cgi-bin/menu/create", badType, { access_token: token })).body.errcode).toBe(
+      40017,
+    );
+    const subName = {
+      button: [{ name: "m", sub_button: [{ type: "click", name: "x".repeat(61), key: "k" }] }],
+    };
+    expect((await emu.post("/cgi-bin/menu/create", subName, { access_token: token })).body.errcode).toBe(
+      40025,
+    );
     expect((await emu.get("/cgi-bin/menu/get", { access_token: token })).body.errcode).toBe(46003);
   });
 
@@ -107,7 +119,11 @@ describe("conditional menus", () => {
     await emu.post("/cgi-bin/menu/create", menu, { access_token: token });
     const unknownTag = await emu.post("/cgi-bin/menu/addconditional", vipMenu(999), { access_token: token });
     expect(unknownTag.body.errcode).toBe(45159);
-    const empty = await emu.post("/cgi-bin/menu/addconditional", { ...menu, matchrule: {} }, { access_token: token });
+    const empty = await emu.post(
+      "/cgi-bin/menu/addconditional",
+      { ...menu, matchrule: {} },
+      { access_token: token },
+    );
     expect(empty.body.errcode).toBe(65304);
   });
 
@@ -137,16 +153,32 @@ describe("conditional menus", () => {
     const [vip, plain] = emu.control.createFollowers(account.appId, [{ tagIds: [tag!.id] }, {}]);
     await emu.post("/cgi-bin/menu/create", menu, { access_token: token });
     const added = await emu.post("/cgi-bin/menu/addconditional", vipMenu(tag!.id), { access_token: token });
-    const forVip = await emu.post("/cgi-bin/menu/trymatch", { user_id: vip!.openId }, { access_token: token });
+    const forVip = await emu.post(
+      "/cgi-bin/menu/trymatch",
+      { user_id: vip!.openId },
+      { access_token: token },
+    );
     expect(forVip.body.button).toEqual([{ type: "click", name: "VIP", key: "VIP", sub_button: [] }]);
-    const forPlain = await emu.post("/cgi-bin/menu/trymatch", { user_id: plain!.openId }, { access_token: token });
+    const forPlain = await emu.post(
+      "/cgi-bin/menu/trymatch",
+      { user_id: plain!.openId },
+      { access_token: token },
+    );
     expect((forPlain.body.button as unknown[]).length).toBe(2);
-    const nobody = await emu.post("/cgi-bin/menu/trymatch", { user_id: "oNoSuchUser" }, { access_token: token });
+    const nobody = await emu.post(
+      "/cgi-bin/menu/trymatch",
+      { user_id: "oNoSuchUser" },
+      { access_token: token },
+    );
     expect(nobody.body.errcode).toBe(65302);
 
     const missing = await emu.post("/cgi-bin/menu/delconditional", { menuid: "1" }, { access_token: token });
     expect(missing.body.errcode).toBe(65301);
-    const del = await emu.post("/cgi-bin/menu/delconditional", { menuid: added.body.menuid }, { access_token: token });
+    const del = await emu.post(
+      "/cgi-bin/menu/delconditional",
+      { menuid: added.body.menuid },
+      { access_token: token },
+    );
     expect(del.body).toEqual({ errcode: 0, errmsg: "ok" });
     const after = await emu.post("/cgi-bin/menu/trymatch", { user_id: vip!.openId }, { access_token: token });
     expect((after.body.button as unknown[]).length).toBe(2);
