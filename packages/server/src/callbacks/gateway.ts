@@ -1,0 +1,291 @@
+import { createHash } from "node:crypto";
+import { dedupeKey, InvalidReplyError, type OpenedPush, PushEndpoint, type PushQuery } from "@wxgate/wechat";
+import { LruCache } from "../platform/cache.js";
+import { newId } from "../platform/ids.js";
+import type { Logger } from "../platform/logger.js";
+import type { Clock } from "../platform/ports.js";
+import { GatewayError } from "./errors.js";
+import { eventFields } from "./fields.js";
+import type { CallbackAccounts, CallbackCredentials, EventFanout } from "./ports.js";
+import type { ReplyChain } from "./replies.js";
+import type { EventRow, EventStatus, EventsRepository } from "./repository.js";
+
+/** What the gateway answers; the HTTP plugin only writes it out. */
+export interface GatewayAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Options of {@link CallbackGateway}. */
+export interface CallbackGatewayOptions {
+  accounts: CallbackAccounts;
+  events: EventsRepository;
+  replies: ReplyChain;
+  fanout: EventFanout | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** Largest push body in bytes. */
+  maxBodyBytes: number;
+  /** How long account credentials are trusted before asking the accounts module again. */
+  credentialsTtlMs?: number;
+  /** How long replay memory and answers for retries are kept (WeChat's window is 5 minutes). */
+  memoryMs?: number;
+}
+
+const REPLAY_WINDOW_SECONDS = 300;
+const MEMORY_ENTRIES = 200_000;
+const PUSH_PARAMS = ["signature", "timestamp", "nonce", "echostr", "encrypt_type", "msg_signature", "openid"];
+const SUCCESS: GatewayAnswer = { status: 200, contentType: "text/plain; charset=utf-8", body: "success" };
+
+interface AccountEntry {
+  credentials: CallbackCredentials;
+  endpoint: PushEndpoint;
+}
+
+/**
+ * The callback gateway: verifies and opens each push, refuses replays, answers WeChat's
+ * retries with the first answer, asks the reply providers within the budget, records the
+ * event and hands it to the fan-out.
+ *
+ * De-duplication and replay memory live in process memory for the retry window, backed by
+ * the events table (its unique (appid, dedupe key) index, and a reload of the last minutes
+ * after a restart).
+ */
+export class CallbackGateway {
+  private readonly accountsCache: LruCache<AccountEntry | null>;
+  /** `appid|timestamp|nonce|signature` → sha256 of the body first seen with them. */
+  private readonly nonces: LruCache<string>;
+  /** `appid|dedupe key` → the answer given. */
+  private readonly answers: LruCache<string>;
+  private readonly inFlight = new Map<string, Promise<GatewayAnswer>>();
+  private readonly memoryMs: number;
+  private readonly credentialsTtlMs: number;
+  private warmed: Promise<void> | undefined;
+
+  constructor(private readonly options: CallbackGatewayOptions) {
+    this.memoryMs = options.memoryMs ?? 2 * REPLAY_WINDOW_SECONDS * 1000;
+    this.credentialsTtlMs = options.credentialsTtlMs ?? 10_000;
+    this.accountsCache = new LruCache({ maxEntries: 10_000, clock: options.clock });
+    this.nonces = new LruCache({
+      maxEntries: MEMORY_ENTRIES,
+      defaultTtlMs: this.memoryMs,
+      clock: options.clock,
+    });
+    this.answers = new LruCache({
+      maxEntries: MEMORY_ENTRIES,
+      defaultTtlMs: this.memoryMs,
+      clock: options.clock,
+    });
+  }
+
+  /** Forgets the cached credentials of an account (or of all), e.g. after a key rotation. */
+  forgetAccount(appId?: string): void {
+    if (appId === undefined) this.accountsCache.clear();
+    else this.accountsCache.delete(appId);
+  }
+
+  /** WeChat's URL check: answers `echostr` verbatim. */
+  async verifyUrl(appId: string, rawQuery: string): Promise<GatewayAnswer> {
+    const { endpoint } = await this.account(appId);
+    const echostr = endpoint.verifyUrl(parseQuery(rawQuery));
+    return { status: 200, contentType: "text/plain; charset=utf-8", body: echostr };
+  }
+
+  /** One push: verify, de-duplicate, reply, record. */
+  async receive(appId: string, rawQuery: string, body: string): Promise<GatewayAnswer> {
+    const { credentials, endpoint } = await this.account(appId);
+    const opened = endpoint.open(parseQuery(rawQuery), body);
+    await this.warm();
+    const bodyHash = createHash("sha256").update(body).digest("hex");
+    const nonceKey = `${appId}|${opened.timestamp}|${opened.nonce}|${opened.signature}`;
+    const seen = this.nonces.get(nonceKey);
+    if (seen !== undefined && seen !== bodyHash) {
+      throw new GatewayError(
+        "nonce_reused",
+        "this timestamp, nonce and signature were already used for another push",
+      );
+    }
+    if (seen === undefined) this.nonces.set(nonceKey, bodyHash);
+
+    const key = `${appId}|${dedupeKey(opened.message)}`;
+    const answered = this.answers.get(key);
+    if (answered !== undefined) return this.answer(answered);
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const work = this.process(credentials, endpoint, opened, key, rawQuery, body, bodyHash).finally(() =>
+      this.inFlight.delete(key),
+    );
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  private async process(
+    credentials: CallbackCredentials,
+    endpoint: PushEndpoint,
+    opened: OpenedPush,
+    key: string,
+    rawQuery: string,
+    body: string,
+    bodyHash: string,
+  ): Promise<GatewayAnswer> {
+    const { clock, logger } = this.options;
+    const receivedAt = clock.now();
+    const eventId = newId(receivedAt);
+    const appId = credentials.appId;
+    let status: EventStatus = "answered_success";
+    let replyXml: string | null = null;
+    let responseBody = "success";
+    let fanout = false;
+    if (!credentials.enabled) {
+      status = "ignored_disabled";
+    } else {
+      const chosen = await this.options.replies.reply({
+        eventId,
+        appId,
+        message: opened.message,
+        plaintextXml: opened.plaintextXml,
+        mode: opened.mode,
+        receivedAt,
+      });
+      if (chosen) {
+        try {
+          const sealed = sealWithXml(endpoint, chosen.reply, opened);
+          responseBody = sealed.body;
+          replyXml = sealed.xml;
+          status = "replied";
+        } catch (error) {
+          if (!(error instanceof InvalidReplyError)) throw error;
+          logger.warn(
+            { eventId, provider: chosen.provider, reason: error.code },
+            "reply refused, answering success",
+          );
+        }
+      }
+      fanout = this.options.fanout ? await this.options.fanout.wants(appId, opened.message) : false;
+    }
+    const fields = eventFields(opened.message);
+    const row: EventRow = {
+      id: eventId,
+      app_id: appId,
+      dedupe_key: key.slice(appId.length + 1),
+      kind: fields.kind,
+      msg_type: fields.msgType,
+      event: fields.event,
+      from_openid: fields.fromOpenId,
+      create_time: fields.createTime,
+      received_at: receivedAt,
+      mode: opened.mode,
+      query: rawQuery,
+      body,
+      plaintext_xml: opened.plaintextXml,
+      timestamp: opened.timestamp,
+      nonce: opened.nonce,
+      signature: opened.signature,
+      body_hash: bodyHash,
+      reply_xml: replyXml,
+      response_body: responseBody,
+      status,
+      fanout: fanout ? "pending" : "none",
+    };
+    const inserted = await this.options.events.insert(row);
+    if (!inserted) {
+      // Recorded before this process knew it (another process, or before a restart).
+      const existing = await this.options.events.findByDedupeKey(appId, row.dedupe_key);
+      const previous = existing?.response_body ?? "success";
+      this.answers.set(key, previous);
+      return this.answer(previous);
+    }
+    this.answers.set(key, responseBody);
+    if (fanout && this.options.fanout) {
+      try {
+        await this.options.fanout.dispatch(eventId);
+      } catch (error) {
+        // The row stays `pending`; the recovery sweep dispatches it later.
+        logger.error({ err: error, eventId }, "could not schedule the fan-out of an event");
+      }
+    }
+    return this.answer(responseBody);
+  }
+
+  private answer(body: string): GatewayAnswer {
+    if (body === "success" || body === "") return body === "success" ? SUCCESS : { ...SUCCESS, body };
+    return { status: 200, contentType: "application/xml; charset=utf-8", body };
+  }
+
+  private async account(appId: string): Promise<AccountEntry> {
+    let entry = this.accountsCache.get(appId);
+    if (entry === undefined) {
+      const credentials = await this.options.accounts.credentialsFor(appId);
+      entry = credentials
+        ? {
+            credentials,
+            endpoint: new PushEndpoint({
+              token: credentials.token,
+              appId: credentials.cipherAppId,
+              encodingAESKey: credentials.encodingAESKey,
+              previousEncodingAESKey: credentials.previousEncodingAESKey,
+              mode: credentials.mode,
+              replayWindowSeconds: REPLAY_WINDOW_SECONDS,
+              now: () => this.options.clock.now(),
+              maxBodyBytes: this.options.maxBodyBytes,
+            }),
+          }
+        : null;
+      this.accountsCache.set(appId, entry, this.credentialsTtlMs);
+    }
+    if (entry === null) throw new GatewayError("account_not_found", "no account has this appid");
+    return entry;
+  }
+
+  /** After a restart: reload the replay memory and the answers of the retry window. */
+  private warm(): Promise<void> {
+    this.warmed ??= (async () => {
+      const since = this.options.clock.now() - this.memoryMs;
+      const rows = await this.options.events.recent(since, MEMORY_ENTRIES);
+      // Oldest first, so the newest end up most recently used.
+      for (const row of rows.reverse()) {
+        this.nonces.set(`${row.app_id}|${row.timestamp}|${row.nonce}|${row.signature}`, row.body_hash);
+        this.answers.set(`${row.app_id}|${row.dedupe_key}`, row.response_body);
+      }
+      // Events recorded just before a crash, whose fan-out was never scheduled.
+      const fanout = this.options.fanout;
+      if (fanout) {
+        for (const id of await this.options.events.pendingFanouts(this.options.clock.now(), 10_000)) {
+          await fanout.dispatch(id);
+        }
+      }
+    })().catch((error: unknown) => {
+      this.warmed = undefined;
+      throw error;
+    });
+    return this.warmed;
+  }
+}
+
+/** Seals a reply and keeps its plaintext XML for the record. */
+function sealWithXml(
+  endpoint: PushEndpoint,
+  reply: Parameters<PushEndpoint["seal"]>[0],
+  opened: OpenedPush,
+): { body: string; xml: string | null } {
+  if (reply === null || typeof reply === "string") return { body: endpoint.seal(reply, opened), xml: reply };
+  // Build the plaintext once via a plaintext twin, so the record holds what the follower sees.
+  const xml = endpoint.seal(reply, { ...opened, encrypted: false });
+  return { body: opened.encrypted ? endpoint.seal(xml, opened) : xml, xml };
+}
+
+/**
+ * The push's query, refusing repeated protocol parameters: a second `signature=` could make
+ * the verified value and the recorded one differ.
+ */
+export function parseQuery(rawQuery: string): PushQuery {
+  const params = new URLSearchParams(rawQuery);
+  const query: Record<string, string> = {};
+  for (const name of PUSH_PARAMS) {
+    const values = params.getAll(name);
+    if (values.length > 1) throw new GatewayError("bad_query", `${name} appears more than once`);
+    if (values.length === 1) query[name] = values[0] as string;
+  }
+  return query;
+}

@@ -1,0 +1,111 @@
+import type { Kysely } from "kysely";
+import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import type { Database } from "../platform/store/schema.js";
+import { WebhooksRepository } from "../webhooks/repository.js";
+import { webhookRoutes } from "../webhooks/routes.js";
+import { DELIVER_QUEUE, FANOUT_QUEUE, WebhookService } from "../webhooks/service.js";
+import { CallbackGateway } from "./gateway.js";
+import { callbackPlugin } from "./plugin.js";
+import type { CallbackAccounts, ReplyProvider } from "./ports.js";
+import { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
+import { EventsRepository } from "./repository.js";
+import { eventRoutes } from "./routes.js";
+
+export { GatewayError, type GatewayErrorCode } from "./errors.js";
+export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
+export { CALLBACK_PATH } from "./plugin.js";
+export type {
+  CallbackAccounts,
+  CallbackCredentials,
+  EventEnvelope,
+  EventEnvelopeSource,
+  EventFanout,
+  ReplyProvider,
+  ReplyRequest,
+} from "./ports.js";
+export { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
+export { type EventRow, type EventStatus, EventsRepository } from "./repository.js";
+
+/** Options of {@link callbacksModule}. */
+export interface CallbacksOptions {
+  /** Push credentials by appid (implemented by the accounts module). */
+  accounts: CallbackAccounts;
+  /** Reply providers asked before the reply webhooks, in order. */
+  replyProviders?: readonly ReplyProvider[];
+  /** The reply budget in ms (default 4000: WeChat gives up after 5 s). */
+  replyDeadlineMs?: number;
+  /** Largest push body (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Timeout of one queued webhook delivery (default 10 s). */
+  deliveryTimeoutMs?: number;
+}
+
+/** What {@link createCallbacks} builds; the module plus the parts other modules may use. */
+export interface Callbacks {
+  module: DomainModule;
+  gateway: CallbackGateway;
+  /** Register further reply providers here (e.g. keyword auto-replies). */
+  replies: ReplyChain;
+  webhooks: WebhookService;
+  events: EventsRepository;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The callback gateway and the webhooks: `GET|POST /wechat/accounts/:appid/callback`,
+ * `/api/v1/events…` and `/api/v1/webhooks…`, with the fan-out and delivery jobs.
+ */
+export function createCallbacks(context: ModuleContext, options: CallbacksOptions): Callbacks {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = context.logger.child({ component: "callbacks" });
+  const events = new EventsRepository(context.db);
+  const webhooks = new WebhookService({
+    repository: new WebhooksRepository(context.db),
+    events,
+    queue: context.queue,
+    secrets: context.secrets,
+    clock: context.clock,
+    logger,
+    mode: context.config.mode,
+    ...(options.deliveryTimeoutMs !== undefined ? { deliveryTimeoutMs: options.deliveryTimeoutMs } : {}),
+  });
+  const replies = new ReplyChain({
+    deadlineMs: options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS,
+    logger,
+  });
+  for (const provider of options.replyProviders ?? []) replies.register(provider);
+  replies.register(webhooks.replyProvider());
+  const gateway = new CallbackGateway({
+    accounts: options.accounts,
+    events,
+    replies,
+    fanout: webhooks,
+    clock: context.clock,
+    logger,
+    maxBodyBytes,
+  });
+  const module: DomainModule = {
+    name: "callbacks",
+    routes: [...eventRoutes(events), ...webhookRoutes(webhooks)],
+    plugin: callbackPlugin(gateway, { maxBodyBytes }),
+    jobs: {
+      [FANOUT_QUEUE]: (job) => webhooks.fanout(job as Parameters<WebhookService["fanout"]>[0]),
+      [DELIVER_QUEUE]: (job) => webhooks.deliver(job as Parameters<WebhookService["deliver"]>[0]),
+    },
+  };
+  return { module, gateway, replies, webhooks, events };
+}
+
+/** The module factory for the registry: `callbacksModule({ accounts })`. */
+export function callbacksModule(options: CallbacksOptions): ModuleFactory {
+  return (context) => createCallbacks(context, options).module;
+}
+
+/**
+ * Deletes every row the gateway holds for an account: its events and their webhook
+ * deliveries. The accounts module calls it when an account is deleted.
+ */
+export async function purgeAccountRows(db: Kysely<Database>, appId: string): Promise<void> {
+  await new EventsRepository(db).purgeAccount(appId);
+}

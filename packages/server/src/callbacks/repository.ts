@@ -1,0 +1,160 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database } from "../platform/store/schema.js";
+import type { EventEnvelope, EventEnvelopeSource } from "./ports.js";
+
+/** How the gateway answered a push. */
+export type EventStatus = "replied" | "answered_success" | "ignored_disabled";
+/** Whether the event still has to be fanned out to webhooks. */
+export type FanoutState = "none" | "pending" | "done";
+
+export interface EventsTable {
+  id: string;
+  app_id: string;
+  dedupe_key: string;
+  /** `message`, `event`, `component` or `unknown`. */
+  kind: string;
+  msg_type: string | null;
+  event: string | null;
+  from_openid: string | null;
+  /** WeChat's CreateTime, seconds. */
+  create_time: number | null;
+  received_at: number;
+  mode: string;
+  /** The push's query string, exactly as received (for forwarding). */
+  query: string;
+  /** The push's body, exactly as received (for forwarding). */
+  body: string;
+  plaintext_xml: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+  /** sha256 of the body: replay memory tells a retry from a forged body under a reused nonce. */
+  body_hash: string;
+  /** The reply's plaintext XML; null when answered `success`. */
+  reply_xml: string | null;
+  /** The HTTP body answered, sent again verbatim to WeChat's retries. */
+  response_body: string;
+  status: EventStatus;
+  fanout: FanoutState;
+}
+
+declare module "../platform/store/schema.js" {
+  interface Database {
+    events: EventsTable;
+  }
+}
+
+export type EventRow = Selectable<EventsTable>;
+
+/** Filters of {@link EventsRepository.list}. */
+export interface EventFilter {
+  appId?: string | undefined;
+  /** A MsgType (`text`, `event`, …) or an event name (`subscribe`, `CLICK`, …). */
+  type?: string | undefined;
+  /** received_at bounds, epoch ms, inclusive. */
+  from?: number | undefined;
+  to?: number | undefined;
+  /** Ids sort by time: return events older than this one. */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** The events table. */
+export class EventsRepository implements EventEnvelopeSource {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts unless the (appid, dedupe key) pair exists; true when inserted. */
+  async insert(row: EventRow): Promise<boolean> {
+    const result = await this.db
+      .insertInto("events")
+      .values(row)
+      .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  findByDedupeKey(appId: string, dedupeKey: string): Promise<EventRow | undefined> {
+    return this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("app_id", "=", appId)
+      .where("dedupe_key", "=", dedupeKey)
+      .executeTakeFirst();
+  }
+
+  findById(id: string): Promise<EventRow | undefined> {
+    return this.db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The replay memory and answers of recent pushes, newest first, to rebuild them after a restart. */
+  recent(
+    since: number,
+    limit: number,
+  ): Promise<
+    Pick<
+      EventRow,
+      "app_id" | "dedupe_key" | "timestamp" | "nonce" | "signature" | "body_hash" | "response_body"
+    >[]
+  > {
+    return this.db
+      .selectFrom("events")
+      .select(["app_id", "dedupe_key", "timestamp", "nonce", "signature", "body_hash", "response_body"])
+      .where("received_at", ">=", since)
+      .orderBy("received_at", "desc")
+      .limit(limit)
+      .execute();
+  }
+
+  list(filter: EventFilter): Promise<EventRow[]> {
+    let query = this.db.selectFrom("events").selectAll();
+    if (filter.appId !== undefined) query = query.where("app_id", "=", filter.appId);
+    if (filter.type !== undefined) {
+      const type = filter.type;
+      query = query.where((eb) => eb.or([eb("msg_type", "=", type), eb("event", "=", type)]));
+    }
+    if (filter.from !== undefined) query = query.where("received_at", ">=", filter.from);
+    if (filter.to !== undefined) query = query.where("received_at", "<=", filter.to);
+    if (filter.before !== undefined) query = query.where("id", "<", filter.before);
+    return query.orderBy("id", "desc").limit(filter.limit).execute();
+  }
+
+  /** Events whose fan-out was decided but not carried out (a crash in between). */
+  async pendingFanouts(olderThan: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .select("id")
+      .where("fanout", "=", "pending")
+      .where("received_at", "<=", olderThan)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async envelope(eventId: string): Promise<EventEnvelope | undefined> {
+    const row = await this.findById(eventId);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      appId: row.app_id,
+      msgType: row.msg_type,
+      event: row.event,
+      mode: row.mode,
+      receivedAt: Number(row.received_at),
+      query: row.query,
+      body: row.body,
+      plaintextXml: row.plaintext_xml,
+    };
+  }
+
+  /** Deletes every event of an account (and the webhook deliveries of those events). */
+  async purgeAccount(appId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("webhook_deliveries").where("app_id", "=", appId).execute();
+      await trx.deleteFrom("events").where("app_id", "=", appId).execute();
+    });
+  }
+
+  async markFannedOut(id: string): Promise<void> {
+    await this.db.updateTable("events").set({ fanout: "done" }).where("id", "=", id).execute();
+  }
+}

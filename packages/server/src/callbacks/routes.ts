@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { defineRoute, type Route } from "../http/route.js";
+import { errors } from "../platform/errors.js";
+import type { EventRow, EventsRepository } from "./repository.js";
+
+const eventSummary = z.object({
+  id: z.string(),
+  appId: z.string(),
+  dedupeKey: z.string(),
+  kind: z.string(),
+  msgType: z.string().nullable(),
+  event: z.string().nullable(),
+  fromOpenId: z.string().nullable(),
+  createTime: z.number().nullable(),
+  receivedAt: z.number(),
+  mode: z.string(),
+  status: z.string(),
+  replied: z.boolean(),
+});
+
+const eventDetail = eventSummary.extend({
+  plaintextXml: z.string(),
+  replyXml: z.string().nullable(),
+  query: z.string(),
+  body: z.string(),
+});
+
+function summaryOf(row: EventRow): z.input<typeof eventSummary> {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    dedupeKey: row.dedupe_key,
+    kind: row.kind,
+    msgType: row.msg_type,
+    event: row.event,
+    fromOpenId: row.from_openid,
+    createTime: row.create_time === null ? null : Number(row.create_time),
+    receivedAt: Number(row.received_at),
+    mode: row.mode,
+    status: row.status,
+    replied: row.reply_xml !== null,
+  };
+}
+
+const listQuery = z.object({
+  appid: z.string().min(1).max(64).optional(),
+  type: z.string().min(1).max(64).optional(),
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** `GET /events` and `GET /events/:id`. */
+export function eventRoutes(events: EventsRepository): Route[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/events",
+      scope: "events:read",
+      tags: ["events"],
+      summary: "List received pushes",
+      description:
+        "Newest first. Filter by `appid`, `type` (a MsgType such as `text`, or an event name such as `subscribe`) and `from`/`to` (received time, epoch ms). Pass `nextCursor` as `cursor` for the next page.",
+      query: listQuery,
+      response: z.object({ items: z.array(eventSummary), nextCursor: z.string().nullable() }),
+      async handler({ query }) {
+        const rows = await events.list({
+          appId: query.appid,
+          type: query.type,
+          from: query.from,
+          to: query.to,
+          before: query.cursor,
+          limit: query.limit,
+        });
+        const last = rows.at(-1);
+        return {
+          items: rows.map(summaryOf),
+          nextCursor: rows.length === query.limit && last ? last.id : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/events/:id",
+      scope: "events:read",
+      tags: ["events"],
+      summary: "One received push, with its XML, the original request and the reply",
+      params: z.object({ id: z.string().min(1).max(64) }),
+      response: eventDetail,
+      async handler({ params }) {
+        const row = await events.findById(params.id);
+        if (!row) throw errors.notFound("event");
+        return {
+          ...summaryOf(row),
+          plaintextXml: row.plaintext_xml,
+          replyXml: row.reply_xml,
+          query: row.query,
+          body: row.body,
+        };
+      },
+    }),
+  ];
+}

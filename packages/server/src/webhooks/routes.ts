@@ -1,0 +1,179 @@
+import { z } from "zod";
+import { defineRoute, type Route } from "../http/route.js";
+import type { DeliveryRow } from "./repository.js";
+import type { WebhookService } from "./service.js";
+
+const filterEntry = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_*.-]+$/, "letters, digits, _ . - or *");
+const webhookFields = {
+  name: z.string().trim().max(100),
+  url: z.string().trim().min(1).max(2048),
+  events: z.array(filterEntry).min(1).max(100),
+  accounts: z.array(filterEntry).min(1).max(1000),
+  forwardOriginal: z.boolean(),
+  reply: z.boolean(),
+  enabled: z.boolean(),
+  maxAttempts: z.number().int().min(1).max(20),
+};
+
+const createBody = z.strictObject({
+  name: webhookFields.name.optional(),
+  url: webhookFields.url,
+  events: webhookFields.events.optional(),
+  accounts: webhookFields.accounts.optional(),
+  forwardOriginal: webhookFields.forwardOriginal.optional(),
+  reply: webhookFields.reply.optional(),
+  enabled: webhookFields.enabled.optional(),
+  maxAttempts: webhookFields.maxAttempts.optional(),
+});
+const updateBody = createBody.partial();
+
+const webhookView = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  accounts: z.array(z.string()),
+  forwardOriginal: z.boolean(),
+  reply: z.boolean(),
+  enabled: z.boolean(),
+  maxAttempts: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+const deliveryView = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  eventId: z.string(),
+  appId: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  attempts: z.number(),
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  lastAttemptAt: z.number().nullable(),
+  deliveredAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+
+function deliveryOf(row: DeliveryRow): z.input<typeof deliveryView> {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    eventId: row.event_id,
+    appId: row.app_id,
+    kind: row.kind,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    lastAttemptAt: row.last_attempt_at === null ? null : Number(row.last_attempt_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+    createdAt: Number(row.created_at),
+  };
+}
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+/** The webhooks API (scope `webhooks:write`). */
+export function webhookRoutes(service: WebhookService): Route[] {
+  const tags = ["webhooks"];
+  return [
+    defineRoute({
+      method: "POST",
+      url: "/webhooks",
+      scope: "webhooks:write",
+      tags,
+      summary: "Create a webhook",
+      description:
+        "`events`: MsgTypes (`text`, `image`, …), event names (`subscribe`, `CLICK`, …) or `*`. `accounts`: appids or `*`. " +
+        "`forwardOriginal`: POST WeChat's original body with its original query string instead of JSON. " +
+        '`reply`: called synchronously for each push; may answer `{"reply": {…}}` within the reply budget. ' +
+        "The signing `secret` is in this response only.",
+      body: createBody,
+      status: 201,
+      response: webhookView.extend({ secret: z.string() }),
+      handler: ({ body }) => service.create(body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/webhooks",
+      scope: "webhooks:write",
+      tags,
+      summary: "List webhooks",
+      response: z.object({ items: z.array(webhookView) }),
+      handler: async () => ({ items: await service.list() }),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/webhooks/:id",
+      scope: "webhooks:write",
+      tags,
+      summary: "One webhook",
+      params: idParams,
+      response: webhookView,
+      handler: ({ params }) => service.get(params.id),
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/webhooks/:id",
+      scope: "webhooks:write",
+      tags,
+      summary: "Change a webhook",
+      params: idParams,
+      body: updateBody,
+      response: webhookView,
+      handler: ({ params, body }) => service.update(params.id, body),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/webhooks/:id",
+      scope: "webhooks:write",
+      tags,
+      summary: "Delete a webhook and its delivery log",
+      params: idParams,
+      async handler({ params }) {
+        await service.remove(params.id);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/webhooks/:id/deliveries",
+      scope: "webhooks:write",
+      tags,
+      summary: "The delivery log of a webhook, newest first",
+      params: idParams,
+      query: z.object({
+        status: z.enum(["pending", "delivered", "failed"]).optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+      response: z.object({ items: z.array(deliveryView), nextCursor: z.string().nullable() }),
+      async handler({ params, query }) {
+        const rows = await service.deliveries(params.id, query);
+        const last = rows.at(-1);
+        return {
+          items: rows.map(deliveryOf),
+          nextCursor: rows.length === query.limit && last ? last.id : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/webhooks/:id/deliveries/:deliveryId/retry",
+      scope: "webhooks:write",
+      tags,
+      summary: "Send a finished delivery again",
+      params: z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) }),
+      status: 202,
+      response: deliveryView,
+      handler: async ({ params }) => deliveryOf(await service.redeliver(params.id, params.deliveryId)),
+    }),
+  ];
+}
