@@ -1,0 +1,120 @@
+import { PushEndpoint, WeChatError } from "@wxgate/wechat";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { mapError } from "../http/error-mapping.js";
+import type { Clock } from "../platform/ports.js";
+import { COMPONENT_EVENT_PATH, type WeChatConnection } from "../platform/wechat.js";
+import { type AccountService, AUTHORIZED_PATH } from "./service.js";
+
+const MAX_PUSH_BYTES = 1024 * 1024;
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+}
+
+function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+  const html =
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>` +
+    `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}` +
+    `h1{font-size:1.4rem}dt{color:#666}dd{margin:0 0 .6rem}</style></head>` +
+    `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+  return reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+    .send(html);
+}
+
+function queryRecord(query: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (query && typeof query === "object") {
+    for (const [key, value] of Object.entries(query)) if (typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * WeChat-facing HTTP (outside the JSON API): the platform's authorization-event URL
+ * (授权事件接收URL), which takes XML, and the page WeChat sends the administrator back to.
+ */
+export function wechatRoutes(deps: { service: AccountService; wechat: WeChatConnection; clock: Clock }) {
+  const { service, wechat, clock } = deps;
+  let endpoint: { generation: number; value: PushEndpoint } | undefined;
+  const currentEndpoint = (): PushEndpoint => {
+    if (endpoint?.generation !== wechat.generation) {
+      const platform = wechat.platform();
+      endpoint = {
+        generation: wechat.generation,
+        value: new PushEndpoint({
+          token: platform.token,
+          appId: platform.componentAppId,
+          encodingAESKey: platform.encodingAESKey,
+          now: () => clock.now(),
+          maxBodyBytes: MAX_PUSH_BYTES,
+        }),
+      };
+    }
+    return endpoint.value;
+  };
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    // WeChat posts XML, labelled text/xml (or nothing useful): keep the body as text.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "string", bodyLimit: MAX_PUSH_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
+
+    app.post(COMPONENT_EVENT_PATH, async (request, reply) => {
+      const body = typeof request.body === "string" ? request.body : "";
+      try {
+        const opened = currentEndpoint().open(queryRecord(request.query), body);
+        await service.handleComponentPush(opened.message);
+      } catch (error) {
+        // WeChat only needs `success`; a failure is ours to log, and its retry would not help.
+        const mapped = mapError(error);
+        const level = error instanceof WeChatError || !mapped.unexpected ? "warn" : "error";
+        request.log[level]({ err: error, code: mapped.code }, "a platform push was not processed");
+      }
+      return reply.type("text/plain; charset=utf-8").send("success");
+    });
+
+    app.get(AUTHORIZED_PATH, async (request, reply) => {
+      const query = queryRecord(request.query);
+      const state = query.state ?? "";
+      const authCode = query.auth_code ?? "";
+      if (!state || !authCode) {
+        return page(reply, 400, "授权未完成", "<p>链接缺少 state 或 auth_code 参数。</p>");
+      }
+      try {
+        const account = await service.completeAuthorization(state, authCode);
+        return page(
+          reply,
+          200,
+          "授权成功",
+          `<p>「${escapeHtml(account.nickname)}」已授权。请回到控制台关闭扫码弹窗。</p>` +
+            `<dl><dt>AppID</dt><dd>${escapeHtml(account.appId)}</dd>` +
+            `<dt>原始 ID</dt><dd>${escapeHtml(account.originalId ?? "")}</dd>` +
+            `<dt>权限集</dt><dd>${escapeHtml(account.permissionSets.granted.map((s) => s.name).join("、"))}</dd></dl>`,
+        );
+      } catch (error) {
+        const mapped = mapError(error);
+        if (mapped.unexpected) request.log.error({ err: error }, "the authorization could not be completed");
+        else request.log.warn({ code: mapped.code }, "the authorization could not be completed");
+        const details =
+          mapped.details && typeof mapped.details === "object" && "errcode" in mapped.details
+            ? ` (errcode ${String(mapped.details.errcode)})`
+            : "";
+        return page(
+          reply,
+          mapped.status,
+          "授权未完成",
+          `<p>${escapeHtml(mapped.message)}${escapeHtml(details)}</p><p>请回到控制台重新生成授权链接。</p>`,
+        );
+      }
+    });
+  };
+}

@@ -1,0 +1,158 @@
+import type { RefreshTokenStore, StoredToken, TicketStore, TokenStore } from "@wxgate/wechat";
+import type { Kysely } from "kysely";
+import "../accounts/tables.js";
+import type { Clock } from "../platform/ports.js";
+import type { SecretBox } from "../platform/secrets.js";
+import type { Database } from "../platform/store/schema.js";
+
+/** The account (or platform) a credential key belongs to: its last `:`-separated part. */
+export function appIdOfKey(key: string): string {
+  return key.slice(key.lastIndexOf(":") + 1);
+}
+
+interface CacheEntry {
+  token: StoredToken | undefined;
+  loadedAt: number;
+}
+
+/**
+ * The SDK's {@link TokenStore} over the `tokens` table, values encrypted. Reads are served
+ * from memory (decrypted once) and written through, so the token endpoint costs no query;
+ * `cacheTtlMs` bounds how long another process's refresh can go unseen.
+ */
+export class SqlTokenStore implements TokenStore {
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+    private readonly cacheTtlMs = 5_000,
+  ) {}
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    const cached = this.#cache.get(key);
+    const now = this.clock.now();
+    if (cached && now - cached.loadedAt < this.cacheTtlMs) return cached.token && { ...cached.token };
+    const row = await this.db
+      .selectFrom("tokens")
+      .select(["value", "expires_at"])
+      .where("key", "=", key)
+      .executeTakeFirst();
+    const token = row
+      ? { value: this.secrets.open(row.value, context(key)), expiresAt: row.expires_at }
+      : undefined;
+    this.#cache.set(key, { token, loadedAt: now });
+    return token && { ...token };
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    const now = this.clock.now();
+    const value = this.secrets.seal(token.value, context(key));
+    await this.db
+      .insertInto("tokens")
+      .values({ key, appid: appIdOfKey(key), value, expires_at: token.expiresAt, updated_at: now })
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({ value, expires_at: token.expiresAt, updated_at: now }),
+      )
+      .execute();
+    this.#cache.set(key, { token: { value: token.value, expiresAt: token.expiresAt }, loadedAt: now });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.db.deleteFrom("tokens").where("key", "=", key).execute();
+    this.#cache.set(key, { token: undefined, loadedAt: this.clock.now() });
+  }
+
+  /** Drops every token of `appId` (de-authorization, deletion). */
+  async deleteForAccount(appId: string): Promise<void> {
+    await this.db.deleteFrom("tokens").where("appid", "=", appId).execute();
+    for (const key of [...this.#cache.keys()]) if (appIdOfKey(key) === appId) this.#cache.delete(key);
+  }
+}
+
+function context(key: string): string {
+  return `tokens.value:${key}`;
+}
+
+/** The SDK's {@link TicketStore} over `component_state`, the ticket encrypted. */
+export class SqlTicketStore implements TicketStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  async getTicket(componentAppId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("component_state")
+      .select("ticket")
+      .where("component_appid", "=", componentAppId)
+      .executeTakeFirst();
+    return row?.ticket ? this.secrets.open(row.ticket, ticketContext(componentAppId)) : undefined;
+  }
+
+  async setTicket(componentAppId: string, ticket: string): Promise<void> {
+    const now = this.clock.now();
+    const sealed = this.secrets.seal(ticket, ticketContext(componentAppId));
+    await this.db
+      .insertInto("component_state")
+      .values({ component_appid: componentAppId, ticket: sealed, ticket_received_at: now, updated_at: now })
+      .onConflict((oc) =>
+        oc
+          .column("component_appid")
+          .doUpdateSet({ ticket: sealed, ticket_received_at: now, updated_at: now }),
+      )
+      .execute();
+  }
+
+  /** When the latest ticket arrived, if any. */
+  async receivedAt(componentAppId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom("component_state")
+      .select("ticket_received_at")
+      .where("component_appid", "=", componentAppId)
+      .executeTakeFirst();
+    return row?.ticket_received_at ?? undefined;
+  }
+}
+
+function ticketContext(componentAppId: string): string {
+  return `component_state.ticket:${componentAppId}`;
+}
+
+/** The SDK's {@link RefreshTokenStore} over `accounts.refresh_token`, encrypted. */
+export class SqlRefreshTokenStore implements RefreshTokenStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(authorizerAppId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("accounts")
+      .select("refresh_token")
+      .where("appid", "=", authorizerAppId)
+      .executeTakeFirst();
+    return row?.refresh_token
+      ? this.secrets.open(row.refresh_token, refreshContext(authorizerAppId))
+      : undefined;
+  }
+
+  async set(authorizerAppId: string, refreshToken: string): Promise<void> {
+    await this.db
+      .updateTable("accounts")
+      .set({
+        refresh_token: this.secrets.seal(refreshToken, refreshContext(authorizerAppId)),
+        updated_at: this.clock.now(),
+      })
+      .where("appid", "=", authorizerAppId)
+      .execute();
+  }
+}
+
+/** Where an account's refresh token is bound. */
+export function refreshContext(appId: string): string {
+  return `accounts.refresh_token:${appId}`;
+}
