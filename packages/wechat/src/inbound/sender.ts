@@ -50,6 +50,7 @@ export function sealPush(xml: string, options: SealPushOptions): SealedPush {
   if (!options.encodingAESKey) throw new WeChatConfigError(`${options.mode} mode needs an encodingAESKey`);
   const encrypt = new MessageCipher({ encodingAESKey: options.encodingAESKey, appId: options.appId }).encrypt(
     xml,
+    randomPrefix(),
   );
   query.encrypt_type = "aes";
   query.msg_signature = msgSignature(options.token, timestamp, nonce, encrypt);
