@@ -1,3 +1,4 @@
+import { accountsModule } from "./accounts/index.js";
 import type { ModuleFactory } from "./module.js";
 
 /**
@@ -5,4 +6,4 @@ import type { ModuleFactory } from "./module.js";
  * server itself). A new module adds its factory here — e.g. `accountsModule` from
  * `./accounts/index.js` — and its migration to `platform/store/migrations/index.ts`.
  */
-export const moduleFactories: readonly ModuleFactory[] = [];
+export const moduleFactories: readonly ModuleFactory[] = [accountsModule];

@@ -1,12 +1,36 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { ControllableClock } from "@wxgate/emulator";
 import type { ModuleFactory } from "../module.js";
 import { ManualClock } from "../platform/clock.js";
 import { loadConfig } from "../platform/config.js";
 import { createLogger } from "../platform/logger.js";
+import { type MountedSandbox, mountSandbox } from "../sandbox.js";
 import { createServer, type Server } from "../server.js";
+
+/**
+ * A manual clock that is also the mounted emulator's clock: moving one moves WeChat's time
+ * too (and runs what fell due there, such as ticket pushes), so both sides agree on expiries
+ * and push timestamps.
+ */
+class SharedManualClock extends ManualClock {
+  constructor(readonly emulatorClock: ControllableClock) {
+    super(emulatorClock.now());
+  }
+  override now(): number {
+    return this.emulatorClock.now();
+  }
+  override advance(ms: number): void {
+    if (ms < 0) throw new RangeError("a clock only moves forward");
+    this.emulatorClock.advance(ms);
+  }
+  override set(epochMs: number): void {
+    this.emulatorClock.set(epochMs);
+  }
+}
 
 /** A server for module tests: real SQLite in a temp folder, a manual clock, captured logs. */
 export interface TestServer extends Server {
@@ -14,13 +38,20 @@ export interface TestServer extends Server {
   /** Every log line written so far. */
   logLines: string[];
   dataDir: string;
+  /** With `sandbox`: where the server listens (127.0.0.1, a free port). */
+  url?: string;
+  /** With `sandbox`: the WeChat emulator mounted under /sandbox, sharing {@link clock}. */
+  sandbox?: MountedSandbox;
   /** Closes the server and removes its folder. */
   dispose(): Promise<void>;
 }
 
-/** Builds a {@link TestServer}; `env` adds WXGATE_* settings. */
+/**
+ * Builds a {@link TestServer}; `env` adds WXGATE_* settings. `sandbox: true` mounts the WeChat
+ * emulator (demo world, frozen clock shared with the server) and listens, as `wxgate start` does.
+ */
 export async function createTestServer(
-  options: { modules?: readonly ModuleFactory[]; env?: Record<string, string> } = {},
+  options: { modules?: readonly ModuleFactory[]; env?: Record<string, string>; sandbox?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "wxgate-test-"));
   const config = loadConfig({ env: { WXGATE_DATA_DIR: dataDir, WXGATE_LOG_LEVEL: "debug", ...options.env } });
@@ -31,7 +62,10 @@ export async function createTestServer(
       done();
     },
   });
-  const clock = new ManualClock(Date.UTC(2025, 5, 1));
+  const start = Date.UTC(2025, 5, 1);
+  const clock = options.sandbox
+    ? new SharedManualClock(new ControllableClock({ frozen: true, start }))
+    : new ManualClock(start);
   const server = await createServer({
     config,
     logger: createLogger({ level: config.logLevel, destination }),
@@ -39,8 +73,29 @@ export async function createTestServer(
     modules: options.modules ?? [],
     scryptCost: { N: 2 ** 10, r: 8, p: 1 },
   });
+  let sandbox: MountedSandbox | undefined;
+  let url: string | undefined;
+  if (options.sandbox && clock instanceof SharedManualClock) {
+    try {
+      sandbox = await mountSandbox(server.app, {
+        seed: "wxgate-test",
+        dataDir,
+        clock: clock.emulatorClock,
+        snapshot: false,
+      });
+      await server.app.listen({ host: "127.0.0.1", port: 0 });
+      url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+      sandbox.setOrigin(url);
+    } catch (error) {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   return {
     ...server,
+    ...(url ? { url } : {}),
+    ...(sandbox ? { sandbox } : {}),
     clock,
     logLines,
     dataDir,
