@@ -257,7 +257,7 @@ export function registerMass(app: FastifyInstance, ctx: EmulatorContext, outbox:
         wxName !== undefined
           ? Object.values(world.followersOf(account.appId)).find((f) => f.nickname === wxName)
           : followerOf(world, account.appId, body.touser);
-      if (!follower || !follower.subscribed) throw new WxFault(40003);
+      if (!follower?.subscribed) throw new WxFault(40003);
       const msgId = jsonMsgId(ids);
       deliver(follower, { at: call.now, via: "mass", msgType, msgId: String(msgId), content: body });
       return { errcode: 0, errmsg: "preview success", msg_id: msgId };
