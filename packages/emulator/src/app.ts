@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import { apisModule } from "./apis/index.js";
 import type { Clock } from "./clock.js";
+import { componentModule } from "./component/index.js";
 import type { EmulatorControl } from "./control/control.js";
 import { controlModule } from "./control/routes.js";
 import { createEmulatorCore, type EmulatorCore, type EmulatorCoreOptions } from "./core.js";
@@ -21,7 +22,14 @@ import type { World } from "./world/world.js";
  * here (plus its import above). Modules that `use()` another's service only do so at request
  * or task time, so the order matters only for route conflicts.
  */
-const modules: EmulatorModule[] = [tokenModule, controlModule, apisModule, pushModule, followerModule];
+const modules: EmulatorModule[] = [
+  tokenModule,
+  controlModule,
+  apisModule,
+  pushModule,
+  componentModule,
+  followerModule,
+];
 
 export interface EmulatorPluginOptions extends EmulatorCoreOptions {
   /** An existing core (from {@link createEmulatorCore}); otherwise one is built from the options. */

@@ -26,6 +26,9 @@ interface ReadReply {
   detail?: string;
 }
 
+/** Items kept per follower's inbox (the newest are the ones anyone looks at). */
+const INBOX_CAPACITY = 500;
+
 function problemText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -169,7 +172,10 @@ export function createPushService(ctx: EmulatorContext): PushService {
       return;
     }
     const follower = world.follower(push.appId, push.openId);
-    follower?.inbox.push({ at: now, via: "reply", msgType: reply.type, content: replyXml });
+    if (!follower) return;
+    follower.inbox.push({ at: now, via: "reply", msgType: reply.type, content: replyXml });
+    if (follower.inbox.length > INBOX_CAPACITY)
+      follower.inbox.splice(0, follower.inbox.length - INBOX_CAPACITY);
   }
 
   const service: PushService = {
