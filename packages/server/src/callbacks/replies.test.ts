@@ -1,0 +1,83 @@
+import type { InboundMessage } from "@wxgate/wechat";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../platform/logger.js";
+import type { ReplyRequest } from "./ports.js";
+import { ReplyChain } from "./replies.js";
+
+const request: ReplyRequest = {
+  eventId: "e1",
+  appId: "wx1",
+  message: { kind: "unknown", raw: {} } as InboundMessage,
+  plaintextXml: "<xml/>",
+  mode: "plaintext",
+  receivedAt: 0,
+};
+const logger = createLogger({ level: "silent" });
+
+describe("reply chain", () => {
+  it("asks providers in order; the first reply wins; a failing provider is skipped", async () => {
+    const chain = new ReplyChain({ deadlineMs: 1000, logger });
+    const asked: string[] = [];
+    chain.register({
+      name: "none",
+      reply: async () => {
+        asked.push("none");
+        return undefined;
+      },
+    });
+    chain.register({
+      name: "broken",
+      reply: async () => {
+        asked.push("broken");
+        throw new Error("down");
+      },
+    });
+    chain.register({
+      name: "text",
+      reply: async () => {
+        asked.push("text");
+        return { type: "text", content: "hi" };
+      },
+    });
+    chain.register({
+      name: "late",
+      reply: async () => {
+        asked.push("late");
+        return { type: "text", content: "no" };
+      },
+    });
+    chain.register(
+      {
+        name: "first",
+        reply: async () => {
+          asked.push("first");
+          return undefined;
+        },
+      },
+      "first",
+    );
+    expect(await chain.reply(request)).toEqual({ reply: { type: "text", content: "hi" }, provider: "text" });
+    expect(asked).toEqual(["first", "none", "broken", "text"]);
+  });
+
+  it("gives up when the budget is spent and aborts the provider's signal", async () => {
+    const chain = new ReplyChain({ deadlineMs: 20, logger });
+    let aborted = false;
+    chain.register({
+      name: "never",
+      reply: (_request, signal) =>
+        new Promise((resolve) => {
+          signal.addEventListener("abort", () => {
+            aborted = true;
+            resolve(undefined);
+          });
+        }),
+    });
+    expect(await chain.reply(request)).toBeUndefined();
+    expect(aborted).toBe(true);
+  });
+
+  it("answers undefined without providers", async () => {
+    expect(await new ReplyChain({ deadlineMs: 10, logger }).reply(request)).toBeUndefined();
+  });
+});
