@@ -1,0 +1,167 @@
+import { accountsModule, createAccounts } from "../src/accounts/index.js";
+import type { Scope } from "../src/http/principal.js";
+import { createTestServer, type TestServer } from "../src/testing/server.js";
+
+/** The demo world's ids, as the sandbox preset created them. */
+export interface DemoIds {
+  componentAppId: string;
+  serviceAppId: string;
+  subscriptionAppId: string;
+  miniProgramAppId: string;
+}
+
+/** A JSON answer of the API. */
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** A running wxgate with the sandbox WeChat, an admin API key and helpers. */
+export interface SandboxHarness {
+  server: TestServer;
+  url: string;
+  demo: DemoIds;
+  apiKey: string;
+  /** Calls the JSON API under /api/v1 with the admin key (or `key`). */
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<Answer<T>>;
+  /** A key with only these scopes. */
+  keyWith(scopes: Scope[]): Promise<string>;
+  /** Runs the platform authorization in a browser's place; returns the redirect page's status and text. */
+  authorizeThroughPages(input: {
+    pcUrl: string;
+    appId: string;
+    funcScopes?: number[];
+  }): Promise<{ status: number; html: string }>;
+  /** Waits until every push the emulated WeChat started has been answered. */
+  settle(): Promise<void>;
+  /** Outcomes of the emulator's pushes of one event (`info:authorized`, …), in order. */
+  pushOutcomes(event: string): string[];
+  /** Emulator request-log entries for one WeChat path. */
+  wechatCalls(path: string, appid?: string): number;
+  accounts: ReturnType<typeof createAccounts>;
+  close(): Promise<void>;
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat. */
+export async function startSandbox(): Promise<SandboxHarness> {
+  let accounts: ReturnType<typeof createAccounts> | undefined;
+  const server = await createTestServer({
+    modules: [
+      (ctx) => {
+        accounts = createAccounts(ctx);
+        return accountsModule(ctx);
+      },
+    ],
+    sandbox: true,
+  });
+  const url = server.url!;
+  const core = server.sandbox!.core;
+  const demo = core.world.state.extensions["demo"] as DemoIds;
+  // WeChat pushes a ticket every 10 minutes; push one now so the platform can get its token.
+  const ticket = await core.control.component.pushTicket(demo.componentAppId);
+  if (ticket.push.outcome !== "success") throw new Error(`the ticket push ended ${ticket.push.outcome}`);
+
+  const { user } = await server.auth.createAdmin({ username: "admin", password: "correct horse battery" });
+  const creator = {
+    kind: "session" as const,
+    id: user.id,
+    userId: user.id,
+    name: user.username,
+    scopes: ["admin" as const],
+  };
+  const keyWith = async (scopes: Scope[]) =>
+    (await server.auth.createApiKey(creator, { name: scopes.join(","), scopes })).key;
+  const apiKey = await keyWith(["admin"]);
+
+  const api = async <T>(method: string, path: string, body?: unknown, key = apiKey): Promise<Answer<T>> => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  };
+
+  const authorizeThroughPages: SandboxHarness["authorizeThroughPages"] = async (input) => {
+    const pageResponse = await fetch(input.pcUrl);
+    const html = await pageResponse.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    if (!action) throw new Error(`no authorization form on the page: ${html.slice(0, 300)}`);
+    const form = new URLSearchParams();
+    for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      form.append(match[1]!, unescapeHtml(match[2]!));
+    }
+    const offered = [...html.matchAll(/name="authorizer_appid" value="([^"]+)"/g)].map((m) => m[1]);
+    if (!offered.includes(input.appId)) throw new Error(`the page does not offer ${input.appId}`);
+    form.append("authorizer_appid", input.appId);
+    const boxes = [...html.matchAll(/name="func_scope" value="(\d+)"/g)].map((m) => Number(m[1]));
+    for (const id of input.funcScopes ?? boxes) form.append("func_scope", String(id));
+    const confirmed = await fetch(new URL(unescapeHtml(action), url), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      redirect: "manual",
+    });
+    if (confirmed.status !== 302)
+      throw new Error(`the page answered ${confirmed.status}: ${await confirmed.text()}`);
+    const location = confirmed.headers.get("location")!;
+    const back = await fetch(location);
+    return { status: back.status, html: await back.text() };
+  };
+
+  return {
+    server,
+    url,
+    demo,
+    apiKey,
+    api,
+    keyWith,
+    authorizeThroughPages,
+    settle: async () => {
+      await core.control.push.idle();
+    },
+    pushOutcomes: (event) =>
+      core.control.push
+        .log()
+        .filter((entry) => entry.event === event)
+        .map((entry) => entry.outcome),
+    wechatCalls: (path, appid) => core.control.requestLog({ path, ...(appid ? { appid } : {}) }).length,
+    accounts: accounts!,
+    close: () => server.dispose(),
+  };
+}
+
+/** Authorizes a demo account through the pages and returns it as the API shows it. */
+export async function authorizeAccount(
+  harness: SandboxHarness,
+  appId: string,
+  funcScopes?: number[],
+): Promise<Record<string, unknown>> {
+  const link = await harness.api<{ pcUrl: string }>("POST", "/authorizations", {});
+  const back = await harness.authorizeThroughPages({
+    pcUrl: link.body.pcUrl,
+    appId,
+    ...(funcScopes ? { funcScopes } : {}),
+  });
+  if (back.status !== 200) throw new Error(`the redirect page answered ${back.status}: ${back.html}`);
+  const account = await harness.api("GET", `/accounts/${appId}`);
+  return account.body;
+}
