@@ -165,6 +165,27 @@ describe("component_verify_ticket", () => {
     expect(expired.errcode).toBe(61005);
     expect(String(expired.errmsg)).toMatch(/^component ticket is expired rid: /);
   });
+  it("loses a ticket push to the drop_push fault, and pushes one through the control API", async () => {
+    await setup(true);
+    emu.control.addFault({ api: "ticket", kind: "drop_push" });
+    await emu.control.advanceClock(10 * MINUTE);
+    expect(tickets()).toHaveLength(0);
+    const lost = emu.control.component.ticket(COMPONENT_APPID)?.value;
+    expect(lost).toMatch(/^ticket@@@/);
+    expect(emu.control.push.log({ target: "ticket" }).map((e) => e.outcome)).toEqual(["dropped"]);
+
+    const res = await fetch(`${emu.baseUrls.control}/component/push-ticket`, {
+      method: "POST",
+      body: JSON.stringify({ componentAppId: COMPONENT_APPID }),
+    });
+    const body = (await res.json()) as { ticket: string; push: { outcome: string } };
+    expect(body.push.outcome).toBe("success");
+    expect(tickets()).toEqual([body.ticket]);
+    const current = await fetch(`${emu.baseUrls.control}/component/${COMPONENT_APPID}/ticket`);
+    expect(await current.json()).toMatchObject({ ticket: { value: body.ticket } });
+    // The dropped ticket was still issued: a platform that somehow had it could use it.
+    expect(await componentToken(lost)).toMatchObject({ expires_in: 7200 });
+  });
 });
 
 describe("authorization", () => {

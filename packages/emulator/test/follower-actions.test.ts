@@ -207,3 +207,39 @@ describe("HTTP control routes", () => {
     expect(await inbox.json()).toEqual({ inbox: [] });
   });
 });
+
+describe("with the WeChat APIs", () => {
+  it("scans a QR code made by qrcode/create, and opens the customer-service window", async () => {
+    const account = emu.world.account(appId)!;
+    const token = await emu.get("/cgi-bin/token", {
+      grant_type: "client_credential",
+      appid: appId,
+      secret: account.secret,
+    });
+    const access_token = String(token.body.access_token);
+    const created = await emu.post(
+      "/cgi-bin/qrcode/create",
+      { expire_seconds: 600, action_name: "QR_STR_SCENE", action_info: { scene: { scene_str: "shop_7" } } },
+      { access_token },
+    );
+    const ticket = String(created.body.ticket);
+    const scanned = await emu.control.follower.scan({ appId, ticket });
+    expect(lastMessage<SubscribeEvent>()).toMatchObject({ eventKey: "qrscene_shop_7", ticket });
+
+    const custom = (content: string) =>
+      emu.post(
+        "/cgi-bin/message/custom/send",
+        { touser: scanned.openId, msgtype: "text", text: { content } },
+        { access_token },
+      );
+    expect((await custom("welcome")).body.errcode).toBe(0);
+    await emu.control.advanceClock(2 * 60_000);
+    expect((await custom("too late")).body.errcode).toBe(45015);
+    await emu.control.follower.sendText({ appId, openId: scanned.openId }, "question");
+    expect((await custom("answer")).body.errcode).toBe(0);
+    expect(emu.control.follower.inbox({ appId, openId: scanned.openId }).map((i) => i.via)).toEqual([
+      "custom",
+      "custom",
+    ]);
+  });
+});
