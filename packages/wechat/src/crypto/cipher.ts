@@ -1,30 +1,24 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { CryptoErrorCode, WeChatConfigError, WeChatCryptoError } from "../errors/index.js";
+import { pooledRandomBytes } from "./random-pool.js";
 
 /** WeChat pads to a multiple of 32 bytes (not AES's 16): PKCS#7 with K = 32. */
 const BLOCK = 32;
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
 
 /**
- * Strict base64 check by hand: a backtracking regular expression overflows V8's regexp
- * stack on multi-megabyte bodies (RangeError instead of a typed error).
+ * Strict base64: a single character-class loop, which V8 runs without backtracking (a
+ * nested-group pattern overflows its regexp stack on multi-megabyte bodies).
  */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 function isBase64(text: string): boolean {
-  if (text.length % 4 !== 0) return false;
-  let end = text.length;
-  if (text.charCodeAt(end - 1) === 0x3d) end--;
-  if (text.charCodeAt(end - 1) === 0x3d) end--;
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const ok =
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2b ||
-      c === 0x2f;
-    if (!ok) return false;
-  }
-  return true;
+  return text.length % 4 === 0 && BASE64.test(text);
+}
+
+/** update() + final() without a copy when final() has nothing left (always, without auto padding). */
+function finish(update: Buffer, final: Buffer): Buffer {
+  return final.length === 0 ? update : Buffer.concat([update, final]);
 }
 
 /**
@@ -129,7 +123,7 @@ export class MessageCipher {
    * @returns the base64 ciphertext
    * @throws {WeChatCryptoError} -40006 when `random` is not 16 bytes
    */
-  encrypt(message: string, random: Buffer = randomBytes(16)): string {
+  encrypt(message: string, random: Buffer = pooledRandomBytes(16)): string {
     if (random.length !== 16) {
       throw new WeChatCryptoError(CryptoErrorCode.EncryptAes, "bad_random", "random prefix must be 16 bytes");
     }
@@ -145,7 +139,7 @@ export class MessageCipher {
     try {
       const cipher = createCipheriv("aes-256-cbc", this.#current.key, this.#current.iv);
       cipher.setAutoPadding(false);
-      return Buffer.concat([cipher.update(plain), cipher.final()]).toString("base64");
+      return finish(cipher.update(plain), cipher.final()).toString("base64");
     } catch (cause) {
       throw new WeChatCryptoError(CryptoErrorCode.EncryptAes, "aes_failed", "encryption failed", { cause });
     }
@@ -170,23 +164,23 @@ export class MessageCipher {
       throw decryptFailed("truncated", "ciphertext is not a whole number of AES blocks");
     }
     try {
-      return { ...this.#open(data, this.#current), key: "current" };
+      return this.#open(data, this.#current, "current");
     } catch (error) {
       if (!this.#previous) throw error;
       try {
-        return { ...this.#open(data, this.#previous), key: "previous" };
+        return this.#open(data, this.#previous, "previous");
       } catch {
         throw error;
       }
     }
   }
 
-  #open(data: Buffer, keys: KeyMaterial): { message: string; appId: string } {
+  #open(data: Buffer, keys: KeyMaterial, key: DecryptedMessage["key"]): DecryptedMessage {
     let plain: Buffer;
     try {
       const decipher = createDecipheriv("aes-256-cbc", keys.key, keys.iv);
       decipher.setAutoPadding(false);
-      plain = Buffer.concat([decipher.update(data), decipher.final()]);
+      plain = finish(decipher.update(data), decipher.final());
     } catch (cause) {
       throw decryptFailed("aes_failed", "AES decryption failed", cause);
     }
@@ -209,6 +203,6 @@ export class MessageCipher {
         "appid after the message is not ours",
       );
     }
-    return { message: plain.toString("utf8", 20, 20 + length), appId: this.appId };
+    return { message: plain.toString("utf8", 20, 20 + length), appId: this.appId, key };
   }
 }
