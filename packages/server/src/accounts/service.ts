@@ -363,7 +363,7 @@ export class AccountService {
   }): Promise<AccountView> {
     await this.#refuseTaken(input.appId);
     const { repository, clock, tokens } = this.deps;
-    await this.#checkTokenSource(input.tokenUrl, input.header);
+    await this.#checkTokenSource(input.appId, input.tokenUrl, input.header);
     const now = clock.now();
     await repository.insert({
       ...this.#newRow(input, "external", now),
@@ -374,8 +374,11 @@ export class AccountService {
     return this.get(input.appId);
   }
 
-  /** Fetches one token from a customer's token server, so a wrong URL is refused at once. */
-  async #checkTokenSource(tokenUrl: string, header: string | undefined): Promise<void> {
+  /**
+   * Fetches one token from a customer's token server, so a wrong URL is refused at once; the
+   * token is kept for the account's first use.
+   */
+  async #checkTokenSource(appId: string, tokenUrl: string, header: string | undefined): Promise<void> {
     const production = this.deps.wechat.production;
     await checkTokenUrl(tokenUrl, { production });
     const probe = new GuardedExternalTokenCredential(
@@ -384,6 +387,8 @@ export class AccountService {
         ...(header ? { headers: parseHeader(header) } : {}),
         fetch: guardedFetch({ production }),
         now: () => this.deps.clock.now(),
+        key: tokenKeys.externalToken(appId),
+        store: this.deps.tokens.store,
       },
       { lock: this.deps.lock, onFailure: () => {} },
     );
