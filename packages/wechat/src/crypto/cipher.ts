@@ -7,13 +7,16 @@ const BLOCK = 32;
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
 
 /**
- * Strict base64: a single character-class loop, which V8 runs without backtracking (a
- * nested-group pattern overflows its regexp stack on multi-megabyte bodies).
+ * Strict base64, checked with a search for any character outside the alphabet (a linear scan
+ * that never backtracks: a nested-group pattern overflows V8's regexp stack on multi-megabyte
+ * bodies) and for `=` anywhere but the last two places.
  */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
 function isBase64(text: string): boolean {
-  return text.length % 4 === 0 && BASE64.test(text);
+  if (text.length % 4 !== 0 || NOT_BASE64.test(text)) return false;
+  const equals = text.indexOf("=");
+  return equals < 0 || (equals >= text.length - 2 && text.charCodeAt(text.length - 1) === 0x3d);
 }
 
 /** update() + final() without a copy when final() has nothing left (always, without auto padding). */
