@@ -186,6 +186,24 @@ describe("component_verify_ticket", () => {
     // The dropped ticket was still issued: a platform that somehow had it could use it.
     expect(await componentToken(lost)).toMatchObject({ expires_in: 7200 });
   });
+  it("does not wait for every missed ticket when the clock jumps over a server that never answers", async () => {
+    receiver = await startReceiver(
+      { token: TOKEN, appId: COMPONENT_APPID, encodingAESKey: AES_KEY },
+      () => "hang",
+    );
+    platform = emu.control.createPlatform({
+      componentAppId: COMPONENT_APPID,
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      authEventUrl: `${receiver.url}/auth`,
+    });
+    emu.control.push.configure({ replyTimeoutMs: 100 });
+    await emu.control.advanceClock(2 * HOUR);
+    // The first missed period tries 3 times and fails; the next ones are issued quietly; the latest pushes again.
+    expect(emu.control.push.log({ target: "ticket" }).map((e) => e.try)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(platform.previousTickets).toHaveLength(11);
+    expect(platform.ticket?.issuedAt).toBe(emu.clock.now());
+  });
 });
 
 describe("authorization", () => {

@@ -52,7 +52,7 @@ function sendError(
   return reply.code(200).type("text/html; charset=utf-8").send(html);
 }
 
-/** Reads and checks the page parameters; a string is the refusal to show. */
+/** Reads and checks the page parameters, or the refusal to show instead of the form. */
 function pageParams(
   ctx: EmulatorContext,
   input: Record<string, string>,

@@ -64,13 +64,25 @@ export async function pushTicket(
 /**
  * The 10-minute ticket push of every platform that has it on. When the clock jumps, each
  * missed period still gets its ticket (dated when it fell due); periods whose ticket would
- * already have expired are skipped.
+ * already have expired are skipped. During such a catch-up, a platform whose last push failed
+ * gets its missed tickets issued without pushing them (only the latest period pushes again),
+ * so a jump of hours over a server that never answers waits for one failed push, not dozens.
  */
 export function scheduleTicketPushes(ctx: EmulatorContext): void {
+  const unreachable = new Set<string>();
   const task = ctx.scheduler.every(TICKET_INTERVAL_MS, async (dueAt) => {
-    if (dueAt + TICKET_VALIDITY_MS <= ctx.clock.now()) return;
+    const now = ctx.clock.now();
+    if (dueAt + TICKET_VALIDITY_MS <= now) return;
+    const catchUp = dueAt + TICKET_INTERVAL_MS <= now;
     for (const platform of Object.values(ctx.world.state.platforms)) {
-      if (platform.ticketPush) await pushTicket(ctx, platform, dueAt);
+      if (!platform.ticketPush) continue;
+      if (catchUp && unreachable.has(platform.componentAppId)) {
+        issueTicket(ctx, platform, dueAt);
+        continue;
+      }
+      const { push } = await pushTicket(ctx, platform, dueAt);
+      if (push.outcome === "failed") unreachable.add(platform.componentAppId);
+      else unreachable.delete(platform.componentAppId);
     }
   });
   ctx.onClose(() => task.cancel());
