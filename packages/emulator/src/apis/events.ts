@@ -19,8 +19,9 @@ export interface RaisedEvent {
   push: string;
 }
 
-/** Events kept per account for the control API. */
+/** Events kept per account for the control API (trimmed in batches, so up to 10% more). */
 const EVENT_CAPACITY = 1000;
+const EVENT_TRIM_AT = EVENT_CAPACITY + EVENT_CAPACITY / 10;
 
 /** The part of the push module's service this module uses (kept structural: the push module is optional). */
 interface AccountPusher {
@@ -73,7 +74,7 @@ export class EventOutbox {
     };
     const list = this.byAccount.get(account.appId) ?? [];
     list.push(event);
-    if (list.length > EVENT_CAPACITY) list.splice(0, list.length - EVENT_CAPACITY);
+    if (list.length > EVENT_TRIM_AT) list.splice(0, list.length - EVENT_CAPACITY);
     this.byAccount.set(account.appId, list);
     const pusher = pusherOf(this.ctx);
     if (pusher) {
