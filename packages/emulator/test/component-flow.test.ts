@@ -206,6 +206,18 @@ describe("component_verify_ticket", () => {
   });
 });
 
+describe("component_access_token", () => {
+  it("expires after 7200 s with 42006, WeChat's code for an expired component token", async () => {
+    await setup(false);
+    const token = await readyToken();
+    expect(await call(token, "api_create_preauthcode", {})).toMatchObject({
+      pre_auth_code: expect.any(String),
+    });
+    await emu.control.advanceClock(2 * HOUR + MINUTE);
+    expect(await call(token, "api_create_preauthcode", {})).toMatchObject({ errcode: 42006 });
+  });
+});
+
 describe("authorization", () => {
   it("runs the whole flow through the real HTML page, then the authorizer token calls APIs", async () => {
     await setup(false);

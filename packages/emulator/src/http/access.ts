@@ -38,13 +38,16 @@ export function resolveAccount(request: FastifyRequest): ResolvedAccount {
   return resolved;
 }
 
-/** The platform behind `?component_access_token=` (same refusals as {@link resolveAccount}). */
+/**
+ * The platform behind `?component_access_token=` (same refusals as {@link resolveAccount},
+ * except that an expired component token is 42006, WeChat's own code for it).
+ */
 export function resolveComponent(request: FastifyRequest): { platform: Platform; token: TokenRecord } {
   const { world, tokens } = request.wx.runtime;
   const value = queryOf(request).component_access_token;
   if (!value) throw new WxFault(41001);
   const check = tokens.check(value);
-  if (!check.ok) throw new WxFault(check.errcode);
+  if (!check.ok) throw new WxFault(check.errcode === 42001 ? 42006 : check.errcode);
   if (check.record.kind !== "component") throw new WxFault(40001);
   const platform = world.platform(check.record.appId);
   if (!platform) throw new WxFault(40001);
