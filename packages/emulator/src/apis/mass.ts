@@ -107,7 +107,7 @@ function eligible(world: World, account: Account, targets: Follower[], now: numb
 
 /**
  * The quota rule, as chosen here: a subscription account may send one mass job per Beijing
- * day (sendall or send; previews do not count) → 45028 for the second. A service account's
+ * day (sendall or send, deleted or not; previews do not count) → 45028 for the second. A service account's
  * followers receive at most 4 a month each: those at 4 are filtered out, and when targets
  * exist but none has quota left the request gets 45028.
  */
@@ -121,8 +121,7 @@ function checkQuota(
   if (account.kind === "subscription") {
     const today = beijingDay(now);
     const jobs = world.state.massJobs[account.appId] ?? [];
-    if (jobs.some((j) => beijingDay(j.createdAt) === today && j.status !== "DELETE"))
-      throw new WxFault(45028);
+    if (jobs.some((j) => beijingDay(j.createdAt) === today)) throw new WxFault(45028);
   } else if (targets.length > 0 && receivers.length === 0) {
     throw new WxFault(45028);
   }
