@@ -12,6 +12,8 @@ import type {
 
 /** Request log and rid records are capped so a long-running sandbox keeps a bounded memory. */
 export const LOG_CAPACITY = 10_000;
+/** How far the logs may run over capacity before one trim brings them back. */
+const LOG_TRIM_SLACK = 1_000;
 
 /** An empty world. */
 export function emptyState(): WorldState {
@@ -41,6 +43,7 @@ export function emptyState(): WorldState {
  */
 export class World {
   state: WorldState;
+  #ridsSinceTrim = 0;
 
   constructor(state: WorldState = emptyState()) {
     this.state = state;
@@ -117,12 +120,16 @@ export class World {
   recordRequest(entry: RequestLogEntry): void {
     const log = this.state.requestLog;
     log.push(entry);
-    if (log.length > LOG_CAPACITY) log.splice(0, log.length - LOG_CAPACITY);
+    // Trimmed in batches: splicing one entry off a full log on every request copies it all.
+    if (log.length > LOG_CAPACITY + LOG_TRIM_SLACK) log.splice(0, log.length - LOG_CAPACITY);
   }
 
   /** Keeps the details of a failed call for openapi/rid/get. */
   recordRid(record: RidRecord): void {
     this.state.rids[record.rid] = record;
+    // Counting keys is O(n): only every LOG_TRIM_SLACK records, then trim back to capacity.
+    if (++this.#ridsSinceTrim < LOG_TRIM_SLACK) return;
+    this.#ridsSinceTrim = 0;
     const keys = Object.keys(this.state.rids);
     if (keys.length > LOG_CAPACITY) {
       for (const key of keys.slice(0, keys.length - LOG_CAPACITY)) delete this.state.rids[key];
