@@ -34,3 +34,7 @@ export type { DemoIds } from "./world/demo.js";
 export type { NewAccount, NewFollower, NewPlatform } from "./world/factory.js";
 export type * from "./world/types.js";
 export { World, type WorldSummary } from "./world/world.js";
+export type { ApisControl, NewTemplate } from "./apis/index.js";
+export type { ComponentAuthorizeInput, ComponentAuthorizeResult, ComponentControl } from "./component/index.js";
+export type * from "./push/index.js";
+export type * from "./follower/index.js";
