@@ -1,32 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Account, Follower, InteractionTrigger } from "../src/world/types.js";
-import { startEmulator, type TestEmulator } from "./support.js";
+import { startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
 let follower: Follower;
 let token: string;
 
-async function freshToken(): Promise<void> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: account.appId,
-    secret: account.secret,
-  });
-  token = res.body.access_token as string;
-}
-
 /** Moves emulated time; the token (2 hours) is fetched again, as a client would. */
 async function later(ms: number): Promise<void> {
   await emu.control.advanceClock(ms);
-  await freshToken();
+  token = await tokenFor(emu, account);
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({ seed: "custom" });
-  account = emu.control.createAccount({ kind: "service" });
-  [follower] = emu.control.createFollowers(account.appId, 1) as [Follower];
-  await freshToken();
+  const fixture = await startWithAccount({ seed: "custom" }, { followers: 1 });
+  ({ emu, account, token } = fixture);
+  follower = fixture.followers[0]!;
 });
 afterEach(async () => {
   await emu.close();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MASS_JOB_DELAY_MS, MASS_JOB_FAULT } from "../src/apis/index.js";
 import type { Account, Follower, Tag } from "../src/world/types.js";
-import { startEmulator, type TestEmulator } from "./support.js";
+import { startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
@@ -10,18 +10,8 @@ let tagged: Follower[];
 let others: Follower[];
 let token: string;
 
-async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: a.appId,
-    secret: a.secret,
-  });
-  return res.body.access_token as string;
-}
-
 beforeEach(async () => {
-  emu = await startEmulator({ seed: "mass" });
-  account = emu.control.createAccount({ kind: "service" });
+  ({ emu, account, token } = await startWithAccount({ seed: "mass" }));
   [tag] = emu.control.createTags(account.appId, ["VIP"]) as [Tag];
   tagged = emu.control.createFollowers(
     account.appId,
@@ -29,7 +19,6 @@ beforeEach(async () => {
   );
   others = emu.control.createFollowers(account.appId, 3);
   emu.control.createFollowers(account.appId, [{ tagIds: [tag.id], subscribed: false }]);
-  token = await tokenFor(account);
 });
 afterEach(async () => {
   await emu.close();
@@ -77,7 +66,7 @@ describe("mass/sendall", () => {
         ErrorCount: 0,
       },
     ]);
-    token = await tokenFor(account);
+    token = await tokenFor(emu, account);
     expect((await post("/cgi-bin/message/mass/get", { msg_id: msgId })).body.msg_status).toBe("SEND_SUCCESS");
     expect((await post("/cgi-bin/message/mass/delete", { msg_id: msgId, article_idx: 0 })).body.errcode).toBe(
       0,
@@ -151,14 +140,14 @@ describe("mass quotas", () => {
     expect(finishEvents().at(-1)?.fields).toMatchObject({ TotalCount: 7, FilterCount: 3, SentCount: 3 });
     // 2024-01-01 12:00 + 31 days: February, a new month.
     await emu.control.advanceClock(31 * 86_400_000);
-    token = await tokenFor(account);
+    token = await tokenFor(emu, account);
     expect((await post("/cgi-bin/message/mass/sendall", toTag())).body.errcode).toBe(0);
   });
 
   it("subscription accounts: one mass job a Beijing day", async () => {
     const sub = emu.control.createAccount({ kind: "subscription", verifyType: 0 });
     emu.control.createFollowers(sub.appId, 2);
-    const subToken = await tokenFor(sub);
+    const subToken = await tokenFor(emu, sub);
     const all = { filter: { is_to_all: true }, msgtype: "text", text: { content: "早报" } };
     expect(
       (await emu.post("/cgi-bin/message/mass/sendall", all, { access_token: subToken })).body.errcode,
@@ -167,7 +156,9 @@ describe("mass quotas", () => {
       (await emu.post("/cgi-bin/message/mass/sendall", all, { access_token: subToken })).body.errcode,
     ).toBe(45028);
     await emu.control.advanceClock(86_400_000);
-    const next = await emu.post("/cgi-bin/message/mass/sendall", all, { access_token: await tokenFor(sub) });
+    const next = await emu.post("/cgi-bin/message/mass/sendall", all, {
+      access_token: await tokenFor(emu, sub),
+    });
     expect(next.body.errcode).toBe(0);
   });
 
@@ -224,7 +215,7 @@ describe("mass/send and mass/preview", () => {
     const res = await emu.post(
       "/cgi-bin/message/mass/send",
       { touser: ["a", "b"], msgtype: "text", text: { content: "x" } },
-      { access_token: await tokenFor(sub) },
+      { access_token: await tokenFor(emu, sub) },
     );
     expect(res.body.errcode).toBe(48001);
   });

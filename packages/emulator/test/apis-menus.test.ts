@@ -1,20 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONDITIONAL_MENU_LIMIT } from "../src/apis/index.js";
 import type { Account } from "../src/world/types.js";
-import { ridOf, startEmulator, type TestEmulator } from "./support.js";
+import { ridOf, startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
 let token: string;
-
-async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: a.appId,
-    secret: a.secret,
-  });
-  return res.body.access_token as string;
-}
 
 const menu = {
   button: [
@@ -30,9 +21,7 @@ const menu = {
 };
 
 beforeEach(async () => {
-  emu = await startEmulator();
-  account = emu.control.createAccount({ kind: "service" });
-  token = await tokenFor(account);
+  ({ emu, account, token } = await startWithAccount());
 });
 afterEach(async () => {
   await emu.close();
@@ -93,7 +82,7 @@ describe("menu/create, menu/get, get_current_selfmenu_info, menu/delete", () => 
 
   it("is refused to an unverified subscription account (the core's access rule)", async () => {
     const sub = emu.control.createAccount({ kind: "subscription", verifyType: -1 });
-    const res = await emu.post("/cgi-bin/menu/create", menu, { access_token: await tokenFor(sub) });
+    const res = await emu.post("/cgi-bin/menu/create", menu, { access_token: await tokenFor(emu, sub) });
     expect(res.body.errcode).toBe(48001);
   });
 

@@ -1,29 +1,18 @@
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../src/world/types.js";
-import { ridOf, startEmulator, type TestEmulator } from "./support.js";
+import { ridOf, startEmulator, startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
 let token: string;
-
-async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: a.appId,
-    secret: a.secret,
-  });
-  return res.body.access_token as string;
-}
 
 async function image(ticket: string): Promise<Response> {
   return fetch(`${emu.baseUrls.mp}/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`);
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({ limits: { "/cgi-bin/qrcode/create": 5 } });
-  account = emu.control.createAccount({ kind: "service" });
-  token = await tokenFor(account);
+  ({ emu, account, token } = await startWithAccount({ limits: { "/cgi-bin/qrcode/create": 5 } }));
 });
 afterEach(async () => {
   await emu.close();
@@ -150,7 +139,7 @@ describe("qrcode/create", () => {
       45009,
     );
     await emu.control.advanceClock(86_400_000);
-    token = await tokenFor(account);
+    token = await tokenFor(emu, account);
     expect(
       (await emu.post("/cgi-bin/qrcode/create", body, { access_token: token })).body.ticket,
     ).toBeDefined();
@@ -161,7 +150,7 @@ describe("qrcode/create", () => {
     const res = await emu.post(
       "/cgi-bin/qrcode/create",
       { action_name: "QR_SCENE", action_info: { scene: { scene_id: 1 } } },
-      { access_token: await tokenFor(sub) },
+      { access_token: await tokenFor(emu, sub) },
     );
     expect(res.body.errcode).toBe(48001);
   });
@@ -172,15 +161,10 @@ describe("the default daily limit", () => {
     const plain = await startEmulator();
     try {
       const a = plain.control.createAccount({ kind: "service" });
-      const t = await plain.get("/cgi-bin/token", {
-        grant_type: "client_credential",
-        appid: a.appId,
-        secret: a.secret,
-      });
       const view = await plain.post(
         "/cgi-bin/openapi/quota/get",
         { cgi_path: "/cgi-bin/qrcode/create" },
-        { access_token: t.body.access_token as string },
+        { access_token: await tokenFor(plain, a) },
       );
       expect((view.body.quota as { daily_limit: number }).daily_limit).toBe(100_000);
     } finally {

@@ -1,17 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Account, Follower } from "../src/world/types.js";
-import { ridOf, startEmulator, type TestEmulator } from "./support.js";
+import { ridOf, startEmulator, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
-
-async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: a.appId,
-    secret: a.secret,
-  });
-  return res.body.access_token as string;
-}
 
 beforeEach(async () => {
   emu = await startEmulator({ seed: "quota" });
@@ -27,7 +18,7 @@ describe("message/subscribe/send (mini programs)", () => {
   beforeEach(async () => {
     mini = emu.control.createAccount({ kind: "miniprogram" });
     [user] = emu.control.createFollowers(mini.appId, 1) as [Follower];
-    token = await tokenFor(mini);
+    token = await tokenFor(emu, mini);
   });
   const send = (templateId: string) =>
     emu.post(
@@ -74,7 +65,7 @@ describe("message/subscribe/send (mini programs)", () => {
     const res = await emu.post(
       "/cgi-bin/message/subscribe/send",
       { touser: user.openId, template_id: "t" },
-      { access_token: await tokenFor(service) },
+      { access_token: await tokenFor(emu, service) },
     );
     expect(res.body.errcode).toBe(48001);
   });
@@ -85,7 +76,7 @@ describe("clear_quota, openapi/quota/get, openapi/rid/get", () => {
   let token: string;
   beforeEach(async () => {
     account = emu.control.createAccount({ kind: "service" });
-    token = await tokenFor(account);
+    token = await tokenFor(emu, account);
   });
   const post = (path: string, body: unknown) => emu.post(path, body, { access_token: token });
 
@@ -114,7 +105,7 @@ describe("clear_quota, openapi/quota/get, openapi/rid/get", () => {
     expect((await post("/cgi-bin/clear_quota", { appid: account.appId })).body.errcode).toBe(48006);
     // 2024-01-01 → February.
     await emu.control.advanceClock(31 * 86_400_000);
-    token = await tokenFor(account);
+    token = await tokenFor(emu, account);
     expect((await post("/cgi-bin/clear_quota", { appid: account.appId })).body.errcode).toBe(0);
   });
 
@@ -138,7 +129,7 @@ describe("clear_quota, openapi/quota/get, openapi/rid/get", () => {
     const foreign = await emu.post(
       "/cgi-bin/openapi/rid/get",
       { rid },
-      { access_token: await tokenFor(other) },
+      { access_token: await tokenFor(emu, other) },
     );
     expect(foreign.body.errcode).toBe(76002);
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TEMPLATE_JOB_DELAY_MS, TEMPLATE_JOB_FAULT } from "../src/apis/index.js";
 import type { Account, Follower } from "../src/world/types.js";
-import { startEmulator, type TestEmulator } from "./support.js";
+import { startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
@@ -11,15 +11,6 @@ let follower: Follower;
 let token: string;
 let server: Server;
 let received: string[];
-
-async function tokenFor(a: Account): Promise<string> {
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: a.appId,
-    secret: a.secret,
-  });
-  return res.body.access_token as string;
-}
 
 beforeEach(async () => {
   received = [];
@@ -33,13 +24,15 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  emu = await startEmulator({ seed: "templates" });
-  account = emu.control.createAccount({
-    kind: "service",
-    server: { url: `http://127.0.0.1:${port}/wechat`, mode: "plaintext" },
-  });
-  [follower] = emu.control.createFollowers(account.appId, 1) as [Follower];
-  token = await tokenFor(account);
+  const fixture = await startWithAccount(
+    { seed: "templates" },
+    {
+      account: { kind: "service", server: { url: `http://127.0.0.1:${port}/wechat`, mode: "plaintext" } },
+      followers: 1,
+    },
+  );
+  ({ emu, account, token } = fixture);
+  follower = fixture.followers[0]!;
 });
 afterEach(async () => {
   await emu.close();
@@ -173,7 +166,7 @@ describe("message/template/send", () => {
     ]) {
       const other = emu.control.createAccount(input);
       const res = await emu.post("/cgi-bin/message/template/send", message(), {
-        access_token: await tokenFor(other),
+        access_token: await tokenFor(emu, other),
       });
       expect(res.body.errcode).toBe(48001);
     }

@@ -1,20 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Account } from "../src/world/types.js";
-import { startEmulator, type TestEmulator } from "./support.js";
+import { startWithAccount, type TestEmulator, tokenFor } from "./support.js";
 
 let emu: TestEmulator;
 let account: Account;
 let token: string;
 
 beforeEach(async () => {
-  emu = await startEmulator();
-  account = emu.control.createAccount({ kind: "service" });
-  const res = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: account.appId,
-    secret: account.secret,
-  });
-  token = res.body.access_token as string;
+  ({ emu, account, token } = await startWithAccount());
 });
 afterEach(async () => {
   await emu.close();
@@ -105,12 +98,7 @@ describe("user/info and batchget", () => {
 
   it("is refused to unverified accounts (48001, the core's rule)", async () => {
     const unverified = emu.control.createAccount({ kind: "service", verifyType: -1 });
-    const t = await emu.get("/cgi-bin/token", {
-      grant_type: "client_credential",
-      appid: unverified.appId,
-      secret: unverified.secret,
-    });
-    const res = await emu.get("/cgi-bin/user/get", { access_token: t.body.access_token as string });
+    const res = await emu.get("/cgi-bin/user/get", { access_token: await tokenFor(emu, unverified) });
     expect(res.body.errcode).toBe(48001);
   });
 });

@@ -2,6 +2,8 @@ import { type CreateEmulatorOptions, createEmulator, type RunningEmulator } from
 import { ControllableClock } from "../src/clock.js";
 import type { EmulatorModule } from "../src/http/context.js";
 import { wxRoute } from "../src/http/route.js";
+import type { NewAccount, NewFollower } from "../src/world/factory.js";
+import type { Account, Follower } from "../src/world/types.js";
 
 /** 2024-01-01 12:00 Beijing time: far from a day boundary, so daily counters are predictable. */
 export const START = Date.UTC(2024, 0, 1, 4);
@@ -86,6 +88,45 @@ export async function startEmulator(options: CreateEmulatorOptions = {}): Promis
         }),
       ),
   };
+}
+
+/** The account's access_token from /cgi-bin/token, fetched the way a client fetches it. */
+export async function tokenFor(emu: TestEmulator, account: Account): Promise<string> {
+  const res = await emu.get("/cgi-bin/token", {
+    grant_type: "client_credential",
+    appid: account.appId,
+    secret: account.secret,
+  });
+  return res.body.access_token as string;
+}
+
+/** What to create in a fresh emulator before the account's token is fetched. */
+export interface AccountSetup {
+  /** The account; a service account unless said otherwise. */
+  account?: NewAccount;
+  /** The account's followers: how many, or one entry each. None by default. */
+  followers?: number | NewFollower[];
+}
+
+/** A started emulator with one account, its followers and its access_token. */
+export interface AccountFixture {
+  emu: TestEmulator;
+  account: Account;
+  followers: Follower[];
+  token: string;
+}
+
+/** Starts an emulator, creates one account and its followers, and fetches the account's token. */
+export async function startWithAccount(
+  options: CreateEmulatorOptions = {},
+  setup: AccountSetup = {},
+): Promise<AccountFixture> {
+  const emu = await startEmulator(options);
+  const account = emu.control.createAccount(setup.account ?? { kind: "service" });
+  const followers =
+    setup.followers === undefined ? [] : emu.control.createFollowers(account.appId, setup.followers);
+  const token = await tokenFor(emu, account);
+  return { emu, account, followers, token };
 }
 
 /** The rid at the end of an errmsg, or undefined. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ridOf, startEmulator, type TestEmulator } from "../../test/support.js";
+import { ridOf, startWithAccount, type TestEmulator } from "../../test/support.js";
 import type { Account } from "../world/types.js";
 import { checkApiAccess } from "./permissions.js";
 
@@ -8,14 +8,7 @@ let account: Account;
 let token: string;
 
 beforeEach(async () => {
-  emu = await startEmulator();
-  account = emu.control.createAccount({ kind: "service" });
-  const { body } = await emu.get("/cgi-bin/token", {
-    grant_type: "client_credential",
-    appid: account.appId,
-    secret: account.secret,
-  });
-  token = body.access_token as string;
+  ({ emu, account, token } = await startWithAccount());
 });
 afterEach(async () => {
   await emu.close();
