@@ -15,6 +15,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { MessageCipher, msgSignature, urlSignature } from "../src/crypto/index.js";
 import { CryptoErrorCode, WeChatCryptoError } from "../src/errors/index.js";
+import { mulberry32 } from "./prng.js";
 
 /** The CommonJS API of `wechat-crypto`, which ships no type declarations. */
 interface NodeWebotCrypto {
@@ -28,18 +29,6 @@ const NodeWebotWXBizMsgCrypt = createRequire(import.meta.url)("wechat-crypto") a
 const SEED = Number(process.env["CRYPTO_INTEROP_SEED"] ?? 0x5eed2024) >>> 0;
 const CASES = 1000;
 const MAX_MESSAGE_BYTES = 10 * 1024;
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   readonly #next: () => number;
