@@ -7,6 +7,7 @@ import type { Clock } from "../platform/ports.js";
 import { GatewayError } from "./errors.js";
 import { eventFields } from "./fields.js";
 import type { CallbackAccounts, CallbackCredentials, EventFanout } from "./ports.js";
+import { EventRecorder } from "./recorder.js";
 import type { ReplyChain } from "./replies.js";
 import type { EventRow, EventStatus, EventsRepository } from "./repository.js";
 
@@ -62,10 +63,12 @@ export class CallbackGateway {
   private readonly memoryMs: number;
   private readonly credentialsTtlMs: number;
   private warmed: Promise<void> | undefined;
+  private readonly recorder: EventRecorder;
 
   constructor(private readonly options: CallbackGatewayOptions) {
     this.memoryMs = options.memoryMs ?? 2 * REPLAY_WINDOW_SECONDS * 1000;
     this.credentialsTtlMs = options.credentialsTtlMs ?? 10_000;
+    this.recorder = new EventRecorder(options.events);
     this.accountsCache = new LruCache({ maxEntries: 10_000, clock: options.clock });
     this.nonces = new LruCache({
       maxEntries: MEMORY_ENTRIES,
@@ -188,7 +191,7 @@ export class CallbackGateway {
       status,
       fanout: fanout ? "pending" : "none",
     };
-    const inserted = await this.options.events.insert(row);
+    const inserted = await this.recorder.record(row);
     if (!inserted) {
       // Recorded before this process knew it (another process, or before a restart).
       const existing = await this.options.events.findByDedupeKey(appId, row.dedupe_key);

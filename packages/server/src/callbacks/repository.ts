@@ -73,6 +73,31 @@ export class EventsRepository implements EventEnvelopeSource {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /**
+   * Inserts the rows whose (appid, dedupe key) is new, in one statement; returns the ids
+   * inserted. Rows sharing a key within the batch: the first wins.
+   */
+  async insertMany(rows: EventRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const result = await this.db
+      .insertInto("events")
+      .values(rows)
+      .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
+      .executeTakeFirst();
+    const count = Number(result.numInsertedOrUpdatedRows ?? 0);
+    if (count === rows.length) return new Set(rows.map((r) => r.id));
+    const found = await this.db
+      .selectFrom("events")
+      .select("id")
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return new Set(found.map((r) => r.id));
+  }
+
   findByDedupeKey(appId: string, dedupeKey: string): Promise<EventRow | undefined> {
     return this.db
       .selectFrom("events")

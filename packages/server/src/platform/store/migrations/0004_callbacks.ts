@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { PortableMigration } from "./index.js";
 
 /**
@@ -44,8 +44,13 @@ export const callbacks: PortableMigration = {
       .on("events")
       .columns(["app_id", "received_at"])
       .execute();
-    await db.schema.createIndex("events_received").on("events").column("received_at").execute();
-    await db.schema.createIndex("events_fanout").on("events").columns(["fanout", "received_at"]).execute();
+    // Partial: only the few events still waiting for their fan-out are indexed.
+    await db.schema
+      .createIndex("events_fanout_pending")
+      .on("events")
+      .column("received_at")
+      .where(sql.ref("fanout"), "=", "pending")
+      .execute();
 
     await db.schema
       .createTable("webhooks")

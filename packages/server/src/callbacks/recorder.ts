@@ -1,0 +1,51 @@
+import type { EventRow, EventsRepository } from "./repository.js";
+
+interface Pending {
+  row: EventRow;
+  resolve(inserted: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Writes events in batches: pushes arriving together share one INSERT (one statement, one
+ * commit), which is most of what recording costs. Each caller still waits for its own row to
+ * be committed before WeChat gets an answer, so an answered push is never lost.
+ */
+export class EventRecorder {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly maxBatch = 200,
+  ) {}
+
+  /** Records `row` unless its (appid, dedupe key) exists; true when it was inserted. */
+  record(row: EventRow): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    void this.write(batch);
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      const inserted = await this.events.insertMany(batch.map((p) => p.row));
+      for (const pending of batch) pending.resolve(inserted.has(pending.row.id));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
