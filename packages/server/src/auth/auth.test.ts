@@ -187,9 +187,15 @@ describe("API keys", () => {
     expect(response.json().error.code).toBe("validation_failed");
   });
 
-  it("revokes a key: it stops working at once", async () => {
+  it("revokes a key: it stops working at once, even right after a use", async () => {
     const { response, cookies, csrf } = await createKey(["admin"]);
     const { id, key } = response.json();
+    const before = await server.app.inject({
+      method: "GET",
+      url: "/api/v1/whoami",
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(before.statusCode).toBe(200);
     const revoke = await server.app.inject({
       method: "DELETE",
       url: `/api/v1/api-keys/${id}`,

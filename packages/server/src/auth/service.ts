@@ -1,5 +1,6 @@
 import type { Authenticator, PresentedCredentials, Principal, Scope } from "../http/principal.js";
 import { scopes as knownScopes } from "../http/principal.js";
+import { LruCache } from "../platform/cache.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
@@ -21,6 +22,16 @@ const MIN_PASSWORD = 10;
 const MAX_PASSWORD = 256;
 /** Bookkeeping writes (last seen / last used) at most this often per session or key. */
 const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * How long a verified API key is trusted without reading its row again. Revocation in this
+ * process takes effect at once; another process of a cluster sees it within this time.
+ */
+const API_KEY_CACHE_TTL_MS = 5_000;
+
+interface CachedApiKey {
+  principal: Principal;
+  lastUsedAt: number | null;
+}
 
 /** Freeze a login after repeated wrong passwords. */
 export interface LoginFreezePolicy {
@@ -92,6 +103,8 @@ export class AuthService implements Authenticator {
   private readonly scryptCost: ScryptCost;
   private readonly loginFreeze: LoginFreezePolicy | undefined;
   private dummyHash: Promise<string> | undefined;
+  /** Verified API keys by key digest: the token endpoint is hot, a row read per call is not. */
+  private readonly apiKeys: LruCache<CachedApiKey>;
 
   constructor(options: AuthServiceOptions) {
     this.repository = options.repository;
@@ -100,6 +113,7 @@ export class AuthService implements Authenticator {
     this.sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
     this.scryptCost = options.scryptCost ?? defaultScryptCost;
     this.loginFreeze = options.loginFreeze;
+    this.apiKeys = new LruCache({ maxEntries: 1_000, defaultTtlMs: API_KEY_CACHE_TTL_MS, clock: this.clock });
   }
 
   /**
@@ -218,19 +232,32 @@ export class AuthService implements Authenticator {
     if (!match || !match[1]!.startsWith(API_KEY_PREFIX)) {
       throw errors.unauthorized(`the Authorization header must be "Bearer ${API_KEY_PREFIX}…"`);
     }
-    const row = await this.repository.findApiKeyByHash(sha256Hex(match[1]!));
-    if (!row || row.revoked_at !== null) throw errors.unauthorized("the API key is not valid");
+    const digest = sha256Hex(match[1]!);
     const now = this.clock.now();
-    if (row.last_used_at === null || now - row.last_used_at >= TOUCH_INTERVAL_MS) {
-      await this.repository.touchApiKey(row.id, now);
+    const cached = this.apiKeys.get(digest);
+    if (cached) {
+      if (cached.lastUsedAt === null || now - cached.lastUsedAt >= TOUCH_INTERVAL_MS) {
+        cached.lastUsedAt = now;
+        await this.repository.touchApiKey(cached.principal.id, now);
+      }
+      return cached.principal;
     }
-    return {
+    const row = await this.repository.findApiKeyByHash(digest);
+    if (!row || row.revoked_at !== null) throw errors.unauthorized("the API key is not valid");
+    let lastUsedAt = row.last_used_at;
+    if (lastUsedAt === null || now - lastUsedAt >= TOUCH_INTERVAL_MS) {
+      await this.repository.touchApiKey(row.id, now);
+      lastUsedAt = now;
+    }
+    const principal: Principal = {
       kind: "api_key",
       id: row.id,
       userId: row.created_by,
       name: row.name,
       scopes: toScopes(row.scopes),
     };
+    this.apiKeys.set(digest, { principal, lastUsedAt });
+    return principal;
   }
 
   private async authenticateSession(token: string): Promise<Principal> {
@@ -285,6 +312,7 @@ export class AuthService implements Authenticator {
     const row = await this.repository.findApiKey(id);
     if (!row) throw errors.notFound("the API key");
     await this.repository.revokeApiKey(id, this.clock.now());
+    this.apiKeys.clear();
     this.logger.info({ apiKey: { id, prefix: row.prefix }, by: principal.name }, "API key revoked");
   }
 
