@@ -11,20 +11,51 @@ import type {
   ComponentPush,
   EventMessage,
   InboundMessage,
+  SubscribeChangeItem,
   SubscribeEvent,
+  SubscribePopupItem,
+  SubscribeSentItem,
   UnknownMessage,
   UserMessage,
 } from "./types.js";
 
 const QR_SCENE_PREFIX = "qrscene_";
 
-function addressed(raw: XmlRecord) {
+/**
+ * The fields every follower message shares. They are read before the type's own fields, so
+ * a push missing several names the first of these.
+ */
+function messageHead<T extends UserMessage["msgType"]>(raw: XmlRecord, msgType: T) {
   return {
+    kind: "message" as const,
+    msgType,
+    raw,
+    toUserName: requiredText(raw, "ToUserName"),
+    fromUserName: requiredText(raw, "FromUserName"),
+    createTime: requiredInteger(raw, "CreateTime"),
+    msgId: requiredText(raw, "MsgId"),
+  };
+}
+
+/** The head every event shares. */
+function eventHead<T extends EventMessage["event"]>(raw: XmlRecord, event: T) {
+  return {
+    kind: "event" as const,
+    msgType: "event" as const,
+    event,
     raw,
     toUserName: requiredText(raw, "ToUserName"),
     fromUserName: requiredText(raw, "FromUserName"),
     createTime: requiredInteger(raw, "CreateTime"),
   };
+}
+
+/**
+ * A typed push: the shared head with the type's own fields added after it. Filling the head in
+ * place rather than spreading it into a fresh literal keeps this hot path at two objects a push.
+ */
+function complete<H extends object, F extends object>(head: H, fields: F): H & F {
+  return Object.assign(head, fields);
 }
 
 function unknown(raw: XmlRecord): UnknownMessage {
@@ -47,65 +78,39 @@ function unknown(raw: XmlRecord): UnknownMessage {
 function userMessage(raw: XmlRecord, msgType: string): UserMessage | undefined {
   switch (msgType) {
     case "text":
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
-        content: requiredText(raw, "Content"),
-      };
+      return complete(messageHead(raw, msgType), { content: requiredText(raw, "Content") });
     case "image":
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
+      return complete(messageHead(raw, msgType), {
         picUrl: requiredText(raw, "PicUrl"),
         mediaId: requiredText(raw, "MediaId"),
-      };
+      });
     case "voice": {
       const recognition = optionalText(raw, "Recognition");
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
+      return complete(messageHead(raw, msgType), {
         mediaId: requiredText(raw, "MediaId"),
         format: requiredText(raw, "Format"),
         ...(recognition === undefined ? {} : { recognition }),
-      };
+      });
     }
     case "video":
     case "shortvideo":
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
+      return complete(messageHead(raw, msgType), {
         mediaId: requiredText(raw, "MediaId"),
         thumbMediaId: requiredText(raw, "ThumbMediaId"),
-      };
+      });
     case "location":
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
+      return complete(messageHead(raw, msgType), {
         locationX: requiredDecimal(raw, "Location_X"),
         locationY: requiredDecimal(raw, "Location_Y"),
         scale: requiredDecimal(raw, "Scale"),
         label: requiredText(raw, "Label"),
-      };
+      });
     case "link":
-      return {
-        kind: "message",
-        msgType,
-        ...addressed(raw),
-        msgId: requiredText(raw, "MsgId"),
+      return complete(messageHead(raw, msgType), {
         title: requiredText(raw, "Title"),
         description: requiredText(raw, "Description"),
         url: requiredText(raw, "Url"),
-      };
+      });
     default:
       return undefined;
   }
@@ -119,102 +124,88 @@ function subscribeList(raw: XmlRecord, wrapper: string): XmlRecord[] {
   return recordList(holder.List, "List");
 }
 
+function subscribeChange(item: XmlRecord): SubscribeChangeItem {
+  return {
+    templateId: requiredText(item, "TemplateId"),
+    subscribeStatusString: requiredText(item, "SubscribeStatusString"),
+  };
+}
+
+function subscribePopup(item: XmlRecord): SubscribePopupItem {
+  const popupScene = optionalText(item, "PopupScene");
+  const choice: SubscribePopupItem = subscribeChange(item);
+  if (popupScene !== undefined) choice.popupScene = popupScene;
+  return choice;
+}
+
+function subscribeSent(item: XmlRecord): SubscribeSentItem {
+  return {
+    templateId: requiredText(item, "TemplateId"),
+    msgId: requiredText(item, "MsgID"),
+    errorCode: requiredInteger(item, "ErrorCode"),
+    errorStatus: requiredText(item, "ErrorStatus"),
+  };
+}
+
 function eventMessage(raw: XmlRecord, event: string): EventMessage | undefined {
-  const base = { kind: "event" as const, msgType: "event" as const };
   switch (event) {
     case "subscribe": {
       const eventKey = optionalText(raw, "EventKey");
       const ticket = optionalText(raw, "Ticket");
-      const message: SubscribeEvent = { ...base, event, ...addressed(raw) };
+      const message: SubscribeEvent = eventHead(raw, event);
       if (eventKey) message.eventKey = eventKey;
       if (ticket) message.ticket = ticket;
       if (eventKey?.startsWith(QR_SCENE_PREFIX)) message.scene = eventKey.slice(QR_SCENE_PREFIX.length);
       return message;
     }
     case "unsubscribe":
-      return { ...base, event, ...addressed(raw) };
+      return eventHead(raw, event);
     case "SCAN": {
       const eventKey = requiredText(raw, "EventKey");
       const ticket = optionalText(raw, "Ticket");
-      return { ...base, event, ...addressed(raw), eventKey, scene: eventKey, ...(ticket ? { ticket } : {}) };
+      return complete(eventHead(raw, event), { eventKey, scene: eventKey, ...(ticket ? { ticket } : {}) });
     }
     case "LOCATION":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
+      return complete(eventHead(raw, event), {
         latitude: requiredDecimal(raw, "Latitude"),
         longitude: requiredDecimal(raw, "Longitude"),
         precision: requiredDecimal(raw, "Precision"),
-      };
+      });
     case "CLICK":
-      return { ...base, event, ...addressed(raw), eventKey: requiredText(raw, "EventKey") };
+      return complete(eventHead(raw, event), { eventKey: requiredText(raw, "EventKey") });
     case "VIEW": {
       const menuId = optionalText(raw, "MenuId");
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
+      return complete(eventHead(raw, event), {
         eventKey: requiredText(raw, "EventKey"),
         ...(menuId ? { menuId } : {}),
-      };
+      });
     }
     case "TEMPLATESENDJOBFINISH":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
+      return complete(eventHead(raw, event), {
         msgId: requiredText(raw, "MsgID"),
         status: requiredText(raw, "Status"),
-      };
+      });
     case "MASSSENDJOBFINISH":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
+      return complete(eventHead(raw, event), {
         msgId: requiredText(raw, "MsgID"),
         status: requiredText(raw, "Status"),
         totalCount: requiredInteger(raw, "TotalCount"),
         filterCount: requiredInteger(raw, "FilterCount"),
         sentCount: requiredInteger(raw, "SentCount"),
         errorCount: requiredInteger(raw, "ErrorCount"),
-      };
+      });
     case "subscribe_msg_popup_event":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
-        list: subscribeList(raw, "SubscribeMsgPopupEvent").map((item) => {
-          const popupScene = optionalText(item, "PopupScene");
-          return {
-            templateId: requiredText(item, "TemplateId"),
-            subscribeStatusString: requiredText(item, "SubscribeStatusString"),
-            ...(popupScene === undefined ? {} : { popupScene }),
-          };
-        }),
-      };
+      return complete(eventHead(raw, event), {
+        list: subscribeList(raw, "SubscribeMsgPopupEvent").map(subscribePopup),
+      });
     case "subscribe_msg_change_event":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
-        list: subscribeList(raw, "SubscribeMsgChangeEvent").map((item) => ({
-          templateId: requiredText(item, "TemplateId"),
-          subscribeStatusString: requiredText(item, "SubscribeStatusString"),
-        })),
-      };
+      return complete(eventHead(raw, event), {
+        list: subscribeList(raw, "SubscribeMsgChangeEvent").map(subscribeChange),
+      });
     case "subscribe_msg_sent_event":
-      return {
-        ...base,
-        event,
-        ...addressed(raw),
-        list: subscribeList(raw, "SubscribeMsgSentEvent").map((item) => ({
-          templateId: requiredText(item, "TemplateId"),
-          msgId: requiredText(item, "MsgID"),
-          errorCode: requiredInteger(item, "ErrorCode"),
-          errorStatus: requiredText(item, "ErrorStatus"),
-        })),
-      };
+      return complete(eventHead(raw, event), {
+        list: subscribeList(raw, "SubscribeMsgSentEvent").map(subscribeSent),
+      });
     default:
       return undefined;
   }
