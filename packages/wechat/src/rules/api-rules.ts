@@ -36,42 +36,19 @@ const everyKind: readonly AccountKind[] = ["subscription", "service", "miniprogr
 
 type RuleRest = Omit<ApiRule, "path" | "method">;
 
-const menu: RuleRest = {
-  caller: "account",
-  permissionSets: [15],
-  accountKinds: official,
-  verification: "verified-or-service",
-};
-const userManagement: RuleRest = {
-  caller: "account",
-  permissionSets: [2],
-  accountKinds: official,
-  verification: "verified",
-};
-const massSend: RuleRest = {
-  caller: "account",
-  permissionSets: [7],
-  accountKinds: official,
-  verification: "verified",
-};
-const template: RuleRest = {
-  caller: "account",
-  permissionSets: [7],
-  accountKinds: serviceOnly,
-  verification: "verified",
-};
-const material: RuleRest = {
-  caller: "account",
-  permissionSets: [11],
-  accountKinds: official,
-  verification: "verified",
-};
-const open: RuleRest = {
-  caller: "account",
-  permissionSets: [],
-  accountKinds: everyKind,
-  verification: "none",
-};
+/** The rule of an API that accounts call with their own or an authorizer token. */
+const accountRule = (
+  permissionSets: readonly number[],
+  accountKinds: readonly AccountKind[],
+  verification: ApiVerification,
+): RuleRest => ({ caller: "account", permissionSets, accountKinds, verification });
+
+const menu = accountRule([15], official, "verified-or-service");
+const userManagement = accountRule([2], official, "verified");
+const massSend = accountRule([7], official, "verified");
+const template = accountRule([7], serviceOnly, "verified");
+const material = accountRule([11], official, "verified");
+const open = accountRule([], everyKind, "none");
 const component: RuleRest = {
   caller: "component",
   permissionSets: [],
@@ -107,12 +84,7 @@ export const apiRules: readonly ApiRule[] = [
   get("/cgi-bin/get_current_selfmenu_info", { ...menu, verification: "none", uncertain: true }),
 
   // Parametric QR codes: verified service accounts, permission set 账号服务 (3).
-  post("/cgi-bin/qrcode/create", {
-    caller: "account",
-    permissionSets: [3],
-    accountKinds: serviceOnly,
-    verification: "verified",
-  }),
+  post("/cgi-bin/qrcode/create", accountRule([3], serviceOnly, "verified")),
 
   // Followers and tags: user management (2), verified accounts.
   get("/cgi-bin/user/get", userManagement),
@@ -129,12 +101,7 @@ export const apiRules: readonly ApiRule[] = [
   post("/cgi-bin/user/tag/get", userManagement),
 
   // Customer-service messages: 消息管理 (1), verified accounts.
-  post("/cgi-bin/message/custom/send", {
-    caller: "account",
-    permissionSets: [1],
-    accountKinds: official,
-    verification: "verified",
-  }),
+  post("/cgi-bin/message/custom/send", accountRule([1], official, "verified")),
 
   // Template messages: 群发与通知 (7), verified service accounts.
   post("/cgi-bin/message/template/send", template),
@@ -154,10 +121,7 @@ export const apiRules: readonly ApiRule[] = [
   // Mini program subscription messages. The permission set is not confirmed: the 17/19
   // family is assumed (any one suffices); the server makes it configurable.
   post("/cgi-bin/message/subscribe/send", {
-    caller: "account",
-    permissionSets: [17, 19],
-    accountKinds: miniprogramOnly,
-    verification: "none",
+    ...accountRule([17, 19], miniprogramOnly, "none"),
     uncertain: true,
   }),
 
