@@ -1,11 +1,11 @@
 import { sendingLimits, utf8ByteLength } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Follower, InteractionTrigger } from "../world/types.js";
 import { deliver } from "./inbox.js";
 import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /** Triggers that open the short window (3 messages within a minute). */
 const EVENT_TRIGGERS: readonly InteractionTrigger[] = ["click", "subscribe", "scan"];
@@ -103,18 +103,14 @@ export function checkCustomMessage(body: Record<string, unknown>): string {
  * not the conversation was transferred to a customer-service agent.
  */
 export function registerCustom(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/custom/send",
-    auth: "access_token",
-    handler: (call) => {
-      const body = bodyOf(call);
-      const follower = followerOf(world, accountOf(call).appId, body.touser);
-      const msgType = checkCustomMessage(body);
-      spendCustomWindow(follower, call.now);
-      deliver(follower, { at: call.now, via: "custom", msgType, msgId: ids.msgId(), content: body });
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/message/custom/send", (call) => {
+    const body = bodyOf(call);
+    const follower = followerOf(world, accountOf(call).appId, body.touser);
+    const msgType = checkCustomMessage(body);
+    spendCustomWindow(follower, call.now);
+    deliver(follower, { at: call.now, via: "custom", msgType, msgId: ids.msgId(), content: body });
+    return { errcode: 0, errmsg: "ok" };
   });
 }

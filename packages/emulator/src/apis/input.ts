@@ -20,6 +20,12 @@ export function recordAt(body: Record<string, unknown>, key: string): Record<str
   return isRecord(value) ? value : undefined;
 }
 
+/** A batch of 1 to `max` entries; an empty, oversized or missing list is WeChat's 40032. */
+export function batchOf(value: unknown, max: number): unknown[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > max) throw new WxFault(40032);
+  return value;
+}
+
 /** A non-empty string, or undefined. */
 export function filled(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;

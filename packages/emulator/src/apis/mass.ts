@@ -2,7 +2,6 @@ import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { beijingDay, beijingMonth } from "../http/quota.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Account, Follower, MassJob } from "../world/types.js";
 import type { World } from "../world/world.js";
@@ -13,6 +12,7 @@ import { accountOf, bodyOf, filled, followerOf, integerOf, recordAt } from "./in
 import { JobQueue } from "./jobs.js";
 import { apisState, isBlocked } from "./state.js";
 import { jsonMsgId } from "./templates.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /** Emulated time between a mass send and its MASSSENDJOBFINISH push. */
 export const MASS_JOB_DELAY_MS = 5_000;
@@ -129,6 +129,7 @@ function checkQuota(
 
 /** message/mass/sendall, send, preview, get, delete; MASSSENDJOBFINISH later with the real counts. */
 export function registerMass(app: FastifyInstance, ctx: EmulatorContext, outbox: EventOutbox): void {
+  const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   const jobs = new JobQueue(ctx.scheduler, ctx.clock, MASS_JOB_DELAY_MS);
   ctx.quota.define("/cgi-bin/message/mass/preview", MASS_PREVIEW_DAILY);
@@ -196,71 +197,55 @@ export function registerMass(app: FastifyInstance, ctx: EmulatorContext, outbox:
     };
   };
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/mass/sendall",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const body = bodyOf(call);
-      const filter = recordAt(body, "filter");
-      if (!filter) throw new WxFault(47001);
-      let targets = subscribedFollowers(account.appId);
-      if (filter.is_to_all !== true) {
-        // group_id is the field of the retired groups API (tags took over its ids); old SDKs still send it.
-        const tagId = integerOf(filter.tag_id ?? filter.group_id);
-        if (tagId === undefined || !world.tagsOf(account.appId).items[String(tagId)])
-          throw new WxFault(45159);
-        targets = targets.filter((f) => f.tagIds.includes(tagId));
-      }
-      return submit(account, body, targets, call.now);
-    },
+  route.post("/cgi-bin/message/mass/sendall", (call) => {
+    const account = accountOf(call);
+    const body = bodyOf(call);
+    const filter = recordAt(body, "filter");
+    if (!filter) throw new WxFault(47001);
+    let targets = subscribedFollowers(account.appId);
+    if (filter.is_to_all !== true) {
+      // group_id is the field of the retired groups API (tags took over its ids); old SDKs still send it.
+      const tagId = integerOf(filter.tag_id ?? filter.group_id);
+      if (tagId === undefined || !world.tagsOf(account.appId).items[String(tagId)]) throw new WxFault(45159);
+      targets = targets.filter((f) => f.tagIds.includes(tagId));
+    }
+    return submit(account, body, targets, call.now);
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/mass/send",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const body = bodyOf(call);
-      const touser = body.touser;
-      if (!Array.isArray(touser) || touser.length < SEND_MIN) {
-        throw new WxFault(40130, {}, "invalid openid list size, at least two openid");
-      }
-      if (touser.length > SEND_MAX) throw new WxFault(40032);
-      // OpenIDs that are not (or no longer) followers are not counted, as TotalCount counts followers.
-      const seen = new Set<string>();
-      const targets: Follower[] = [];
-      for (const openId of touser) {
-        if (typeof openId !== "string" || seen.has(openId)) continue;
-        seen.add(openId);
-        const follower = world.follower(account.appId, openId);
-        if (follower?.subscribed) targets.push(follower);
-      }
-      return submit(account, body, targets, call.now);
-    },
+  route.post("/cgi-bin/message/mass/send", (call) => {
+    const account = accountOf(call);
+    const body = bodyOf(call);
+    const touser = body.touser;
+    if (!Array.isArray(touser) || touser.length < SEND_MIN) {
+      throw new WxFault(40130, {}, "invalid openid list size, at least two openid");
+    }
+    if (touser.length > SEND_MAX) throw new WxFault(40032);
+    // OpenIDs that are not (or no longer) followers are not counted, as TotalCount counts followers.
+    const seen = new Set<string>();
+    const targets: Follower[] = [];
+    for (const openId of touser) {
+      if (typeof openId !== "string" || seen.has(openId)) continue;
+      seen.add(openId);
+      const follower = world.follower(account.appId, openId);
+      if (follower?.subscribed) targets.push(follower);
+    }
+    return submit(account, body, targets, call.now);
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/mass/preview",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const body = bodyOf(call);
-      const msgType = checkMassMessage(body);
-      const wxName = filled(body.towxname);
-      // Emulated people have no WeChat ID; towxname is matched against followers' nicknames.
-      const follower =
-        wxName !== undefined
-          ? Object.values(world.followersOf(account.appId)).find((f) => f.nickname === wxName)
-          : followerOf(world, account.appId, body.touser);
-      if (!follower?.subscribed) throw new WxFault(40003);
-      const msgId = jsonMsgId(ids);
-      deliver(follower, { at: call.now, via: "mass", msgType, msgId: String(msgId), content: body });
-      return { errcode: 0, errmsg: "preview success", msg_id: msgId };
-    },
+  route.post("/cgi-bin/message/mass/preview", (call) => {
+    const account = accountOf(call);
+    const body = bodyOf(call);
+    const msgType = checkMassMessage(body);
+    const wxName = filled(body.towxname);
+    // Emulated people have no WeChat ID; towxname is matched against followers' nicknames.
+    const follower =
+      wxName !== undefined
+        ? Object.values(world.followersOf(account.appId)).find((f) => f.nickname === wxName)
+        : followerOf(world, account.appId, body.touser);
+    if (!follower?.subscribed) throw new WxFault(40003);
+    const msgId = jsonMsgId(ids);
+    deliver(follower, { at: call.now, via: "mass", msgType, msgId: String(msgId), content: body });
+    return { errcode: 0, errmsg: "preview success", msg_id: msgId };
   });
 
   const jobById = (appId: string, raw: unknown): MassJob => {
@@ -271,25 +256,15 @@ export function registerMass(app: FastifyInstance, ctx: EmulatorContext, outbox:
     return job;
   };
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/mass/get",
-    auth: "access_token",
-    handler: (call) => {
-      const job = jobById(accountOf(call).appId, bodyOf(call).msg_id);
-      return { msg_id: Number(job.msgId), msg_status: job.status };
-    },
+  route.post("/cgi-bin/message/mass/get", (call) => {
+    const job = jobById(accountOf(call).appId, bodyOf(call).msg_id);
+    return { msg_id: Number(job.msgId), msg_status: job.status };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/mass/delete",
-    auth: "access_token",
-    handler: (call) => {
-      const body = bodyOf(call);
-      const job = jobById(accountOf(call).appId, body.msg_id);
-      job.status = "DELETE";
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/message/mass/delete", (call) => {
+    const body = bodyOf(call);
+    const job = jobById(accountOf(call).appId, body.msg_id);
+    job.status = "DELETE";
+    return { errcode: 0, errmsg: "ok" };
   });
 }

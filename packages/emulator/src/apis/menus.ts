@@ -1,10 +1,10 @@
 import { type MenuTopButton, validateConditionalMenu, validateMenu } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { ConditionalMenu, Follower } from "../world/types.js";
 import { accountOf, bodyOf, filled, isRecord } from "./input.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /**
  * Conditional (personalized) menus an account may hold at once. WeChat does not publish the
@@ -56,115 +56,81 @@ export function menuFor(
 
 /** menu/create, menu/get, get_current_selfmenu_info, menu/delete and the conditional menus. */
 export function registerMenus(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world } = ctx;
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/menu/create",
-    auth: "access_token",
-    handler: (call) => {
-      const checked = validateMenu(call.body);
-      if (!checked.ok) throw new WxFault(checked.errcode);
-      world.menusOf(accountOf(call).appId).default = { button: checked.value.button };
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/menu/create", (call) => {
+    const checked = validateMenu(call.body);
+    if (!checked.ok) throw new WxFault(checked.errcode);
+    world.menusOf(accountOf(call).appId).default = { button: checked.value.button };
+    return { errcode: 0, errmsg: "ok" };
   });
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/menu/get",
-    auth: "access_token",
-    handler: (call) => {
-      const menus = world.menusOf(accountOf(call).appId);
-      if (!menus.default) throw new WxFault(46003);
-      const answer: Record<string, unknown> = { menu: { button: shown(menus.default.button) } };
-      if (menus.conditional.length > 0) {
-        answer.conditionalmenu = menus.conditional.map((m) => ({
-          button: shown(m.button),
-          matchrule: m.matchrule,
-          menuid: Number(m.menuId),
-        }));
-      }
-      return answer;
-    },
+  route.get("/cgi-bin/menu/get", (call) => {
+    const menus = world.menusOf(accountOf(call).appId);
+    if (!menus.default) throw new WxFault(46003);
+    const answer: Record<string, unknown> = { menu: { button: shown(menus.default.button) } };
+    if (menus.conditional.length > 0) {
+      answer.conditionalmenu = menus.conditional.map((m) => ({
+        button: shown(m.button),
+        matchrule: m.matchrule,
+        menuid: Number(m.menuId),
+      }));
+    }
+    return answer;
   });
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/get_current_selfmenu_info",
-    auth: "access_token",
-    handler: (call) => {
-      const menu = world.menusOf(accountOf(call).appId).default;
-      if (!menu) return { is_menu_open: 0 };
-      return { is_menu_open: 1, selfmenu_info: { button: selfMenu(menu.button) } };
-    },
+  route.get("/cgi-bin/get_current_selfmenu_info", (call) => {
+    const menu = world.menusOf(accountOf(call).appId).default;
+    if (!menu) return { is_menu_open: 0 };
+    return { is_menu_open: 1, selfmenu_info: { button: selfMenu(menu.button) } };
   });
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/menu/delete",
-    auth: "access_token",
-    handler: (call) => {
-      const menus = world.menusOf(accountOf(call).appId);
-      delete menus.default;
-      menus.conditional = [];
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.get("/cgi-bin/menu/delete", (call) => {
+    const menus = world.menusOf(accountOf(call).appId);
+    delete menus.default;
+    menus.conditional = [];
+    return { errcode: 0, errmsg: "ok" };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/menu/addconditional",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const checked = validateConditionalMenu(call.body);
-      if (!checked.ok) throw new WxFault(checked.errcode);
-      const menus = world.menusOf(account.appId);
-      if (!menus.default) throw new WxFault(65303);
-      const tagId = checked.value.matchrule.tag_id;
-      if (tagId !== undefined && !world.tagsOf(account.appId).items[tagId]) throw new WxFault(45159);
-      if (menus.conditional.length >= CONDITIONAL_MENU_LIMIT) throw new WxFault(65305);
-      const menuId = String(menus.nextMenuId++);
-      menus.conditional.push({
-        menuId,
-        button: checked.value.button,
-        matchrule: { ...checked.value.matchrule },
-      });
-      return { menuid: menuId };
-    },
+  route.post("/cgi-bin/menu/addconditional", (call) => {
+    const account = accountOf(call);
+    const checked = validateConditionalMenu(call.body);
+    if (!checked.ok) throw new WxFault(checked.errcode);
+    const menus = world.menusOf(account.appId);
+    if (!menus.default) throw new WxFault(65303);
+    const tagId = checked.value.matchrule.tag_id;
+    if (tagId !== undefined && !world.tagsOf(account.appId).items[tagId]) throw new WxFault(45159);
+    if (menus.conditional.length >= CONDITIONAL_MENU_LIMIT) throw new WxFault(65305);
+    const menuId = String(menus.nextMenuId++);
+    menus.conditional.push({
+      menuId,
+      button: checked.value.button,
+      matchrule: { ...checked.value.matchrule },
+    });
+    return { menuid: menuId };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/menu/delconditional",
-    auth: "access_token",
-    handler: (call) => {
-      const body = bodyOf(call);
-      const menus = world.menusOf(accountOf(call).appId);
-      const menuId = String(body.menuid ?? "");
-      const index = menus.conditional.findIndex((m) => m.menuId === menuId);
-      if (index < 0) throw new WxFault(65301);
-      menus.conditional.splice(index, 1);
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/menu/delconditional", (call) => {
+    const body = bodyOf(call);
+    const menus = world.menusOf(accountOf(call).appId);
+    const menuId = String(body.menuid ?? "");
+    const index = menus.conditional.findIndex((m) => m.menuId === menuId);
+    if (index < 0) throw new WxFault(65301);
+    menus.conditional.splice(index, 1);
+    return { errcode: 0, errmsg: "ok" };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/menu/trymatch",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const userId = filled(bodyOf(call).user_id);
-      // user_id may also be a WeChat ID; emulated followers have none, so only OpenIDs match.
-      const follower = userId === undefined ? undefined : world.follower(account.appId, userId);
-      if (!follower) throw new WxFault(65302);
-      const menus = world.menusOf(account.appId);
-      if (!menus.default) throw new WxFault(46003);
-      const matched = menuFor(menus.conditional, follower);
-      if (matched) return { button: shown(matched.button), menuid: Number(matched.menuId) };
-      return { button: shown(menus.default.button) };
-    },
+  route.post("/cgi-bin/menu/trymatch", (call) => {
+    const account = accountOf(call);
+    const userId = filled(bodyOf(call).user_id);
+    // user_id may also be a WeChat ID; emulated followers have none, so only OpenIDs match.
+    const follower = userId === undefined ? undefined : world.follower(account.appId, userId);
+    if (!follower) throw new WxFault(65302);
+    const menus = world.menusOf(account.appId);
+    if (!menus.default) throw new WxFault(46003);
+    const matched = menuFor(menus.conditional, follower);
+    if (matched) return { button: shown(matched.button), menuid: Number(matched.menuId) };
+    return { button: shown(menus.default.button) };
   });
 }

@@ -7,6 +7,7 @@ import { WxFault, wxError } from "../http/wx-error.js";
 import type { QrCode } from "../world/types.js";
 import type { World } from "../world/world.js";
 import { accountOf } from "./input.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /** Expired temporary codes are kept this long (so a late scan still finds what it was), then dropped. */
 const EXPIRED_KEEP_MS = 86_400_000;
@@ -49,43 +50,39 @@ function pruneExpired(world: World, now: number): void {
  * An unknown or expired ticket gets HTTP 404 with WeChat's error JSON (40097).
  */
 export function registerQrCodes(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   let creations = 0;
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/qrcode/create",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const checked = validateQrCreate(call.body);
-      if (!checked.ok) throw new WxFault(checked.errcode);
-      const request = checked.value;
-      const scene = request.action_info.scene;
-      const sceneId = "scene_id" in scene ? scene.scene_id : undefined;
-      const sceneStr = "scene_str" in scene ? scene.scene_str : undefined;
-      const permanent = isPermanentQr(request.action_name);
-      if (permanent) {
-        const existing = permanentCode(world, account.appId, sceneId, sceneStr);
-        if (existing) return { ticket: existing.ticket, url: existing.url };
-        if (permanentCount(world, account.appId) >= qrLimits.permanentMax) throw new WxFault(45029);
-      }
-      if (++creations % 1000 === 0) pruneExpired(world, call.now);
-      const code: QrCode = {
-        ticket: ids.qrTicket(),
-        appId: account.appId,
-        actionName: request.action_name,
-        createdAt: call.now,
-        url: `http://weixin.qq.com/q/${ids.alnum(22)}`,
-      };
-      if (sceneId !== undefined) code.sceneId = sceneId;
-      if (sceneStr !== undefined) code.sceneStr = sceneStr;
-      if ("expire_seconds" in request) code.expiresAt = call.now + request.expire_seconds * 1000;
-      world.state.qrcodes[code.ticket] = code;
-      return "expire_seconds" in request
-        ? { ticket: code.ticket, expire_seconds: request.expire_seconds, url: code.url }
-        : { ticket: code.ticket, url: code.url };
-    },
+  route.post("/cgi-bin/qrcode/create", (call) => {
+    const account = accountOf(call);
+    const checked = validateQrCreate(call.body);
+    if (!checked.ok) throw new WxFault(checked.errcode);
+    const request = checked.value;
+    const scene = request.action_info.scene;
+    const sceneId = "scene_id" in scene ? scene.scene_id : undefined;
+    const sceneStr = "scene_str" in scene ? scene.scene_str : undefined;
+    const permanent = isPermanentQr(request.action_name);
+    if (permanent) {
+      const existing = permanentCode(world, account.appId, sceneId, sceneStr);
+      if (existing) return { ticket: existing.ticket, url: existing.url };
+      if (permanentCount(world, account.appId) >= qrLimits.permanentMax) throw new WxFault(45029);
+    }
+    if (++creations % 1000 === 0) pruneExpired(world, call.now);
+    const code: QrCode = {
+      ticket: ids.qrTicket(),
+      appId: account.appId,
+      actionName: request.action_name,
+      createdAt: call.now,
+      url: `http://weixin.qq.com/q/${ids.alnum(22)}`,
+    };
+    if (sceneId !== undefined) code.sceneId = sceneId;
+    if (sceneStr !== undefined) code.sceneStr = sceneStr;
+    if ("expire_seconds" in request) code.expiresAt = call.now + request.expire_seconds * 1000;
+    world.state.qrcodes[code.ticket] = code;
+    return "expire_seconds" in request
+      ? { ticket: code.ticket, expire_seconds: request.expire_seconds, url: code.url }
+      : { ticket: code.ticket, url: code.url };
   });
 
   wxRoute(app, ctx, {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import { deliver } from "./inbox.js";
 import { accountOf, bodyOf, followerOf, isRecord } from "./input.js";
 import { findTemplate, jsonMsgId } from "./templates.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /** Template type of a long-term subscription (consent is not used up by a send). */
 const LONG_TERM = 3;
@@ -15,30 +15,26 @@ const LONG_TERM = 3;
  * need consent once and keep it. Unknown user → 40003; unknown template → 40037.
  */
 export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/subscribe/send",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const body = bodyOf(call);
-      const user = followerOf(world, account.appId, body.touser);
-      const template = findTemplate(world, account.appId, body.template_id);
-      if (!template) throw new WxFault(40037);
-      if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
-      const left = user.consents[template.templateId] ?? 0;
-      if (left <= 0) throw new WxFault(43101);
-      if (template.type !== LONG_TERM) user.consents[template.templateId] = left - 1;
-      const msgId = jsonMsgId(ids);
-      deliver(user, {
-        at: call.now,
-        via: "subscribe",
-        msgType: "subscribe",
-        msgId: String(msgId),
-        content: body,
-      });
-      return { errcode: 0, errmsg: "ok", msgid: msgId };
-    },
+  route.post("/cgi-bin/message/subscribe/send", (call) => {
+    const account = accountOf(call);
+    const body = bodyOf(call);
+    const user = followerOf(world, account.appId, body.touser);
+    const template = findTemplate(world, account.appId, body.template_id);
+    if (!template) throw new WxFault(40037);
+    if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
+    const left = user.consents[template.templateId] ?? 0;
+    if (left <= 0) throw new WxFault(43101);
+    if (template.type !== LONG_TERM) user.consents[template.templateId] = left - 1;
+    const msgId = jsonMsgId(ids);
+    deliver(user, {
+      at: call.now,
+      via: "subscribe",
+      msgType: "subscribe",
+      msgId: String(msgId),
+      content: body,
+    });
+    return { errcode: 0, errmsg: "ok", msgid: msgId };
   });
 }

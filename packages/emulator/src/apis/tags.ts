@@ -1,10 +1,10 @@
 import { utf8ByteLength } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Tag, TagBook } from "../world/types.js";
-import { accountOf, bodyOf, followerOf, integerOf, recordAt } from "./input.js";
+import { accountOf, batchOf, bodyOf, followerOf, integerOf, recordAt } from "./input.js";
+import { tokenRoutes } from "./token-routes.js";
 import { pageOf } from "./users.js";
 
 /** WeChat's tag limits. The name limit is 30 UTF-8 bytes, as error 45158 describes it (the field doc says 30 characters). */
@@ -41,133 +41,96 @@ function ownTag(book: TagBook, raw: unknown): Tag {
 
 /** tags/create, get, update, delete, members/batchtagging, batchuntagging, user/tag/get, getidlist. */
 export function registerTags(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world } = ctx;
   const followersTagged = (appId: string, tagId: number): string[] =>
     Object.values(world.followersOf(appId))
       .filter((f) => f.subscribed && f.tagIds.includes(tagId))
       .map((f) => f.openId);
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/tags/create",
-    auth: "access_token",
-    handler: (call) => {
-      const appId = accountOf(call).appId;
-      const book = world.tagsOf(appId);
-      const name = checkName(book, recordAt(bodyOf(call), "tag")?.name);
-      const own = Object.values(book.items).filter((t) => t.id >= tagLimits.firstUserId).length;
-      if (own >= tagLimits.perAccount) throw new WxFault(45056);
-      const tag: Tag = { id: book.nextId++, name };
-      book.items[String(tag.id)] = tag;
-      return { tag: { id: tag.id, name: tag.name } };
-    },
+  route.post("/cgi-bin/tags/create", (call) => {
+    const appId = accountOf(call).appId;
+    const book = world.tagsOf(appId);
+    const name = checkName(book, recordAt(bodyOf(call), "tag")?.name);
+    const own = Object.values(book.items).filter((t) => t.id >= tagLimits.firstUserId).length;
+    if (own >= tagLimits.perAccount) throw new WxFault(45056);
+    const tag: Tag = { id: book.nextId++, name };
+    book.items[String(tag.id)] = tag;
+    return { tag: { id: tag.id, name: tag.name } };
   });
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/tags/get",
-    auth: "access_token",
-    handler: (call) => {
-      const appId = accountOf(call).appId;
-      const counts = new Map<number, number>();
-      for (const f of Object.values(world.followersOf(appId))) {
-        if (!f.subscribed) continue;
-        for (const id of f.tagIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      const tags = Object.values(world.tagsOf(appId).items).map((t) => ({
-        id: t.id,
-        name: t.name,
-        count: counts.get(t.id) ?? 0,
-      }));
-      return { tags };
-    },
+  route.get("/cgi-bin/tags/get", (call) => {
+    const appId = accountOf(call).appId;
+    const counts = new Map<number, number>();
+    for (const f of Object.values(world.followersOf(appId))) {
+      if (!f.subscribed) continue;
+      for (const id of f.tagIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const tags = Object.values(world.tagsOf(appId).items).map((t) => ({
+      id: t.id,
+      name: t.name,
+      count: counts.get(t.id) ?? 0,
+    }));
+    return { tags };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/tags/update",
-    auth: "access_token",
-    handler: (call) => {
-      const book = world.tagsOf(accountOf(call).appId);
-      const input = recordAt(bodyOf(call), "tag") ?? {};
-      const tag = ownTag(book, input.id);
-      tag.name = checkName(book, input.name, tag.id);
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/tags/update", (call) => {
+    const book = world.tagsOf(accountOf(call).appId);
+    const input = recordAt(bodyOf(call), "tag") ?? {};
+    const tag = ownTag(book, input.id);
+    tag.name = checkName(book, input.name, tag.id);
+    return { errcode: 0, errmsg: "ok" };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/tags/delete",
-    auth: "access_token",
-    handler: (call) => {
-      const appId = accountOf(call).appId;
-      const book = world.tagsOf(appId);
-      const tag = ownTag(book, recordAt(bodyOf(call), "tag")?.id);
-      if (followersTagged(appId, tag.id).length > tagLimits.deletableFollowers) {
-        throw new WxFault(45057, {}, "can't delete the tag that has too much fans");
-      }
-      delete book.items[String(tag.id)];
-      for (const f of Object.values(world.followersOf(appId))) {
-        if (f.tagIds.includes(tag.id)) f.tagIds = f.tagIds.filter((id) => id !== tag.id);
-      }
-      return { errcode: 0, errmsg: "ok" };
-    },
+  route.post("/cgi-bin/tags/delete", (call) => {
+    const appId = accountOf(call).appId;
+    const book = world.tagsOf(appId);
+    const tag = ownTag(book, recordAt(bodyOf(call), "tag")?.id);
+    if (followersTagged(appId, tag.id).length > tagLimits.deletableFollowers) {
+      throw new WxFault(45057, {}, "can't delete the tag that has too much fans");
+    }
+    delete book.items[String(tag.id)];
+    for (const f of Object.values(world.followersOf(appId))) {
+      if (f.tagIds.includes(tag.id)) f.tagIds = f.tagIds.filter((id) => id !== tag.id);
+    }
+    return { errcode: 0, errmsg: "ok" };
   });
 
   for (const [path, tagging] of [
     ["/cgi-bin/tags/members/batchtagging", true],
     ["/cgi-bin/tags/members/batchuntagging", false],
   ] as const) {
-    wxRoute(app, ctx, {
-      method: "POST",
-      path,
-      auth: "access_token",
-      handler: (call) => {
-        const appId = accountOf(call).appId;
-        const body = bodyOf(call);
-        const list = body.openid_list;
-        if (!Array.isArray(list) || list.length === 0 || list.length > tagLimits.openIdsPerCall) {
-          throw new WxFault(40032);
+    route.post(path, (call) => {
+      const appId = accountOf(call).appId;
+      const body = bodyOf(call);
+      const list = batchOf(body.openid_list, tagLimits.openIdsPerCall);
+      const tag = ownTag(world.tagsOf(appId), body.tagid);
+      const followers = list.map((openId) => followerOf(world, appId, openId));
+      if (tagging) {
+        // All or nothing: WeChat refuses the batch when one user would pass 20 tags.
+        for (const f of followers) {
+          if (!f.tagIds.includes(tag.id) && f.tagIds.length >= tagLimits.tagsPerUser)
+            throw new WxFault(45059);
         }
-        const tag = ownTag(world.tagsOf(appId), body.tagid);
-        const followers = list.map((openId) => followerOf(world, appId, openId));
-        if (tagging) {
-          // All or nothing: WeChat refuses the batch when one user would pass 20 tags.
-          for (const f of followers) {
-            if (!f.tagIds.includes(tag.id) && f.tagIds.length >= tagLimits.tagsPerUser)
-              throw new WxFault(45059);
-          }
-          for (const f of followers) if (!f.tagIds.includes(tag.id)) f.tagIds.push(tag.id);
-        } else {
-          for (const f of followers) f.tagIds = f.tagIds.filter((id) => id !== tag.id);
-        }
-        return { errcode: 0, errmsg: "ok" };
-      },
+        for (const f of followers) if (!f.tagIds.includes(tag.id)) f.tagIds.push(tag.id);
+      } else {
+        for (const f of followers) f.tagIds = f.tagIds.filter((id) => id !== tag.id);
+      }
+      return { errcode: 0, errmsg: "ok" };
     });
   }
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/user/tag/get",
-    auth: "access_token",
-    handler: (call) => {
-      const appId = accountOf(call).appId;
-      const body = bodyOf(call);
-      const id = integerOf(body.tagid);
-      if (id === undefined || !world.tagsOf(appId).items[String(id)]) throw new WxFault(45159);
-      const next = typeof body.next_openid === "string" ? body.next_openid : undefined;
-      return pageOf(followersTagged(appId, id), next);
-    },
+  route.post("/cgi-bin/user/tag/get", (call) => {
+    const appId = accountOf(call).appId;
+    const body = bodyOf(call);
+    const id = integerOf(body.tagid);
+    if (id === undefined || !world.tagsOf(appId).items[String(id)]) throw new WxFault(45159);
+    const next = typeof body.next_openid === "string" ? body.next_openid : undefined;
+    return pageOf(followersTagged(appId, id), next);
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/tags/getidlist",
-    auth: "access_token",
-    handler: (call) => {
-      const follower = followerOf(world, accountOf(call).appId, bodyOf(call).openid);
-      return { tagid_list: [...follower.tagIds] };
-    },
+  route.post("/cgi-bin/tags/getidlist", (call) => {
+    const follower = followerOf(world, accountOf(call).appId, bodyOf(call).openid);
+    return { tagid_list: [...follower.tagIds] };
   });
 }

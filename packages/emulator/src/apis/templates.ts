@@ -1,7 +1,6 @@
 import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { IdGenerator } from "../ids.js";
 import type { Template } from "../world/types.js";
@@ -12,6 +11,7 @@ import { deliver } from "./inbox.js";
 import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
 import { JobQueue } from "./jobs.js";
 import { isBlocked } from "./state.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /** Emulated time between template/send and its TEMPLATESENDJOBFINISH push. */
 export const TEMPLATE_JOB_DELAY_MS = 3_000;
@@ -88,97 +88,78 @@ export function jsonMsgId(ids: IdGenerator): number {
  * `success`, `failed:user block`, or `failed: system failed` (fault {@link TEMPLATE_JOB_FAULT}).
  */
 export function registerTemplates(app: FastifyInstance, ctx: EmulatorContext, outbox: EventOutbox): void {
+  const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   const jobs = new JobQueue(ctx.scheduler, ctx.clock, TEMPLATE_JOB_DELAY_MS);
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/template/get_all_private_template",
-    auth: "access_token",
-    handler: (call) => ({
-      template_list: templatesOf(world, accountOf(call).appId).map((t) => ({
-        template_id: t.templateId,
-        title: t.title,
-        primary_industry: t.primaryIndustry ?? "",
-        deputy_industry: t.deputyIndustry ?? "",
-        content: t.content,
-        example: t.example,
-      })),
-    }),
+  route.get("/cgi-bin/template/get_all_private_template", (call) => ({
+    template_list: templatesOf(world, accountOf(call).appId).map((t) => ({
+      template_id: t.templateId,
+      title: t.title,
+      primary_industry: t.primaryIndustry ?? "",
+      deputy_industry: t.deputyIndustry ?? "",
+      content: t.content,
+      example: t.example,
+    })),
+  }));
+
+  route.post("/cgi-bin/template/api_add_template", (call) => {
+    const body = bodyOf(call);
+    const short = filled(body.template_id_short);
+    if (short === undefined) throw new WxFault(40037);
+    const keywords = Array.isArray(body.keyword_name_list)
+      ? body.keyword_name_list.filter((k): k is string => typeof k === "string")
+      : [];
+    const content =
+      keywords.length > 0 ? keywords.map((k, i) => `${k}：{{keyword${i + 1}.DATA}}`).join("\n") : undefined;
+    const added = addTemplate(world, ids, accountOf(call).appId, {
+      title: `模板 ${short}`,
+      ...(content !== undefined ? { content } : {}),
+    });
+    if (!added) throw new WxFault(45026);
+    return { errcode: 0, errmsg: "ok", template_id: added.templateId };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/template/api_add_template",
-    auth: "access_token",
-    handler: (call) => {
-      const body = bodyOf(call);
-      const short = filled(body.template_id_short);
-      if (short === undefined) throw new WxFault(40037);
-      const keywords = Array.isArray(body.keyword_name_list)
-        ? body.keyword_name_list.filter((k): k is string => typeof k === "string")
-        : [];
-      const content =
-        keywords.length > 0 ? keywords.map((k, i) => `${k}：{{keyword${i + 1}.DATA}}`).join("\n") : undefined;
-      const added = addTemplate(world, ids, accountOf(call).appId, {
-        title: `模板 ${short}`,
-        ...(content !== undefined ? { content } : {}),
+  route.post("/cgi-bin/template/del_private_template", (call) => {
+    const list = templatesOf(world, accountOf(call).appId);
+    const templateId = bodyOf(call).template_id;
+    const index = list.findIndex((t) => t.templateId === templateId);
+    if (index < 0) throw new WxFault(40037);
+    list.splice(index, 1);
+    return { errcode: 0, errmsg: "ok" };
+  });
+
+  route.post("/cgi-bin/message/template/send", (call) => {
+    const account = accountOf(call);
+    const body = bodyOf(call);
+    const follower = followerOf(world, account.appId, body.touser);
+    const template = findTemplate(world, account.appId, body.template_id);
+    if (!template) throw new WxFault(40037);
+    if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
+    if (!follower.subscribed) throw new WxFault(43004);
+    const msgId = jsonMsgId(ids);
+    const blocked = isBlocked(world, account.appId, follower.openId);
+    if (!blocked) {
+      deliver(follower, {
+        at: call.now,
+        via: "template",
+        msgType: "template",
+        msgId: String(msgId),
+        content: body,
       });
-      if (!added) throw new WxFault(45026);
-      return { errcode: 0, errmsg: "ok", template_id: added.templateId };
-    },
-  });
-
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/template/del_private_template",
-    auth: "access_token",
-    handler: (call) => {
-      const list = templatesOf(world, accountOf(call).appId);
-      const templateId = bodyOf(call).template_id;
-      const index = list.findIndex((t) => t.templateId === templateId);
-      if (index < 0) throw new WxFault(40037);
-      list.splice(index, 1);
-      return { errcode: 0, errmsg: "ok" };
-    },
-  });
-
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/message/template/send",
-    auth: "access_token",
-    handler: (call) => {
-      const account = accountOf(call);
-      const body = bodyOf(call);
-      const follower = followerOf(world, account.appId, body.touser);
-      const template = findTemplate(world, account.appId, body.template_id);
-      if (!template) throw new WxFault(40037);
-      if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
-      if (!follower.subscribed) throw new WxFault(43004);
-      const msgId = jsonMsgId(ids);
-      const blocked = isBlocked(world, account.appId, follower.openId);
-      if (!blocked) {
-        deliver(follower, {
-          at: call.now,
-          via: "template",
-          msgType: "template",
-          msgId: String(msgId),
-          content: body,
-        });
-      }
-      const appId = account.appId;
-      const openId = follower.openId;
-      jobs.add(async () => {
-        const target = world.account(appId);
-        if (!target) return;
-        const status = takeJobFault(ctx, TEMPLATE_JOB_FAULT)
-          ? "failed: system failed"
-          : blocked
-            ? "failed:user block"
-            : "success";
-        outbox.raise(target, openId, { Event: "TEMPLATESENDJOBFINISH", MsgID: msgId, Status: status });
-      });
-      return { errcode: 0, errmsg: "ok", msgid: msgId };
-    },
+    }
+    const appId = account.appId;
+    const openId = follower.openId;
+    jobs.add(async () => {
+      const target = world.account(appId);
+      if (!target) return;
+      const status = takeJobFault(ctx, TEMPLATE_JOB_FAULT)
+        ? "failed: system failed"
+        : blocked
+          ? "failed:user block"
+          : "success";
+      outbox.raise(target, openId, { Event: "TEMPLATESENDJOBFINISH", MsgID: msgId, Status: status });
+    });
+    return { errcode: 0, errmsg: "ok", msgid: msgId };
   });
 }

@@ -1,10 +1,10 @@
 import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { wxRoute } from "../http/route.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Follower } from "../world/types.js";
-import { accountOf, bodyOf, followerOf, isRecord, seconds } from "./input.js";
+import { accountOf, batchOf, bodyOf, followerOf, isRecord, seconds } from "./input.js";
+import { tokenRoutes } from "./token-routes.js";
 
 /**
  * One page of OpenIDs after `next` (exclusive), in the account's stable order. WeChat's
@@ -55,38 +55,23 @@ export function userInfo(follower: Follower): Record<string, unknown> {
 
 /** user/get, user/info, user/info/batchget. */
 export function registerUsers(app: FastifyInstance, ctx: EmulatorContext): void {
+  const route = tokenRoutes(app, ctx);
   const { world } = ctx;
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/user/get",
-    auth: "access_token",
-    handler: (call) => {
-      const followers = Object.values(world.followersOf(accountOf(call).appId));
-      const subscribed = followers.filter((f) => f.subscribed).map((f) => f.openId);
-      return { total: subscribed.length, ...pageOf(subscribed, call.query.next_openid) };
-    },
+  route.get("/cgi-bin/user/get", (call) => {
+    const followers = Object.values(world.followersOf(accountOf(call).appId));
+    const subscribed = followers.filter((f) => f.subscribed).map((f) => f.openId);
+    return { total: subscribed.length, ...pageOf(subscribed, call.query.next_openid) };
   });
 
-  wxRoute(app, ctx, {
-    method: "GET",
-    path: "/cgi-bin/user/info",
-    auth: "access_token",
-    handler: (call) => userInfo(followerOf(world, accountOf(call).appId, call.query.openid)),
-  });
+  route.get("/cgi-bin/user/info", (call) =>
+    userInfo(followerOf(world, accountOf(call).appId, call.query.openid)),
+  );
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/user/info/batchget",
-    auth: "access_token",
-    handler: (call) => {
-      const appId = accountOf(call).appId;
-      const list = bodyOf(call).user_list;
-      if (!Array.isArray(list) || list.length === 0 || list.length > sendingLimits.batchGetMax) {
-        throw new WxFault(40032);
-      }
-      const infos = list.map((entry) => followerOf(world, appId, isRecord(entry) ? entry.openid : undefined));
-      return { user_info_list: infos.map(userInfo) };
-    },
+  route.post("/cgi-bin/user/info/batchget", (call) => {
+    const appId = accountOf(call).appId;
+    const list = batchOf(bodyOf(call).user_list, sendingLimits.batchGetMax);
+    const infos = list.map((entry) => followerOf(world, appId, isRecord(entry) ? entry.openid : undefined));
+    return { user_info_list: infos.map(userInfo) };
   });
 }
