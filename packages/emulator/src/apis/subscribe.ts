@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { WxFault } from "../http/wx-error.js";
 import { deliver } from "./inbox.js";
-import { accountOf, bodyOf, followerOf, isRecord } from "./input.js";
-import { findTemplate, jsonMsgId } from "./templates.js";
+import { accountOf, bodyOf } from "./input.js";
+import { jsonMsgId, sendTarget } from "./templates.js";
 import { tokenRoutes } from "./token-routes.js";
 
 /** Template type of a long-term subscription (consent is not used up by a send). */
@@ -20,10 +20,7 @@ export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext): v
   route.post("/cgi-bin/message/subscribe/send", (call) => {
     const account = accountOf(call);
     const body = bodyOf(call);
-    const user = followerOf(world, account.appId, body.touser);
-    const template = findTemplate(world, account.appId, body.template_id);
-    if (!template) throw new WxFault(40037);
-    if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
+    const { follower: user, template } = sendTarget(world, account.appId, body);
     const left = user.consents[template.templateId] ?? 0;
     if (left <= 0) throw new WxFault(43101);
     if (template.type !== LONG_TERM) user.consents[template.templateId] = left - 1;

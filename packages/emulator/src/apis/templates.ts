@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { WxFault } from "../http/wx-error.js";
 import type { IdGenerator } from "../ids.js";
-import type { Template } from "../world/types.js";
+import type { Follower, Template } from "../world/types.js";
 import type { World } from "../world/world.js";
 import type { EventOutbox } from "./events.js";
 import { takeJobFault } from "./faults.js";
@@ -76,6 +76,22 @@ export function findTemplate(world: World, appId: string, templateId: unknown): 
   return world.state.templates[appId]?.find((t) => t.templateId === templateId);
 }
 
+/**
+ * What a template or subscription-message send names: its follower (unknown → 40003) and
+ * template (unknown → 40037); `data`, when given, must be an object (47001).
+ */
+export function sendTarget(
+  world: World,
+  appId: string,
+  body: Record<string, unknown>,
+): { follower: Follower; template: Template } {
+  const follower = followerOf(world, appId, body.touser);
+  const template = findTemplate(world, appId, body.template_id);
+  if (!template) throw new WxFault(40037);
+  if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
+  return { follower, template };
+}
+
 /** Draws a message id that stays exact as a JSON number (below 2^53). */
 export function jsonMsgId(ids: IdGenerator): number {
   return Number(ids.msgId().slice(0, 15));
@@ -132,10 +148,7 @@ export function registerTemplates(app: FastifyInstance, ctx: EmulatorContext, ou
   route.post("/cgi-bin/message/template/send", (call) => {
     const account = accountOf(call);
     const body = bodyOf(call);
-    const follower = followerOf(world, account.appId, body.touser);
-    const template = findTemplate(world, account.appId, body.template_id);
-    if (!template) throw new WxFault(40037);
-    if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
+    const { follower } = sendTarget(world, account.appId, body);
     if (!follower.subscribed) throw new WxFault(43004);
     const msgId = jsonMsgId(ids);
     const blocked = isBlocked(world, account.appId, follower.openId);
