@@ -255,7 +255,7 @@ autocannon on loopback, ${CONNECTIONS} connections, no pipelining; each server i
 distinct safe-mode push (its own MsgId, nonce and content; ${format(MEASURED)} pre-sealed pushes per round, after
 ${format(WARMUP)} for warm-up); ${ROUNDS} rounds alternating between the servers, the median round shown
 (all rounds: wxgate ${rounds.wxgate.map((r) => format(r.rps)).join(", ")}; node-webot ${rounds.webot.map((r) => format(r.rps)).join(", ")}; ceiling ${rounds.floor.map((r) => format(r.rps)).join(", ")} requests/s).
-One-minute load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores (autocannon itself takes most of one). wxgate runs the full gateway — account lookup,
+One-minute load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores (autocannon runs on the same cores). wxgate runs the full gateway — account lookup,
 \`msg_signature\`, replay window and nonce memory, decryption, de-duplication, the reply-provider chain (an in-process echo
 provider), sealing, and recording every event in SQLite (${format(ours.events)} rows written and counted) — node-webot's
 \`wechat\` 2.1 middleware on Express 5 verifies, decrypts and replies, and records nothing.
@@ -268,8 +268,8 @@ ${row("ceiling: bare node:http, fixed answer, body not read", floor)}
 
 - wxgate / node-webot: **${ratio.toFixed(2)}×** (target ≥ 2×)
 - wxgate: target ≥ 5,000 requests/s and p99 < 20 ms on this machine
-- wxgate / ceiling: **${(ours.rps / floor.rps).toFixed(2)}×** — the load generator shares the two cores, so no server
-  measured this way can go past the ceiling row; 2× node-webot would need ${(((2 * peer.rps) / floor.rps) * 100).toFixed(0)}% of it
+- wxgate / ceiling: **${(ours.rps / floor.rps).toFixed(2)}×** — what the same client drives against a server that does no
+  work; 2× node-webot would need ${(((2 * peer.rps) / floor.rps) * 100).toFixed(0)}% of it
 `,
   );
 }
