@@ -1,4 +1,5 @@
 import { accountsModule } from "./accounts/index.js";
+import { homeModule } from "./home/index.js";
 import type { ModuleFactory } from "./module.js";
 
 /**
@@ -6,4 +7,4 @@ import type { ModuleFactory } from "./module.js";
  * server itself). A new module adds its factory here — e.g. `accountsModule` from
  * `./accounts/index.js` — and its migration to `platform/store/migrations/index.ts`.
  */
-export const moduleFactories: readonly ModuleFactory[] = [accountsModule];
+export const moduleFactories: readonly ModuleFactory[] = [accountsModule, homeModule];

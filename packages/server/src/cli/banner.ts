@@ -27,7 +27,7 @@ export function renderBanner(facts: BannerFacts): string {
     `wxgate ${VERSION} ready in ${facts.readyMs} ms`,
     `  URL         ${url}`,
     `  mode        ${config.mode}${facts.sandbox ? ` — WeChat emulator at ${url}${SANDBOX_PREFIX}` : ""}`,
-    `  sign in     POST ${url}/api/v1/session (the console will be served at ${url}/)`,
+    `  console     ${url}/ (sign in and manage authorized accounts; ?lang=en for English)`,
     `  API docs    ${url}/api/v1/docs  ·  ${url}/api/v1/openapi.json`,
     `  health      ${url}/healthz`,
     `  data        ${database}; master key from ${facts.masterKeySource}`,
