@@ -1,7 +1,22 @@
 /**
  * wxgate — the server, as a library: embed it, or build tests on it.
  */
+
+export {
+  type Accounts,
+  callbackAccountsFor,
+  createAccounts,
+} from "./accounts/index.js";
 export { AuthService } from "./auth/service.js";
+export {
+  type CallbackAccounts,
+  type Callbacks,
+  type CallbacksOptions,
+  callbacksModule,
+  createCallbacks,
+  purgeAccountRows,
+  type ReplyProvider,
+} from "./callbacks/index.js";
 export { type AppDeps, buildApp } from "./http/app.js";
 export { buildOpenApiDocument } from "./http/openapi.js";
 export {
@@ -25,5 +40,6 @@ export { migrateToLatest } from "./platform/store/migrate.js";
 export type { PortableMigration } from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
+export { moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
 export { VERSION } from "./version.js";
