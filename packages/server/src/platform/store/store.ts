@@ -4,6 +4,7 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
+import { cachingSqliteDatabase } from "./statement-cache.js";
 
 /** Which SQL engine a store runs on; repositories rarely need to know. */
 export type Dialect = "sqlite" | "postgres";
@@ -47,7 +48,9 @@ function openSqlite(path: string): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
+  });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
