@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { pooledRandomBytes } from "@wxgate/wechat";
 
 let lastMs = -1;
 let sequence = 0;
@@ -17,10 +17,11 @@ export function newId(nowMs: number = Date.now()): string {
       sequence = 0;
     }
   } else {
-    sequence = randomBytes(2).readUInt16BE(0) & 0x3ff;
+    sequence = pooledRandomBytes(2).readUInt16BE(0) & 0x3ff;
   }
   lastMs = ms;
-  const bytes = randomBytes(16);
+  // Pooled: one call into the random generator per few hundred ids (one per event on the gateway).
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;
