@@ -12,8 +12,14 @@ export const DEFAULT_REPLY_DEADLINE_MS = 4000;
  */
 export class ReplyChain {
   private readonly providers: ReplyProvider[] = [];
+  /** Pushes arriving within one slot share a deadline: one controller and one timer per slot, not per push. */
+  private readonly slotMs: number;
+  private slot: { openedAt: number; signal: AbortSignal; expired: Promise<undefined> } | undefined;
 
-  constructor(private readonly options: { deadlineMs: number; logger: Logger }) {}
+  constructor(private readonly options: { deadlineMs: number; logger: Logger }) {
+    // A push joining a slot late loses at most this much of its budget.
+    this.slotMs = Math.min(25, options.deadlineMs / 10);
+  }
 
   /** Adds a provider; `first` puts it before the others. */
   register(provider: ReplyProvider, position: "first" | "last" = "last"): void {
@@ -28,20 +34,25 @@ export class ReplyChain {
   /** Asks each provider in turn until one replies or the budget is spent. */
   async reply(request: ReplyRequest): Promise<{ reply: Reply; provider: string } | undefined> {
     if (this.providers.length === 0) return undefined;
+    const { signal, expired } = this.currentSlot();
+    return Promise.race([this.walk(request, signal), expired]);
+  }
+
+  /** The deadline of pushes arriving now (real time: WeChat's 5 seconds are real). */
+  private currentSlot(): { signal: AbortSignal; expired: Promise<undefined> } {
+    const now = performance.now();
+    if (this.slot && now - this.slot.openedAt < this.slotMs) return this.slot;
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         controller.abort();
         resolve(undefined);
       }, this.options.deadlineMs);
+      // Never keeps the process alive: a slot outlives its pushes by design.
+      timer.unref();
     });
-    try {
-      return await Promise.race([this.walk(request, controller.signal), expired]);
-    } finally {
-      // Not aborted on success: building an abort reason per push costs more than it saves.
-      clearTimeout(timer);
-    }
+    this.slot = { openedAt: now, signal: controller.signal, expired };
+    return this.slot;
   }
 
   private async walk(
