@@ -7,11 +7,13 @@ import type { ModuleFactory } from "./module.js";
 const accounts: ModuleFactory = (ctx) => createAccounts(ctx).module;
 
 /**
- * The callback gateway and webhooks. Push credentials come from the accounts module; an
- * account's deletion purges its events and deliveries too.
+ * The callback gateway and webhooks. Push credentials come from the accounts module; the
+ * gateway forgets an account's cached credentials whenever its row changes, and an account's
+ * deletion purges its events and deliveries too.
  */
 const callbacks: ModuleFactory = (ctx) => {
   const built = createCallbacks(ctx, { accounts: createAccounts(ctx).callbackAccounts });
+  ctx.wechat.onAccountChange((appId) => built.gateway.forgetAccount(appId));
   ctx.wechat.onAccountPurge((appId) => purgeAccountRows(ctx.db, appId));
   return built.module;
 };

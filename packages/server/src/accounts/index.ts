@@ -32,7 +32,7 @@ const built = new WeakMap<ModuleContext, Accounts>();
 export function createAccounts(ctx: ModuleContext): Accounts {
   const existing = built.get(ctx);
   if (existing) return existing;
-  const repository = new AccountRepository(ctx.db, ctx.secrets);
+  const repository = new AccountRepository(ctx.db, ctx.secrets, (appId) => ctx.wechat.accountChanged(appId));
   const settings = new AccountSettings(ctx.db, ctx.clock);
   const tokens = new TokenService({
     db: ctx.db,

@@ -38,6 +38,8 @@ export class AccountRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretBox,
+    /** Called after every write to an account's row, so caches elsewhere never act on stale state. */
+    private readonly changed: (appId: string) => void = () => {},
   ) {}
 
   /** Seals a secret for one column of one account. */
@@ -61,10 +63,12 @@ export class AccountRepository {
 
   async insert(row: Insertable<AccountsTable>): Promise<void> {
     await this.db.insertInto("accounts").values(row).execute();
+    this.changed(row.appid);
   }
 
   async update(appId: string, patch: AccountPatch): Promise<void> {
     await this.db.updateTable("accounts").set(patch).where("appid", "=", appId).execute();
+    this.changed(appId);
   }
 
   async createAuthorizationRequest(row: AuthorizationRequestRow): Promise<void> {
@@ -142,7 +146,7 @@ export class AccountRepository {
    * @returns rows deleted per table
    */
   async purge(appId: string): Promise<Record<string, number>> {
-    return this.db.transaction().execute(async (tx) => {
+    const report = await this.db.transaction().execute(async (tx) => {
       const counts: Record<string, number> = {};
       const count = (result: { numDeletedRows: bigint }[]) =>
         result.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
@@ -158,5 +162,7 @@ export class AccountRepository {
       counts.accounts = count(await tx.deleteFrom("accounts").where("appid", "=", appId).execute());
       return counts;
     });
+    this.changed(appId);
+    return report;
   }
 }

@@ -702,8 +702,10 @@ export class AccountService {
     return this.deps.lock.runExclusive(`account:${appId}`, async () => {
       tokens.forget(appId);
       await wechat.flushCallLog();
-      for (const hook of wechat.purgeHooks()) await hook(appId);
+      // The account's own rows first: from then on the gateway refuses pushes for it, so the
+      // other modules' purge (events, deliveries) is not raced by a late push.
       const report = await repository.purge(appId);
+      for (const hook of wechat.purgeHooks()) Object.assign(report, (await hook(appId)) ?? {});
       await tokens.dropTokens(appId);
       this.deps.logger.info({ appId, report }, "account deleted");
       return report;

@@ -106,6 +106,6 @@ export function callbacksModule(options: CallbacksOptions): ModuleFactory {
  * Deletes every row the gateway holds for an account: its events and their webhook
  * deliveries. The accounts module calls it when an account is deleted.
  */
-export async function purgeAccountRows(db: Kysely<Database>, appId: string): Promise<void> {
-  await new EventsRepository(db).purgeAccount(appId);
+export function purgeAccountRows(db: Kysely<Database>, appId: string): Promise<Record<string, number>> {
+  return new EventsRepository(db).purgeAccount(appId);
 }

@@ -172,10 +172,14 @@ export class EventsRepository implements EventEnvelopeSource {
   }
 
   /** Deletes every event of an account (and the webhook deliveries of those events). */
-  async purgeAccount(appId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("webhook_deliveries").where("app_id", "=", appId).execute();
-      await trx.deleteFrom("events").where("app_id", "=", appId).execute();
+  /** Deletes the account's events and deliveries; rows deleted per table. */
+  purgeAccount(appId: string): Promise<Record<string, number>> {
+    return this.db.transaction().execute(async (trx) => {
+      const deliveries = await trx.deleteFrom("webhook_deliveries").where("app_id", "=", appId).execute();
+      const events = await trx.deleteFrom("events").where("app_id", "=", appId).execute();
+      const count = (result: { numDeletedRows: bigint }[]) =>
+        result.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+      return { webhook_deliveries: count(deliveries), events: count(events) };
     });
   }
 

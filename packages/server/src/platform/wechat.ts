@@ -55,7 +55,10 @@ export interface AccountWeChat {
 }
 
 /** Runs when an account is deleted: remove every row of `appId` the hooking module owns. */
-export type AccountPurgeHook = (appId: string) => Promise<void>;
+export type AccountPurgeHook = (appId: string) => Promise<Record<string, number> | undefined | void>;
+
+/** Told when an account's row changed (enabled, authorization, receipt config) or went away. */
+export type AccountChangeHook = (appId: string) => void;
 
 /** The emulated WeChat the sandbox mounts, as the connection needs it. */
 export interface SandboxWorld {
@@ -98,6 +101,7 @@ export class WeChatConnection {
   readonly #listeners = new Set<() => void>();
   #accounts: AccountWeChat | undefined;
   readonly #purgeHooks: AccountPurgeHook[] = [];
+  readonly #changeHooks: AccountChangeHook[] = [];
 
   constructor(deps: { config: Config; db: Kysely<Database>; clock: Clock; logger: Logger }) {
     this.mode = deps.config.mode;
@@ -223,6 +227,16 @@ export class WeChatConnection {
   /** Registers what to delete when an account is deleted (events, deliveries, …). */
   onAccountPurge(hook: AccountPurgeHook): void {
     this.#purgeHooks.push(hook);
+  }
+
+  /** Registers what must forget cached account state when the account changes (e.g. the gateway). */
+  onAccountChange(hook: AccountChangeHook): void {
+    this.#changeHooks.push(hook);
+  }
+
+  /** Tells every change hook that `appId` changed; called by the accounts repository on every write. */
+  accountChanged(appId: string): void {
+    for (const hook of this.#changeHooks) hook(appId);
   }
 
   /** The registered purge hooks, in registration order. */
