@@ -34,9 +34,14 @@ export interface Principal {
   sessionId?: string;
 }
 
+/** Scopes that include another: whoever may change accounts may read them. */
+const implied: Partial<Record<Scope, Scope>> = { "accounts:read": "accounts:write" };
+
 /** True when `principal` may act with `scope`. */
 export function hasScope(principal: Principal, scope: Scope): boolean {
-  return principal.scopes.includes("admin") || principal.scopes.includes(scope);
+  if (principal.scopes.includes("admin") || principal.scopes.includes(scope)) return true;
+  const wider = implied[scope];
+  return wider !== undefined && principal.scopes.includes(wider);
 }
 
 /** The credentials a request presented, as the HTTP edge extracted them. */
