@@ -99,6 +99,7 @@ describe("deleting an account (删除)", () => {
     const purged: string[] = [];
     h.server.context.wechat.onAccountPurge(async (id) => {
       purged.push(id);
+      return undefined;
     });
 
     const before = await rowsFor(appId);

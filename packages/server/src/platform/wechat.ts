@@ -55,7 +55,8 @@ export interface AccountWeChat {
 }
 
 /** Runs when an account is deleted: remove every row of `appId` the hooking module owns. */
-export type AccountPurgeHook = (appId: string) => Promise<Record<string, number> | undefined | void>;
+/** Deletes a module's rows of an account; may report rows deleted per table. */
+export type AccountPurgeHook = (appId: string) => Promise<Record<string, number> | undefined>;
 
 /** Told when an account's row changed (enabled, authorization, receipt config) or went away. */
 export type AccountChangeHook = (appId: string) => void;

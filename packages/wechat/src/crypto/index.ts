@@ -1,3 +1,3 @@
 export * from "./cipher.js";
-export * from "./signature.js";
 export { pooledRandomBytes } from "./random-pool.js";
+export * from "./signature.js";
