@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { createCipheriv, createDecipheriv, type Decipher } from "node:crypto";
 import { CryptoErrorCode, WeChatConfigError, WeChatCryptoError } from "../errors/index.js";
 import { pooledRandomBytes } from "./random-pool.js";
 
@@ -75,11 +75,29 @@ export interface DecryptedMessage {
 interface KeyMaterial {
   key: Buffer;
   iv: Buffer;
+  /**
+   * AES-256 block decryption (ECB, no padding) kept for the life of the key: CBC decryption
+   * is each block decrypted, then XORed with the ciphertext block before it (the IV for the
+   * first), so one long-lived decipher serves every message — creating a CBC decipher per
+   * message cost as much as the decryption itself. ECB update() holds no state between calls.
+   */
+  blocks: Decipher;
 }
 
 function material(encodingAESKey: string): KeyMaterial {
   const key = aesKeyFromEncodingAESKey(encodingAESKey);
-  return { key, iv: key.subarray(0, 16) };
+  const blocks = createDecipheriv("aes-256-ecb", key, null);
+  blocks.setAutoPadding(false);
+  return { key, iv: key.subarray(0, 16), blocks };
+}
+
+/** AES-256-CBC decryption of whole blocks with the key's long-lived block decipher. */
+function decryptCbc(data: Buffer, keys: KeyMaterial): Buffer {
+  const plain = keys.blocks.update(data);
+  if (plain.length !== data.length) throw new Error("block decipher returned a partial result");
+  for (let i = plain.length - 1; i >= 16; i--) plain[i] = plain[i]! ^ data[i - 16]!;
+  for (let i = 0; i < 16; i++) plain[i] = plain[i]! ^ keys.iv[i]!;
+  return plain;
 }
 
 function decryptFailed(reason: string, message: string, cause?: unknown): WeChatCryptoError {
@@ -181,9 +199,7 @@ export class MessageCipher {
   #open(data: Buffer, keys: KeyMaterial, key: DecryptedMessage["key"]): DecryptedMessage {
     let plain: Buffer;
     try {
-      const decipher = createDecipheriv("aes-256-cbc", keys.key, keys.iv);
-      decipher.setAutoPadding(false);
-      plain = finish(decipher.update(data), decipher.final());
+      plain = decryptCbc(data, keys);
     } catch (cause) {
       throw decryptFailed("aes_failed", "AES decryption failed", cause);
     }
