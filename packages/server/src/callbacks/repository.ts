@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable } from "kysely";
 import type { Database } from "../platform/store/schema.js";
 import type { EventEnvelope, EventEnvelopeSource } from "./ports.js";
 
@@ -46,6 +46,31 @@ declare module "../platform/store/schema.js" {
 
 export type EventRow = Selectable<EventsTable>;
 
+/** Every column of `events`, in the order the batched insert binds them. */
+const EVENT_COLUMNS = [
+  "id",
+  "app_id",
+  "dedupe_key",
+  "kind",
+  "msg_type",
+  "event",
+  "from_openid",
+  "create_time",
+  "received_at",
+  "mode",
+  "query",
+  "body",
+  "plaintext_xml",
+  "timestamp",
+  "nonce",
+  "signature",
+  "body_hash",
+  "reply_xml",
+  "response_body",
+  "status",
+  "fanout",
+] as const satisfies readonly (keyof EventsTable)[];
+
 /** Filters of {@link EventsRepository.list}. */
 export interface EventFilter {
   appId?: string | undefined;
@@ -61,6 +86,29 @@ export interface EventFilter {
 
 /** The events table. */
 export class EventsRepository implements EventEnvelopeSource {
+  /**
+   * The batched insert's SQL by row count, compiled once by Kysely: the gateway records every
+   * push, and building the same statement through the query builder each time cost a tenth of
+   * a push's work. Only the parameters change from batch to batch.
+   */
+  readonly #insertSqlByCount = new Map<number, string>();
+
+  #insertSql(count: number): string {
+    let text = this.#insertSqlByCount.get(count);
+    if (text === undefined) {
+      const template = Object.fromEntries(
+        EVENT_COLUMNS.map((column) => [column, null]),
+      ) as unknown as EventRow;
+      text = this.db
+        .insertInto("events")
+        .values(Array.from({ length: count }, () => template))
+        .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
+        .compile().sql;
+      this.#insertSqlByCount.set(count, text);
+    }
+    return text;
+  }
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Inserts unless the (appid, dedupe key) pair exists; true when inserted. */
@@ -79,12 +127,10 @@ export class EventsRepository implements EventEnvelopeSource {
    */
   async insertMany(rows: EventRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const result = await this.db
-      .insertInto("events")
-      .values(rows)
-      .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
-      .executeTakeFirst();
-    const count = Number(result.numInsertedOrUpdatedRows ?? 0);
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of EVENT_COLUMNS) parameters.push(row[column]);
+    const result = await this.db.executeQuery(CompiledQuery.raw(this.#insertSql(rows.length), parameters));
+    const count = Number(result.numAffectedRows ?? 0);
     if (count === rows.length) return new Set(rows.map((r) => r.id));
     const found = await this.db
       .selectFrom("events")
