@@ -19,7 +19,7 @@ const encodingAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const CONNECTIONS = 10;
 const WARMUP = 5_000;
 const MEASURED = 40_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 // ---- the servers (child processes)
 
