@@ -1,6 +1,7 @@
 import { accountsModule, createAccounts } from "../src/accounts/index.js";
 import type { Scope } from "../src/http/principal.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { authorizeThroughPage } from "./authorization-page.js";
 
 /** The demo world's ids, as the sandbox preset created them. */
 export interface DemoIds {
@@ -47,15 +48,6 @@ export interface SandboxHarness {
   close(): Promise<void>;
 }
 
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
-
 /** Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat. */
 export async function startSandbox(): Promise<SandboxHarness> {
   let accounts: ReturnType<typeof createAccounts> | undefined;
@@ -100,32 +92,8 @@ export async function startSandbox(): Promise<SandboxHarness> {
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
   };
 
-  const authorizeThroughPages: SandboxHarness["authorizeThroughPages"] = async (input) => {
-    const pageResponse = await fetch(input.pcUrl);
-    const html = await pageResponse.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    if (!action) throw new Error(`no authorization form on the page: ${html.slice(0, 300)}`);
-    const form = new URLSearchParams();
-    for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      form.append(match[1]!, unescapeHtml(match[2]!));
-    }
-    const offered = [...html.matchAll(/name="authorizer_appid" value="([^"]+)"/g)].map((m) => m[1]);
-    if (!offered.includes(input.appId)) throw new Error(`the page does not offer ${input.appId}`);
-    form.append("authorizer_appid", input.appId);
-    const boxes = [...html.matchAll(/name="func_scope" value="(\d+)"/g)].map((m) => Number(m[1]));
-    for (const id of input.funcScopes ?? boxes) form.append("func_scope", String(id));
-    const confirmed = await fetch(new URL(unescapeHtml(action), url), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
-      redirect: "manual",
-    });
-    if (confirmed.status !== 302)
-      throw new Error(`the page answered ${confirmed.status}: ${await confirmed.text()}`);
-    const location = confirmed.headers.get("location")!;
-    const back = await fetch(location);
-    return { status: back.status, html: await back.text() };
-  };
+  const authorizeThroughPages: SandboxHarness["authorizeThroughPages"] = (input) =>
+    authorizeThroughPage(input);
 
   return {
     server,

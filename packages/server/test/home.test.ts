@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HOME_CSP, SCRIPT_PATH, STYLE_PATH } from "../src/home/index.js";
 import { moduleFactories } from "../src/registry.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { authorizeThroughPage as authorizeOnPage } from "./authorization-page.js";
 
 /**
  * The authorization-management page at `/`: what it is served with, and the API calls it
@@ -72,33 +73,8 @@ class Browser {
 
 /** Goes through the emulated WeChat's authorization page the way an administrator's browser does. */
 async function authorizeThroughPage(pcUrl: string, appId: string, funcScopes: number[]): Promise<void> {
-  const html = await (await fetch(pcUrl)).text();
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  if (!action) throw new Error("no authorization form on the page");
-  const form = new URLSearchParams();
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.append(match[1]!, decodeEntities(match[2]!));
-  }
-  form.append("authorizer_appid", appId);
-  for (const id of funcScopes) form.append("func_scope", String(id));
-  const confirmed = await fetch(new URL(decodeEntities(action), url), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: form.toString(),
-    redirect: "manual",
-  });
-  expect(confirmed.status).toBe(302);
-  const back = await fetch(confirmed.headers.get("location")!);
+  const back = await authorizeOnPage({ pcUrl, appId, funcScopes });
   expect(back.status).toBe(200);
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
 }
 
 /** Connects the demo service account directly, under the name given. */

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { moduleFactories } from "../src/registry.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { unescapeHtml } from "./authorization-page.js";
 
 /**
  * What a new user does on the first day, end to end: the registry's modules, the sandbox
@@ -128,15 +129,6 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>):
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`gave up waiting for ${what}`);
-}
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
 }
 
 /** The attributes of every `<input>` of a page. */

@@ -12,7 +12,7 @@ export type Scope = (typeof scopes)[number];
 /**
  * Who a route requires:
  * - `public`: anyone;
- * - `authenticated`: any valid session or API key;
+ * - `authenticated`: every valid session or API key;
  * - `session`: a signed-in console user (not an API key);
  * - a {@link Scope}: a session user (who holds every scope) or an API key with that scope.
  */

@@ -4,7 +4,7 @@ import type { AccountKind } from "./permissions.js";
 
 /**
  * What verification an API needs:
- * - `none`: any account;
+ * - `none`: every account;
  * - `verified`: a verified account (combine with `accountKinds` for "verified service");
  * - `verified-or-service`: every service account, subscription accounts only when verified
  *   (custom menus).
