@@ -1,11 +1,11 @@
 import { sendingLimits, utf8ByteLength } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Follower, InteractionTrigger } from "../world/types.js";
 import { deliver } from "./inbox.js";
 import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /** Triggers that open the short window (3 messages within a minute). */
 const EVENT_TRIGGERS: readonly InteractionTrigger[] = ["click", "subscribe", "scan"];

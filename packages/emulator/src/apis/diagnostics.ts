@@ -2,9 +2,9 @@ import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { beijingMonth } from "../http/quota.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import { accountOf, bodyOf, filled } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /**
  * clear_quota (10 a month per account → 48006; appid other than the caller's → 40013),

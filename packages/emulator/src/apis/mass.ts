@@ -2,6 +2,7 @@ import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { beijingDay, beijingMonth } from "../http/quota.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Account, Follower, MassJob } from "../world/types.js";
 import type { World } from "../world/world.js";
@@ -12,7 +13,6 @@ import { accountOf, bodyOf, filled, followerOf, integerOf, recordAt } from "./in
 import { JobQueue } from "./jobs.js";
 import { apisState, isBlocked } from "./state.js";
 import { jsonMsgId } from "./templates.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /** Emulated time between a mass send and its MASSSENDJOBFINISH push. */
 export const MASS_JOB_DELAY_MS = 5_000;

@@ -1,10 +1,10 @@
 import { type MenuTopButton, validateConditionalMenu, validateMenu } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { ConditionalMenu, Follower } from "../world/types.js";
 import { accountOf, bodyOf, filled, isRecord } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /**
  * Conditional (personalized) menus an account may hold at once. WeChat does not publish the

@@ -3,11 +3,11 @@ import type { FastifyInstance } from "fastify";
 import QRCode from "qrcode";
 import type { EmulatorContext } from "../http/context.js";
 import { wxRoute } from "../http/route.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault, wxError } from "../http/wx-error.js";
 import type { QrCode } from "../world/types.js";
 import type { World } from "../world/world.js";
 import { accountOf } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /** Expired temporary codes are kept this long (so a late scan still finds what it was), then dropped. */
 const EXPIRED_KEEP_MS = 86_400_000;

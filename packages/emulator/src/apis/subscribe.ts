@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import { deliver } from "./inbox.js";
 import { accountOf, bodyOf } from "./input.js";
 import { jsonMsgId, sendTarget } from "./templates.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /** Template type of a long-term subscription (consent is not used up by a send). */
 const LONG_TERM = 3;

@@ -1,10 +1,10 @@
 import { utf8ByteLength } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Tag, TagBook } from "../world/types.js";
 import { accountOf, batchOf, bodyOf, followerOf, integerOf, recordAt } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 import { pageOf } from "./users.js";
 
 /** WeChat's tag limits. The name limit is 30 UTF-8 bytes, as error 45158 describes it (the field doc says 30 characters). */

@@ -1,6 +1,7 @@
 import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { IdGenerator } from "../ids.js";
 import type { Follower, Template } from "../world/types.js";
@@ -11,7 +12,6 @@ import { deliver } from "./inbox.js";
 import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
 import { JobQueue } from "./jobs.js";
 import { isBlocked } from "./state.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /** Emulated time between template/send and its TEMPLATESENDJOBFINISH push. */
 export const TEMPLATE_JOB_DELAY_MS = 3_000;

@@ -1,10 +1,10 @@
 import { sendingLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Follower } from "../world/types.js";
 import { accountOf, batchOf, bodyOf, followerOf, isRecord, seconds } from "./input.js";
-import { tokenRoutes } from "./token-routes.js";
 
 /**
  * One page of OpenIDs after `next` (exclusive), in the account's stable order. WeChat's

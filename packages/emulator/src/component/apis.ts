@@ -3,6 +3,7 @@ import { componentLimits } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { type WxCall, wxRoute } from "../http/route.js";
+import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Account, Authorization, Platform } from "../world/types.js";
 import { AUTHORIZER_TOKEN_TTL_MS, createPreAuthCode } from "./authorize.js";
@@ -109,6 +110,7 @@ function authorizerInfo(account: Account): Record<string, unknown> {
 
 /** The platform APIs under `/cgi-bin/component/`. */
 export function registerComponentApis(app: FastifyInstance, ctx: EmulatorContext): void {
+  const component = tokenRoutes(app, ctx, "component_access_token");
   wxRoute(app, ctx, {
     method: "POST",
     path: "/cgi-bin/component/api_start_push_ticket",
@@ -141,111 +143,84 @@ export function registerComponentApis(app: FastifyInstance, ctx: EmulatorContext
     },
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/component/api_create_preauthcode",
-    auth: "component_access_token",
-    handler: (call) => {
-      const platform = callingPlatform(call);
-      const { code, expiresIn } = createPreAuthCode(ctx, platform);
-      return { pre_auth_code: code, expires_in: expiresIn };
-    },
+  component.post("/cgi-bin/component/api_create_preauthcode", (call) => {
+    const platform = callingPlatform(call);
+    const { code, expiresIn } = createPreAuthCode(ctx, platform);
+    return { pre_auth_code: code, expires_in: expiresIn };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/component/api_query_auth",
-    auth: "component_access_token",
-    handler: (call) => {
-      const platform = callingPlatform(call);
-      const code = text(bodyOf(call.body), "authorization_code");
-      const entry = code ? platform.authCodes[code] : undefined;
-      if (!entry || entry.used) throw new WxFault(61009);
-      if (call.now >= entry.expiresAt) throw new WxFault(61010);
-      entry.used = true;
-      const authorization = activeAuthorization(platform, entry.authorizerAppId);
-      const record = issueAuthorizerToken(ctx, platform, authorization);
-      return {
-        authorization_info: {
-          authorizer_appid: authorization.authorizerAppId,
-          authorizer_access_token: record.value,
-          expires_in: ctx.tokens.expiresIn(record),
-          authorizer_refresh_token: authorization.refreshToken,
-          func_info: funcInfo(authorization),
-        },
-      };
-    },
-  });
-
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/component/api_authorizer_token",
-    auth: "component_access_token",
-    handler: (call) => {
-      const platform = callingPlatform(call);
-      const body = bodyOf(call.body);
-      const authorizerAppId = text(body, "authorizer_appid");
-      if (!authorizerAppId) throw new WxFault(41002);
-      const authorization = platform.authorizations[authorizerAppId];
-      if (!authorization) throw new WxFault(61003);
-      const given = text(body, "authorizer_refresh_token");
-      if (authorization.revokedAt !== undefined || !given || !sameSecret(given, authorization.refreshToken)) {
-        throw new WxFault(61023);
-      }
-      const record = issueAuthorizerToken(ctx, platform, authorization);
-      return {
+  component.post("/cgi-bin/component/api_query_auth", (call) => {
+    const platform = callingPlatform(call);
+    const code = text(bodyOf(call.body), "authorization_code");
+    const entry = code ? platform.authCodes[code] : undefined;
+    if (!entry || entry.used) throw new WxFault(61009);
+    if (call.now >= entry.expiresAt) throw new WxFault(61010);
+    entry.used = true;
+    const authorization = activeAuthorization(platform, entry.authorizerAppId);
+    const record = issueAuthorizerToken(ctx, platform, authorization);
+    return {
+      authorization_info: {
+        authorizer_appid: authorization.authorizerAppId,
         authorizer_access_token: record.value,
         expires_in: ctx.tokens.expiresIn(record),
         authorizer_refresh_token: authorization.refreshToken,
-      };
-    },
+        func_info: funcInfo(authorization),
+      },
+    };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/component/api_get_authorizer_info",
-    auth: "component_access_token",
-    handler: (call) => {
-      const platform = callingPlatform(call);
-      const authorizerAppId = text(bodyOf(call.body), "authorizer_appid");
-      if (!authorizerAppId) throw new WxFault(41002);
-      const authorization = activeAuthorization(platform, authorizerAppId);
-      const account = ctx.world.account(authorizerAppId);
-      if (!account) throw new WxFault(40013);
-      return {
-        authorizer_info: authorizerInfo(account),
-        authorization_info: {
-          authorizer_appid: authorizerAppId,
-          authorizer_refresh_token: authorization.refreshToken,
-          func_info: funcInfo(authorization),
-        },
-      };
-    },
+  component.post("/cgi-bin/component/api_authorizer_token", (call) => {
+    const platform = callingPlatform(call);
+    const body = bodyOf(call.body);
+    const authorizerAppId = text(body, "authorizer_appid");
+    if (!authorizerAppId) throw new WxFault(41002);
+    const authorization = platform.authorizations[authorizerAppId];
+    if (!authorization) throw new WxFault(61003);
+    const given = text(body, "authorizer_refresh_token");
+    if (authorization.revokedAt !== undefined || !given || !sameSecret(given, authorization.refreshToken)) {
+      throw new WxFault(61023);
+    }
+    const record = issueAuthorizerToken(ctx, platform, authorization);
+    return {
+      authorizer_access_token: record.value,
+      expires_in: ctx.tokens.expiresIn(record),
+      authorizer_refresh_token: authorization.refreshToken,
+    };
   });
 
-  wxRoute(app, ctx, {
-    method: "POST",
-    path: "/cgi-bin/component/api_get_authorizer_list",
-    auth: "component_access_token",
-    handler: (call) => {
-      const platform = callingPlatform(call);
-      const body = bodyOf(call.body);
-      const offset = whole(body, "offset") ?? 0;
-      const count = whole(body, "count") ?? AUTHORIZER_LIST_MAX;
-      if (offset < 0 || count < 1 || count > AUTHORIZER_LIST_MAX) throw new WxFault(40097);
-      const active = Object.values(platform.authorizations)
-        .filter((a) => a.revokedAt === undefined)
-        .sort(
-          (a, b) => a.authorizedAt - b.authorizedAt || a.authorizerAppId.localeCompare(b.authorizerAppId),
-        );
-      return {
-        total_count: active.length,
-        list: active.slice(offset, offset + count).map((a) => ({
-          authorizer_appid: a.authorizerAppId,
-          refresh_token: a.refreshToken,
-          auth_time: Math.floor(a.authorizedAt / 1000),
-        })),
-      };
-    },
+  component.post("/cgi-bin/component/api_get_authorizer_info", (call) => {
+    const platform = callingPlatform(call);
+    const authorizerAppId = text(bodyOf(call.body), "authorizer_appid");
+    if (!authorizerAppId) throw new WxFault(41002);
+    const authorization = activeAuthorization(platform, authorizerAppId);
+    const account = ctx.world.account(authorizerAppId);
+    if (!account) throw new WxFault(40013);
+    return {
+      authorizer_info: authorizerInfo(account),
+      authorization_info: {
+        authorizer_appid: authorizerAppId,
+        authorizer_refresh_token: authorization.refreshToken,
+        func_info: funcInfo(authorization),
+      },
+    };
+  });
+
+  component.post("/cgi-bin/component/api_get_authorizer_list", (call) => {
+    const platform = callingPlatform(call);
+    const body = bodyOf(call.body);
+    const offset = whole(body, "offset") ?? 0;
+    const count = whole(body, "count") ?? AUTHORIZER_LIST_MAX;
+    if (offset < 0 || count < 1 || count > AUTHORIZER_LIST_MAX) throw new WxFault(40097);
+    const active = Object.values(platform.authorizations)
+      .filter((a) => a.revokedAt === undefined)
+      .sort((a, b) => a.authorizedAt - b.authorizedAt || a.authorizerAppId.localeCompare(b.authorizerAppId));
+    return {
+      total_count: active.length,
+      list: active.slice(offset, offset + count).map((a) => ({
+        authorizer_appid: a.authorizerAppId,
+        refresh_token: a.refreshToken,
+        auth_time: Math.floor(a.authorizedAt / 1000),
+      })),
+    };
   });
 }
