@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResult, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResult, Migrator, PostgresAdapter, sql } from "kysely";
 import { type PortableMigration, migrations as registered } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
@@ -34,8 +34,15 @@ export async function migrateToLatest(
   const names = migrations.map((m) => m.name);
   if (new Set(names).size !== names.length) throw new Error("two migrations share a name");
   if ([...names].sort().join() !== names.join()) throw new Error("migrations must be listed in name order");
+  // Kysely looks for its tables in every schema unless told one: a `schema_migrations` table in
+  // another schema of the same database (another wxgate, another tool) would pass for ours.
+  const schema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: {
       async getMigrations() {
         return Object.fromEntries(

@@ -25,6 +25,13 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
     expect(second.applied).toEqual([]);
   });
 
+  it("migrates a store beside another one already migrated in the same database", async () => {
+    const first = await freshStore();
+    const second = await freshStore();
+    await migrateToLatest(first.store.db);
+    expect((await migrateToLatest(second.store.db)).applied).toEqual(migrations.map((m) => m.name));
+  });
+
   it("round-trips portable types: epoch-ms bigints as numbers, JSON as text", async () => {
     const { store } = await freshStore();
     await migrateToLatest(store.db);
