@@ -48,8 +48,11 @@ export interface SandboxHarness {
   close(): Promise<void>;
 }
 
-/** Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat. */
-export async function startSandbox(): Promise<SandboxHarness> {
+/**
+ * Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat;
+ * `env` adds WXGATE_* settings.
+ */
+export async function startSandbox(options: { env?: Record<string, string> } = {}): Promise<SandboxHarness> {
   let accounts: ReturnType<typeof createAccounts> | undefined;
   const server = await createTestServer({
     modules: [
@@ -59,6 +62,7 @@ export async function startSandbox(): Promise<SandboxHarness> {
       },
     ],
     sandbox: true,
+    ...(options.env ? { env: options.env } : {}),
   });
   const url = server.url!;
   const core = server.sandbox!.core;

@@ -118,6 +118,15 @@ describe("deleting an account (删除)", () => {
       componentAppId: h.demo.componentAppId,
       authorizerAppId: appId,
     });
+    // Frozen for the 48 hours of the cooling-off.
+    const coolingOff = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例服务号" });
+    expect(coolingOff.status).toBe(409);
+    expect(coolingOff.body.error.details).toEqual({
+      reason: "cooling_off",
+      until: h.server.clock.now() + 48 * 3_600_000,
+    });
+    await h.server.sandbox!.core.control.advanceClock(48 * 3_600_000);
+    await h.settle();
     const wrong = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例" });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toMatchObject({

@@ -513,6 +513,18 @@ describe("the sandbox walkthrough (a new user's first day, over HTTP)", () => {
       `/sandbox/cgi-bin/user/get?access_token=${encodeURIComponent(token.body.access_token)}`,
     );
     expect(oldToken.body.errcode).toBe(40001);
+    // Deletion waits for the end of the 48-hour cooling-off (the emulator's clock is wxgate's here).
+    const frozen = await w.call<{ error: { details: { reason: string; until: number } } }>(
+      "DELETE",
+      `/api/v1/accounts/${appId}`,
+      { bearer: key, body: { confirm: "示例服务号" } },
+    );
+    expect(frozen.status).toBe(409);
+    expect(frozen.body.error.details).toEqual({
+      reason: "cooling_off",
+      until: w.server.clock.now() + 48 * 3_600_000,
+    });
+    await w.call("POST", "/sandbox/__emulator/clock/advance", { body: { ms: 48 * 3_600_000 } });
 
     const mistyped = await w.call("DELETE", `/api/v1/accounts/${appId}`, {
       bearer: key,
@@ -533,7 +545,7 @@ describe("the sandbox walkthrough (a new user's first day, over HTTP)", () => {
     const noEvents = await w.call<{ items: Json[] }>("GET", `/api/v1/events?appid=${appId}`, { bearer: key });
     expect(noEvents.body.items).toEqual([]);
     transcript.push(
-      `h. de-authorized (disabled, token refused) and deleted: 0 rows in ${Object.keys(remaining).join(", ")}`,
+      `h. de-authorized (disabled, token refused), deleted after the 48-hour cooling-off: 0 rows in ${Object.keys(remaining).join(", ")}`,
     );
     console.log(`sandbox walkthrough\n  ${transcript.join("\n  ")}`);
   });
@@ -579,6 +591,7 @@ describe("right after an account changes, the gateway acts on what it knows now"
     await w.call("POST", "/sandbox/__emulator/component/deauthorize", {
       body: { componentAppId, authorizerAppId: appId },
     });
+    await w.call("POST", "/sandbox/__emulator/clock/advance", { body: { ms: 48 * 3_600_000 } });
     const deleted = await w.call("DELETE", `/api/v1/accounts/${appId}`, {
       bearer: key,
       body: { confirm: "示例服务号" },

@@ -4,6 +4,8 @@ import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import { tokenRoutes } from "../tokens/routes.js";
 import { TokenService } from "../tokens/service.js";
 import { AccountCallbackCredentials } from "./callback-accounts.js";
+import { lifecyclePolicy } from "./lifecycle.js";
+import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { AccountRepository } from "./repository.js";
 import { accountRoutes } from "./routes.js";
 import { AccountService } from "./service.js";
@@ -11,8 +13,10 @@ import { AccountSettings } from "./settings.js";
 import { wechatRoutes } from "./wechat-routes.js";
 
 export { AccountCallbackCredentials } from "./callback-accounts.js";
+export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
+export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
 export { AccountRepository } from "./repository.js";
-export { AccountService, AUTHORIZED_PATH, beijingMonth } from "./service.js";
+export { AccountService, AUTHORIZED_PATH, beijingMonth, beijingMonthBounds } from "./service.js";
 export { AccountSettings, type MinimumPermissionSets } from "./settings.js";
 
 /** The accounts module with its services, for tests and for modules that need them directly. */
@@ -21,6 +25,8 @@ export interface Accounts {
   service: AccountService;
   tokens: TokenService;
   callbackAccounts: CallbackAccounts;
+  /** The authorization lifecycle sweep (its timer runs while the server is up). */
+  lifecycle: LifecycleSweep;
 }
 
 const built = new WeakMap<ModuleContext, Accounts>();
@@ -44,6 +50,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     accounts: repository,
   });
   const logger = ctx.logger.child({ module: "accounts" });
+  const policy = lifecyclePolicy(ctx.config);
   const service = new AccountService({
     repository,
     settings,
@@ -52,7 +59,11 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     clock: ctx.clock,
     lock: ctx.lock,
     logger,
+    policy,
+    authorizationRequestsPerMonth: ctx.config.authorizationRequestsPerMonth,
   });
+  const lifecycle = new LifecycleSweep({ repository, clock: ctx.clock, policy, logger });
+  const wechatPlugin = wechatRoutes({ service, wechat: ctx.wechat, clock: ctx.clock });
   ctx.wechat.provideAccounts({
     clientFor: (appId) => tokens.clientFor(appId),
     tokenProviderFor: (appId) => tokens.tokenProviderFor(appId),
@@ -64,12 +75,18 @@ export function createAccounts(ctx: ModuleContext): Accounts {
   const accounts: Accounts = {
     module: {
       name: "accounts",
-      routes: [...accountRoutes(service, settings), ...tokenRoutes(tokens)],
-      plugin: wechatRoutes({ service, wechat: ctx.wechat, clock: ctx.clock }),
+      routes: [...accountRoutes(service, settings, lifecycle), ...tokenRoutes(tokens)],
+      plugin: async (app) => {
+        // The sweep runs while the server does: from ready until close.
+        app.addHook("onReady", async () => lifecycle.start(ctx.config.authorizationSweepMinutes * 60_000));
+        app.addHook("onClose", async () => lifecycle.stop());
+        await wechatPlugin(app);
+      },
     },
     service,
     tokens,
     callbackAccounts: new AccountCallbackCredentials(repository, ctx.wechat),
+    lifecycle,
   };
   built.set(ctx, accounts);
   return accounts;

@@ -4,13 +4,19 @@ import "../platform/wechat.js";
 import { newId } from "../platform/ids.js";
 import type { SecretBox } from "../platform/secrets.js";
 import type { Database } from "../platform/store/schema.js";
-import type { AccountsTable, AuthorizationRequestsTable, QuotaResetsTable } from "./tables.js";
+import type {
+  AccountsTable,
+  AuthorizationNoticesTable,
+  AuthorizationRequestsTable,
+  QuotaResetsTable,
+} from "./tables.js";
 
 /** An account row as stored (secret columns still sealed). */
 export type AccountRow = AccountsTable;
 export type AccountPatch = Updateable<AccountsTable>;
 export type AuthorizationRequestRow = AuthorizationRequestsTable;
 export type QuotaResetRow = QuotaResetsTable;
+export type AuthorizationNoticeRow = AuthorizationNoticesTable;
 
 /** The secret columns of `accounts`. */
 export type AccountSecretColumn =
@@ -102,6 +108,52 @@ export class AccountRepository {
       .execute();
   }
 
+  /** Authorization requests created in [from, to). */
+  async countAuthorizationRequests(from: number, to: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("authorization_requests")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("created_at", ">=", from)
+      .where("created_at", "<", to)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Platform accounts still authorized whose authorization ends before `until`. */
+  listAuthorizationsEndingBefore(until: number): Promise<AccountRow[]> {
+    return this.db
+      .selectFrom("accounts")
+      .selectAll()
+      .where("connection", "=", "component")
+      .where("authorization_state", "=", "authorized")
+      .where("authorization_expires_at", "is not", null)
+      .where("authorization_expires_at", "<=", until)
+      .orderBy("authorization_expires_at")
+      .execute();
+  }
+
+  /**
+   * Records a notice unless one of its kind exists for the account's period (a unique index
+   * settles races between processes).
+   * @returns true when this call recorded it
+   */
+  async recordNotice(row: AuthorizationNoticeRow): Promise<boolean> {
+    const result = await this.db
+      .insertInto("authorization_notices")
+      .values(row)
+      .onConflict((oc) => oc.columns(["appid", "kind", "period_started_at"]).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Notices, newest first; of one account when `appId` is given. */
+  listNotices(filter: { appId?: string | undefined; before?: string | undefined; limit: number }) {
+    let query = this.db.selectFrom("authorization_notices").selectAll();
+    if (filter.appId !== undefined) query = query.where("appid", "=", filter.appId);
+    if (filter.before !== undefined) query = query.where("id", "<", filter.before);
+    return query.orderBy("id", "desc").limit(filter.limit).execute();
+  }
+
   /** Successful resets of `month` (`YYYY-MM`). */
   async countQuotaResets(appId: string, month: string): Promise<number> {
     const row = await this.db
@@ -142,8 +194,9 @@ export class AccountRepository {
   }
 
   /**
-   * Deletes every row of the account in this module's tables, in one transaction.
-   * @returns rows deleted per table
+   * Deletes every row of the account in this module's tables, in one transaction (its
+   * authorization requests are detached from it instead; see below).
+   * @returns rows deleted (detached) per table
    */
   async purge(appId: string): Promise<Record<string, number>> {
     const report = await this.db.transaction().execute(async (tx) => {
@@ -153,12 +206,17 @@ export class AccountRepository {
       counts.tokens = count(await tx.deleteFrom("tokens").where("appid", "=", appId).execute());
       counts.api_calls = count(await tx.deleteFrom("api_calls").where("appid", "=", appId).execute());
       counts.quota_resets = count(await tx.deleteFrom("quota_resets").where("appid", "=", appId).execute());
-      counts.authorization_requests = count(
-        await tx
-          .deleteFrom("authorization_requests")
-          .where((eb) => eb.or([eb("authorizer_appid", "=", appId), eb("biz_appid", "=", appId)]))
-          .execute(),
+      counts.authorization_notices = count(
+        await tx.deleteFrom("authorization_notices").where("appid", "=", appId).execute(),
       );
+      // Detached, not deleted: WeChat still counts them toward the month's authorization
+      // requests, and so must the local limit. Nothing left in them names the account.
+      const detached = await tx
+        .updateTable("authorization_requests")
+        .set({ authorizer_appid: null, biz_appid: null, auth_code_digest: null })
+        .where((eb) => eb.or([eb("authorizer_appid", "=", appId), eb("biz_appid", "=", appId)]))
+        .executeTakeFirst();
+      counts.authorization_requests = Number(detached.numUpdatedRows);
       counts.accounts = count(await tx.deleteFrom("accounts").where("appid", "=", appId).execute());
       return counts;
     });

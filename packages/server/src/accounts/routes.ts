@@ -1,9 +1,10 @@
 import { permissionSetName } from "@wxgate/wechat";
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
+import type { LifecycleSweep } from "./lifecycle-sweep.js";
 import type { AccountService } from "./service.js";
 import type { AccountSettings } from "./settings.js";
-import { accountView, apiCallView, quotaResetView } from "./views.js";
+import { accountView, apiCallView, authorizationNoticeView, quotaResetView } from "./views.js";
 
 const appIdSchema = z
   .string()
@@ -35,8 +36,18 @@ const namedSets = (value: { official: number[]; miniprogram: number[] }) => ({
   miniprogram: value.miniprogram.map((id) => ({ id, name: permissionSetName(id) ?? `#${id}` })),
 });
 
+const noticePage = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.string().max(64).optional().describe("`nextBefore` of the previous page."),
+});
+const noticeList = z.object({ items: z.array(authorizationNoticeView), nextBefore: z.string().nullable() });
+
 /** The accounts module's API (授权管理). */
-export function accountRoutes(service: AccountService, settings: AccountSettings): Route[] {
+export function accountRoutes(
+  service: AccountService,
+  settings: AccountSettings,
+  lifecycle: LifecycleSweep,
+): Route[] {
   return [
     defineRoute({
       method: "POST",
@@ -44,7 +55,7 @@ export function accountRoutes(service: AccountService, settings: AccountSettings
       scope: "accounts:write",
       summary: "Create a platform authorization link (QR code and mobile link)",
       description:
-        "Asks WeChat for a pre-auth code. The administrator scans `qrCode` (or opens `mobileUrl` in WeChat, or `pcUrl` on a computer), chooses the account and permission sets; WeChat then sends the browser to wxgate, which stores the account.",
+        "Asks WeChat for a pre-auth code. The administrator scans `qrCode` (or opens `mobileUrl` in WeChat, or `pcUrl` on a computer), chooses the account and permission sets; WeChat then sends the browser to wxgate, which stores the account. The platform may start a limited number of authorization requests a month, Beijing time (`WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH`, 50 by default; authorization updates count too): beyond it, 429 with `details.reason = authorization_request_limit`, before WeChat is asked.",
       body: z
         .object({
           authType: z
@@ -57,6 +68,30 @@ export function accountRoutes(service: AccountService, settings: AccountSettings
       response: authorizationLink,
       status: 201,
       handler: ({ body, principal }) => service.createAuthorization(principal, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/authorizations/usage",
+      scope: "accounts:read",
+      summary: "This month's authorization requests (Beijing time): used and allowed",
+      response: z.object({
+        month: z.string().describe("`YYYY-MM`, Beijing time."),
+        used: z.number().int(),
+        limit: z.number().int(),
+        remaining: z.number().int(),
+      }),
+      handler: () => service.authorizationRequestUsage(),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/authorization-notices",
+      scope: "accounts:read",
+      summary: "Authorization lifecycle notices of every account, newest first",
+      description:
+        "Recorded once per account and authorization period by the lifecycle sweep: `authorization_expiring` (the authorization ends within 30 days) and `authorization_lapsed` (it ended: no tokens until the account is authorized again).",
+      query: noticePage,
+      response: noticeList,
+      handler: ({ query }) => lifecycle.notices(query),
     }),
     defineRoute({
       method: "GET",
@@ -116,7 +151,7 @@ export function accountRoutes(service: AccountService, settings: AccountSettings
       scope: "accounts:write",
       summary: "Delete an account and everything kept for it",
       description:
-        "Allowed once the account withdrew its authorization on WeChat's side, or for direct and external connections. `confirm` must be the account's name. Irreversible.",
+        "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 with `details.reason = cooling_off` and `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
       params,
       body: z.object({ confirm: z.string().min(1).max(128) }),
       response: z.object({ deleted: z.record(z.string(), z.number().int()) }),
@@ -143,12 +178,37 @@ export function accountRoutes(service: AccountService, settings: AccountSettings
       handler: ({ params, body }) => service.setRequiredPermissionSets(params.appid, body.ids),
     }),
     defineRoute({
+      method: "PUT",
+      url: "/accounts/:appid/authorization-expiry",
+      scope: "accounts:write",
+      summary: "Set when the account's platform authorization ends (shorten it)",
+      description:
+        "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validity_too_long`) and in the future (400 `expiry_in_past`); direct and external connections have no authorization to end (409 `not_component`). Authorizing the account again starts a new period with the configured validity.",
+      params,
+      body: z.union([
+        z.object({ expiresAt: z.number().int().min(0) }).strict(),
+        z.object({ validityDays: z.number().int().min(1).max(100_000) }).strict(),
+      ]),
+      response: accountView,
+      handler: ({ params, body }) => service.setAuthorizationExpiry(params.appid, body),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/accounts/:appid/authorization-notices",
+      scope: "accounts:read",
+      summary: "This account's authorization lifecycle notices, newest first",
+      params,
+      query: noticePage,
+      response: noticeList,
+      handler: ({ params, query }) => lifecycle.notices({ ...query, appId: params.appid }),
+    }),
+    defineRoute({
       method: "POST",
       url: "/accounts/:appid/enable",
       scope: "accounts:write",
       summary: "Enable an account (verified, minimum permission sets, OpenID mapping)",
       description:
-        "409 `conflict` with `details.reason = enable_checks_failed` and `details.failed` naming each failed check (`verified`, `permission_sets` with the `missing` sets, `openid_mapping`).",
+        "409 `conflict` with `details.reason = enable_checks_failed` and `details.failed` naming each failed check (`verified`, `permission_sets` with the `missing` sets, `openid_mapping`); `account_unauthorized` (with `coolingOffUntil` during the cooling-off) for a de-authorized account; `authorization_lapsed` once its authorization ended.",
       params,
       response: accountView,
       handler: ({ params }) => service.enable(params.appid),

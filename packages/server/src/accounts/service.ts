@@ -23,6 +23,14 @@ import type { WeChatConnection } from "../platform/wechat.js";
 import { GuardedExternalTokenCredential } from "../tokens/credentials.js";
 import { checkTokenUrl, guardedFetch } from "../tokens/external-url.js";
 import { parseHeader, type TokenService } from "../tokens/service.js";
+import {
+  coolingOffEnd,
+  isLapsed,
+  type LifecyclePolicy,
+  latestExpiry,
+  lifecycleOf,
+  MAX_VALIDITY_DAYS,
+} from "./lifecycle.js";
 import type { AccountRepository, AccountRow, ApiCallFilter } from "./repository.js";
 import type { AccountSettings, MinimumPermissionSets } from "./settings.js";
 import type { AccountsTable } from "./tables.js";
@@ -50,9 +58,22 @@ function digest(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** `YYYY-MM` in Beijing time (UTC+8), the month WeChat counts clear_quota in. */
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** `YYYY-MM` in Beijing time (UTC+8), the month WeChat counts clear_quota and authorization requests in. */
 export function beijingMonth(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 7);
+  return new Date(epochMs + BEIJING_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** The Beijing month holding `epochMs`, with its bounds in epoch milliseconds: [from, to). */
+export function beijingMonthBounds(epochMs: number): { month: string; from: number; to: number } {
+  const month = beijingMonth(epochMs);
+  const [year, index] = month.split("-").map(Number) as [number, number];
+  return {
+    month,
+    from: Date.UTC(year, index - 1, 1) - BEIJING_OFFSET_MS,
+    to: Date.UTC(year, index, 1) - BEIJING_OFFSET_MS,
+  };
 }
 
 function actor(principal: Principal): string {
@@ -76,6 +97,9 @@ export class AccountService {
       clock: Clock;
       lock: Lock;
       logger: Logger;
+      policy: LifecyclePolicy;
+      /** Authorization requests the platform may start per Beijing month. */
+      authorizationRequestsPerMonth: number;
     },
   ) {}
 
@@ -86,7 +110,8 @@ export class AccountService {
       this.deps.repository.list(),
       this.deps.settings.minimumPermissionSets(),
     ]);
-    return rows.map((row) => toAccountView(row, minimum));
+    const now = this.deps.clock.now();
+    return rows.map((row) => toAccountView(row, minimum, lifecycleOf(row, now, this.deps.policy)));
   }
 
   async get(appId: string): Promise<AccountView> {
@@ -94,7 +119,8 @@ export class AccountService {
   }
 
   async #view(row: AccountRow): Promise<AccountView> {
-    return toAccountView(row, await this.deps.settings.minimumPermissionSets());
+    const minimum = await this.deps.settings.minimumPermissionSets();
+    return toAccountView(row, minimum, lifecycleOf(row, this.deps.clock.now(), this.deps.policy));
   }
 
   async #require(appId: string): Promise<AccountRow> {
@@ -110,28 +136,44 @@ export class AccountService {
 
   // ── platform authorization ────────────────────────────────────────────────
 
-  /** A new pre-auth link (授权链接) for the PC page and the mobile page. */
+  /**
+   * A new pre-auth link (授权链接) for the PC page and the mobile page. The platform may start
+   * a limited number a month (Beijing time): beyond it the request is refused here, before
+   * WeChat is asked.
+   */
   async createAuthorization(
     principal: Principal | undefined,
     input: { authType?: ComponentAuthType | undefined; bizAppId?: string | undefined },
   ): Promise<AuthorizationLink> {
     const { wechat, tokens, repository, clock } = this.deps;
     const api = tokens.componentApi();
-    const code = await api.createPreAuthCode();
-    const now = clock.now();
-    const id = newId(now);
-    const expiresAt = now + code.expires_in * 1000;
-    await repository.createAuthorizationRequest({
-      id,
-      pre_auth_code: code.pre_auth_code,
-      auth_type: input.authType ?? null,
-      biz_appid: input.bizAppId ?? null,
-      created_by: principal ? actor(principal) : null,
-      created_at: now,
-      expires_at: expiresAt,
-      completed_at: null,
-      authorizer_appid: null,
-      auth_code_digest: null,
+    // One at a time, so two requests cannot both take the month's last one.
+    const { code, id, expiresAt } = await this.deps.lock.runExclusive("authorization-requests", async () => {
+      const usage = await this.authorizationRequestUsage();
+      if (usage.used >= usage.limit) {
+        throw new PlatformError(
+          "too_many_requests",
+          `the platform has started its ${usage.limit} authorization requests of ${usage.month}; the next one is possible next month (Beijing time)`,
+          { reason: "authorization_request_limit", used: usage.used, limit: usage.limit, month: usage.month },
+        );
+      }
+      const code = await api.createPreAuthCode();
+      const now = clock.now();
+      const id = newId(now);
+      const expiresAt = now + code.expires_in * 1000;
+      await repository.createAuthorizationRequest({
+        id,
+        pre_auth_code: code.pre_auth_code,
+        auth_type: input.authType ?? null,
+        biz_appid: input.bizAppId ?? null,
+        created_by: principal ? actor(principal) : null,
+        created_at: now,
+        expires_at: expiresAt,
+        completed_at: null,
+        authorizer_appid: null,
+        auth_code_digest: null,
+      });
+      return { code, id, expiresAt };
     });
     const page = {
       preAuthCode: code.pre_auth_code,
@@ -147,6 +189,14 @@ export class AccountService {
       qrCode: await QRCode.toDataURL(mobileUrl, { errorCorrectionLevel: "M", margin: 1, width: 256 }),
       expiresAt,
     };
+  }
+
+  /** This Beijing month's authorization requests: how many were started and how many are allowed. */
+  async authorizationRequestUsage() {
+    const { month, from, to } = beijingMonthBounds(this.deps.clock.now());
+    const used = await this.deps.repository.countAuthorizationRequests(from, to);
+    const limit = this.deps.authorizationRequestsPerMonth;
+    return { month, used, limit, remaining: Math.max(0, limit - used) };
   }
 
   /** 更新授权: a link restricted to this account, to change its permission sets. */
@@ -215,6 +265,7 @@ export class AccountService {
           appId,
           info,
           granted.func_info.map((f) => f.funcscope_category.id),
+          { newPeriod: true },
         );
         await tokens.acceptAuthorization(granted);
       });
@@ -232,10 +283,24 @@ export class AccountService {
     });
   }
 
-  async #storeAuthorized(appId: string, result: AuthorizerInfoResult, funcInfo: number[]): Promise<void> {
+  /**
+   * Stores what WeChat says of an authorized account. `newPeriod` (an authorization just
+   * exchanged: first, renewed or updated) starts a new authorization period, with its validity.
+   */
+  async #storeAuthorized(
+    appId: string,
+    result: AuthorizerInfoResult,
+    funcInfo: number[],
+    options: { newPeriod: boolean },
+  ): Promise<void> {
     const { repository, clock } = this.deps;
     const info = result.authorizer_info;
     const now = clock.now();
+    const period = {
+      authorized_at: now,
+      authorization_expires_at: now + this.deps.policy.validityMs,
+      unauthorized_at: null,
+    };
     const fields = {
       kind: accountKindFromServiceType(info.service_type_info.id, info.MiniProgramInfo !== undefined),
       nickname: info.nick_name,
@@ -258,8 +323,7 @@ export class AccountService {
         connection: "component",
         ...fields,
         declared_verified: 0,
-        authorized_at: now,
-        unauthorized_at: null,
+        ...period,
         enabled: 0,
         created_at: now,
       });
@@ -273,17 +337,12 @@ export class AccountService {
         app_secret: null,
         token_url: null,
         token_header: null,
-        authorized_at: now,
+        ...period,
       });
       await this.deps.tokens.dropTokens(appId);
       return;
     }
-    await repository.update(appId, {
-      ...fields,
-      ...(existing.authorization_state === "unauthorized"
-        ? { authorized_at: now, unauthorized_at: null }
-        : {}),
-    });
+    await repository.update(appId, { ...fields, ...(options.newPeriod ? period : {}) });
   }
 
   async #markUnauthorized(appId: string): Promise<void> {
@@ -295,6 +354,8 @@ export class AccountService {
       await repository.update(appId, {
         authorization_state: "unauthorized",
         unauthorized_at: now,
+        // No authorization, no validity; the cooling-off starts now.
+        authorization_expires_at: null,
         enabled: 0,
         refresh_token: null,
         updated_at: now,
@@ -315,6 +376,7 @@ export class AccountService {
       appId,
       info,
       info.authorization_info.func_info.map((f) => f.funcscope_category.id),
+      { newPeriod: false },
     );
     return this.#reload(appId);
   }
@@ -421,6 +483,7 @@ export class AccountService {
       authorization_state: "authorized",
       authorized_at: now,
       unauthorized_at: null,
+      authorization_expires_at: null,
       enabled: 0,
       openid_mapping: null,
       required_permission_sets: null,
@@ -468,12 +531,61 @@ export class AccountService {
     return this.#reload(appId);
   }
 
+  /**
+   * Shortens (or restores) the end of the account's platform authorization: at most a year
+   * after the period began, and not in the past.
+   */
+  async setAuthorizationExpiry(
+    appId: string,
+    input: { expiresAt: number } | { validityDays: number },
+  ): Promise<AccountView> {
+    const row = await this.#require(appId);
+    if (row.connection !== "component") {
+      throw errors.conflict(`${appId} is not connected through the platform; its access does not expire`, {
+        reason: "not_component",
+      });
+    }
+    if (row.authorization_state !== "authorized" || row.authorized_at === null) {
+      throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
+        reason: "account_unauthorized",
+      });
+    }
+    const startedAt = row.authorized_at;
+    const expiresAt = "expiresAt" in input ? input.expiresAt : startedAt + input.validityDays * 86_400_000;
+    const latest = latestExpiry(startedAt);
+    if (expiresAt > latest) {
+      throw errors.validation(
+        `an authorization lasts at most ${MAX_VALIDITY_DAYS} days: this one began ${new Date(startedAt).toISOString()} and may end ${new Date(latest).toISOString()} at the latest`,
+        { reason: "validity_too_long", maxDays: MAX_VALIDITY_DAYS, latest },
+      );
+    }
+    const now = this.deps.clock.now();
+    if (expiresAt <= now) {
+      throw errors.validation(`the end of the authorization must be in the future`, {
+        reason: "expiry_in_past",
+        now,
+      });
+    }
+    await this.deps.repository.update(appId, { authorization_expires_at: expiresAt, updated_at: now });
+    this.deps.logger.info({ appId, expiresAt }, "authorization end set by an operator");
+    return this.#reload(appId);
+  }
+
   /** 开启: only when verified, holding the minimum permission sets and with an OpenID mapping. */
   async enable(appId: string): Promise<AccountView> {
     const row = await this.#require(appId);
+    const now = this.deps.clock.now();
     if (row.authorization_state !== "authorized") {
+      const until = coolingOffEnd(row, this.deps.policy);
       throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
         reason: "account_unauthorized",
+        ...(until !== undefined && now < until ? { coolingOffUntil: until } : {}),
+      });
+    }
+    if (isLapsed(row, now)) {
+      throw errors.conflict(`${appId}'s authorization ended; authorize it again first`, {
+        reason: "authorization_lapsed",
+        expiredAt: row.authorization_expires_at,
       });
     }
     if (row.account_status !== null && isSuspendedStatus(row.account_status)) {
@@ -503,7 +615,7 @@ export class AccountService {
       });
     }
     if (!checks.permissionSets) {
-      const view = toAccountView(row, minimum);
+      const view = toAccountView(row, minimum, lifecycleOf(row, this.deps.clock.now(), this.deps.policy));
       failed.push({
         check: "permission_sets",
         message: `permission sets not granted: ${permissionSetsOf(row, minimum).missing.join(", ")}`,
@@ -691,6 +803,13 @@ export class AccountService {
       throw errors.conflict(
         `${appId} still authorizes the platform; withdraw the authorization on WeChat's side first`,
         { reason: "still_authorized" },
+      );
+    }
+    const until = coolingOffEnd(row, this.deps.policy);
+    if (until !== undefined && this.deps.clock.now() < until) {
+      throw errors.conflict(
+        `${appId} withdrew its authorization ${new Date(row.unauthorized_at ?? 0).toISOString()}; it stays frozen in its cooling-off until ${new Date(until).toISOString()}`,
+        { reason: "cooling_off", until },
       );
     }
     if (confirm !== row.nickname) {

@@ -26,8 +26,11 @@ export interface AccountsTable {
   /** JSON array of granted permission set ids. */
   func_info: string;
   authorization_state: AuthorizationState;
+  /** Start of the current authorization period (re-authorizing starts a new one). */
   authorized_at: number | null;
   unauthorized_at: number | null;
+  /** End of the current platform authorization (at most a year); null for direct and external connections. */
+  authorization_expires_at: number | null;
   enabled: number;
   openid_mapping: string | null;
   /** JSON array overriding the minimum permission sets for this account; null = the setting. */
@@ -96,6 +99,21 @@ export interface QuotaResetsTable {
   rid: string | null;
 }
 
+/** What the lifecycle sweep records, once per account and authorization period. */
+export type AuthorizationNoticeKind = "authorization_expiring" | "authorization_lapsed";
+
+/** One lifecycle notice: the reminder before an authorization ends, or the record of its end. */
+export interface AuthorizationNoticesTable {
+  id: string;
+  appid: string;
+  kind: AuthorizationNoticeKind;
+  /** `accounts.authorized_at` of the period the notice is about. */
+  period_started_at: number;
+  /** The period's end as it stood when the notice was recorded. */
+  expires_at: number;
+  recorded_at: number;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
     accounts: AccountsTable;
@@ -103,5 +121,6 @@ declare module "../platform/store/schema.js" {
     component_state: ComponentStateTable;
     authorization_requests: AuthorizationRequestsTable;
     quota_resets: QuotaResetsTable;
+    authorization_notices: AuthorizationNoticesTable;
   }
 }

@@ -1,6 +1,7 @@
 import { comparePermissionSets, isVerifiedType, permissionSetName } from "@wxgate/wechat";
 import { z } from "zod";
-import type { AccountRow } from "./repository.js";
+import type { Lifecycle } from "./lifecycle.js";
+import type { AccountRow, AuthorizationNoticeRow } from "./repository.js";
 import type { MinimumPermissionSets } from "./settings.js";
 
 const permissionSet = z.object({ id: z.number().int(), name: z.string() });
@@ -10,6 +11,24 @@ export const enableChecksView = z.object({
   verified: z.boolean().describe("The account passed WeChat verification (微信认证)."),
   permissionSets: z.boolean().describe("Every required permission set is granted."),
   openIdMapping: z.boolean().describe("The OpenID mapping is set."),
+});
+
+/** Where the account stands in its authorization's life, computed from the clock on each read. */
+export const lifecycleView = z.object({
+  state: z
+    .enum(["active", "expiring", "lapsed", "cooling_off", "unauthorized"])
+    .describe(
+      "`expiring` from `remindFrom` (30 days before the end); `lapsed` after `expiresAt`: no tokens, cannot be enabled, until authorized again; `cooling_off` until `coolingOffUntil` after a de-authorization: no deletion, no enabling, no tokens.",
+    ),
+  expiresAt: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "End of the platform authorization (at most a year); null for direct and external connections.",
+    ),
+  remindFrom: z.number().int().nullable(),
+  coolingOffUntil: z.number().int().nullable().describe("End of the cooling-off after a de-authorization."),
 });
 
 /** An account as the API shows it. Secrets never appear: only whether they are configured. */
@@ -28,6 +47,7 @@ export const accountView = z.object({
   authorizationState: z.enum(["authorized", "unauthorized"]),
   authorizedAt: z.number().int().nullable(),
   unauthorizedAt: z.number().int().nullable(),
+  lifecycle: lifecycleView,
   enabled: z.boolean(),
   openIdMapping: z.string().nullable(),
   permissionSets: z.object({
@@ -119,7 +139,11 @@ function lastTokenError(text: string | null): AccountView["lastTokenError"] {
 }
 
 /** The presenter: every field is picked by name, so a new column never leaks by accident. */
-export function toAccountView(row: AccountRow, minimum: MinimumPermissionSets): AccountView {
+export function toAccountView(
+  row: AccountRow,
+  minimum: MinimumPermissionSets,
+  lifecycle: Lifecycle,
+): AccountView {
   const sets = permissionSetsOf(row, minimum);
   return {
     appId: row.appid,
@@ -136,6 +160,12 @@ export function toAccountView(row: AccountRow, minimum: MinimumPermissionSets): 
     authorizationState: row.authorization_state,
     authorizedAt: row.authorized_at,
     unauthorizedAt: row.unauthorized_at,
+    lifecycle: {
+      state: lifecycle.state,
+      expiresAt: lifecycle.expiresAt,
+      remindFrom: lifecycle.remindFrom,
+      coolingOffUntil: lifecycle.coolingOffUntil,
+    },
     enabled: row.enabled === 1,
     openIdMapping: row.openid_mapping,
     permissionSets: {
@@ -153,6 +183,29 @@ export function toAccountView(row: AccountRow, minimum: MinimumPermissionSets): 
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** One lifecycle notice, as listed. */
+export const authorizationNoticeView = z.object({
+  id: z.string(),
+  appId: z.string(),
+  kind: z.enum(["authorization_expiring", "authorization_lapsed"]),
+  periodStartedAt: z.number().int().describe("Start of the authorization period the notice is about."),
+  expiresAt: z.number().int().describe("The period's end when the notice was recorded."),
+  recordedAt: z.number().int(),
+});
+
+export function toAuthorizationNoticeView(
+  row: AuthorizationNoticeRow,
+): z.input<typeof authorizationNoticeView> {
+  return {
+    id: row.id,
+    appId: row.appid,
+    kind: row.kind,
+    periodStartedAt: row.period_started_at,
+    expiresAt: row.expires_at,
+    recordedAt: row.recorded_at,
   };
 }
 

@@ -107,6 +107,42 @@ describe("loadConfig", () => {
     expect(problemsOf({}, join(dir, "missing.json")).join("\n")).toContain("cannot be read");
   });
 
+  it("reads the authorization lifecycle settings, within WeChat's bounds, and lists each problem", () => {
+    expect(loadConfig({ env: {} })).toMatchObject({
+      authorizationValidityDays: 365,
+      deauthorizationCoolingOffHours: 48,
+      authorizationRequestsPerMonth: 50,
+      authorizationSweepMinutes: 60,
+    });
+    expect(
+      loadConfig({
+        env: {
+          WXGATE_AUTHORIZATION_VALIDITY_DAYS: "180",
+          WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS: "0",
+          WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH: "20",
+          WXGATE_AUTHORIZATION_SWEEP_MINUTES: "5",
+        },
+      }),
+    ).toMatchObject({
+      authorizationValidityDays: 180,
+      deauthorizationCoolingOffHours: 0,
+      authorizationRequestsPerMonth: 20,
+      authorizationSweepMinutes: 5,
+    });
+    const problems = problemsOf({
+      WXGATE_AUTHORIZATION_VALIDITY_DAYS: "366",
+      WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS: "-1",
+      WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH: "fifty",
+      WXGATE_AUTHORIZATION_SWEEP_MINUTES: "0.5",
+    });
+    expect(problems).toEqual([
+      "WXGATE_AUTHORIZATION_VALIDITY_DAYS: must be a whole number from 1 to 365",
+      "WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS: must be a whole number from 0 to 720",
+      "WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH: must be a whole number from 1 to 1000",
+      "WXGATE_AUTHORIZATION_SWEEP_MINUTES: must be a whole number from 1 to 1440",
+    ]);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ env: { WXGATE_PORT: "", WXGATE_MODE: "" } }).port).toBe(8080);
   });

@@ -30,6 +30,14 @@ export interface Config {
   mode: Mode;
   component: ComponentConfig | undefined;
   sandboxSeed: string;
+  /** How long a platform authorization lasts, in days (at most 365). */
+  authorizationValidityDays: number;
+  /** How long a de-authorized account stays frozen before it may be deleted, in hours. */
+  deauthorizationCoolingOffHours: number;
+  /** Authorization requests (pre-auth links) the platform may start per month, Beijing time. */
+  authorizationRequestsPerMonth: number;
+  /** How often the authorization lifecycle sweep runs, in minutes. */
+  authorizationSweepMinutes: number;
 }
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -61,6 +69,10 @@ const settings = {
   componentToken: "COMPONENT_TOKEN",
   componentEncodingAESKey: "COMPONENT_ENCODING_AES_KEY",
   sandboxSeed: "SANDBOX_SEED",
+  authorizationValidityDays: "AUTHORIZATION_VALIDITY_DAYS",
+  deauthorizationCoolingOffHours: "DEAUTHORIZATION_COOLING_OFF_HOURS",
+  authorizationRequestsPerMonth: "AUTHORIZATION_REQUESTS_PER_MONTH",
+  authorizationSweepMinutes: "AUTHORIZATION_SWEEP_MINUTES",
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -82,6 +94,12 @@ const optionalText = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
+
+/** A whole number between `min` and `max`, from the environment's text or the file's number. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  const range = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: range }).int(range).min(min, range).max(max, range).default(fallback);
+}
 
 const schema = z.object({
   host: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
@@ -133,6 +151,12 @@ const schema = z.object({
     z.string().refine(isEncodingAESKey, "must be exactly 43 letters or digits").optional(),
   ),
   sandboxSeed: z.string().trim().min(1, "must not be empty").default("wxgate-demo"),
+  // A platform authorization lasts at most a year; an operator may choose less.
+  authorizationValidityDays: wholeNumber(1, 365, 365),
+  // 0 turns the freeze off; a month is the most it may last.
+  deauthorizationCoolingOffHours: wholeNumber(0, 720, 48),
+  authorizationRequestsPerMonth: wholeNumber(1, 1000, 50),
+  authorizationSweepMinutes: wholeNumber(1, 1440, 60),
 });
 
 function isDatabaseUrl(value: string): boolean {
@@ -238,6 +262,10 @@ export function loadConfig(sources: ConfigSources): Config {
     mode: v.mode ?? (component ? "production" : "sandbox"),
     component,
     sandboxSeed: v.sandboxSeed,
+    authorizationValidityDays: v.authorizationValidityDays,
+    deauthorizationCoolingOffHours: v.deauthorizationCoolingOffHours,
+    authorizationRequestsPerMonth: v.authorizationRequestsPerMonth,
+    authorizationSweepMinutes: v.authorizationSweepMinutes,
   };
 }
 

@@ -46,6 +46,8 @@ interface Entry {
   client: WeChatClient;
   enabled: boolean;
   authorized: boolean;
+  /** End of the platform authorization; null when it does not end (direct, external). */
+  authorizationExpiresAt: number | null;
 }
 
 /** Refresh a token this long before it expires. */
@@ -55,6 +57,7 @@ const REFRESH_AHEAD_MS = 5 * 60_000;
 export const tokenRefusals = {
   disabled: "account_disabled",
   unauthorized: "account_unauthorized",
+  lapsed: "authorization_lapsed",
   noCredential: "account_has_no_credential",
 } as const;
 
@@ -197,6 +200,15 @@ export class TokenService {
         appId,
       });
     }
+    // Decided by the clock at each use, so a lapse needs no job to take effect.
+    const expiresAt = entry.authorizationExpiresAt;
+    if (expiresAt !== null && this.deps.clock.now() >= expiresAt) {
+      throw new PlatformError("conflict", `${appId}'s authorization ended; authorize it again`, {
+        reason: tokenRefusals.lapsed,
+        appId,
+        expiredAt: expiresAt,
+      });
+    }
     if (!entry.enabled && !options.allowDisabled) {
       throw new PlatformError("conflict", `${appId} is disabled`, { reason: tokenRefusals.disabled, appId });
     }
@@ -265,6 +277,7 @@ export class TokenService {
       client: client.withToken(credential),
       enabled: row.enabled === 1,
       authorized: row.authorization_state === "authorized",
+      authorizationExpiresAt: row.connection === "component" ? row.authorization_expires_at : null,
     };
   }
 

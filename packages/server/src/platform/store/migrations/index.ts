@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { foundation } from "./0001_foundation.js";
 import { accounts } from "./0002_accounts.js";
 import { callbacks } from "./0004_callbacks.js";
+import { lifecycle } from "./0005_lifecycle.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -18,4 +19,4 @@ export interface PortableMigration {
  * Every migration, in order. A domain module appends its own file here
  * (`0002_accounts.ts`, …); released migrations are never edited.
  */
-export const migrations: readonly PortableMigration[] = [foundation, accounts, callbacks];
+export const migrations: readonly PortableMigration[] = [foundation, accounts, callbacks, lifecycle];
