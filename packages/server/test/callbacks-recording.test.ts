@@ -69,6 +69,43 @@ describe("event recording", () => {
     expect(await countRows(gateway.server, "events")).toBe(20);
   });
 
+  it("answers a retry from the events table once its answer has left memory, without asking the providers again", async () => {
+    const context = gateway.server.context;
+    let asked = 0;
+    const gatewayWith = () => {
+      const replies = new ReplyChain({ deadlineMs: 1000, logger: context.logger });
+      replies.register({
+        name: "counting",
+        reply: async () => {
+          asked++;
+          return { type: "text", content: `answer ${asked}` };
+        },
+      });
+      return new CallbackGateway({
+        accounts: new TestAccounts(),
+        events: new EventsRepository(context.db),
+        replies,
+        fanout: undefined,
+        clock: context.clock,
+        logger: context.logger,
+        maxBodyBytes: 1024 * 1024,
+      });
+    };
+    const first = gatewayWith();
+    const sealed = seal(gateway, textXml("late retry", seconds(gateway)), "safe");
+    const answer = await first.receive(APP_ID, queryOf(sealed), sealed.body);
+    expect(asked).toBe(1);
+
+    // Two minutes on: the answer itself is no longer kept, the replay window still holds.
+    gateway.server.clock.advance(2 * 60_000);
+    expect((await first.receive(APP_ID, queryOf(sealed), sealed.body)).body).toBe(answer.body);
+    // After a restart: memory is rebuilt from the table.
+    const restarted = gatewayWith();
+    expect((await restarted.receive(APP_ID, queryOf(sealed), sealed.body)).body).toBe(answer.body);
+    expect(asked).toBe(1);
+    expect(await countRows(gateway.server, "events")).toBe(1);
+  });
+
   it("purges every row of an account: events and their deliveries, and nothing of the others", async () => {
     await api(gateway, "POST", "/webhooks", { url: receiver.url });
     await push(gateway, seal(gateway, subscribeXml(seconds(gateway)), "safe"));

@@ -6,6 +6,7 @@ import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import { GatewayError } from "./errors.js";
 import { eventFields } from "./fields.js";
+import { PushMemory } from "./memory.js";
 import type { CallbackAccounts, CallbackCredentials, EventFanout } from "./ports.js";
 import { EventRecorder } from "./recorder.js";
 import type { ReplyChain } from "./replies.js";
@@ -35,7 +36,8 @@ export interface CallbackGatewayOptions {
 }
 
 const REPLAY_WINDOW_SECONDS = 300;
-const MEMORY_ENTRIES = 200_000;
+/** Recent pushes reloaded into memory after a restart, at most. */
+const RELOADED_PUSHES = 200_000;
 const PUSH_PARAMS = ["signature", "timestamp", "nonce", "echostr", "encrypt_type", "msg_signature", "openid"];
 const SUCCESS: GatewayAnswer = { status: 200, contentType: "text/plain; charset=utf-8", body: "success" };
 
@@ -49,16 +51,14 @@ interface AccountEntry {
  * retries with the first answer, asks the reply providers within the budget, records the
  * event and hands it to the fan-out.
  *
- * De-duplication and replay memory live in process memory for the retry window, backed by
- * the events table (its unique (appid, dedupe key) index, and a reload of the last minutes
+ * De-duplication and replay memory live in process memory (see {@link PushMemory}), backed
+ * by the events table (its unique (appid, dedupe key) index, and a reload of the last minutes
  * after a restart).
  */
 export class CallbackGateway {
   private readonly accountsCache: LruCache<AccountEntry | null>;
-  /** `appid|timestamp|nonce|signature` → sha256 of the body first seen with them. */
-  private readonly nonces: LruCache<string>;
-  /** `appid|dedupe key` → the answer given. */
-  private readonly answers: LruCache<string>;
+  /** Keys: `appid|timestamp|nonce|signature` (nonces), `appid|dedupe key` (answers). */
+  private readonly memory: PushMemory;
   private readonly inFlight = new Map<string, Promise<GatewayAnswer>>();
   private readonly memoryMs: number;
   private readonly credentialsTtlMs: number;
@@ -70,16 +70,7 @@ export class CallbackGateway {
     this.credentialsTtlMs = options.credentialsTtlMs ?? 10_000;
     this.recorder = new EventRecorder(options.events);
     this.accountsCache = new LruCache({ maxEntries: 10_000, clock: options.clock });
-    this.nonces = new LruCache({
-      maxEntries: MEMORY_ENTRIES,
-      defaultTtlMs: this.memoryMs,
-      clock: options.clock,
-    });
-    this.answers = new LruCache({
-      maxEntries: MEMORY_ENTRIES,
-      defaultTtlMs: this.memoryMs,
-      clock: options.clock,
-    });
+    this.memory = new PushMemory({ clock: options.clock, memoryMs: this.memoryMs });
   }
 
   /** Forgets the cached credentials of an account (or of all), e.g. after a key rotation. */
@@ -100,19 +91,22 @@ export class CallbackGateway {
     const { credentials, endpoint } = await this.account(appId);
     const opened = endpoint.open(parseQuery(rawQuery), body);
     await this.warm();
-    const bodyHash = createHash("sha256").update(body).digest("hex");
-    const nonceKey = `${appId}|${opened.timestamp}|${opened.nonce}|${opened.signature}`;
-    const seen = this.nonces.get(nonceKey);
-    if (seen !== undefined && seen !== bodyHash) {
-      throw new GatewayError(
-        "nonce_reused",
-        "this timestamp, nonce and signature were already used for another push",
-      );
+    // Only a plaintext push's signature leaves its body open to a forger; an encrypted one's
+    // msg_signature covers it, and the body needs no fingerprint.
+    let bodyHash = "";
+    if (!opened.encrypted) {
+      bodyHash = createHash("sha256").update(body).digest("hex");
+      const nonceKey = `${appId}|${opened.timestamp}|${opened.nonce}|${opened.signature}`;
+      if (!this.memory.claimNonce(nonceKey, bodyHash)) {
+        throw new GatewayError(
+          "nonce_reused",
+          "this timestamp, nonce and signature were already used for another push",
+        );
+      }
     }
-    if (seen === undefined) this.nonces.set(nonceKey, bodyHash);
 
     const key = `${appId}|${dedupeKey(opened.message)}`;
-    const answered = this.answers.get(key);
+    const answered = this.memory.answer(key);
     if (answered !== undefined) return this.answer(answered);
     const running = this.inFlight.get(key);
     if (running) return running;
@@ -133,6 +127,14 @@ export class CallbackGateway {
     bodyHash: string,
   ): Promise<GatewayAnswer> {
     const { clock, logger } = this.options;
+    if (this.memory.maybeSeen(key)) {
+      // Answered earlier, no longer in memory: the events table has the answer.
+      const existing = await this.options.events.findByDedupeKey(
+        credentials.appId,
+        key.slice(credentials.appId.length + 1),
+      );
+      if (existing) return this.remembered(key, existing.response_body);
+    }
     const receivedAt = clock.now();
     const eventId = newId(receivedAt);
     const appId = credentials.appId;
@@ -195,11 +197,9 @@ export class CallbackGateway {
     if (!inserted) {
       // Recorded before this process knew it (another process, or before a restart).
       const existing = await this.options.events.findByDedupeKey(appId, row.dedupe_key);
-      const previous = existing?.response_body ?? "success";
-      this.answers.set(key, previous);
-      return this.answer(previous);
+      return this.remembered(key, existing?.response_body ?? "success");
     }
-    this.answers.set(key, responseBody);
+    this.memory.remember(key, responseBody);
     if (fanout && this.options.fanout) {
       try {
         await this.options.fanout.dispatch(eventId);
@@ -209,6 +209,11 @@ export class CallbackGateway {
       }
     }
     return this.answer(responseBody);
+  }
+
+  private remembered(key: string, body: string): GatewayAnswer {
+    this.memory.remember(key, body);
+    return this.answer(body);
   }
 
   private answer(body: string): GatewayAnswer {
@@ -245,11 +250,16 @@ export class CallbackGateway {
   private warm(): Promise<void> {
     this.warmed ??= (async () => {
       const since = this.options.clock.now() - this.memoryMs;
-      const rows = await this.options.events.recent(since, MEMORY_ENTRIES);
+      const rows = await this.options.events.recent(since, RELOADED_PUSHES);
       // Oldest first, so the newest end up most recently used.
       for (const row of rows.reverse()) {
-        this.nonces.set(`${row.app_id}|${row.timestamp}|${row.nonce}|${row.signature}`, row.body_hash);
-        this.answers.set(`${row.app_id}|${row.dedupe_key}`, row.response_body);
+        if (row.body_hash !== "") {
+          this.memory.claimNonce(
+            `${row.app_id}|${row.timestamp}|${row.nonce}|${row.signature}`,
+            row.body_hash,
+          );
+        }
+        this.memory.markSeen(`${row.app_id}|${row.dedupe_key}`);
       }
       // Events recorded just before a crash, whose fan-out was never scheduled.
       const fanout = this.options.fanout;

@@ -14,10 +14,13 @@ interface Pending {
  * A batch closes at the end of the event-loop turn (setImmediate), not after a timer: every
  * push read in the same turn joins it, and none waits a millisecond for company — a timer
  * made each answer at least a millisecond late, which bounded throughput per connection.
+ * One batch is written at a time: pushes that arrive meanwhile form the next one (group
+ * commit), so the busier the gateway, the fewer commits per push.
  */
 export class EventRecorder {
   private queue: Pending[] = [];
   private scheduled = false;
+  private writing = false;
 
   constructor(
     private readonly events: EventsRepository,
@@ -28,6 +31,7 @@ export class EventRecorder {
   record(row: EventRow): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
+      if (this.writing) return;
       if (this.queue.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -38,10 +42,13 @@ export class EventRecorder {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
-    void this.write(batch);
+    if (this.writing || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.writing = true;
+    void this.write(batch).finally(() => {
+      this.writing = false;
+      this.flush();
+    });
   }
 
   private async write(batch: Pending[]): Promise<void> {

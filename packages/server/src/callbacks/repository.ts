@@ -28,7 +28,10 @@ export interface EventsTable {
   timestamp: string;
   nonce: string;
   signature: string;
-  /** sha256 of the body: replay memory tells a retry from a forged body under a reused nonce. */
+  /**
+   * Plaintext pushes: sha256 of the body, so replay memory tells a retry from a forged body
+   * under a reused nonce. Empty for encrypted pushes, whose msg_signature covers the body.
+   */
   body_hash: string;
   /** The reply's plaintext XML; null when answered `success`. */
   reply_xml: string | null;
@@ -157,19 +160,14 @@ export class EventsRepository implements EventEnvelopeSource {
     return this.db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  /** The replay memory and answers of recent pushes, newest first, to rebuild them after a restart. */
+  /** The replay memory of recent pushes, newest first, to rebuild it after a restart. */
   recent(
     since: number,
     limit: number,
-  ): Promise<
-    Pick<
-      EventRow,
-      "app_id" | "dedupe_key" | "timestamp" | "nonce" | "signature" | "body_hash" | "response_body"
-    >[]
-  > {
+  ): Promise<Pick<EventRow, "app_id" | "dedupe_key" | "timestamp" | "nonce" | "signature" | "body_hash">[]> {
     return this.db
       .selectFrom("events")
-      .select(["app_id", "dedupe_key", "timestamp", "nonce", "signature", "body_hash", "response_body"])
+      .select(["app_id", "dedupe_key", "timestamp", "nonce", "signature", "body_hash"])
       .where("received_at", ">=", since)
       .orderBy("received_at", "desc")
       .limit(limit)

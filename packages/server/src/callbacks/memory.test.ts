@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../platform/clock.js";
+import { PushMemory } from "./memory.js";
+
+const MINUTE = 60_000;
+
+describe("PushMemory", () => {
+  it("refuses a plaintext nonce reused with another body, and accepts the same body again", () => {
+    const memory = new PushMemory({ clock: new ManualClock(), memoryMs: 10 * MINUTE });
+    expect(memory.claimNonce("wx1|1700000000|n1|sig", "hash-a")).toBe(true);
+    expect(memory.claimNonce("wx1|1700000000|n1|sig", "hash-a")).toBe(true);
+    expect(memory.claimNonce("wx1|1700000000|n1|sig", "hash-b")).toBe(false);
+    expect(memory.claimNonce("wx1|1700000000|n2|sig", "hash-b")).toBe(true);
+  });
+
+  it("keeps answers for a minute and knows the push was seen for the whole memory time", () => {
+    const clock = new ManualClock();
+    const memory = new PushMemory({ clock, memoryMs: 10 * MINUTE });
+    memory.remember("wx1|msg:1", "<xml>reply</xml>");
+    expect(memory.answer("wx1|msg:1")).toBe("<xml>reply</xml>");
+    expect(memory.maybeSeen("wx1|msg:1")).toBe(true);
+    expect(memory.maybeSeen("wx1|msg:2")).toBe(false);
+
+    clock.advance(MINUTE);
+    expect(memory.answer("wx1|msg:1")).toBeUndefined();
+    expect(memory.maybeSeen("wx1|msg:1")).toBe(true);
+
+    // Generations turn over every memory time; a key lives for at least one whole of it.
+    clock.advance(9 * MINUTE);
+    memory.markSeen("wx1|msg:3");
+    expect(memory.maybeSeen("wx1|msg:1")).toBe(true);
+    clock.advance(10 * MINUTE);
+    expect(memory.maybeSeen("wx1|msg:1")).toBe(false);
+    expect(memory.maybeSeen("wx1|msg:3")).toBe(true);
+    clock.advance(10 * MINUTE);
+    expect(memory.maybeSeen("wx1|msg:3")).toBe(false);
+  });
+
+  it("remembers nothing when the memory time is zero", () => {
+    const memory = new PushMemory({ clock: new ManualClock(), memoryMs: 0 });
+    memory.remember("wx1|msg:1", "success");
+    expect(memory.answer("wx1|msg:1")).toBeUndefined();
+    expect(memory.maybeSeen("wx1|msg:1")).toBe(false);
+    expect(memory.claimNonce("k", "a")).toBe(true);
+    expect(memory.claimNonce("k", "b")).toBe(true);
+  });
+});
