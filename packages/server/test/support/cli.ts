@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -11,7 +11,6 @@ const repoDir = resolve(packageDir, "../..");
  * Compiles the real CLI entry (src/cli/main.ts) with the workspace packages from source into
  * one ESM file, so the end-to-end tests run exactly this tree's code in a plain `node` process
  * without a full `npm run build`. npm dependencies stay external and load from node_modules.
- * The store's SQLite thread runs its own file, which lies beside the bundle as beside the build.
  */
 export async function buildCli(): Promise<string> {
   const outDir = join(packageDir, "node_modules", ".cache", `wxgate-e2e-${process.pid}`);
@@ -37,7 +36,6 @@ export async function buildCli(): Promise<string> {
       },
     ],
   });
-  copyFileSync(join(packageDir, "src/platform/store/sqlite-worker.js"), join(outDir, "sqlite-worker.js"));
   return outfile;
 }
 

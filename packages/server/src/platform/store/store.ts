@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, PostgresDialect } from "kysely";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
-import { ThreadedSqliteDialect } from "./sqlite-dialect.js";
-import { SqliteThread } from "./sqlite-thread.js";
+import { cachingSqliteDatabase } from "./statement-cache.js";
 
 /** Which SQL engine a store runs on; repositories rarely need to know. */
 export type Dialect = "sqlite" | "postgres";
@@ -38,13 +38,22 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
 }
 
 /**
- * SQLite on its own thread (see sqlite-worker.js for the pragmas: WAL, busy timeout, foreign
- * keys): the event loop never waits for a write, a commit or a checkpoint.
+ * SQLite in WAL mode: readers never block the writer; busy_timeout rides out the short
+ * write locks of a second process (e.g. `wxgate admin create` while the server runs).
  */
-async function openSqlite(path: string): Promise<Store> {
+function openSqlite(path: string): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const thread = await SqliteThread.open(path);
-  const db = new Kysely<Database>({ dialect: new ThreadedSqliteDialect(thread) });
+  const database = new SqliteDatabase(path);
+  database.pragma("journal_mode = WAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  database.pragma("synchronous = NORMAL");
+  // Checkpoints (which sync the database file) every ~40 MB of log instead of every ~4 MB:
+  // the gateway appends an event per push, and each checkpoint stalls the event loop.
+  database.pragma("wal_autocheckpoint = 10000");
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
+  });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
