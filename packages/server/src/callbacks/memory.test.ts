@@ -13,7 +13,7 @@ describe("PushMemory", () => {
     expect(memory.claimNonce("wx1|1700000000|n2|sig", "hash-b")).toBe(true);
   });
 
-  it("keeps answers for a minute and knows the push was seen for the whole memory time", () => {
+  it("keeps answers for one to two minutes and knows the push was seen for the whole memory time", () => {
     const clock = new ManualClock();
     const memory = new PushMemory({ clock, memoryMs: 10 * MINUTE });
     memory.remember("wx1|msg:1", "<xml>reply</xml>");
@@ -22,11 +22,13 @@ describe("PushMemory", () => {
     expect(memory.maybeSeen("wx1|msg:2")).toBe(false);
 
     clock.advance(MINUTE);
+    expect(memory.answer("wx1|msg:1")).toBe("<xml>reply</xml>");
+    clock.advance(MINUTE);
     expect(memory.answer("wx1|msg:1")).toBeUndefined();
     expect(memory.maybeSeen("wx1|msg:1")).toBe(true);
 
     // Generations turn over every memory time; a key lives for at least one whole of it.
-    clock.advance(9 * MINUTE);
+    clock.advance(8 * MINUTE);
     memory.markSeen("wx1|msg:3");
     expect(memory.maybeSeen("wx1|msg:1")).toBe(true);
     clock.advance(10 * MINUTE);
@@ -34,6 +36,17 @@ describe("PushMemory", () => {
     expect(memory.maybeSeen("wx1|msg:3")).toBe(true);
     clock.advance(10 * MINUTE);
     expect(memory.maybeSeen("wx1|msg:3")).toBe(false);
+  });
+
+  it("turns a full generation over early, keeping the one before", () => {
+    const memory = new PushMemory({ clock: new ManualClock(), memoryMs: 10 * MINUTE });
+    for (let i = 0; i < 10_000; i++) memory.remember(`wx1|msg:${i}`, `answer ${i}`);
+    memory.remember("wx1|msg:last", "last");
+    expect(memory.answer("wx1|msg:0")).toBe("answer 0");
+    expect(memory.answer("wx1|msg:last")).toBe("last");
+    for (let i = 0; i < 10_000; i++) memory.remember(`wx1|other:${i}`, "x");
+    expect(memory.answer("wx1|msg:0")).toBeUndefined();
+    expect(memory.maybeSeen("wx1|msg:0")).toBe(true);
   });
 
   it("remembers nothing when the memory time is zero", () => {
