@@ -76,25 +76,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Refusals and failures at info, the rest at debug: a busy token endpoint does not flood
   // the log at the default level, and nothing goes unrecorded that an operator must see.
-  app.addHook("onResponse", async (request, reply) => {
+  // Hooks on every request take a callback, not a promise: the callback gateway answers
+  // thousands of pushes a second, and each async hook costs a promise and a microtask turn.
+  app.addHook("onResponse", (request, reply, done) => {
     const level = reply.statusCode >= 400 ? "info" : "debug";
-    if (!deps.logger.isLevelEnabled(level)) return;
-    request.log[level](
-      {
-        req: request,
-        res: reply,
-        responseTime: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      "request completed",
-    );
+    if (deps.logger.isLevelEnabled(level)) {
+      request.log[level](
+        {
+          req: request,
+          res: reply,
+          responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        "request completed",
+      );
+    }
+    done();
   });
 
-  await app.register(cookie);
-
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
     reply.header("x-content-type-options", "nosniff");
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -141,11 +143,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
+      // Only the API reads and sets cookies (the console's session); WeChat's pushes skip
+      // the plugin's two hooks.
+      await api.register(cookie);
       // JSON only: a text/plain body would otherwise reach the handlers as a string.
       api.removeContentTypeParser("text/plain");
-      api.addHook("onSend", async (_request, reply, payload) => {
+      api.addHook("onSend", (_request, reply, payload, done) => {
         reply.header("cache-control", "no-store");
-        return payload;
+        done(null, payload);
       });
       api.get("/openapi.json", async () => openApiDocument);
       api.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage));
