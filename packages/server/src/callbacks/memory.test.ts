@@ -49,6 +49,21 @@ describe("PushMemory", () => {
     expect(memory.maybeSeen("wx1|msg:0")).toBe(true);
   });
 
+  it("keeps half a million seen pushes per generation, and the generation before", () => {
+    const memory = new PushMemory({ clock: new ManualClock(), memoryMs: 10 * MINUTE });
+    const generation = 2 ** 19;
+    for (let i = 0; i <= generation; i++) memory.markSeen(`wx1|msg:${i}`);
+    expect(memory.maybeSeen("wx1|msg:0")).toBe(true);
+    expect(memory.maybeSeen(`wx1|msg:${generation}`)).toBe(true);
+    let falseAlarms = 0;
+    for (let i = 0; i < 10_000; i++) if (memory.maybeSeen(`wx1|never:${i}`)) falseAlarms++;
+    // 32-bit hashes, a million at most remembered: about one in four thousand collides.
+    expect(falseAlarms).toBeLessThan(20);
+    for (let i = 0; i < generation; i++) memory.markSeen(`wx1|later:${i}`);
+    expect(memory.maybeSeen("wx1|msg:0")).toBe(false);
+    expect(memory.maybeSeen("wx1|later:0")).toBe(true);
+  });
+
   it("remembers nothing when the memory time is zero", () => {
     const memory = new PushMemory({ clock: new ManualClock(), memoryMs: 0 });
     memory.remember("wx1|msg:1", "success");

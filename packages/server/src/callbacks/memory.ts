@@ -5,7 +5,8 @@ const ANSWER_MS = 60_000;
 /** Entries per generation, at most: a generation that fills up turns over early. */
 const ANSWER_ENTRIES = 10_000;
 const NONCE_ENTRIES = 100_000;
-const SEEN_ENTRIES = 500_000;
+/** Seen-hashes per generation: 2^19, in a table of 2^20 slots (4 MiB), half full at most. */
+const SEEN_SLOTS_LOG2 = 20;
 
 /** Options of {@link PushMemory}. */
 export interface PushMemoryOptions {
@@ -54,13 +55,81 @@ class Generations<V> {
 }
 
 /**
+ * Two generations of a set of 32-bit hashes, in open-addressed typed arrays: no object per
+ * entry, and nothing the garbage collector has to trace — a Map of half a million entries
+ * cost a rehash on every doubling and a long walk at every major collection.
+ */
+class SeenHashes {
+  readonly #mask: number;
+  readonly #maxEntries: number;
+  #current: Uint32Array;
+  #previous: Uint32Array;
+  #entries = 0;
+  #startedAt: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly periodMs: number,
+    slotsLog2: number,
+  ) {
+    const slots = 2 ** slotsLog2;
+    this.#mask = slots - 1;
+    this.#maxEntries = slots / 2;
+    this.#current = new Uint32Array(slots);
+    this.#previous = new Uint32Array(slots);
+    this.#startedAt = clock.now();
+  }
+
+  has(hash: number): boolean {
+    this.#turn();
+    return contains(this.#current, this.#mask, hash) || contains(this.#previous, this.#mask, hash);
+  }
+
+  add(hash: number): void {
+    this.#turn();
+    const table = this.#current;
+    // 0 marks an empty slot: hash 0 is stored as 1 (a false alarm at worst, which the table resolves).
+    const value = hash === 0 ? 1 : hash;
+    let slot = value & this.#mask;
+    while (table[slot] !== 0) {
+      if (table[slot] === value) return;
+      slot = (slot + 1) & this.#mask;
+    }
+    table[slot] = value;
+    this.#entries++;
+  }
+
+  #turn(): void {
+    const now = this.clock.now();
+    if (now - this.#startedAt < this.periodMs && this.#entries < this.#maxEntries) return;
+    const stale = now - this.#startedAt >= 2 * this.periodMs;
+    const recycled = this.#previous;
+    this.#previous = this.#current;
+    this.#current = recycled.fill(0);
+    if (stale) this.#previous.fill(0);
+    this.#entries = 0;
+    this.#startedAt = now;
+  }
+}
+
+function contains(table: Uint32Array, mask: number, hash: number): boolean {
+  const value = hash === 0 ? 1 : hash;
+  let slot = value & mask;
+  while (table[slot] !== 0) {
+    if (table[slot] === value) return true;
+    slot = (slot + 1) & mask;
+  }
+  return false;
+}
+
+/**
  * What the gateway remembers of recent pushes, in process memory, in three parts sized for
  * what each is for:
  *
  * - the answers themselves, for a minute: WeChat's retries come within seconds, and a retry
  *   must get the same bytes;
- * - which pushes were seen, for the whole memory time, as 30-bit hashes of their dedupe keys:
- *   small integers, nothing for the garbage collector to trace, where keeping every answer for
+ * - which pushes were seen, for the whole memory time, as 32-bit hashes of their dedupe keys
+ *   in typed arrays: nothing for the garbage collector to trace, where keeping every answer for
  *   ten minutes held hundreds of megabytes of strings. A hash may collide, so "seen" means
  *   "look in the events table", which decides;
  * - the nonces of plaintext pushes, whose `signature` does not cover the body: a second body
@@ -71,14 +140,14 @@ export class PushMemory {
   readonly #enabled: boolean;
   readonly #answers: Generations<string>;
   readonly #nonces: Generations<string>;
-  readonly #seen: Generations<true>;
+  readonly #seen: SeenHashes;
 
   constructor(options: PushMemoryOptions) {
     const { clock, memoryMs } = options;
     this.#enabled = memoryMs > 0;
     this.#answers = new Generations(clock, Math.min(ANSWER_MS, memoryMs), ANSWER_ENTRIES);
     this.#nonces = new Generations(clock, memoryMs, NONCE_ENTRIES);
-    this.#seen = new Generations(clock, memoryMs, SEEN_ENTRIES);
+    this.#seen = new SeenHashes(clock, memoryMs, SEEN_SLOTS_LOG2);
   }
 
   /**
@@ -99,31 +168,28 @@ export class PushMemory {
 
   /** Whether a push with this key may have been seen: true can be a false alarm, false is sure. */
   maybeSeen(key: string): boolean {
-    return this.#enabled && this.#seen.get(hash30(key)) === true;
+    return this.#enabled && this.#seen.has(hash32(key));
   }
 
   /** Remembers the answer to the push with this key. */
   remember(key: string, answer: string): void {
     if (!this.#enabled) return;
     this.#answers.set(key, answer);
-    this.#seen.set(hash30(key), true);
+    this.#seen.add(hash32(key));
   }
 
   /** Remembers that the push with this key was answered (the answer is in the events table). */
   markSeen(key: string): void {
-    if (this.#enabled) this.#seen.set(hash30(key), true);
+    if (this.#enabled) this.#seen.add(hash32(key));
   }
 }
 
-/**
- * FNV-1a over the UTF-16 code units, cut to 30 bits so that it stays a small integer (no heap
- * number per entry). Fast, and spreads keys that differ only at the end.
- */
-function hash30(text: string): number {
+/** FNV-1a over the UTF-16 code units: fast, and spreads keys that differ only at the end. */
+function hash32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash & 0x3fffffff;
+  return hash >>> 0;
 }
