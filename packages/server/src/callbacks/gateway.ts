@@ -106,8 +106,6 @@ export class CallbackGateway {
     }
 
     const key = `${appId}|${dedupeKey(opened.message)}`;
-    const answered = this.memory.answer(key);
-    if (answered !== undefined) return this.answer(answered);
     const running = this.inFlight.get(key);
     if (running) return running;
     const work = this.process(credentials, endpoint, opened, key, rawQuery, body, bodyHash).finally(() =>
@@ -128,12 +126,12 @@ export class CallbackGateway {
   ): Promise<GatewayAnswer> {
     const { clock, logger } = this.options;
     if (this.memory.maybeSeen(key)) {
-      // Answered earlier, no longer in memory: the events table has the answer.
+      // A retry (or a hash that collides): the events table has the first answer, verbatim.
       const existing = await this.options.events.findByDedupeKey(
         credentials.appId,
         key.slice(credentials.appId.length + 1),
       );
-      if (existing) return this.remembered(key, existing.response_body);
+      if (existing) return this.answer(existing.response_body);
     }
     const receivedAt = clock.now();
     const eventId = newId(receivedAt);
@@ -197,9 +195,10 @@ export class CallbackGateway {
     if (!inserted) {
       // Recorded before this process knew it (another process, or before a restart).
       const existing = await this.options.events.findByDedupeKey(appId, row.dedupe_key);
-      return this.remembered(key, existing?.response_body ?? "success");
+      this.memory.markSeen(key);
+      return this.answer(existing?.response_body ?? "success");
     }
-    this.memory.remember(key, responseBody);
+    this.memory.markSeen(key);
     if (fanout && this.options.fanout) {
       try {
         await this.options.fanout.dispatch(eventId);
@@ -209,11 +208,6 @@ export class CallbackGateway {
       }
     }
     return this.answer(responseBody);
-  }
-
-  private remembered(key: string, body: string): GatewayAnswer {
-    this.memory.remember(key, body);
-    return this.answer(body);
   }
 
   private answer(body: string): GatewayAnswer {

@@ -1,9 +1,6 @@
 import type { Clock } from "../platform/ports.js";
 
-/** Answers kept verbatim for WeChat's retries (three tries, 5 s apart). */
-const ANSWER_MS = 60_000;
-/** Entries per generation, at most: a generation that fills up turns over early. */
-const ANSWER_ENTRIES = 10_000;
+/** Nonces per generation, at most: a generation that fills up turns over early. */
 const NONCE_ENTRIES = 100_000;
 /** Seen-hashes per generation: 2^19, in a table of 2^20 slots (4 MiB), half full at most. */
 const SEEN_SLOTS_LOG2 = 20;
@@ -123,29 +120,25 @@ function contains(table: Uint32Array, mask: number, hash: number): boolean {
 }
 
 /**
- * What the gateway remembers of recent pushes, in process memory, in three parts sized for
- * what each is for:
+ * What the gateway remembers of recent pushes, in process memory:
  *
- * - the answers themselves, for a minute: WeChat's retries come within seconds, and a retry
- *   must get the same bytes;
- * - which pushes were seen, for the whole memory time, as 32-bit hashes of their dedupe keys
- *   in typed arrays: nothing for the garbage collector to trace, where keeping every answer for
- *   ten minutes held hundreds of megabytes of strings. A hash may collide, so "seen" means
- *   "look in the events table", which decides;
+ * - which pushes were answered, for the whole memory time, as 32-bit hashes of their dedupe
+ *   keys in typed arrays: nothing for the garbage collector to trace. The answers themselves
+ *   stay in the events table: WeChat retries only a push whose answer it did not get, which
+ *   is rare, and keeping every answer string in memory cost every push its share of garbage
+ *   collection. A hash may collide, so "seen" means "look in the events table", which decides;
  * - the nonces of plaintext pushes, whose `signature` does not cover the body: a second body
  *   under the same timestamp, nonce and signature is a forgery. (An encrypted push's
  *   `msg_signature` covers its body, so another body cannot carry the same signature.)
  */
 export class PushMemory {
   readonly #enabled: boolean;
-  readonly #answers: Generations<string>;
   readonly #nonces: Generations<string>;
   readonly #seen: SeenHashes;
 
   constructor(options: PushMemoryOptions) {
     const { clock, memoryMs } = options;
     this.#enabled = memoryMs > 0;
-    this.#answers = new Generations(clock, Math.min(ANSWER_MS, memoryMs), ANSWER_ENTRIES);
     this.#nonces = new Generations(clock, memoryMs, NONCE_ENTRIES);
     this.#seen = new SeenHashes(clock, memoryMs, SEEN_SLOTS_LOG2);
   }
@@ -161,21 +154,9 @@ export class PushMemory {
     return seen === undefined || seen === bodyHash;
   }
 
-  /** The answer given to the push with this key, while it is kept. */
-  answer(key: string): string | undefined {
-    return this.#enabled ? this.#answers.get(key) : undefined;
-  }
-
-  /** Whether a push with this key may have been seen: true can be a false alarm, false is sure. */
+  /** Whether a push with this key may have been answered: true can be a false alarm, false is sure. */
   maybeSeen(key: string): boolean {
     return this.#enabled && this.#seen.has(hash32(key));
-  }
-
-  /** Remembers the answer to the push with this key. */
-  remember(key: string, answer: string): void {
-    if (!this.#enabled) return;
-    this.#answers.set(key, answer);
-    this.#seen.add(hash32(key));
   }
 
   /** Remembers that the push with this key was answered (the answer is in the events table). */
