@@ -287,6 +287,20 @@ function sealWithXml(
  * the verified value and the recorded one differ.
  */
 export function parseQuery(rawQuery: string): PushQuery {
+  // WeChat's queries are plain `name=value` pairs; only an escaped one needs the full parser.
+  if (rawQuery.includes("%") || rawQuery.includes("+")) return parseEscapedQuery(rawQuery);
+  const query: Record<string, string> = {};
+  for (const pair of rawQuery.split("&")) {
+    const at = pair.indexOf("=");
+    const name = at < 0 ? pair : pair.slice(0, at);
+    if (!PUSH_PARAMS.includes(name)) continue;
+    if (name in query) throw new GatewayError("bad_query", `${name} appears more than once`);
+    query[name] = at < 0 ? "" : pair.slice(at + 1);
+  }
+  return query;
+}
+
+function parseEscapedQuery(rawQuery: string): PushQuery {
   const params = new URLSearchParams(rawQuery);
   const query: Record<string, string> = {};
   for (const name of PUSH_PARAMS) {
