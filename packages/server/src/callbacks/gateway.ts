@@ -38,7 +38,16 @@ export interface CallbackGatewayOptions {
 const REPLAY_WINDOW_SECONDS = 300;
 /** Recent pushes reloaded into memory after a restart, at most. */
 const RELOADED_PUSHES = 200_000;
-const PUSH_PARAMS = ["signature", "timestamp", "nonce", "echostr", "encrypt_type", "msg_signature", "openid"];
+const PUSH_PARAMS = [
+  "signature",
+  "timestamp",
+  "nonce",
+  "echostr",
+  "encrypt_type",
+  "msg_signature",
+  "openid",
+] as const;
+type PushParam = (typeof PUSH_PARAMS)[number];
 const SUCCESS: GatewayAnswer = { status: 200, contentType: "text/plain; charset=utf-8", body: "success" };
 
 interface AccountEntry {
@@ -289,15 +298,28 @@ function sealWithXml(
 export function parseQuery(rawQuery: string): PushQuery {
   // WeChat's queries are plain `name=value` pairs; only an escaped one needs the full parser.
   if (rawQuery.includes("%") || rawQuery.includes("+")) return parseEscapedQuery(rawQuery);
-  const query: Record<string, string> = {};
+  // One shape for every query (absent parameters stay undefined): no dictionary-mode object.
+  const query: Record<PushParam, string | undefined> = {
+    signature: undefined,
+    timestamp: undefined,
+    nonce: undefined,
+    echostr: undefined,
+    encrypt_type: undefined,
+    msg_signature: undefined,
+    openid: undefined,
+  };
   for (const pair of rawQuery.split("&")) {
     const at = pair.indexOf("=");
     const name = at < 0 ? pair : pair.slice(0, at);
-    if (!PUSH_PARAMS.includes(name)) continue;
-    if (name in query) throw new GatewayError("bad_query", `${name} appears more than once`);
+    if (!isPushParam(name)) continue;
+    if (query[name] !== undefined) throw new GatewayError("bad_query", `${name} appears more than once`);
     query[name] = at < 0 ? "" : pair.slice(at + 1);
   }
   return query;
+}
+
+function isPushParam(name: string): name is PushParam {
+  return (PUSH_PARAMS as readonly string[]).includes(name);
 }
 
 function parseEscapedQuery(rawQuery: string): PushQuery {
