@@ -20,7 +20,7 @@ export function tokenRoutes(tokens: TokenService): Route[] {
       tags: ["tokens"],
       summary: "The account's access token, valid now",
       description:
-        "Refreshed by wxgate alone, ahead of expiry; never refresh it elsewhere. A disabled or de-authorized account answers 409 with `details.reason` `account_disabled` or `account_unauthorized`.",
+        "Refreshed by wxgate alone, ahead of expiry; never refresh it elsewhere. A disabled or de-authorized account, or one whose platform authorization has ended, answers 409 with `details.reason` `account_disabled`, `account_unauthorized` or `authorization_lapsed`.",
       params,
       response: tokenView,
       handler: async ({ params }) => {
