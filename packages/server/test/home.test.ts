@@ -123,7 +123,11 @@ describe("GET / — the page and its assets", () => {
     for (const label of ["授权账号", "刷新列表", "用户名", "密码", "类型", "OpenID 映射"])
       expect(text).toContain(label);
     expect(text).toContain('<label for="username"');
-    expect(text.match(/<th scope="col"/g)?.length).toBe(15);
+    expect(text.match(/<th scope="col"/g)?.length).toBe(16);
+    expect(text).toContain('<th scope="col" data-i18n="col.lifecycle">授权有效期</th>');
+    // The month's authorization requests sit beside the action and describe it.
+    expect(text).toContain('<span id="usage" class="usage" hidden></span>');
+    expect(text).toContain('<button id="authorize" type="button" class="primary" aria-describedby="usage"');
   });
 
   it("speaks English when asked", async () => {
@@ -322,6 +326,7 @@ class FakeElement {
   readonly listeners = new Map<string, ((event: unknown) => unknown)[]>();
   ownText = "";
   hidden = false;
+  disabled = false;
   className = "";
   value = "";
   type = "";
@@ -466,6 +471,46 @@ async function runPageScript() {
   return { document, byId, created, markupWrites, requests, answers, settle };
 }
 
+type Page = Awaited<ReturnType<typeof runPageScript>>;
+
+/** Opens the page and signs in through its form, as an administrator does. */
+async function openSignedIn(): Promise<Page> {
+  const page = await runPageScript();
+  await page.settle();
+  page.byId("username").value = ADMIN.username;
+  page.byId("password").value = ADMIN.password;
+  page.byId("sign-in-form").fire("submit", { preventDefault() {} });
+  await page.settle();
+  expect(page.byId("console").hidden).toBe(false);
+  return page;
+}
+
+/** The row of the account list showing `appId`. */
+function rowOf(page: Page, appId: string): FakeElement {
+  const row = page.byId("accounts").children.find((r) => r.children[1]?.textContent === appId);
+  if (!row) throw new Error(`no row for ${appId}`);
+  return row;
+}
+
+/** The badge and its note in a row's authorization-validity cell. */
+function lifecycleIn(row: FakeElement) {
+  const [badge, note] = row.children[9]!.children;
+  return { badge: badge!, note };
+}
+
+function buttonOf(row: FakeElement, label: string): FakeElement {
+  const button = row.all().find((element) => element.tagName === "button" && element.textContent === label);
+  if (!button) throw new Error(`no button ${label}`);
+  return button;
+}
+
+/** A time as the page writes it: the API's epoch milliseconds in the browser's locale. */
+function shownTime(ms: number, lang: "zh" | "en"): string {
+  return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { hour12: false });
+}
+
+const DAY_MS = 86_400_000;
+
 describe("the page's script, run against the server", () => {
   it("signs in, lists an account named like markup as plain text, and shows the failed enable checks", async () => {
     const setup = new Browser();
@@ -493,6 +538,8 @@ describe("the page's script, run against the server", () => {
     expect(cells[0]).toBe(XSS_NICKNAME);
     expect(cells.slice(1, 5)).toEqual([demo.serviceAppId, "服务号", "否", "AppSecret 直连"]);
     expect(cells[7]).toBe("未设置");
+    // A direct connection has no authorization to end.
+    expect(cells[9]).toBe("无有效期");
     // The name is text: no element came from it, and no markup was ever written.
     expect(page.created.filter((element) => element.tagName === "img")).toEqual([]);
     expect(page.markupWrites).toEqual([]);
@@ -558,5 +605,139 @@ describe("the page's script, run against the server", () => {
     expect(page.byId("events-heading").textContent).toBe(`Latest events: ${XSS_NICKNAME}`);
     expect(page.byId("authorization-heading").textContent).toBe("Scan to authorize");
     expect(page.markupWrites).toEqual([]);
+  });
+
+  it("shows each account's authorization validity: valid until, the reminder 30 days before the end, the lapse", async () => {
+    const setup = new Browser();
+    await signIn(setup);
+    await connectDirect(setup, "直连服务号");
+    const link = await setup.call<{ pcUrl: string }>("POST", "/authorizations", {});
+    const appId = demo.subscriptionAppId;
+    await authorizeThroughPage(link.body.pcUrl, appId, [1, 2, 3, 7]);
+    interface Lifecycle {
+      state: string;
+      expiresAt: number;
+      remindFrom: number;
+    }
+    const account = await setup.call<{ nickname: string; lifecycle: Lifecycle }>("GET", `/accounts/${appId}`);
+    const { nickname } = account.body;
+    const { expiresAt, remindFrom } = account.body.lifecycle;
+    expect(account.body.lifecycle.state).toBe("active");
+    expect(expiresAt - remindFrom).toBe(30 * DAY_MS);
+
+    // A new authorization: active, with its end; the direct connection has none.
+    const fresh = await openSignedIn();
+    const active = lifecycleIn(rowOf(fresh, appId));
+    expect(active.badge.tagName).toBe("span");
+    expect(active.badge.textContent).toBe("有效");
+    expect(active.badge.className).toBe("badge badge-active");
+    expect(active.note?.textContent).toBe(`有效期至 ${shownTime(expiresAt, "zh")}`);
+    expect(rowOf(fresh, demo.serviceAppId).children[9]!.textContent).toBe("无有效期");
+    expect(fresh.byId("reminders").hidden).toBe(true);
+    expect(buttonOf(rowOf(fresh, appId), "更新授权").className).toBe("");
+
+    // 30 days before the end: expiring, said on the row and above the list, renewal highlighted.
+    server.clock.advance(remindFrom - server.clock.now());
+    const reminded = await openSignedIn();
+    const expiring = lifecycleIn(rowOf(reminded, appId));
+    expect(expiring.badge.textContent).toBe("即将到期");
+    expect(expiring.badge.className).toBe("badge badge-expiring");
+    expect(expiring.note?.textContent).toBe(
+      `将于 ${shownTime(expiresAt, "zh")} 到期，请在此前点击“更新授权”续期`,
+    );
+    expect(expiring.note?.className).toBe("note warn");
+    expect(reminded.byId("reminders").hidden).toBe(false);
+    expect(reminded.byId("reminders").textContent).toBe(
+      `以下账号的授权将在 30 天内到期，请在到期前点击“更新授权”续期：${nickname}`,
+    );
+    expect(buttonOf(rowOf(reminded, appId), "更新授权").className).toBe("primary");
+    expect(lifecycleIn(rowOf(reminded, demo.serviceAppId)).badge.textContent).toBe("无有效期");
+    reminded.byId("language").fire("click");
+    const english = lifecycleIn(rowOf(reminded, appId));
+    expect(english.badge.textContent).toBe("Expiring");
+    expect(english.note?.textContent).toBe(
+      `ends on ${shownTime(expiresAt, "en")}: renew it with “Update authorization” before then`,
+    );
+    expect(reminded.byId("reminders").textContent).toContain("ends within 30 days");
+
+    // After the end: lapsed, sending stopped, and the way back is the update action.
+    server.clock.advance(expiresAt - server.clock.now());
+    const ended = await openSignedIn();
+    const lapsed = lifecycleIn(rowOf(ended, appId));
+    expect(lapsed.badge.textContent).toBe("已到期");
+    expect(lapsed.badge.className).toBe("badge badge-lapsed");
+    expect(lapsed.note?.textContent).toBe(
+      `已于 ${shownTime(expiresAt, "zh")} 到期：已停止发送，点击“更新授权”重新授权后恢复`,
+    );
+    expect(lapsed.note?.className).toBe("note danger");
+    expect(ended.byId("reminders").textContent).toBe(
+      `以下账号的授权已到期，已停止发送，点击“更新授权”重新授权后恢复：${nickname}`,
+    );
+    buttonOf(rowOf(ended, appId), "更新授权").fire("click");
+    await ended.settle();
+    expect(ended.byId("authorization-heading").textContent).toBe(`更新授权：${nickname}`);
+    await authorizeThroughPage(ended.byId("pc-link").href, appId, [1, 2, 3, 7]);
+    ended.byId("authorization-done").fire("click");
+    await ended.settle();
+    const renewed = lifecycleIn(rowOf(ended, appId));
+    expect(renewed.badge.textContent).toBe("有效");
+    expect(ended.byId("reminders").hidden).toBe(true);
+    expect(ended.markupWrites).toEqual([]);
+  });
+
+  it("shows the month's authorization requests beside 授权账号 and stops the action at the limit, with the reason", async () => {
+    const page = await openSignedIn();
+    const usage = page.byId("usage");
+    const action = page.byId("authorize");
+    expect(usage.hidden).toBe(false);
+    expect(usage.textContent).toBe("本月已发起 0/50 次授权请求（含更新授权）");
+    expect(action.disabled).toBe(false);
+
+    action.fire("click");
+    await page.settle();
+    expect(page.byId("authorization").hidden).toBe(false);
+    expect(usage.textContent).toBe("本月已发起 1/50 次授权请求（含更新授权）");
+    page.byId("language").fire("click");
+    expect(usage.textContent).toBe("Used 1 of 50 authorization requests this month (updates included)");
+    page.byId("language").fire("click");
+
+    // Another administrator starts the month's other 49 while this page still shows 1 of 50.
+    const other = new Browser();
+    await signIn(other);
+    for (let i = 0; i < 49; i++) expect((await other.call("POST", "/authorizations", {})).status).toBe(201);
+    const { month } = (await other.call<{ month: string }>("GET", "/authorizations/usage")).body;
+    expect(action.disabled).toBe(false);
+
+    action.fire("click");
+    await page.settle();
+    expect(page.requests.filter((r) => r.method === "POST").map((r) => `${r.path} ${r.status}`)).toEqual([
+      "/api/v1/session 200",
+      "/api/v1/authorizations 201",
+      "/api/v1/authorizations 429",
+    ]);
+    const error = page.byId("error");
+    expect(error.hidden).toBe(false);
+    expect(error.children[0]!.textContent).toBe(
+      `无法发起授权：本月（${month}）的 50 次授权请求已用完（含更新授权），下个月（北京时间）可再发起。`,
+    );
+    expect(error.textContent).toContain("too_many_requests");
+    expect(error.textContent).toContain("authorization_request_limit");
+    // The page now knows: the action is disabled and the line says why.
+    expect(action.disabled).toBe(true);
+    expect(usage.className).toBe("usage warn");
+    expect(usage.textContent).toBe(
+      `本月（${month}）的授权请求已用完：50/50。下个月（北京时间）才能再发起授权。`,
+    );
+    page.byId("language").fire("click");
+    expect(usage.textContent).toBe(
+      `Every authorization request of this month (${month}) is used: 50 of 50. The next one is possible next month (Beijing time).`,
+    );
+
+    // A page opened now starts with the action disabled.
+    const later = await openSignedIn();
+    expect(later.byId("authorize").disabled).toBe(true);
+    expect(later.byId("usage").textContent).toBe(
+      `本月（${month}）的授权请求已用完：50/50。下个月（北京时间）才能再发起授权。`,
+    );
   });
 });

@@ -54,7 +54,8 @@ export function renderPage(lang: Language): string {
 <div id="console" hidden>
   <p class="intro" ${text("intro")}</p>
   <div class="toolbar">
-    <button id="authorize" type="button" class="primary" ${text("authorize")}</button>
+    <span id="usage" class="usage" hidden></span>
+    <button id="authorize" type="button" class="primary" aria-describedby="usage" ${text("authorize")}</button>
     <button id="refresh" type="button" ${text("refresh")}</button>
   </div>
   <section id="authorization" class="panel" aria-labelledby="authorization-heading" hidden>
@@ -75,9 +76,10 @@ export function renderPage(lang: Language): string {
   </section>
   <section aria-labelledby="accounts-heading">
     <h2 id="accounts-heading" ${text("accountsHeading")}</h2>
+    <div id="reminders" class="reminders" role="status" hidden></div>
     <div class="scroll">
       <table>
-        <thead><tr>${headers(["col.nickname", "col.appId", "col.kind", "col.verified", "col.connection", "col.granted", "col.missing", "col.openId", "col.status", "col.actions"])}</tr></thead>
+        <thead><tr>${headers(["col.nickname", "col.appId", "col.kind", "col.verified", "col.connection", "col.granted", "col.missing", "col.openId", "col.status", "col.lifecycle", "col.actions"])}</tr></thead>
         <tbody id="accounts"></tbody>
       </table>
     </div>

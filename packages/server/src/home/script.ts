@@ -14,6 +14,7 @@ let lang = document.documentElement.getAttribute("data-lang") === "en" ? "en" : 
 let csrfToken = "";
 let username = "";
 let accounts = [];
+let usage = null; // this month's authorization requests: { month, used, limit, remaining }
 let authorization = null; // { link, key, name }
 let eventsOf = null; // the account whose events are shown
 let events = [];
@@ -41,8 +42,12 @@ function formatTime(ms) {
   return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : "zh-CN", { hour12: false });
 }
 
+function joined(items) {
+  return items.join(lang === "en" ? ", " : "、");
+}
+
 function names(sets) {
-  return sets.length > 0 ? sets.map((set) => set.name).join(lang === "en" ? ", " : "、") : t("none");
+  return sets.length > 0 ? joined(sets.map((set) => set.name)) : t("none");
 }
 
 function safeUrl(url) {
@@ -137,13 +142,14 @@ function signedIn(session) {
   byId("console").hidden = false;
   byId("sign-out").hidden = false;
   byId("who").textContent = t("signedInAs", { name: username });
-  return attempt(loadAccounts);
+  return attempt(loadOverview);
 }
 
 function signedOut(message) {
   csrfToken = "";
   username = "";
   accounts = [];
+  usage = null;
   authorization = null;
   eventsOf = null;
   events = [];
@@ -153,6 +159,7 @@ function signedOut(message) {
   byId("who").textContent = "";
   byId("sign-in").hidden = false;
   renderAccounts();
+  renderUsage();
   renderEvents();
   if (message) say(message);
   byId("username").focus();
@@ -198,21 +205,49 @@ function renderAuthorization() {
   byId("expires").textContent = t("expiresAt", { time: formatTime(link.expiresAt) });
 }
 
-async function authorize() {
-  await attempt(async () => {
-    authorization = { link: await api("POST", "/authorizations", {}), key: "authHeading", name: "" };
+/** Asks for a link; both kinds count toward the platform's monthly authorization requests. */
+async function requestLink(path, payload, key, name) {
+  try {
+    authorization = { link: await api("POST", path, payload), key, name };
     renderAuthorization();
     byId("authorization-heading").focus();
-  });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signedOut();
+    const details = error instanceof ApiError ? error.details : null;
+    const limited = details && details.reason === "authorization_request_limit";
+    showError(error, limited ? t("authorizationLimit", details) : undefined);
+  }
+  await attempt(loadUsage);
+}
+
+async function authorize() {
+  await requestLink("/authorizations", {}, "authHeading", "");
 }
 
 async function updateAuthorization(account) {
-  await attempt(async () => {
-    const link = await api("POST", accountPath(account, "/authorization-update"));
-    authorization = { link, key: "updateHeading", name: account.nickname };
-    renderAuthorization();
-    byId("authorization-heading").focus();
-  });
+  await requestLink(accountPath(account, "/authorization-update"), undefined, "updateHeading", account.nickname);
+}
+
+// ── this month's authorization requests ─────────────────────────────────────
+
+/** Reads the usage; a failure only hides the line (the server still enforces the limit). */
+async function loadUsage() {
+  try {
+    usage = await api("GET", "/authorizations/usage");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw error;
+    usage = null;
+  }
+  renderUsage();
+}
+
+function renderUsage() {
+  const line = byId("usage");
+  const exhausted = usage !== null && usage.remaining <= 0;
+  line.hidden = usage === null;
+  line.className = exhausted ? "usage warn" : "usage";
+  line.textContent = usage === null ? "" : t(exhausted ? "usageExhausted" : "usage", usage);
+  byId("authorize").disabled = exhausted;
 }
 
 async function authorizationDone() {
@@ -228,9 +263,13 @@ async function loadAccounts() {
   renderAccounts();
 }
 
+async function loadOverview() {
+  await Promise.all([loadAccounts(), loadUsage()]);
+}
+
 async function refresh() {
   await attempt(async () => {
-    await loadAccounts();
+    await loadOverview();
     if (eventsOf) await loadEvents();
     say(t("refreshed"));
   });
@@ -256,17 +295,58 @@ function accountRow(account) {
     el("td", sets.applicable ? names(sets.missing) : t("notApplicable"), sets.missing.length > 0 ? "warn" : ""),
     el("td", account.openIdMapping || t("notSet"), account.openIdMapping ? "" : "warn"),
     el("td", statusOf(account)),
+    lifecycleOf(account),
     actionsOf(account),
   );
   return row;
+}
+
+const LIFECYCLE_STATES = ["active", "expiring", "lapsed", "cooling_off", "unauthorized"];
+
+/** What the badge's date says, by state; the end of the authorization or of the cooling-off. */
+function lifecycleNote(life) {
+  if (life.state === "active" && life.expiresAt !== null) return t("lifecycle.activeUntil", { time: formatTime(life.expiresAt) });
+  if (life.state === "expiring") return t("lifecycle.expiringOn", { time: formatTime(life.expiresAt) });
+  if (life.state === "lapsed") return t("lifecycle.lapsedOn", { time: formatTime(life.expiresAt) });
+  if (life.state === "cooling_off") return t("lifecycle.coolingOffUntil", { time: formatTime(life.coolingOffUntil) });
+  if (life.state === "unauthorized") return t("lifecycle.unauthorizedNote");
+  return "";
+}
+
+/** The authorization's state as a badge, with its date; direct and external connections have none. */
+function lifecycleOf(account) {
+  const cell = el("td");
+  const life = account.lifecycle;
+  if (!life || (account.connection !== "component" && life.expiresAt === null && life.state === "active")) {
+    cell.append(el("span", t("lifecycle.noExpiry"), "muted"));
+    return cell;
+  }
+  const known = LIFECYCLE_STATES.includes(life.state);
+  cell.append(el("span", known ? t("lifecycle." + life.state) : life.state, known ? "badge badge-" + life.state : "badge"));
+  const note = lifecycleNote(life);
+  const tone = life.state === "expiring" ? " warn" : life.state === "lapsed" ? " danger" : "";
+  if (note) cell.append(el("div", note, "note" + tone));
+  return cell;
+}
+
+/** Expiring and lapsed accounts, named above the list: the reminder before the end, and after it. */
+function renderReminders() {
+  const lines = [];
+  for (const state of ["expiring", "lapsed"]) {
+    const named = accounts.filter((account) => account.lifecycle && account.lifecycle.state === state);
+    if (named.length > 0) lines.push(el("p", t("reminder." + state, { names: joined(named.map((a) => a.nickname)) })));
+  }
+  const box = byId("reminders");
+  box.replaceChildren(...lines);
+  box.hidden = lines.length === 0;
 }
 
 function actionsOf(account) {
   const cell = el("td");
   const group = el("div", null, "actions");
   cell.append(group);
-  const add = (key, handler) => {
-    const button = el("button", t(key));
+  const add = (key, handler, className) => {
+    const button = el("button", t(key), className);
     button.type = "button";
     button.setAttribute("aria-label", t(key) + " · " + account.nickname);
     button.addEventListener("click", () => handler(account));
@@ -275,7 +355,11 @@ function actionsOf(account) {
   add("action.openId", setOpenId);
   if (account.enabled) add("action.disable", disable);
   else add("action.enable", enable);
-  if (account.connection === "component") add("action.update", updateAuthorization);
+  if (account.connection === "component") {
+    // Renewing is the way out of an ending or ended authorization: the badge's note points here.
+    const due = account.lifecycle && (account.lifecycle.state === "expiring" || account.lifecycle.state === "lapsed");
+    add("action.update", updateAuthorization, due ? "primary" : "");
+  }
   if (account.kind !== "miniprogram") add("action.quota", resetQuota);
   add("action.events", showEvents);
   add("action.delete", remove);
@@ -285,6 +369,7 @@ function actionsOf(account) {
 function renderAccounts() {
   byId("accounts").replaceChildren(...accounts.map(accountRow));
   byId("accounts-empty").hidden = accounts.length > 0 || byId("console").hidden;
+  renderReminders();
 }
 
 async function setOpenId(account) {
@@ -401,6 +486,7 @@ function applyLanguage() {
   if (username) byId("who").textContent = t("signedInAs", { name: username });
   renderAuthorization();
   renderAccounts();
+  renderUsage();
   renderEvents();
 }
 

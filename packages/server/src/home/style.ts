@@ -24,8 +24,12 @@ button{font:inherit;padding:.3rem .75rem;border:1px solid #d0d7de;border-radius:
 button:hover{background:#eef1f4}
 button.primary{background:#1a7f37;border-color:#1a7f37;color:#fff}
 button.primary:hover{background:#116329}
+button:disabled,button:disabled:hover{opacity:.55;cursor:not-allowed;background:#f6f8fa}
+button.primary:disabled,button.primary:disabled:hover{background:#1a7f37}
 :focus-visible{outline:2px solid #0969da;outline-offset:2px}
-.toolbar{display:flex;gap:.5rem;justify-content:flex-end}
+.toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:flex-end}
+.usage{color:#59636e;font-size:13px}
+.usage.warn{color:#9a6700;font-weight:600}
 .authorization{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:flex-start}
 .authorization img{border:1px solid #d0d7de;border-radius:6px;background:#fff}
 .authorization div{flex:1;min-width:16rem}
@@ -36,6 +40,19 @@ thead th{background:#f6f8fa;font-weight:600;white-space:nowrap}
 tbody th{font-weight:600}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
 .warn{color:#9a6700}
+.danger{color:#a40e26}
+.muted{color:#59636e}
+.reminders{margin:0 0 .75rem;padding:.5rem .75rem;background:#fff8c5;border:1px solid #d4a72c;border-radius:6px}
+.reminders p{margin:.15rem 0;font-weight:600}
+.badge{display:inline-block;padding:0 .5rem;border:1px solid;border-radius:999px;font-size:12px;font-weight:600;white-space:nowrap}
+.badge-active{background:#dafbe1;border-color:#aceebb;color:#116329}
+.badge-expiring{background:#fff8c5;border-color:#d4a72c;color:#7d4e00}
+.badge-lapsed{background:#ffebe9;border-color:#ff8182;color:#a40e26}
+.badge-cooling_off{background:#ddf4ff;border-color:#80ccff;color:#0550ae}
+.badge-unauthorized{background:#eaeef2;border-color:#d0d7de;color:#59636e}
+.note{font-size:13px;margin-top:.15rem;color:#59636e}
+.note.warn{color:#9a6700;font-weight:600}
+.note.danger{color:#a40e26;font-weight:600}
 .actions{display:flex;flex-wrap:wrap;gap:.3rem}
 .actions button{padding:.15rem .5rem;font-size:13px}
 `;
