@@ -2,7 +2,7 @@
 // text replies out, every push a distinct MsgId and recorded in SQLite — next to node-webot's
 // `wechat` middleware on Express doing the same exchange (without recording). Each server runs
 // in its own child process; autocannon drives both from this process, one after the other.
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os, { tmpdir } from "node:os";
@@ -20,6 +20,21 @@ const CONNECTIONS = 10;
 const WARMUP = 5_000;
 const MEASURED = 40_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/**
+ * Servers on core 0, the load generator on core 1 (when there are two cores and taskset):
+ * otherwise the client, the server and the server's garbage-collector threads take turns on
+ * both cores, and each run measures how the scheduler placed them as much as the servers.
+ */
+const PINNED = os.cpus().length >= 2 && tasksetWorks();
+
+function tasksetWorks() {
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // ---- the servers (child processes)
 
@@ -93,7 +108,9 @@ function start(kind) {
     : [];
   const child = fork(fileURLToPath(import.meta.url), ["serve", kind], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    execArgv,
+    ...(PINNED
+      ? { execPath: "taskset", execArgv: ["-c", "0", process.execPath, ...execArgv] }
+      : { execArgv }),
   });
   return new Promise((resolve, reject) => {
     child.once("message", (info) => resolve({ child, ...info }));
@@ -215,6 +232,8 @@ function median(rounds) {
 }
 
 async function main() {
+  // Every thread of this process (autocannon's included) on core 1.
+  if (PINNED) execFileSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
   const loadBefore = os.loadavg()[0];
   const servers = {
     wxgate: await prepare("wxgate"),
@@ -263,11 +282,11 @@ async function main() {
     "gateway",
     "Callback gateway over HTTP: encrypted text push in, encrypted text reply out",
     `
-autocannon on loopback, ${CONNECTIONS} connections, no pipelining; each server in its own process. Every request is a
+autocannon on loopback, ${CONNECTIONS} connections, no pipelining; each server in its own process${PINNED ? " on core 0, autocannon on core 1 (taskset)" : ""}. Every request is a
 distinct safe-mode push (its own MsgId, nonce and content; ${format(MEASURED)} pre-sealed pushes per round, after
 ${format(WARMUP)} for warm-up); ${ROUNDS} rounds alternating between the servers, the median round shown
 (all rounds: wxgate ${rounds.wxgate.map((r) => format(r.rps)).join(", ")}; node-webot ${rounds.webot.map((r) => format(r.rps)).join(", ")}; ceiling ${rounds.floor.map((r) => format(r.rps)).join(", ")} requests/s).
-One-minute load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores (autocannon runs on the same cores). wxgate runs the full gateway — account lookup,
+One-minute load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores${PINNED ? "" : " (autocannon runs on the same cores)"}. wxgate runs the full gateway — account lookup,
 \`msg_signature\`, replay window and nonce memory, decryption, de-duplication, the reply-provider chain (an in-process echo
 provider), sealing, and recording every event in SQLite (${format(ours.events)} rows written and counted) — node-webot's
 \`wechat\` 2.1 middleware on Express 5 verifies, decrypts and replies, and records nothing.
