@@ -1,6 +1,7 @@
 import { startPushTicket } from "@wxgate/wechat";
 import type { CallbackAccounts } from "../callbacks/ports.js";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import { TokenRefresher } from "../tokens/refresher.js";
 import { tokenRoutes } from "../tokens/routes.js";
 import { TokenService } from "../tokens/service.js";
 import { AccountCallbackCredentials } from "./callback-accounts.js";
@@ -27,6 +28,8 @@ export interface Accounts {
   callbackAccounts: CallbackAccounts;
   /** The authorization lifecycle sweep (its timer runs while the server is up). */
   lifecycle: LifecycleSweep;
+  /** The background token refresher (its timer runs while the server is up). */
+  refresher: TokenRefresher;
 }
 
 const built = new WeakMap<ModuleContext, Accounts>();
@@ -63,6 +66,11 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     authorizationRequestsPerMonth: ctx.config.authorizationRequestsPerMonth,
   });
   const lifecycle = new LifecycleSweep({ repository, clock: ctx.clock, policy, logger });
+  const refresher = new TokenRefresher({
+    tokens,
+    clock: ctx.clock,
+    logger: ctx.logger.child({ module: "tokens" }),
+  });
   const wechatPlugin = wechatRoutes({ service, wechat: ctx.wechat, clock: ctx.clock });
   ctx.wechat.provideAccounts({
     clientFor: (appId) => tokens.clientFor(appId),
@@ -80,6 +88,8 @@ export function createAccounts(ctx: ModuleContext): Accounts {
         // The sweep runs while the server does: from ready until close.
         app.addHook("onReady", async () => lifecycle.start(ctx.config.authorizationSweepMinutes * 60_000));
         app.addHook("onClose", async () => lifecycle.stop());
+        app.addHook("onReady", async () => refresher.start(ctx.config.tokenRefreshSeconds * 1000));
+        app.addHook("onClose", async () => refresher.stop());
         await wechatPlugin(app);
       },
     },
@@ -87,6 +97,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     tokens,
     callbackAccounts: new AccountCallbackCredentials(repository, ctx.wechat),
     lifecycle,
+    refresher,
   };
   built.set(ctx, accounts);
   return accounts;

@@ -38,6 +38,8 @@ export interface Config {
   authorizationRequestsPerMonth: number;
   /** How often the authorization lifecycle sweep runs, in minutes. */
   authorizationSweepMinutes: number;
+  /** How often the background token refresher looks for tokens about to expire, in seconds. */
+  tokenRefreshSeconds: number;
 }
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -73,6 +75,7 @@ const settings = {
   deauthorizationCoolingOffHours: "DEAUTHORIZATION_COOLING_OFF_HOURS",
   authorizationRequestsPerMonth: "AUTHORIZATION_REQUESTS_PER_MONTH",
   authorizationSweepMinutes: "AUTHORIZATION_SWEEP_MINUTES",
+  tokenRefreshSeconds: "TOKEN_REFRESH_SECONDS",
 } as const;
 type SettingName = keyof typeof settings;
 
@@ -157,6 +160,8 @@ const schema = z.object({
   deauthorizationCoolingOffHours: wholeNumber(0, 720, 48),
   authorizationRequestsPerMonth: wholeNumber(1, 1000, 50),
   authorizationSweepMinutes: wholeNumber(1, 1440, 60),
+  // Well inside the 5-minute refresh-ahead window: a token entering it is seen before it expires.
+  tokenRefreshSeconds: wholeNumber(1, 240, 60),
 });
 
 function isDatabaseUrl(value: string): boolean {
@@ -266,6 +271,7 @@ export function loadConfig(sources: ConfigSources): Config {
     deauthorizationCoolingOffHours: v.deauthorizationCoolingOffHours,
     authorizationRequestsPerMonth: v.authorizationRequestsPerMonth,
     authorizationSweepMinutes: v.authorizationSweepMinutes,
+    tokenRefreshSeconds: v.tokenRefreshSeconds,
   };
 }
 

@@ -50,8 +50,8 @@ interface Entry {
   authorizationExpiresAt: number | null;
 }
 
-/** Refresh a token this long before it expires. */
-const REFRESH_AHEAD_MS = 5 * 60_000;
+/** Refresh a token this long before it expires (on use, and by the background refresher). */
+export const REFRESH_AHEAD_MS = 5 * 60_000;
 
 /** Stable reasons of refusals, in `details.reason`. */
 export const tokenRefusals = {
@@ -157,6 +157,15 @@ export class TokenService {
   /** The account's token source for other modules. */
   async tokenProviderFor(appId: string, options: UseOptions = {}): Promise<TokenProvider> {
     return (await this.#usable(appId, options)).credential;
+  }
+
+  /**
+   * The account's credential under the token endpoint's rules (refusals are the same
+   * `PlatformError`s): the very object the endpoint uses, so a refresh started here and one
+   * started by a request are one refresh.
+   */
+  async credentialFor(appId: string): Promise<CachedCredential> {
+    return (await this.#usable(appId, {})).credential;
   }
 
   /** A logged client that adds the account's token and recovers from a rejected one. */

@@ -10,6 +10,15 @@ export function appIdOfKey(key: string): string {
   return key.slice(key.lastIndexOf(":") + 1);
 }
 
+/** A stored token's key and expiry, without its value. */
+export interface ExpiringToken {
+  key: string;
+  /** The account (or platform) it belongs to. */
+  appId: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
 interface CacheEntry {
   token: StoredToken | undefined;
   loadedAt: number;
@@ -62,6 +71,20 @@ export class SqlTokenStore implements TokenStore {
   async delete(key: string): Promise<void> {
     await this.db.deleteFrom("tokens").where("key", "=", key).execute();
     this.#cache.set(key, { token: undefined, loadedAt: this.clock.now() });
+  }
+
+  /**
+   * The tokens that expire at or before `time`, already expired ones included, soonest first:
+   * keys and expiries only, nothing is decrypted.
+   */
+  async expiringBy(time: number): Promise<ExpiringToken[]> {
+    const rows = await this.db
+      .selectFrom("tokens")
+      .select(["key", "appid", "expires_at"])
+      .where("expires_at", "<=", time)
+      .orderBy("expires_at")
+      .execute();
+    return rows.map((row) => ({ key: row.key, appId: row.appid, expiresAt: row.expires_at }));
   }
 
   /** Drops every token of `appId` (de-authorization, deletion). */
