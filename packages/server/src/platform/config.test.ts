@@ -143,6 +143,17 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads the background token refresher's interval, inside the refresh-ahead window, with the other problems", () => {
+    expect(loadConfig({ env: {} }).tokenRefreshSeconds).toBe(60);
+    expect(loadConfig({ env: { WXGATE_TOKEN_REFRESH_SECONDS: "15" } }).tokenRefreshSeconds).toBe(15);
+    for (const value of ["0", "241", "1.5", "soon"]) {
+      expect(problemsOf({ WXGATE_TOKEN_REFRESH_SECONDS: value, WXGATE_PORT: "80a" })).toEqual([
+        "WXGATE_PORT: must be a number",
+        "WXGATE_TOKEN_REFRESH_SECONDS: must be a whole number from 1 to 240",
+      ]);
+    }
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ env: { WXGATE_PORT: "", WXGATE_MODE: "" } }).port).toBe(8080);
   });

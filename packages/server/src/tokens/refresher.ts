@@ -22,15 +22,18 @@ export interface RefreshReport {
   skipped: number;
 }
 
-/** What the refresher needs of the token service ({@link TokenService} provides it). */
+/** What the refresher needs of the token service (`TokenService` provides it). */
 export interface RefresherTokens {
   readonly store: Pick<SqlTokenStore, "expiringBy" | "get">;
   readonly tickets: Pick<TicketStore, "getTicket">;
   /** @throws {PlatformError} when no platform is configured (or the sandbox is not up yet) */
-  componentCredential(): ComponentAccessTokenCredential;
+  componentCredential(): PlatformCredential;
   /** @throws {PlatformError} when the account may not use tokens now (the token endpoint's refusals) */
   credentialFor(appId: string): Promise<CachedCredential>;
 }
+
+/** The platform's component_access_token credential. */
+export type PlatformCredential = CachedCredential & Pick<ComponentAccessTokenCredential, "componentAppId">;
 
 type Outcome = keyof RefreshReport;
 
@@ -78,14 +81,14 @@ export class TokenRefresher {
       report[await this.#accountToken(token)]++;
     });
     if (report.refreshed + report.failed > 0) {
-      this.deps.logger.info(report, "tokens refreshed ahead of expiry");
+      this.deps.logger.info(report, "background token refresh");
     }
     return report;
   }
 
   async #platformToken(token: ExpiringToken): Promise<Outcome> {
     const { tokens, logger } = this.deps;
-    let credential: ComponentAccessTokenCredential;
+    let credential: PlatformCredential;
     try {
       credential = tokens.componentCredential();
     } catch (error) {
@@ -120,7 +123,9 @@ export class TokenRefresher {
   /**
    * Asks the credential for its token, exactly as the token endpoint does: a due token is
    * refreshed (or the refresh in flight joined); a failure is recorded by the credential's guard
-   * and the old token stays in the store, served while it is valid.
+   * and the old token stays in the store, served while it is valid. Within 30 s of a failed
+   * refresh the credential serves the old token without asking again (its own back-off): such a
+   * token counts as failed, and the next run tries it.
    */
   async #refresh(credential: CachedCredential): Promise<Outcome> {
     const { store } = this.deps.tokens;
