@@ -1,3 +1,4 @@
+import { BackgroundJob } from "../platform/background-job.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
@@ -21,10 +22,7 @@ export interface SweepReport {
  * each notice once: the table's unique index decides.
  */
 export class LifecycleSweep {
-  #timer: NodeJS.Timeout | undefined;
-  /** The last sweep asked for; the next one starts after it. */
-  #tail: Promise<unknown> = Promise.resolve();
-  #pending = 0;
+  readonly #job: BackgroundJob<SweepReport>;
 
   constructor(
     private readonly deps: {
@@ -33,14 +31,13 @@ export class LifecycleSweep {
       policy: LifecyclePolicy;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.#job = new BackgroundJob("the authorization lifecycle sweep", () => this.#sweep(), deps.logger);
+  }
 
   /** One sweep, at the clock's time when it starts; a call while one runs sweeps after it. */
   run(): Promise<SweepReport> {
-    this.#pending++;
-    const report = this.#tail.then(() => this.#sweep()).finally(() => this.#pending--);
-    this.#tail = report.catch(() => {});
-    return report;
+    return this.#job.run();
   }
 
   async #sweep(): Promise<SweepReport> {
@@ -76,31 +73,19 @@ export class LifecycleSweep {
     return report;
   }
 
-  /** Sweeps now and every `intervalMs`; the timer never keeps the process alive by itself. */
+  /** Sweeps now and every `intervalMs` (see {@link BackgroundJob}). */
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    const tick = () => {
-      // A sweep still running covers this tick.
-      if (this.#pending > 0) return;
-      this.run().catch((error: unknown) =>
-        this.deps.logger.error({ err: error }, "the authorization lifecycle sweep failed"),
-      );
-    };
-    this.#timer = setInterval(tick, intervalMs);
-    this.#timer.unref();
-    tick();
+    this.#job.start(intervalMs, () => this.run());
   }
 
   /** True while the timer is set. */
   get scheduled(): boolean {
-    return this.#timer !== undefined;
+    return this.#job.scheduled;
   }
 
   /** Stops the timer and waits for a sweep in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#tail;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** Notices, newest first; of one account when `appId` is given. */

@@ -6,6 +6,7 @@ import {
   type TicketStore,
   tokenKeys,
 } from "@wxgate/wechat";
+import { BackgroundJob } from "../platform/background-job.js";
 import { PlatformError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
@@ -49,10 +50,7 @@ const COMPONENT_KEY_PREFIX = tokenKeys.componentAccessToken("");
  * (single-flight per credential, under the deployment's lock).
  */
 export class TokenRefresher {
-  #timer: NodeJS.Timeout | undefined;
-  /** The last run asked for; the next one starts after it. */
-  #tail: Promise<unknown> = Promise.resolve();
-  #pending = 0;
+  readonly #job: BackgroundJob<RefreshReport>;
 
   constructor(
     private readonly deps: {
@@ -60,14 +58,13 @@ export class TokenRefresher {
       clock: Clock;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.#job = new BackgroundJob("the background token refresh", () => this.#refreshDue(), deps.logger);
+  }
 
   /** One pass over the due tokens, at the clock's time when it starts; a call while one runs runs after it. */
   run(): Promise<RefreshReport> {
-    this.#pending++;
-    const report = this.#tail.then(() => this.#refreshDue()).finally(() => this.#pending--);
-    this.#tail = report.catch(() => {});
-    return report;
+    return this.#job.run();
   }
 
   async #refreshDue(): Promise<RefreshReport> {
@@ -160,31 +157,19 @@ export class TokenRefresher {
     return "failed";
   }
 
-  /** Runs now and every `intervalMs`; the timer never keeps the process alive by itself. */
+  /** Runs now and every `intervalMs` (see {@link BackgroundJob}). */
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    const tick = () => {
-      // A run still going covers this tick.
-      if (this.#pending > 0) return;
-      this.run().catch((error: unknown) =>
-        this.deps.logger.error({ err: error }, "the background token refresh failed"),
-      );
-    };
-    this.#timer = setInterval(tick, intervalMs);
-    this.#timer.unref();
-    tick();
+    this.#job.start(intervalMs, () => this.run());
   }
 
   /** True while the timer is set. */
   get scheduled(): boolean {
-    return this.#timer !== undefined;
+    return this.#job.scheduled;
   }
 
   /** Stops the timer and waits for a run in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#tail;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }
 

@@ -1,0 +1,60 @@
+import type { Logger } from "./logger.js";
+
+/**
+ * Work the server does in the background on a timer (the lifecycle sweep, the token refresher):
+ * one run at a time — a call while one runs starts after it, a tick that comes while one runs
+ * is skipped — the timer never keeps the process alive by itself, and `stop` waits for the run
+ * in progress, so closing the server never cuts one short.
+ */
+export class BackgroundJob<R> {
+  #timer: NodeJS.Timeout | undefined;
+  /** The last run asked for; the next one starts after it. */
+  #tail: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+
+  /**
+   * @param description what the job does, for the log line of a failed run ("the … sweep")
+   * @param work one run
+   */
+  constructor(
+    private readonly description: string,
+    private readonly work: () => Promise<R>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** One run, after the one in progress if any. */
+  run(): Promise<R> {
+    this.#pending++;
+    const result = this.#tail.then(() => this.work()).finally(() => this.#pending--);
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+
+  /**
+   * Runs now and every `intervalMs`.
+   * @param run what a tick calls: by default {@link run}; an owner passes its own entry point
+   */
+  start(intervalMs: number, run: () => Promise<R> = () => this.run()): void {
+    if (this.#timer) return;
+    const tick = () => {
+      // A run still going covers this tick.
+      if (this.#pending > 0) return;
+      run().catch((error: unknown) => this.logger.error({ err: error }, `${this.description} failed`));
+    };
+    this.#timer = setInterval(tick, intervalMs);
+    this.#timer.unref();
+    tick();
+  }
+
+  /** True while the timer is set. */
+  get scheduled(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** Stops the timer and waits for a run in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#tail;
+  }
+}
