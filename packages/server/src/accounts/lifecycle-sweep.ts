@@ -21,9 +21,7 @@ export interface SweepReport {
  * what operators and other systems read. Running it twice, or in two processes at once, records
  * each notice once: the table's unique index decides.
  */
-export class LifecycleSweep {
-  readonly #job: BackgroundJob<SweepReport>;
-
+export class LifecycleSweep extends BackgroundJob<SweepReport> {
   constructor(
     private readonly deps: {
       repository: AccountRepository;
@@ -32,12 +30,11 @@ export class LifecycleSweep {
       logger: Logger;
     },
   ) {
-    this.#job = new BackgroundJob("the authorization lifecycle sweep", () => this.#sweep(), deps.logger);
+    super("the authorization lifecycle sweep", deps.logger);
   }
 
-  /** One sweep, at the clock's time when it starts; a call while one runs sweeps after it. */
-  run(): Promise<SweepReport> {
-    return this.#job.run();
+  protected work(): Promise<SweepReport> {
+    return this.#sweep();
   }
 
   async #sweep(): Promise<SweepReport> {
@@ -71,21 +68,6 @@ export class LifecycleSweep {
       }
     }
     return report;
-  }
-
-  /** Sweeps now and every `intervalMs` (see {@link BackgroundJob}). */
-  start(intervalMs: number): void {
-    this.#job.start(intervalMs, () => this.run());
-  }
-
-  /** True while the timer is set. */
-  get scheduled(): boolean {
-    return this.#job.scheduled;
-  }
-
-  /** Stops the timer and waits for a sweep in progress. */
-  stop(): Promise<void> {
-    return this.#job.stop();
   }
 
   /** Notices, newest first; of one account when `appId` is given. */

@@ -4,6 +4,17 @@ import { createLogger } from "./logger.js";
 
 const logger = createLogger({ level: "silent" });
 
+/** A job whose work is the given function. */
+class TestJob<R> extends BackgroundJob<R> {
+  constructor(private readonly fn: () => Promise<R>) {
+    super("a test job", logger);
+  }
+
+  protected work(): Promise<R> {
+    return this.fn();
+  }
+}
+
 /** A run that finishes only when told to. */
 function heldWork() {
   const releases: Array<() => void> = [];
@@ -20,7 +31,7 @@ function heldWork() {
 describe("BackgroundJob", () => {
   it("runs one at a time: a second call starts after the first ends", async () => {
     const held = heldWork();
-    const job = new BackgroundJob("a test job", held.work, logger);
+    const job = new TestJob(held.work);
     const first = job.run();
     const second = job.run();
     await Promise.resolve();
@@ -35,7 +46,7 @@ describe("BackgroundJob", () => {
 
   it("runs at once on start, skips ticks while a run is going, and stop waits for it", async () => {
     const held = heldWork();
-    const job = new BackgroundJob("a test job", held.work, logger);
+    const job = new TestJob(held.work);
     job.start(60_000);
     job.start(60_000);
     expect(job.scheduled).toBe(true);
@@ -55,15 +66,11 @@ describe("BackgroundJob", () => {
 
   it("keeps going after a failed run", async () => {
     let calls = 0;
-    const job = new BackgroundJob(
-      "a test job",
-      async () => {
-        calls++;
-        if (calls === 1) throw new Error("first run fails");
-        return calls;
-      },
-      logger,
-    );
+    const job = new TestJob(async () => {
+      calls++;
+      if (calls === 1) throw new Error("first run fails");
+      return calls;
+    });
     await expect(job.run()).rejects.toThrow("first run fails");
     expect(await job.run()).toBe(2);
   });

@@ -6,7 +6,7 @@ import type { Logger } from "./logger.js";
  * is skipped — the timer never keeps the process alive by itself, and `stop` waits for the run
  * in progress, so closing the server never cuts one short.
  */
-export class BackgroundJob<R> {
+export abstract class BackgroundJob<R> {
   #timer: NodeJS.Timeout | undefined;
   /** The last run asked for; the next one starts after it. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -14,13 +14,14 @@ export class BackgroundJob<R> {
 
   /**
    * @param description what the job does, for the log line of a failed run ("the … sweep")
-   * @param work one run
    */
   constructor(
     private readonly description: string,
-    private readonly work: () => Promise<R>,
-    private readonly logger: Logger,
+    private readonly jobLogger: Logger,
   ) {}
+
+  /** One run's work. */
+  protected abstract work(): Promise<R>;
 
   /** One run, after the one in progress if any. */
   run(): Promise<R> {
@@ -30,16 +31,15 @@ export class BackgroundJob<R> {
     return result;
   }
 
-  /**
-   * Runs now and every `intervalMs`.
-   * @param run what a tick calls: by default {@link run}; an owner passes its own entry point
-   */
-  start(intervalMs: number, run: () => Promise<R> = () => this.run()): void {
+  /** Runs now and every `intervalMs`. */
+  start(intervalMs: number): void {
     if (this.#timer) return;
     const tick = () => {
       // A run still going covers this tick.
       if (this.#pending > 0) return;
-      run().catch((error: unknown) => this.logger.error({ err: error }, `${this.description} failed`));
+      this.run().catch((error: unknown) =>
+        this.jobLogger.error({ err: error }, `${this.description} failed`),
+      );
     };
     this.#timer = setInterval(tick, intervalMs);
     this.#timer.unref();

@@ -49,9 +49,7 @@ const COMPONENT_KEY_PREFIX = tokenKeys.componentAccessToken("");
  * are the token endpoint's, and a refresh it starts and one a request starts are one refresh
  * (single-flight per credential, under the deployment's lock).
  */
-export class TokenRefresher {
-  readonly #job: BackgroundJob<RefreshReport>;
-
+export class TokenRefresher extends BackgroundJob<RefreshReport> {
   constructor(
     private readonly deps: {
       tokens: RefresherTokens;
@@ -59,12 +57,11 @@ export class TokenRefresher {
       logger: Logger;
     },
   ) {
-    this.#job = new BackgroundJob("the background token refresh", () => this.#refreshDue(), deps.logger);
+    super("the background token refresh", deps.logger);
   }
 
-  /** One pass over the due tokens, at the clock's time when it starts; a call while one runs runs after it. */
-  run(): Promise<RefreshReport> {
-    return this.#job.run();
+  protected work(): Promise<RefreshReport> {
+    return this.#refreshDue();
   }
 
   async #refreshDue(): Promise<RefreshReport> {
@@ -155,21 +152,6 @@ export class TokenRefresher {
       "the token refresher could not load a credential",
     );
     return "failed";
-  }
-
-  /** Runs now and every `intervalMs` (see {@link BackgroundJob}). */
-  start(intervalMs: number): void {
-    this.#job.start(intervalMs, () => this.run());
-  }
-
-  /** True while the timer is set. */
-  get scheduled(): boolean {
-    return this.#job.scheduled;
-  }
-
-  /** Stops the timer and waits for a run in progress. */
-  stop(): Promise<void> {
-    return this.#job.stop();
   }
 }
 
