@@ -66,7 +66,7 @@ interface AccountEntry {
  */
 export class CallbackGateway {
   private readonly accountsCache: LruCache<AccountEntry | null>;
-  /** Keys: `appid|timestamp|nonce|signature` (nonces), `appid|dedupe key` (answers). */
+  /** Keys: `appid|timestamp|nonce|signature` (plaintext nonces), `appid|dedupe key` (answered pushes). */
   private readonly memory: PushMemory;
   private readonly inFlight = new Map<string, Promise<GatewayAnswer>>();
   private readonly memoryMs: number;
@@ -254,8 +254,7 @@ export class CallbackGateway {
     this.warmed ??= (async () => {
       const since = this.options.clock.now() - this.memoryMs;
       const rows = await this.options.events.recent(since, RELOADED_PUSHES);
-      // Oldest first, so the newest end up most recently used.
-      for (const row of rows.reverse()) {
+      for (const row of rows) {
         if (row.body_hash !== "") {
           this.memory.claimNonce(
             `${row.app_id}|${row.timestamp}|${row.nonce}|${row.signature}`,
