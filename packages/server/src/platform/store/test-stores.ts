@@ -25,26 +25,37 @@ if (pgTestsOff) {
   console.warn("\n!!! WXGATE_TEST_PG=off: the PostgreSQL adapter is NOT being tested in this run. !!!\n");
 }
 
+/**
+ * A store handle whose `reopen` opens the same database again (another process, or after a
+ * restart) and whose `dispose` closes every store it opened, then runs `cleanUp`.
+ */
+async function trackedStores(open: () => Promise<Store>, cleanUp: () => Promise<void> | void) {
+  const opened: Store[] = [];
+  const reopen = async () => {
+    const store = await open();
+    opened.push(store);
+    return store;
+  };
+  const store = await reopen();
+  return {
+    store,
+    reopen,
+    async dispose() {
+      for (const s of opened) await s.close().catch(() => {});
+      await cleanUp();
+    },
+  };
+}
+
 const sqliteFactory: TestStoreFactory = {
   name: "sqlite",
   async create() {
     const dir = mkdtempSync(join(tmpdir(), "wxgate-store-"));
     const url = `sqlite:${join(dir, "wxgate.db")}`;
-    const opened: Store[] = [];
-    const reopen = async () => {
-      const store = await openStore(url);
-      opened.push(store);
-      return store;
-    };
-    const store = await reopen();
-    return {
-      store,
-      reopen,
-      async dispose() {
-        for (const s of opened) await s.close().catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return trackedStores(
+      () => openStore(url),
+      () => rmSync(dir, { recursive: true, force: true }),
+    );
   },
 };
 
@@ -54,18 +65,9 @@ const postgresFactory: TestStoreFactory = {
     const schema = `wxgate_test_${randomToken(6)
       .toLowerCase()
       .replace(/[^a-z0-9]/g, "")}${Date.now() % 100000}`;
-    const opened: Store[] = [];
-    const reopen = async () => {
-      const store = await openStore(testPgUrl, { schema });
-      opened.push(store);
-      return store;
-    };
-    const store = await reopen();
-    return {
-      store,
-      reopen,
-      async dispose() {
-        for (const s of opened) await s.close().catch(() => {});
+    return trackedStores(
+      () => openStore(testPgUrl, { schema }),
+      async () => {
         const client = new pg.Client({ connectionString: testPgUrl });
         await client.connect();
         try {
@@ -74,7 +76,7 @@ const postgresFactory: TestStoreFactory = {
           await client.end();
         }
       },
-    };
+    );
   },
 };
 
