@@ -71,12 +71,13 @@ describe("callback gateway over HTTP", () => {
   for (const mode of ["plaintext", "compatible", "safe"] as const satisfies PushMode[]) {
     it(`replies through a reply webhook in ${mode} mode, encrypted when the push was`, async () => {
       const hook = await addReplyWebhook();
-      const response = await push(gateway, seal(gateway, textXml(`hi ${mode}`, now(gateway)), mode));
+      const sealed = seal(gateway, textXml(`hi ${mode}`, now(gateway)), mode);
+      const response = await push(gateway, sealed);
       expect(response.status).toBe(200);
       const body = await response.text();
       const opened = openReply(body, {
         token: TOKEN,
-        appId: APP_ID,
+        appId: sealed.appId,
         encodingAESKey: AES_KEY,
         requireEncrypted: mode !== "plaintext",
       });
@@ -92,7 +93,7 @@ describe("callback gateway over HTTP", () => {
         }),
       ).toBe(true);
 
-      const list = (await (await api(gateway, "GET", `/events?appid=${APP_ID}`)).json()) as {
+      const list = (await (await api(gateway, "GET", `/events?appid=${sealed.appId}`)).json()) as {
         items: { id: string; mode: string; status: string; msgType: string }[];
       };
       expect(list.items).toHaveLength(1);

@@ -13,26 +13,35 @@ import { createTestServer, type TestServer } from "../src/testing/server.js";
 export const TOKEN = "gatewaytoken";
 export const AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 export const PREVIOUS_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj";
+/** A directly connected account in safe mode (encrypted pushes only). */
 export const APP_ID = "wx1111111111111111";
+/** The same, configured for plaintext pushes. */
+export const PLAINTEXT_APP_ID = "wx1111111111111112";
+/** The same, configured for compatible mode. */
+export const COMPATIBLE_APP_ID = "wx1111111111111113";
 export const DISABLED_APP_ID = "wx2222222222222222";
 export const COMPONENT_APP_ID = "wx3333333333333333";
 export const PLATFORM_APP_ID = "wx4444444444444444";
 export const ORIGINAL_ID = "gh_0123456789ab";
 
+/** The test account for each mode: an account accepts the one mode it is configured for. */
+export const APP_ID_FOR_MODE: Record<PushMode, string> = {
+  safe: APP_ID,
+  plaintext: PLAINTEXT_APP_ID,
+  compatible: COMPATIBLE_APP_ID,
+};
+
+function direct(appId: string, mode: PushMode, enabled = true): [string, CallbackCredentials] {
+  return [appId, { appId, enabled, token: TOKEN, encodingAESKey: AES_KEY, cipherAppId: appId, mode }];
+}
+
 /** An in-test stand-in for the accounts module's side of the port. */
 export class TestAccounts implements CallbackAccounts {
   readonly accounts = new Map<string, CallbackCredentials>([
-    [APP_ID, { appId: APP_ID, enabled: true, token: TOKEN, encodingAESKey: AES_KEY, cipherAppId: APP_ID }],
-    [
-      DISABLED_APP_ID,
-      {
-        appId: DISABLED_APP_ID,
-        enabled: false,
-        token: TOKEN,
-        encodingAESKey: AES_KEY,
-        cipherAppId: DISABLED_APP_ID,
-      },
-    ],
+    direct(APP_ID, "safe"),
+    direct(PLAINTEXT_APP_ID, "plaintext"),
+    direct(COMPATIBLE_APP_ID, "compatible"),
+    direct(DISABLED_APP_ID, "safe", false),
     [
       PLATFORM_APP_ID,
       {
@@ -42,6 +51,7 @@ export class TestAccounts implements CallbackAccounts {
         encodingAESKey: AES_KEY,
         previousEncodingAESKey: PREVIOUS_AES_KEY,
         cipherAppId: COMPONENT_APP_ID,
+        mode: "safe",
       },
     ],
   ]);
@@ -101,29 +111,42 @@ export function subscribeXml(createTime: number, openId = "oFollower000000000000
   });
 }
 
-/** Seals a push the way WeChat does, at the server's clock. */
+/** A push sealed the way WeChat does, and the account it is meant for. */
+export interface SealedTestPush {
+  query: Record<string, string>;
+  body: string;
+  /** The account configured for the push's mode (or the one named when sealing). */
+  appId: string;
+}
+
+/**
+ * Seals a push the way WeChat does, at the server's clock, for the test account configured
+ * for `mode` unless another appid is named.
+ */
 export function seal(
   gateway: Gateway,
   xml: string,
   mode: PushMode,
   extra: { appId?: string; encodingAESKey?: string; nonce?: string; timestamp?: string } = {},
-) {
-  return sealPush(xml, {
+): SealedTestPush {
+  const appId = extra.appId ?? APP_ID_FOR_MODE[mode];
+  const sealed = sealPush(xml, {
     token: TOKEN,
-    appId: extra.appId ?? APP_ID,
+    appId,
     encodingAESKey: extra.encodingAESKey ?? AES_KEY,
     mode,
     now: () => gateway.server.clock.now(),
     ...(extra.nonce ? { nonce: extra.nonce } : {}),
     ...(extra.timestamp ? { timestamp: extra.timestamp } : {}),
   });
+  return { ...sealed, appId };
 }
 
-/** POSTs a sealed push to an account's callback URL. */
+/** POSTs a sealed push to an account's callback URL (the one it was sealed for by default). */
 export function push(
   gateway: Gateway,
-  sealed: { query: Record<string, string>; body: string },
-  appId = APP_ID,
+  sealed: { query: Record<string, string>; body: string; appId?: string },
+  appId = sealed.appId ?? APP_ID,
   init: { contentType?: string } = {},
 ): Promise<Response> {
   const query = new URLSearchParams(sealed.query).toString();

@@ -6,6 +6,7 @@ import {
   countRows,
   type Gateway,
   ORIGINAL_ID,
+  PLAINTEXT_APP_ID,
   PREVIOUS_AES_KEY,
   push,
   seal,
@@ -28,8 +29,9 @@ const post = (
   gateway: Gateway,
   query: Record<string, string> | string,
   body: string | Uint8Array,
-  contentType = "text/xml",
-) => fetch(callback(gateway, query), { method: "POST", headers: { "content-type": contentType }, body });
+  appId = APP_ID,
+) =>
+  fetch(callback(gateway, query, appId), { method: "POST", headers: { "content-type": "text/xml" }, body });
 
 /** A plaintext push of `xml` whose signature is right: only the body is hostile. */
 function signedPlain(gateway: Gateway, xml: string) {
@@ -37,11 +39,12 @@ function signedPlain(gateway: Gateway, xml: string) {
     gateway,
     sealPush("<xml/>", {
       token: TOKEN,
-      appId: APP_ID,
+      appId: PLAINTEXT_APP_ID,
       mode: "plaintext",
       now: () => gateway.server.clock.now(),
     }).query,
     xml,
+    PLAINTEXT_APP_ID,
   );
 }
 
@@ -90,7 +93,7 @@ const attacks: Attack[] = [
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
       delete query.signature;
-      return post(g, query, body);
+      return post(g, query, body, PLAINTEXT_APP_ID);
     },
   },
   {
@@ -99,7 +102,7 @@ const attacks: Attack[] = [
     code: "signature_invalid",
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
-      return post(g, { ...query, signature: "a".repeat(40) }, body);
+      return post(g, { ...query, signature: "a".repeat(40) }, body, PLAINTEXT_APP_ID);
     },
   },
   {
@@ -108,7 +111,7 @@ const attacks: Attack[] = [
     code: "signature_invalid",
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
-      return post(g, { ...query, signature: "'; DROP TABLE events; --".repeat(40) }, body);
+      return post(g, { ...query, signature: "'; DROP TABLE events; --".repeat(40) }, body, PLAINTEXT_APP_ID);
     },
   },
   {
@@ -147,7 +150,7 @@ const attacks: Attack[] = [
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
       delete query.nonce;
-      return post(g, query, body);
+      return post(g, query, body, PLAINTEXT_APP_ID);
     },
   },
   {
@@ -192,7 +195,7 @@ const attacks: Attack[] = [
     code: "timestamp_stale",
     send: (g) => {
       const q = { signature: urlSignature(TOKEN, "abc", "1"), timestamp: "abc", nonce: "1" };
-      return post(g, q, textXml("x", 1));
+      return post(g, q, textXml("x", 1), PLAINTEXT_APP_ID);
     },
   },
   // bodies
@@ -201,13 +204,24 @@ const attacks: Attack[] = [
     status: 413,
     code: "payload_too_large",
     send: (g) =>
-      post(g, seal(g, textXml("x", 1), "plaintext").query, new Uint8Array(10 * 1024 * 1024).fill(0x41)),
+      post(
+        g,
+        seal(g, textXml("x", 1), "plaintext").query,
+        new Uint8Array(10 * 1024 * 1024).fill(0x41),
+        PLAINTEXT_APP_ID,
+      ),
   },
   {
     name: "body one byte over 1 MiB",
     status: 413,
     code: "payload_too_large",
-    send: (g) => post(g, seal(g, textXml("x", 1), "plaintext").query, "<xml>".padEnd(1024 * 1024 + 1, "x")),
+    send: (g) =>
+      post(
+        g,
+        seal(g, textXml("x", 1), "plaintext").query,
+        "<xml>".padEnd(1024 * 1024 + 1, "x"),
+        PLAINTEXT_APP_ID,
+      ),
   },
   { name: "empty body", status: 400, code: "xml_invalid", send: (g) => signedPlain(g, "") },
   {
@@ -253,7 +267,7 @@ const attacks: Attack[] = [
     name: "wrong appid inside the ciphertext",
     status: 400,
     code: "appid_mismatch",
-    send: (g) => push(g, seal(g, textXml("x", 1), "safe", { appId: "wx9999999999999999" })),
+    send: (g) => push(g, seal(g, textXml("x", 1), "safe", { appId: "wx9999999999999999" }), APP_ID),
   },
   {
     name: "encrypted with a key the account does not hold",
@@ -291,7 +305,7 @@ const attacks: Attack[] = [
     code: "bad_query",
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
-      return post(g, `${new URLSearchParams(query)}&signature=${"c".repeat(40)}`, body);
+      return post(g, `${new URLSearchParams(query)}&signature=${"c".repeat(40)}`, body, PLAINTEXT_APP_ID);
     },
   },
   {
@@ -300,7 +314,12 @@ const attacks: Attack[] = [
     code: "signature_invalid",
     send: (g) => {
       const { query, body } = seal(g, textXml("x", 1), "plaintext");
-      return post(g, { ...query, nonce: `${query.nonce}&signature=${query.signature}` }, body);
+      return post(
+        g,
+        { ...query, nonce: `${query.nonce}&signature=${query.signature}` },
+        body,
+        PLAINTEXT_APP_ID,
+      );
     },
   },
   {
@@ -478,7 +497,7 @@ describe("hostile requests at the callback gateway and its API", () => {
     const sealed = seal(gateway, textXml("genuine", Number(seconds(gateway))), "plaintext");
     expect((await push(gateway, sealed)).status).toBe(200);
     const forged = await push(gateway, {
-      query: sealed.query,
+      ...sealed,
       body: textXml("forged", Number(seconds(gateway))),
     });
     expect(forged.status).toBe(409);

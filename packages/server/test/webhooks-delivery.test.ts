@@ -224,7 +224,7 @@ describe("webhook fan-out", () => {
     const { TestAccounts } = await import("./callbacks-helpers.js");
     const fresh = createCallbacks(gateway.server.context, { accounts: new TestAccounts() });
     const sealed = seal(gateway, textXml("after restart", seconds(gateway)), "plaintext");
-    await fresh.gateway.receive(APP_ID, new URLSearchParams(sealed.query).toString(), sealed.body);
+    await fresh.gateway.receive(sealed.appId, new URLSearchParams(sealed.query).toString(), sealed.body);
     await gateway.server.queue.runDue();
     expect(receiver.received).toHaveLength(2);
   });

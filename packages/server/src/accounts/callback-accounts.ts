@@ -5,7 +5,8 @@ import type { AccountRepository } from "./repository.js";
 /**
  * The gateway's view of accounts: who may push and with which credentials. A platform
  * account's pushes are sealed by WeChat with the platform's Token and EncodingAESKey and carry
- * the component appid; a direct account's with its own receipt config.
+ * the component appid, always in safe mode; a direct account's with its own receipt config,
+ * in the mode configured there.
  */
 export class AccountCallbackCredentials implements CallbackAccounts {
   constructor(
@@ -26,6 +27,8 @@ export class AccountCallbackCredentials implements CallbackAccounts {
         token: platform.token,
         encodingAESKey: platform.encodingAESKey,
         cipherAppId: platform.componentAppId,
+        // WeChat encrypts every push to a platform's accounts: a plaintext one is forged.
+        mode: "safe",
       };
     }
     const token = this.repository.open(row, "receipt_token");
@@ -37,7 +40,8 @@ export class AccountCallbackCredentials implements CallbackAccounts {
       token,
       ...(encodingAESKey ? { encodingAESKey } : {}),
       cipherAppId: appId,
-      ...(row.receipt_mode ? { mode: row.receipt_mode } : {}),
+      // The mode set with the receipt config; a key without a recorded mode means encrypted only.
+      mode: row.receipt_mode ?? (encodingAESKey ? "safe" : "plaintext"),
     };
   }
 }

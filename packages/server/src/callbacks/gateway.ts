@@ -36,8 +36,10 @@ export interface CallbackGatewayOptions {
 }
 
 const REPLAY_WINDOW_SECONDS = 300;
-/** Recent pushes reloaded into memory after a restart, at most. */
-const RELOADED_PUSHES = 200_000;
+/** A timestamp is fresh from one window before it to one window after: its pairs live that long. */
+const NONCE_MEMORY_MS = 2 * REPLAY_WINDOW_SECONDS * 1000;
+/** Rows read per query while the memory is rebuilt after a restart. */
+const RELOAD_PAGE = 5_000;
 const PUSH_PARAMS = [
   "signature",
   "timestamp",
@@ -66,20 +68,25 @@ interface AccountEntry {
  */
 export class CallbackGateway {
   private readonly accountsCache: LruCache<AccountEntry | null>;
-  /** Keys: `appid|timestamp|nonce|signature` (plaintext nonces), `appid|dedupe key` (answered pushes). */
+  /** Keys: `appid|timestamp|nonce` (accepted pairs), `appid|dedupe key` (answered pushes). */
   private readonly memory: PushMemory;
   private readonly inFlight = new Map<string, Promise<GatewayAnswer>>();
   private readonly memoryMs: number;
   private readonly credentialsTtlMs: number;
   private warmed: Promise<void> | undefined;
   private readonly recorder: EventRecorder;
+  private overflowReported = false;
 
   constructor(private readonly options: CallbackGatewayOptions) {
     this.memoryMs = options.memoryMs ?? 2 * REPLAY_WINDOW_SECONDS * 1000;
     this.credentialsTtlMs = options.credentialsTtlMs ?? 10_000;
     this.recorder = new EventRecorder(options.events);
     this.accountsCache = new LruCache({ maxEntries: 10_000, clock: options.clock });
-    this.memory = new PushMemory({ clock: options.clock, memoryMs: this.memoryMs });
+    this.memory = new PushMemory({
+      clock: options.clock,
+      memoryMs: this.memoryMs,
+      nonceMemoryMs: Math.max(this.memoryMs, NONCE_MEMORY_MS),
+    });
   }
 
   /** Forgets the cached credentials of an account (or of all), e.g. after a key rotation. */
@@ -100,19 +107,18 @@ export class CallbackGateway {
     const { credentials, endpoint } = await this.account(appId);
     const opened = endpoint.open(parseQuery(rawQuery), body);
     await this.warm();
-    // Only a plaintext push's signature leaves its body open to a forger; an encrypted one's
-    // msg_signature covers it, and the body needs no fingerprint.
-    let bodyHash = "";
-    if (!opened.encrypted) {
-      bodyHash = createHash("sha256").update(body).digest("hex");
-      const nonceKey = `${appId}|${opened.timestamp}|${opened.nonce}|${opened.signature}`;
-      if (!this.memory.claimNonce(nonceKey, bodyHash)) {
-        throw new GatewayError(
-          "nonce_reused",
-          "this timestamp, nonce and signature were already used for another push",
-        );
-      }
+    // WeChat's `signature` covers only the Token, timestamp and nonce, and it comes with
+    // encrypted pushes too. Whatever the mode, the pair belongs to the first content it came
+    // with: a retry carries the same content, anything else under it is a forgery.
+    const fingerprint = createHash("sha256").update(opened.plaintextXml).digest();
+    if (!this.memory.claimNonce(`${appId}|${opened.timestamp}|${opened.nonce}`, fingerprint)) {
+      throw new GatewayError(
+        "nonce_reused",
+        "this timestamp, nonce and signature were already used for another push",
+      );
     }
+    this.reportOverflow();
+    const bodyHash = fingerprint.toString("hex");
 
     const key = `${appId}|${dedupeKey(opened.message)}`;
     const running = this.inFlight.get(key);
@@ -219,6 +225,15 @@ export class CallbackGateway {
     return this.answer(responseBody);
   }
 
+  /** Says once, loudly, that pushes come faster than the nonce memory can hold for the window. */
+  private reportOverflow(): void {
+    if (this.overflowReported || !this.memory.nonceMemoryOverflowed) return;
+    this.overflowReported = true;
+    this.options.logger.warn(
+      "pushes arrive faster than the nonce memory holds for the replay window; the oldest pairs were forgotten early",
+    );
+  }
+
   private answer(body: string): GatewayAnswer {
     if (body === "success" || body === "") return body === "success" ? SUCCESS : { ...SUCCESS, body };
     return { status: 200, contentType: "application/xml; charset=utf-8", body };
@@ -252,16 +267,21 @@ export class CallbackGateway {
   /** After a restart: reload the replay memory and the answers of the retry window. */
   private warm(): Promise<void> {
     this.warmed ??= (async () => {
-      const since = this.options.clock.now() - this.memoryMs;
-      const rows = await this.options.events.recent(since, RELOADED_PUSHES);
-      for (const row of rows) {
-        if (row.body_hash !== "") {
-          this.memory.claimNonce(
-            `${row.app_id}|${row.timestamp}|${row.nonce}|${row.signature}`,
-            row.body_hash,
-          );
+      const since = this.options.clock.now() - Math.max(this.memoryMs, NONCE_MEMORY_MS);
+      let afterId: string | undefined;
+      for (;;) {
+        const rows = await this.options.events.recentPage(since, afterId, RELOAD_PAGE);
+        for (const row of rows) {
+          if (row.body_hash.length === 64) {
+            this.memory.claimNonce(
+              `${row.app_id}|${row.timestamp}|${row.nonce}`,
+              Buffer.from(row.body_hash, "hex"),
+            );
+          }
+          this.memory.markSeen(`${row.app_id}|${row.dedupe_key}`);
         }
-        this.memory.markSeen(`${row.app_id}|${row.dedupe_key}`);
+        if (rows.length < RELOAD_PAGE) break;
+        afterId = rows.at(-1)?.id;
       }
       // Events recorded just before a crash, whose fan-out was never scheduled.
       const fanout = this.options.fanout;

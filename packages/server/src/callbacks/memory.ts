@@ -1,53 +1,135 @@
 import type { Clock } from "../platform/ports.js";
 
-/** Nonces per generation, at most: a generation that fills up turns over early. */
-const NONCE_ENTRIES = 100_000;
+/**
+ * Nonce tables start at 2^16 slots and double up to 2^22 (64 MiB, two million pushes per
+ * generation): complete for the replay window up to about 3,300 pushes a second sustained.
+ */
+const NONCE_SLOTS_LOG2 = { min: 16, max: 22 } as const;
 /** Seen-hashes per generation: 2^19, in a table of 2^20 slots (4 MiB), half full at most. */
 const SEEN_SLOTS_LOG2 = 20;
 
-/** Options of {@link PushMemory}. */
-export interface PushMemoryOptions {
-  clock: Clock;
-  /** How long a push is remembered: at least the replay window. */
-  memoryMs: number;
-}
-
 /**
- * Two generations of a Map: entries go into the current one, lookups read both, and when the
- * current one is `periodMs` old (or full) the older is dropped whole. An entry lives at least
- * `periodMs` unless its generation filled up. Nothing is ever deleted one by one: a Map used as
- * an LRU (delete the oldest on every insert) spends its time skipping the holes that leaves.
+ * Two generations of a table from 64-bit key hashes to 64-bit content fingerprints, open
+ * addressed in one interleaved Uint32Array (key high, key low, value high, value low per slot):
+ * no object per entry, nothing for the garbage collector to trace. A generation grows by
+ * doubling up to `maxSlotsLog2`; when the current one is `periodMs` old (or full at its
+ * largest) the older one is dropped whole, so an entry lives at least `periodMs` unless its
+ * generation filled up at the largest size.
+ *
+ * 64-bit key hashes make a false "same key" between two genuine pushes about one in 2^45 at
+ * a million entries; the 64-bit fingerprint is a prefix of a SHA-256, which a forger cannot
+ * match with a body of their choosing.
  */
-class Generations<V> {
-  #current = new Map<string | number, V>();
-  #previous = new Map<string | number, V>();
+class NonceTable {
+  #current: Uint32Array;
+  #previous: Uint32Array;
+  #entries = 0;
   #startedAt: number;
+  #turnedEarly = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly periodMs: number,
-    private readonly maxEntries: number,
+    private readonly minSlotsLog2: number,
+    private readonly maxSlotsLog2: number,
   ) {
+    this.#current = new Uint32Array(4 * 2 ** minSlotsLog2);
+    this.#previous = new Uint32Array(4 * 2 ** minSlotsLog2);
     this.#startedAt = clock.now();
   }
 
-  get(key: string | number): V | undefined {
-    this.#turn();
-    return this.#current.get(key) ?? this.#previous.get(key);
+  /** Whether the table had to forget entries younger than `periodMs` (it was full at its largest). */
+  get turnedEarly(): boolean {
+    return this.#turnedEarly;
   }
 
-  set(key: string | number, value: V): void {
+  /** The fingerprint stored for the key, if any: [high, low]. */
+  get(k1: number, k2: number): [number, number] | undefined {
     this.#turn();
-    this.#current.set(key, value);
+    return find(this.#current, k1, k2) ?? find(this.#previous, k1, k2);
+  }
+
+  set(k1: number, k2: number, v1: number, v2: number): void {
+    this.#turn();
+    if (this.#entries + 1 > this.#current.length / 8) this.#grow();
+    if (insert(this.#current, k1, k2, v1, v2)) this.#entries++;
+  }
+
+  #grow(): void {
+    const slots = this.#current.length / 4;
+    if (slots >= 2 ** this.maxSlotsLog2) {
+      this.#turnedEarly = true;
+      this.#rotate(false);
+      return;
+    }
+    const bigger = new Uint32Array(this.#current.length * 2);
+    const table = this.#current;
+    for (let at = 0; at < table.length; at += 4) {
+      if (table[at] !== 0 || table[at + 1] !== 0) {
+        insert(
+          bigger,
+          table[at] as number,
+          table[at + 1] as number,
+          table[at + 2] as number,
+          table[at + 3] as number,
+        );
+      }
+    }
+    this.#current = bigger;
   }
 
   #turn(): void {
-    const now = this.clock.now();
-    if (now - this.#startedAt < this.periodMs && this.#current.size < this.maxEntries) return;
-    // Idle for two whole periods: the older generation is stale too.
-    this.#previous = now - this.#startedAt >= 2 * this.periodMs ? new Map() : this.#current;
-    this.#current = new Map();
-    this.#startedAt = now;
+    const age = this.clock.now() - this.#startedAt;
+    if (age < this.periodMs) return;
+    this.#rotate(age >= 2 * this.periodMs);
+  }
+
+  #rotate(stale: boolean): void {
+    // The current generation becomes the previous one; a fresh one starts small again.
+    this.#previous = stale ? new Uint32Array(4 * 2 ** this.minSlotsLog2) : this.#current;
+    this.#current = new Uint32Array(4 * 2 ** this.minSlotsLog2);
+    this.#entries = 0;
+    this.#startedAt = this.clock.now();
+  }
+}
+
+/** (0, 0) marks an empty slot: a key hashing to it is stored as (0, 1). */
+function keyLow(k1: number, k2: number): number {
+  return k1 === 0 && k2 === 0 ? 1 : k2;
+}
+
+function find(table: Uint32Array, k1: number, k2: number): [number, number] | undefined {
+  const low = keyLow(k1, k2);
+  const mask = table.length / 4 - 1;
+  let slot = (k1 ^ low) & mask;
+  for (;;) {
+    const at = slot * 4;
+    const h = table[at] as number;
+    const l = table[at + 1] as number;
+    if (h === 0 && l === 0) return undefined;
+    if (h === k1 && l === low) return [table[at + 2] as number, table[at + 3] as number];
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** Stores the key's fingerprint unless the key is there already; true when it was added. */
+function insert(table: Uint32Array, k1: number, k2: number, v1: number, v2: number): boolean {
+  const low = keyLow(k1, k2);
+  const mask = table.length / 4 - 1;
+  let slot = (k1 ^ low) & mask;
+  for (;;) {
+    const at = slot * 4;
+    const h = table[at] as number;
+    const l = table[at + 1] as number;
+    if (h === 0 && l === 0) {
+      table[at] = k1;
+      table[at + 1] = low;
+      table[at + 2] = v1;
+      table[at + 3] = v2;
+      return true;
+    }
+    if (h === k1 && l === low) return false;
+    slot = (slot + 1) & mask;
   }
 }
 
@@ -119,6 +201,18 @@ function contains(table: Uint32Array, mask: number, hash: number): boolean {
   return false;
 }
 
+/** Options of {@link PushMemory}. */
+export interface PushMemoryOptions {
+  clock: Clock;
+  /** How long an answered push is remembered (0: not at all; the events table still decides). */
+  memoryMs: number;
+  /**
+   * How long accepted (timestamp, nonce) pairs are remembered: at least twice the replay
+   * window, since a timestamp is accepted from one window before it to one window after.
+   */
+  nonceMemoryMs: number;
+}
+
 /**
  * What the gateway remembers of recent pushes, in process memory:
  *
@@ -127,31 +221,44 @@ function contains(table: Uint32Array, mask: number, hash: number): boolean {
  *   stay in the events table: WeChat retries only a push whose answer it did not get, which
  *   is rare, and keeping every answer string in memory cost every push its share of garbage
  *   collection. A hash may collide, so "seen" means "look in the events table", which decides;
- * - the nonces of plaintext pushes, whose `signature` does not cover the body: a second body
- *   under the same timestamp, nonce and signature is a forgery. (An encrypted push's
- *   `msg_signature` covers its body, so another body cannot carry the same signature.)
+ * - every accepted (account, timestamp, nonce), whatever the mode, with a fingerprint of the
+ *   content it carried. WeChat's `signature` covers only the Token, timestamp and nonce, and
+ *   it travels on encrypted pushes too: whoever sees one could put another body under it. So
+ *   the pair is claimed by the first content, and any other content under it is a forgery.
  */
 export class PushMemory {
   readonly #enabled: boolean;
-  readonly #nonces: Generations<string>;
+  readonly #nonces: NonceTable;
   readonly #seen: SeenHashes;
 
   constructor(options: PushMemoryOptions) {
-    const { clock, memoryMs } = options;
+    const { clock, memoryMs, nonceMemoryMs } = options;
     this.#enabled = memoryMs > 0;
-    this.#nonces = new Generations(clock, memoryMs, NONCE_ENTRIES);
+    this.#nonces = new NonceTable(clock, nonceMemoryMs, NONCE_SLOTS_LOG2.min, NONCE_SLOTS_LOG2.max);
     this.#seen = new SeenHashes(clock, memoryMs, SEEN_SLOTS_LOG2);
   }
 
   /**
-   * Plaintext pushes: claims (timestamp, nonce, signature) for `bodyHash`. False when they
-   * were already used with another body.
+   * Claims (account, timestamp, nonce) — `nonceKey` — for the content whose SHA-256 is
+   * `fingerprint` (its first 8 bytes are kept). False when the pair was already claimed by
+   * other content.
    */
-  claimNonce(nonceKey: string, bodyHash: string): boolean {
-    if (!this.#enabled) return true;
-    const seen = this.#nonces.get(nonceKey);
-    if (seen === undefined) this.#nonces.set(nonceKey, bodyHash);
-    return seen === undefined || seen === bodyHash;
+  claimNonce(nonceKey: string, fingerprint: Buffer): boolean {
+    const k1 = hash32(nonceKey);
+    const k2 = hash32b(nonceKey);
+    const v1 = fingerprint.readUInt32BE(0);
+    const v2 = fingerprint.readUInt32BE(4);
+    const held = this.#nonces.get(k1, k2);
+    if (held === undefined) {
+      this.#nonces.set(k1, k2, v1, v2);
+      return true;
+    }
+    return held[0] === v1 && held[1] === v2;
+  }
+
+  /** True once the nonce memory had to forget pairs within their window (overload). */
+  get nonceMemoryOverflowed(): boolean {
+    return this.#nonces.turnedEarly;
   }
 
   /** Whether a push with this key may have been answered: true can be a false alarm, false is sure. */
@@ -171,6 +278,16 @@ function hash32(text: string): number {
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** A second, independent 32-bit hash (multiply–xorshift with other constants) for 64-bit keys. */
+function hash32b(text: string): number {
+  let hash = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x5bd1e995);
+    hash ^= hash >>> 15;
   }
   return hash >>> 0;
 }

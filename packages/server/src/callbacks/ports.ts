@@ -12,8 +12,12 @@ export interface CallbackCredentials {
   previousEncodingAESKey?: string;
   /** The appid written inside ciphertexts: the component appid for platform-authorized accounts, the account's own for direct ones. */
   cipherAppId: string;
-  /** The one mode accepted; every mode when absent. */
-  mode?: PushMode;
+  /**
+   * The one mode accepted, as configured for the account: `safe` takes encrypted pushes only;
+   * `compatible` takes encrypted pushes carrying a plaintext copy, and verifies and uses the
+   * encrypted part; only `plaintext` takes pushes whose sole proof is `signature`.
+   */
+  mode: PushMode;
 }
 
 /**

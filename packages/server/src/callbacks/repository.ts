@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type Selectable } from "kysely";
+import { idFloor } from "../platform/ids.js";
 import type { Database } from "../platform/store/schema.js";
 import type { EventEnvelope, EventEnvelopeSource } from "./ports.js";
 
@@ -29,8 +30,10 @@ export interface EventsTable {
   nonce: string;
   signature: string;
   /**
-   * Plaintext pushes: sha256 of the body, so replay memory tells a retry from a forged body
-   * under a reused nonce. Empty for encrypted pushes, whose msg_signature covers the body.
+   * SHA-256 (hex) of the push's plaintext XML (the body itself for a plaintext push): the
+   * content its (timestamp, nonce) was claimed by, so the replay memory rebuilt after a
+   * restart still tells a retry from another body under a reused signature. Empty in rows
+   * recorded before every mode was fingerprinted (encrypted pushes then had none).
    */
   body_hash: string;
   /** The reply's plaintext XML; null when answered `success`. */
@@ -160,16 +163,20 @@ export class EventsRepository implements EventEnvelopeSource {
     return this.db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  /** The replay memory of recent pushes, newest first, to rebuild it after a restart. */
-  recent(
+  /**
+   * One page of the pushes received since `since`, oldest first by id (the primary key, whose
+   * order is the receiving order), to rebuild the replay memory after a restart.
+   */
+  recentPage(
     since: number,
+    afterId: string | undefined,
     limit: number,
-  ): Promise<Pick<EventRow, "app_id" | "dedupe_key" | "timestamp" | "nonce" | "signature" | "body_hash">[]> {
+  ): Promise<Pick<EventRow, "id" | "app_id" | "dedupe_key" | "timestamp" | "nonce" | "body_hash">[]> {
     return this.db
       .selectFrom("events")
-      .select(["app_id", "dedupe_key", "timestamp", "nonce", "signature", "body_hash"])
-      .where("received_at", ">=", since)
-      .orderBy("received_at", "desc")
+      .select(["id", "app_id", "dedupe_key", "timestamp", "nonce", "body_hash"])
+      .where("id", afterId === undefined ? ">=" : ">", afterId ?? idFloor(since))
+      .orderBy("id", "asc")
       .limit(limit)
       .execute();
   }

@@ -26,6 +26,8 @@ export interface MappedError {
   code: string;
   message: string;
   details?: unknown;
+  /** Sent as the `retry-after` header (seconds). */
+  retryAfterSeconds?: number;
   /** True when the error is ours (5xx): log it with its stack. */
   unexpected: boolean;
 }
@@ -69,6 +71,7 @@ export function mapError(error: unknown): MappedError {
       code: error.code,
       message: error.message,
       details: error.details,
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
       unexpected: false,
     };
   }
@@ -134,6 +137,8 @@ function mapWeChatError(error: WeChatError): MappedError {
       status: 400,
       code: error.code,
       message: "the WeChat message could not be verified",
+      // The reason is one of the SDK's fixed words (`signature_mismatch`, `mode_refused`, …).
+      ...(error instanceof WeChatCryptoError ? { details: { reason: error.reason } } : {}),
       unexpected: false,
     };
   }

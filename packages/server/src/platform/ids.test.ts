@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idTimestamp, newId } from "./ids.js";
+import { idFloor, idTimestamp, newId } from "./ids.js";
 
 describe("newId", () => {
   it("is a version 7 UUID carrying its timestamp", () => {
@@ -18,5 +18,15 @@ describe("newId", () => {
     const later = newId(1_900_000_000_000);
     const earlier = newId(1_899_999_999_000);
     expect(earlier > later).toBe(true);
+  });
+});
+
+describe("idFloor", () => {
+  it("sorts before every id made at that millisecond or later, and after every earlier one", () => {
+    const at = 2_000_000_000_000;
+    const floor = idFloor(at);
+    expect(idTimestamp(floor)).toBe(at);
+    for (let i = 0; i < 100; i++) expect(newId(at + i) >= floor).toBe(true);
+    expect(idFloor(at - 1) < floor).toBe(true);
   });
 });

@@ -34,3 +34,9 @@ export function newId(nowMs: number = Date.now()): string {
 export function idTimestamp(id: string): number {
   return Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
 }
+
+/** The smallest id {@link newId} can make at `ms` or later: a lower bound for range scans by time. */
+export function idFloor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
