@@ -10,7 +10,9 @@ import type { Config } from "./platform/config.js";
 import { InProcessLock } from "./platform/lock.js";
 import type { Logger } from "./platform/logger.js";
 import type { Clock } from "./platform/ports.js";
+import { tightenPrivateDir } from "./platform/private-files.js";
 import { SqlQueue } from "./platform/queue.js";
+import { MemoryRateLimitStore } from "./platform/rate-limit.js";
 import { loadMasterKey, type MasterKeySource, SecretBox } from "./platform/secrets.js";
 import { migrateToLatest } from "./platform/store/migrate.js";
 import { openStore, type Store } from "./platform/store/store.js";
@@ -52,8 +54,9 @@ export interface Server {
 export async function createServer(options: CreateServerOptions): Promise<Server> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  tightenPrivateDir(config.dataDir, logger);
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { logger });
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
@@ -79,6 +82,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       publicUrl: config.publicUrl,
       authenticator: auth.service,
       modules,
+      rateLimitStore: new MemoryRateLimitStore({ clock }),
       healthCheck: async () => {
         await sql`select 1`.execute(store.db);
       },

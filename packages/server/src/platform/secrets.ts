@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBase64Key } from "./config.js";
+import { PRIVATE_DIR_MODE } from "./private-files.js";
 
 const VERSION = "v1";
 const IV_BYTES = 12;
@@ -83,7 +84,7 @@ export function loadMasterKey(options: { masterKey: Buffer | undefined; dataDir:
 } {
   if (options.masterKey) return { key: options.masterKey, source: "environment" };
   const path = join(options.dataDir, "master.key");
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   let fd: number;
   try {
     fd = openSync(path, "wx", 0o600);

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { ensurePrivateDatabaseFile, PRIVATE_DIR_MODE, type WarnLogger } from "../private-files.js";
 import type { Database } from "./schema.js";
 import { cachingSqliteDatabase } from "./statement-cache.js";
 
@@ -24,6 +25,8 @@ export interface OpenStoreOptions {
    * deployments share one database.
    */
   schema?: string;
+  /** SQLite only: told when database files open to other users are tightened. */
+  logger?: WarnLogger;
 }
 
 const INT8_OID = 20;
@@ -32,7 +35,9 @@ const INT8_OID = 20;
  * Opens the store named by a database URL: `sqlite:<path>` (embedded) or `postgres://…`.
  */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (databaseUrl.startsWith("sqlite:")) return openSqlite(databaseUrl.slice("sqlite:".length));
+  if (databaseUrl.startsWith("sqlite:")) {
+    return openSqlite(databaseUrl.slice("sqlite:".length), options.logger);
+  }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options.schema);
   throw new Error("the database URL must start with sqlite: or postgres://");
 }
@@ -40,9 +45,14 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
 /**
  * SQLite in WAL mode: readers never block the writer; busy_timeout rides out the short
  * write locks of a second process (e.g. `wxgate admin create` while the server runs).
+ * The database and its side files are owner-only (0600), in a folder created owner-only (0700).
  */
-function openSqlite(path: string): Store {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+function openSqlite(path: string, logger: WarnLogger | undefined): Store {
+  if (path !== ":memory:") {
+    // Only a folder created here gets the mode; an existing one is left as the operator set it.
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    ensurePrivateDatabaseFile(path, logger);
+  }
   const database = new SqliteDatabase(path);
   database.pragma("journal_mode = WAL");
   database.pragma("busy_timeout = 5000");
