@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AES_KEY,
   APP_ID,
+  COMPATIBLE_APP_ID,
   countRows,
   type Gateway,
   ORIGINAL_ID,
@@ -161,6 +162,41 @@ const attacks: Attack[] = [
       const { query, body } = seal(g, textXml("x", 1), "safe");
       return post(g, { ...query, encrypt_type: "des" }, body);
     },
+  },
+  // forgeries: a valid `signature` (it covers only Token, timestamp and nonce) on a body of the forger's choosing
+  {
+    name: "plaintext push to a safe-mode account, correctly signed",
+    status: 400,
+    code: "signature_invalid",
+    send: (g) => {
+      const { query, body } = seal(g, textXml("forged", 1), "plaintext");
+      return post(g, query, body, APP_ID);
+    },
+  },
+  {
+    name: "plaintext push to a compatible-mode account, correctly signed",
+    status: 400,
+    code: "signature_invalid",
+    send: (g) => {
+      const { query, body } = seal(g, textXml("forged", 1), "plaintext");
+      return post(g, query, body, COMPATIBLE_APP_ID);
+    },
+  },
+  {
+    name: "an encrypted push's signature, timestamp and nonce on a plaintext body",
+    status: 400,
+    code: "signature_invalid",
+    send: (g) => {
+      const { query } = seal(g, textXml("genuine", 1), "safe");
+      const { signature, timestamp, nonce } = query as Record<string, string>;
+      return post(g, { signature: signature!, timestamp: timestamp!, nonce: nonce! }, textXml("forged", 1));
+    },
+  },
+  {
+    name: "compatible-mode body to a safe-mode account",
+    status: 400,
+    code: "signature_invalid",
+    send: (g) => push(g, seal(g, textXml("x", 1), "compatible", { appId: APP_ID }), APP_ID),
   },
   {
     name: "URL check with a wrong signature",

@@ -7,11 +7,12 @@ import { TokenService } from "../tokens/service.js";
 import { AccountCallbackCredentials } from "./callback-accounts.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
+import { PlatformPushes } from "./platform-pushes.js";
 import { AccountRepository } from "./repository.js";
 import { accountRoutes } from "./routes.js";
 import { AccountService } from "./service.js";
 import { AccountSettings } from "./settings.js";
-import { wechatRoutes } from "./wechat-routes.js";
+import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js";
 
 export { AccountCallbackCredentials } from "./callback-accounts.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
@@ -71,7 +72,12 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     clock: ctx.clock,
     logger: ctx.logger.child({ module: "tokens" }),
   });
-  const wechatPlugin = wechatRoutes({ service, wechat: ctx.wechat, clock: ctx.clock });
+  const wechatPlugin = wechatRoutes({
+    service,
+    wechat: ctx.wechat,
+    clock: ctx.clock,
+    pushes: new PlatformPushes(ctx.db, 2 * PLATFORM_REPLAY_WINDOW_SECONDS * 1000),
+  });
   ctx.wechat.provideAccounts({
     clientFor: (appId) => tokens.clientFor(appId),
     tokenProviderFor: (appId) => tokens.tokenProviderFor(appId),

@@ -1,11 +1,26 @@
+import { createHash } from "node:crypto";
 import { PushEndpoint, WeChatError } from "@wxgate/wechat";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { mapError } from "../http/error-mapping.js";
+import { type ErrorBody, mapError } from "../http/error-mapping.js";
 import type { Clock } from "../platform/ports.js";
 import { COMPONENT_EVENT_PATH, type WeChatConnection } from "../platform/wechat.js";
+import type { PlatformPushes } from "./platform-pushes.js";
 import { type AccountService, AUTHORIZED_PATH } from "./service.js";
 
 const MAX_PUSH_BYTES = 1024 * 1024;
+/** WeChat's replay window for a push's timestamp, in seconds. */
+export const PLATFORM_REPLAY_WINDOW_SECONDS = 300;
+
+/** A platform push refused before anything was applied. */
+class RefusedPush extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function escapeHtml(text: string): string {
   return text.replace(
@@ -41,8 +56,13 @@ function queryRecord(query: unknown): Record<string, string | undefined> {
  * WeChat-facing HTTP (outside the JSON API): the platform's authorization-event URL
  * (授权事件接收URL), which takes XML, and the page WeChat sends the administrator back to.
  */
-export function wechatRoutes(deps: { service: AccountService; wechat: WeChatConnection; clock: Clock }) {
-  const { service, wechat, clock } = deps;
+export function wechatRoutes(deps: {
+  service: AccountService;
+  wechat: WeChatConnection;
+  clock: Clock;
+  pushes: PlatformPushes;
+}) {
+  const { service, wechat, clock, pushes } = deps;
   let endpoint: { generation: number; value: PushEndpoint } | undefined;
   const currentEndpoint = (): PushEndpoint => {
     if (endpoint?.generation !== wechat.generation) {
@@ -53,6 +73,10 @@ export function wechatRoutes(deps: { service: AccountService; wechat: WeChatConn
           token: platform.token,
           appId: platform.componentAppId,
           encodingAESKey: platform.encodingAESKey,
+          // WeChat encrypts every platform push: a plaintext one, whose `signature` covers
+          // no content, is refused.
+          mode: "safe",
+          replayWindowSeconds: PLATFORM_REPLAY_WINDOW_SECONDS,
           now: () => clock.now(),
           maxBodyBytes: MAX_PUSH_BYTES,
         }),
@@ -68,13 +92,51 @@ export function wechatRoutes(deps: { service: AccountService; wechat: WeChatConn
       done(null, body),
     );
 
-    app.post(COMPONENT_EVENT_PATH, async (request, reply) => {
+    // Logged at warn only: the access line's URL would carry the push's signature and nonce.
+    app.post(COMPONENT_EVENT_PATH, { logLevel: "warn" }, async (request, reply) => {
       const body = typeof request.body === "string" ? request.body : "";
+      let opened: ReturnType<PushEndpoint["open"]>;
       try {
-        const opened = currentEndpoint().open(queryRecord(request.query), body);
+        opened = currentEndpoint().open(queryRecord(request.query), body);
+        const hash = createHash("sha256").update(opened.plaintextXml).digest("hex");
+        const claim = await pushes.claim(opened.timestamp, opened.nonce, hash, clock.now());
+        if (claim === "conflict") {
+          throw new RefusedPush(
+            409,
+            "nonce_reused",
+            "this timestamp, nonce and signature were already used for another push",
+          );
+        }
+        if (claim === "repeat") {
+          // Applied once already: a replay (or WeChat's retry) changes nothing.
+          return reply.type("text/plain; charset=utf-8").send("success");
+        }
+      } catch (error) {
+        // Refused before anything was applied: say why, as the callback gateway does.
+        const mapped =
+          error instanceof RefusedPush
+            ? { status: error.status, code: error.code, message: error.message, details: undefined }
+            : mapError(error);
+        request.log.warn(
+          { reqId: request.id, code: mapped.code, status: mapped.status, details: mapped.details },
+          "platform push refused",
+        );
+        const answer: ErrorBody = {
+          error: {
+            code: mapped.code,
+            message: mapped.message,
+            ...(mapped.details === undefined ? {} : { details: mapped.details }),
+            requestId: request.id,
+          },
+        };
+        return reply.code(mapped.status).type("application/json; charset=utf-8").send(answer);
+      }
+      try {
         await service.handleComponentPush(opened.message);
       } catch (error) {
-        // WeChat only needs `success`; a failure is ours to log, and its retry would not help.
+        // WeChat only needs `success`; a failure is ours to log. The claim is released so
+        // that WeChat's retry of the same push is applied in full.
+        await pushes.release(opened.timestamp, opened.nonce);
         const mapped = mapError(error);
         const level = error instanceof WeChatError || !mapped.unexpected ? "warn" : "error";
         request.log[level]({ err: error, code: mapped.code }, "a platform push was not processed");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseQuery } from "./gateway.js";
+import { unsignedQuery } from "./routes.js";
 
 describe("parseQuery", () => {
   const cases = [
@@ -26,4 +27,14 @@ describe("parseQuery", () => {
       expect(() => parseQuery(raw)).toThrow(expect.objectContaining({ code: "bad_query" }));
     },
   );
+});
+
+describe("unsignedQuery", () => {
+  it("takes out signature, msg_signature and nonce in any spelling, and keeps the rest in order", () => {
+    expect(
+      unsignedQuery("signature=a&timestamp=1700000000&nonce=42&openid=oX&encrypt_type=aes&msg_signature=b"),
+    ).toBe("timestamp=1700000000&openid=oX&encrypt_type=aes");
+    expect(unsignedQuery("SIGNATURE=a&%6Eonce=1&x=%zz&&timestamp=1")).toBe("x=%zz&timestamp=1");
+    expect(unsignedQuery("")).toBe("");
+  });
 });

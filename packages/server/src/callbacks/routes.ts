@@ -21,9 +21,30 @@ const eventSummary = z.object({
 const eventDetail = eventSummary.extend({
   plaintextXml: z.string(),
   replyXml: z.string().nullable(),
-  query: z.string(),
+  query: z.string().describe("The push's query string without `signature`, `msg_signature` and `nonce`"),
   body: z.string(),
 });
+
+/** Parameters a reader of the events API never sees: with them, a push could be signed again. */
+const UNSIGNED_PARAMS = new Set(["signature", "msg_signature", "nonce"]);
+
+/** The query of a push as the API shows it: WeChat's signature and nonce taken out. */
+export function unsignedQuery(rawQuery: string): string {
+  return rawQuery
+    .split("&")
+    .filter((pair) => {
+      const at = pair.indexOf("=");
+      const name = at < 0 ? pair : pair.slice(0, at);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, " "));
+      } catch {
+        // An undecodable name is shown as it came; it names no protocol parameter.
+      }
+      return pair !== "" && !UNSIGNED_PARAMS.has(decoded.toLowerCase());
+    })
+    .join("&");
+}
 
 function summaryOf(row: EventRow): z.input<typeof eventSummary> {
   return {
@@ -86,6 +107,8 @@ export function eventRoutes(events: EventsRepository): Route[] {
       scope: "events:read",
       tags: ["events"],
       summary: "One received push, with its XML, the original request and the reply",
+      description:
+        "The query is shown without WeChat's `signature`, `msg_signature` and `nonce`: they prove nothing to a reader, and could only help someone sign another push.",
       params: z.object({ id: z.string().min(1).max(64) }),
       response: eventDetail,
       async handler({ params }) {
@@ -95,7 +118,7 @@ export function eventRoutes(events: EventsRepository): Route[] {
           ...summaryOf(row),
           plaintextXml: row.plaintext_xml,
           replyXml: row.reply_xml,
-          query: row.query,
+          query: unsignedQuery(row.query),
           body: row.body,
         };
       },

@@ -63,4 +63,14 @@ describe("maskUrl", () => {
       "/x?component_access_token=[redacted]&access_token=[redacted]",
     );
   });
+
+  it("masks a push's signatures and nonce, which could sign another body", () => {
+    expect(
+      maskUrl(
+        "/wechat/component?signature=s1&timestamp=1700000000&nonce=42&encrypt_type=aes&msg_signature=m1",
+      ),
+    ).toBe(
+      "/wechat/component?signature=[redacted]&timestamp=1700000000&nonce=[redacted]&encrypt_type=aes&msg_signature=[redacted]",
+    );
+  });
 });

@@ -49,9 +49,12 @@ export const redactPaths: string[] = [
   "req.query.authorizer_access_token",
 ];
 
-/** Query parameters that carry credentials; their values are masked in logged URLs. */
+/**
+ * Query parameters that carry credentials, or a push's signature and nonce (with them, another
+ * body could be sent under a genuine signature); their values are masked in logged URLs.
+ */
 const secretQueryParams =
-  /([?&](?:access_token|component_access_token|authorizer_access_token|secret|appsecret|ticket|code|auth_code|pre_auth_code|echostr)=)[^&#]*/gi;
+  /([?&](?:access_token|component_access_token|authorizer_access_token|secret|appsecret|ticket|code|auth_code|pre_auth_code|echostr|signature|msg_signature|nonce)=)[^&#]*/gi;
 
 /** Masks credentials in a URL before it is logged. */
 export function maskUrl(url: string): string {

@@ -3,6 +3,7 @@ import { foundation } from "./0001_foundation.js";
 import { accounts } from "./0002_accounts.js";
 import { callbacks } from "./0004_callbacks.js";
 import { lifecycle } from "./0005_lifecycle.js";
+import { platformPushes } from "./0006_platform_pushes.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -19,4 +20,10 @@ export interface PortableMigration {
  * Every migration, in order. A domain module appends its own file here
  * (`0002_accounts.ts`, …); released migrations are never edited.
  */
-export const migrations: readonly PortableMigration[] = [foundation, accounts, callbacks, lifecycle];
+export const migrations: readonly PortableMigration[] = [
+  foundation,
+  accounts,
+  callbacks,
+  lifecycle,
+  platformPushes,
+];
