@@ -44,7 +44,7 @@ async function serveWxgate() {
   const { callbacksModule } = await import("../packages/server/dist/callbacks/index.js");
   const dataDir = mkdtempSync(join(tmpdir(), "wxgate-bench-"));
   const config = loadConfig({ env: { WXGATE_DATA_DIR: dataDir, WXGATE_LOG_LEVEL: "silent" } });
-  const credentials = { appId, enabled: true, token, encodingAESKey, cipherAppId: appId };
+  const credentials = { appId, enabled: true, token, encodingAESKey, cipherAppId: appId, mode: "safe" };
   // Auto-replies are not built yet: an in-process provider stands in for them (echo).
   const echo = {
     name: "echo",
@@ -135,6 +135,9 @@ function stop(child) {
 }
 
 let nextMsgId = 30000000000000000n;
+// Nonces are never reused within a server's life: the gateway refuses a (timestamp, nonce) pair
+// seen with other content, as it must (a reused pair is how a push is forged).
+let nextNonce = 1_000_000;
 /** Distinct safe-mode pushes, sealed as WeChat seals them. */
 function pushes(count) {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -154,7 +157,7 @@ function pushes(count) {
       encodingAESKey,
       mode: "safe",
       timestamp,
-      nonce: String(1_000_000 + i),
+      nonce: String(nextNonce++),
     });
     return {
       query: new URLSearchParams(sealed.query).toString(),
