@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify"
 import { apisModule } from "./apis/index.js";
 import type { Clock } from "./clock.js";
 import { componentModule } from "./component/index.js";
-import type { EmulatorControl } from "./control/control.js";
+import { announceCalls, type EmulatorControl } from "./control/control.js";
 import { controlModule } from "./control/routes.js";
 import { createEmulatorCore, type EmulatorCore, type EmulatorCoreOptions } from "./core.js";
 import { followerModule } from "./follower/index.js";
@@ -57,7 +57,10 @@ function contextFor(app: FastifyInstance, core: EmulatorCore): EmulatorContext {
     control: core.control,
     extendControl: (name, methods) => {
       if (Object.hasOwn(core.control, name)) throw new Error(`control.${String(name)} is already defined`);
-      Object.defineProperty(core.control, name, { value: methods, enumerable: true });
+      Object.defineProperty(core.control, name, {
+        value: announceCalls(methods, () => core.world.markChanged()),
+        enumerable: true,
+      });
     },
     provide: (name, service) => {
       if (services[name] !== undefined) throw new Error(`service ${String(name)} is already provided`);
@@ -108,7 +111,12 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorPluginOptions> = async (
 
   app.addHook("onResponse", async (request, reply) => {
     const state = request.wx;
-    if (!state || state.control) return;
+    if (!state) return;
+    if (state.control) {
+      // Control reads change nothing; a write counts here too, should a route bypass the control methods.
+      if (request.method !== "GET" && request.method !== "HEAD") core.world.markChanged();
+      return;
+    }
     core.world.recordRequest({
       time: core.clock.now(),
       method: request.method,
@@ -119,6 +127,8 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorPluginOptions> = async (
       status: reply.statusCode,
       latencyMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
     });
+    // Every WeChat-path call changes the world, if only its request log.
+    core.world.markChanged();
   });
 
   // WeChat answers unknown paths with HTTP 404; the body keeps WeChat's error shape so
@@ -188,9 +198,9 @@ export async function createEmulator(options: CreateEmulatorOptions = {}): Promi
   };
 }
 
-/** Runs the modules' close hooks, stops the scheduler and saves the snapshot when configured. */
+/** Runs the modules' close hooks, stops the scheduler and writes the snapshot's last changes. */
 export async function closeCore(core: EmulatorCore): Promise<void> {
   for (const hook of core.closeHooks.splice(0)) await hook();
   core.scheduler.stop();
-  if (core.options.snapshotFile) await core.control.saveSnapshot();
+  await core.snapshots?.close();
 }

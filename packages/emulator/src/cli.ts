@@ -13,7 +13,7 @@ Options:
   -H, --host <host>    address to listen on (default 127.0.0.1)
   --preset <preset>    demo (a platform, three accounts, followers) or empty (default demo)
   --seed <seed>        seed for every generated id: same seed, same ids
-  --snapshot <file>    load the world from this file and save it there on exit
+  --snapshot <file>    load the world from this file and keep it there (saved after changes)
   --prefix <prefix>    serve everything under this path prefix
   --log                log every request
   -h, --help           show this help

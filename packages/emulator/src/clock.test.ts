@@ -69,6 +69,26 @@ describe("Scheduler", () => {
     scheduler.stop();
   });
 
+  it("calls afterRun once a task has finished, failed or not", async () => {
+    const clock = new ControllableClock({ start: T0, frozen: true });
+    const events: string[] = [];
+    const scheduler = new Scheduler(clock, {
+      onError: () => events.push("error"),
+      afterRun: () => events.push("after"),
+    });
+    scheduler.after(1000, async () => {
+      await Promise.resolve();
+      events.push("ran");
+    });
+    scheduler.after(2000, () => {
+      throw new Error("boom");
+    });
+    clock.advance(2000);
+    await scheduler.flush();
+    expect(events).toEqual(["ran", "after", "error", "after"]);
+    scheduler.stop();
+  });
+
   it("caps the catch-up of a long jump", async () => {
     const clock = new ControllableClock({ start: T0, frozen: true });
     const scheduler = new Scheduler(clock, { maxCatchUp: 10 });

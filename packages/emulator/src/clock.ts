@@ -100,6 +100,8 @@ export interface SchedulerOptions {
    * otherwise push 52,560 tickets). Older runs are skipped; the latest ones run.
    */
   maxCatchUp?: number;
+  /** Called after each run of a task, failed or not (the emulator marks its world changed). */
+  afterRun?: () => void;
 }
 
 /** Real timers are capped: setTimeout overflows above 2^31-1 ms. */
@@ -118,6 +120,7 @@ export class Scheduler {
   private stopped = false;
   private readonly unsubscribe: (() => void) | undefined;
   private readonly onError: (error: unknown) => void;
+  private readonly afterRun: () => void;
   private readonly maxCatchUp: number;
 
   constructor(
@@ -125,6 +128,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     this.onError = options.onError ?? (() => {});
+    this.afterRun = options.afterRun ?? (() => {});
     this.maxCatchUp = options.maxCatchUp ?? 1000;
     if (clock instanceof ControllableClock) {
       this.unsubscribe = clock.onChange(() => {
@@ -208,6 +212,7 @@ export class Scheduler {
       } catch (error) {
         this.onError(error);
       }
+      this.afterRun();
       if (this.stopped) return;
     }
     this.arm();

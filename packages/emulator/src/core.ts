@@ -8,7 +8,8 @@ import { QuotaBook } from "./http/quota.js";
 import { IdGenerator } from "./ids.js";
 import { TokenStore } from "./tokens/store.js";
 import { loadDemoPreset } from "./world/demo.js";
-import { readSnapshotFile } from "./world/snapshot.js";
+import { readSnapshotFile, snapshotText } from "./world/snapshot.js";
+import { SnapshotSaver } from "./world/snapshot-saver.js";
 import { World } from "./world/world.js";
 
 /** Options shared by {@link createEmulator} and the Fastify plugin. */
@@ -19,8 +20,13 @@ export interface EmulatorCoreOptions {
   seed?: number | string;
   /** `demo` fills the world with a platform, three accounts and followers; `empty` (default) does not. */
   preset?: "demo" | "empty";
-  /** Load the world from this file when it exists; save it there on close and on request. */
+  /**
+   * Load the world from this file when it exists; save it there after changes (gathered for
+   * `snapshotDelayMs`, written atomically), on close and on request.
+   */
   snapshotFile?: string;
+  /** Real milliseconds changes gather before `snapshotFile` is written (default 1000). */
+  snapshotDelayMs?: number;
   /** Mount prefix (e.g. `/sandbox`); empty by default. */
   prefix?: string;
   /** Daily limit overrides, API path → calls a day (e.g. `{"/cgi-bin/token": 5}` in tests). */
@@ -38,6 +44,8 @@ export interface EmulatorCore {
   faults: FaultBook;
   options: ResolvedEmulatorOptions;
   control: EmulatorControl;
+  /** Keeps `snapshotFile` current (absent without one); {@link closeCore} flushes it. */
+  snapshots: SnapshotSaver | undefined;
   errmsg(errcode: number): string;
   /** Set when the base URLs become known (listen, or the host app's origin). */
   setOrigin(origin: string): void;
@@ -74,6 +82,8 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
     onError: (error) => {
       process.emitWarning(`emulator task failed: ${error instanceof Error ? error.message : String(error)}`);
     },
+    // Ticket pushes, retries and mass sends change the world with no request to announce them.
+    afterRun: () => world.markChanged(),
   });
   const core: EmulatorCore = {
     world,
@@ -85,6 +95,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
     faults: new FaultBook(world),
     options: resolved,
     control: undefined as unknown as EmulatorControl,
+    snapshots: undefined,
     errmsg: errmsgText,
     setOrigin: (value) => {
       origin = value.replace(/\/+$/, "");
@@ -97,5 +108,19 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
   };
   core.control = createControl(core);
   if (!snapshot && resolved.preset === "demo") loadDemoPreset(world, ids, clock.now());
+  if (options.snapshotFile) {
+    core.snapshots = new SnapshotSaver({
+      file: options.snapshotFile,
+      world,
+      text: () => snapshotText(world, ids, clock.now()),
+      loadedFromFile: snapshot !== undefined,
+      ...(options.snapshotDelayMs !== undefined ? { delayMs: options.snapshotDelayMs } : {}),
+      onError: (error) => {
+        process.emitWarning(
+          `emulator snapshot not saved: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      },
+    });
+  }
   return core;
 }

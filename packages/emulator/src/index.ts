@@ -40,5 +40,6 @@ export type * from "./push/index.js";
 export { TOKEN_MAX_LENGTH, TOKEN_OVERLAP_MS, TOKEN_TTL_MS, TokenStore } from "./tokens/store.js";
 export type { DemoIds } from "./world/demo.js";
 export type { NewAccount, NewFollower, NewPlatform } from "./world/factory.js";
+export { SNAPSHOT_DELAY_MS, SnapshotSaver, type SnapshotSaverOptions } from "./world/snapshot-saver.js";
 export type * from "./world/types.js";
-export { World, type WorldSummary } from "./world/world.js";
+export { World, type WorldChangeListener, type WorldSummary } from "./world/world.js";

@@ -103,7 +103,7 @@ export class CoreControl {
 
   /** Moves time forward and waits until every task that fell due (ticket pushes…) has run. */
   async advanceClock(ms: number): Promise<number> {
-    const clock = this.requireControllable();
+    const clock = controllableClock(this.core);
     clock.advance(ms);
     await this.core.scheduler.flush();
     return clock.now();
@@ -111,7 +111,7 @@ export class CoreControl {
 
   /** Sets the emulated time (forward only) and runs what fell due. */
   async setClock(ms: number): Promise<number> {
-    const clock = this.requireControllable();
+    const clock = controllableClock(this.core);
     if (ms < clock.now()) throw new RangeError("the emulated clock never goes back");
     clock.set(ms);
     await this.core.scheduler.flush();
@@ -206,18 +206,59 @@ export class CoreControl {
     await writeSnapshotFile(target, this.snapshot());
     return target;
   }
+}
 
-  private requireControllable(): ControllableClock {
-    const clock = this.core.clock;
-    if (!(clock instanceof ControllableClock))
-      throw new ControlError(409, "the emulator runs on a fixed clock");
-    return clock;
-  }
+/** A function, not a method: methods are wrapped by {@link announceCalls}, helpers need not be. */
+function controllableClock(core: EmulatorCore): ControllableClock {
+  const clock = core.clock;
+  if (!(clock instanceof ControllableClock))
+    throw new ControlError(409, "the emulator runs on a fixed clock");
+  return clock;
 }
 
 /** The control surface: core operations plus the namespaces modules added. */
 export type EmulatorControl = CoreControl & EmulatorControlExtensions;
 
 export function createControl(core: EmulatorCore): EmulatorControl {
-  return new CoreControl(core) as EmulatorControl;
+  return announceCalls(new CoreControl(core), () => core.world.markChanged()) as EmulatorControl;
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+/**
+ * Makes each method of `target` call `changed` once its synchronous part has run, and again
+ * when the promise it returns settles. The control API is how tests and embedders change the
+ * world in-process, so every call counts as a possible change (a read costs at most one
+ * needless snapshot write; a forgotten write would cost a lost change).
+ */
+export function announceCalls<T extends object>(target: T, changed: () => void): T {
+  const seen = new Set<string>();
+  for (
+    let layer: object | null = target;
+    layer !== null && layer !== Object.prototype;
+    layer = Object.getPrototypeOf(layer) as object | null
+  ) {
+    for (const name of Object.getOwnPropertyNames(layer)) {
+      if (name === "constructor" || seen.has(name)) continue;
+      seen.add(name);
+      const descriptor = Object.getOwnPropertyDescriptor(layer, name);
+      if (typeof descriptor?.value !== "function") continue;
+      const method = descriptor.value as Method;
+      Object.defineProperty(target, name, {
+        configurable: true,
+        writable: true,
+        enumerable: layer === target && descriptor.enumerable === true,
+        value: (...args: unknown[]): unknown => {
+          let result: unknown;
+          try {
+            result = Reflect.apply(method, target, args);
+          } finally {
+            changed();
+          }
+          return result instanceof Promise ? result.finally(changed) : result;
+        },
+      });
+    }
+  }
+  return target;
 }

@@ -65,6 +65,8 @@ export function createPushService(ctx: EmulatorContext): PushService {
     state.log.push(attempt);
     const extra = state.log.length - state.settings.logCapacity;
     if (extra > 0) state.log.splice(0, extra);
+    // Pushes finish after the request or task that started them: their outcome is a change too.
+    world.markChanged();
   }
 
   function activeSession(appId: string, openId: string): AgentSession | undefined {

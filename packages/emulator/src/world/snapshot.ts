@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import writeFileAtomic from "write-file-atomic";
 import type { IdGenerator } from "../ids.js";
 import type { WorldState } from "./types.js";
 import { parseState, type World } from "./world.js";
@@ -16,6 +17,19 @@ export interface SnapshotDocument {
 }
 
 export function snapshotDocument(world: World, ids: IdGenerator, now: number): SnapshotDocument {
+  return documentOf(world.toJSON(), ids, now);
+}
+
+/**
+ * The snapshot as file text. Serialized in one synchronous step, it is one moment of the live
+ * state, so the deep copy {@link snapshotDocument} makes for callers who keep the object is
+ * not needed here.
+ */
+export function snapshotText(world: World, ids: IdGenerator, now: number): string {
+  return JSON.stringify(documentOf(world.state, ids, now));
+}
+
+function documentOf(state: WorldState, ids: IdGenerator, now: number): SnapshotDocument {
   return {
     format: "wxgate-emulator-snapshot",
     version: 1,
@@ -23,7 +37,7 @@ export function snapshotDocument(world: World, ids: IdGenerator, now: number): S
     clockNow: now,
     seed: ids.seed,
     prngState: ids.prng.state,
-    world: world.toJSON(),
+    world: state,
   };
 }
 
@@ -56,11 +70,15 @@ export function parseSnapshotDocument(value: unknown): SnapshotDocument {
   };
 }
 
-/** Writes atomically (temp file + rename) so a crash never leaves half a snapshot. */
-export async function writeSnapshotFile(file: string, doc: SnapshotDocument): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(doc), { mode: 0o600 });
-  await rename(temp, file);
+/**
+ * Writes a snapshot (a document, or its {@link snapshotText}) atomically: a temp file in the
+ * same folder, flushed to disk, then renamed over the old one, so a crash or power loss leaves
+ * the old snapshot or the new one, never half of one. Mode 0600: it holds the AppSecrets.
+ * Writes to one file from this process are queued, never interleaved.
+ */
+export async function writeSnapshotFile(file: string, snapshot: SnapshotDocument | string): Promise<void> {
+  const text = typeof snapshot === "string" ? snapshot : JSON.stringify(snapshot);
+  await writeFileAtomic(file, text, { mode: 0o600, fsync: true });
 }
 
 /** Reads a snapshot file; undefined when it does not exist yet. */

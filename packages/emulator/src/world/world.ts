@@ -37,16 +37,43 @@ export function emptyState(): WorldState {
   };
 }
 
+/** Told the world's new revision after something may have changed it. */
+export type WorldChangeListener = (revision: number) => void;
+
 /**
  * The in-memory world: {@link WorldState} plus the lookups every module needs. Modules read
  * and write `world.state` directly; the helpers exist so the common paths are spelled once.
+ *
+ * Because writes are plain assignments, the world cannot see them itself: the places where
+ * changes enter (every WeChat-path request, control calls and non-GET control requests,
+ * scheduled tasks, push attempts) call {@link markChanged}, which bumps {@link revision} and
+ * tells the listeners — how a snapshot file is kept current without polling the state.
  */
 export class World {
   state: WorldState;
   #ridsSinceTrim = 0;
+  #revision = 0;
+  readonly #listeners = new Set<WorldChangeListener>();
 
   constructor(state: WorldState = emptyState()) {
     this.state = state;
+  }
+
+  /** Counts the changes announced so far; equal revisions mean an unchanged world. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Announces that the state may have changed. Cheap: listeners only take note. */
+  markChanged(): void {
+    this.#revision++;
+    for (const listener of this.#listeners) listener(this.#revision);
+  }
+
+  /** Calls `listener` after every {@link markChanged}; returns the unsubscribe function. */
+  onChange(listener: WorldChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   account(appId: string): Account | undefined {
