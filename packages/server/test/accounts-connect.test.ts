@@ -207,7 +207,7 @@ describe("SSRF protection in production mode", () => {
       const answer = await api({ appId: "wx1111111111111111", tokenUrl });
       expect(answer.status, tokenUrl).toBe(400);
       expect(answer.body.error.details, tokenUrl).toMatchObject({
-        reason: "private_address",
+        reason: "address_not_allowed",
         field: "tokenUrl",
       });
     }

@@ -1,55 +1,58 @@
 import { describe, expect, it } from "vitest";
+import { isForbiddenAddress } from "../platform/addresses.js";
 import { PlatformError } from "../platform/errors.js";
-import { checkTokenUrl, isForbiddenAddress } from "./external-url.js";
+import { checkTokenUrl } from "./external-url.js";
+
+const publicRules = (resolve: () => Promise<string[]>) => ({
+  resolve,
+  allows: (address: string) => !isForbiddenAddress(address),
+});
+
+async function refusal(url: string, policy?: ReturnType<typeof publicRules>): Promise<PlatformError> {
+  const error = await checkTokenUrl(url, { production: true, ...(policy ? { policy } : {}) }).catch(
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlatformError);
+  return error as PlatformError;
+}
 
 describe("token URL checks", () => {
-  it("tells public from non-public addresses", () => {
-    for (const address of [
-      "127.0.0.1",
-      "10.0.0.1",
-      "172.31.255.255",
-      "192.168.0.1",
-      "169.254.169.254",
-      "100.64.0.1",
-      "0.0.0.0",
-      "::1",
-      "::",
-      "fe80::1",
-      "fc00::1",
-      "::ffff:10.0.0.1",
-      "not-an-ip",
-    ]) {
-      expect(isForbiddenAddress(address), address).toBe(true);
-    }
-    for (const address of ["1.1.1.1", "203.119.0.1", "172.32.0.1", "2400:3200::1", "::ffff:8.8.8.8"]) {
-      expect(isForbiddenAddress(address), address).toBe(false);
-    }
-  });
-
   it("checks every address a name resolves to, not only the first", async () => {
-    const resolve = async () => ["93.184.216.34", "10.0.0.7"];
-    const refusal = await checkTokenUrl("https://tokens.example.com/t", { production: true, resolve }).catch(
-      (e: unknown) => e,
+    const refused = await refusal(
+      "https://tokens.example.com/t",
+      publicRules(async () => ["93.184.216.34", "10.0.0.7"]),
     );
-    expect(refusal).toBeInstanceOf(PlatformError);
-    expect((refusal as PlatformError).details).toMatchObject({ reason: "private_address" });
-    expect((refusal as PlatformError).message).toContain("10.0.0.7");
+    expect(refused.code).toBe("validation_failed");
+    expect(refused.details).toMatchObject({ reason: "address_not_allowed", field: "tokenUrl" });
+    expect(refused.message).toContain("10.0.0.7");
     const ok = await checkTokenUrl("https://tokens.example.com/t", {
       production: true,
-      resolve: async () => ["93.184.216.34"],
+      policy: publicRules(async () => ["93.184.216.34"]),
     });
     expect(ok.hostname).toBe("tokens.example.com");
   });
 
+  it("refuses IPv6 spellings of private IPv4 addresses", async () => {
+    for (const url of [
+      "http://[::127.0.0.1]:9/x",
+      "http://[::ffff:7f00:1]/x",
+      "http://[::ffff:0:127.0.0.1]/x",
+      "http://[64:ff9b::7f00:1]/x",
+      "http://[2002:a00:1::1]/x",
+    ]) {
+      expect((await refusal(url)).details, url).toMatchObject({ reason: "address_not_allowed" });
+    }
+  });
+
   it("allows anything http(s) outside production, and refuses names that do not resolve", async () => {
     expect((await checkTokenUrl("http://127.0.0.1/t", { production: false })).port).toBe("");
-    const failing = async () => {
-      throw new Error("ENOTFOUND");
-    };
-    const refusal = await checkTokenUrl("https://nowhere.invalid/t", {
-      production: true,
-      resolve: failing,
-    }).catch((e: unknown) => e);
-    expect((refusal as PlatformError).details).toMatchObject({ reason: "unresolvable_host" });
+    const refused = await refusal("https://tokens.nowhere.invalid/t");
+    expect(refused.details).toMatchObject({ reason: "address_unresolvable" });
+    expect(refused.message).toBe("the token URL is refused: tokens.nowhere.invalid cannot be resolved");
+  });
+
+  it("refuses other schemes in every mode", async () => {
+    const ftp = await checkTokenUrl("ftp://example.com/t", { production: false }).catch((e: unknown) => e);
+    expect((ftp as PlatformError).details).toMatchObject({ reason: "invalid_url" });
   });
 });

@@ -1,6 +1,12 @@
-import { isIP } from "node:net";
-import { bareHost, isForbiddenAddress, type Resolver, systemResolver } from "../platform/addresses.js";
+import {
+  type AddressPolicy,
+  AddressRefusedError,
+  allowedAddresses,
+  bareHost,
+  publicOnly,
+} from "../platform/addresses.js";
 import { PlatformError } from "../platform/errors.js";
+import { outboundFetch } from "../platform/outbound.js";
 
 export { isForbiddenAddress, type Resolver } from "../platform/addresses.js";
 
@@ -9,14 +15,16 @@ function refuse(reason: string, message: string): PlatformError {
 }
 
 /**
- * Checks a token URL before it is stored or fetched: http(s) only, and in production every
- * address its host resolves to must be public.
+ * Checks a token URL before it is stored: http(s) only, and in production every address its
+ * host resolves to must be public. Fetches are judged again when they connect
+ * ({@link guardedFetch}), so a name re-pointed after this check gains nothing.
  *
- * @throws {PlatformError} `validation_failed` with `details.reason`
+ * @throws {PlatformError} `validation_failed` with `details.reason`: `invalid_url`,
+ *   `address_unresolvable` or `address_not_allowed`
  */
 export async function checkTokenUrl(
   raw: string,
-  options: { production: boolean; resolve?: Resolver },
+  options: { production: boolean; policy?: AddressPolicy },
 ): Promise<URL> {
   let url: URL;
   try {
@@ -28,37 +36,21 @@ export async function checkTokenUrl(
     throw refuse("invalid_url", "the token URL must use http or https");
   }
   if (!options.production) return url;
-  const host = bareHost(url);
-  let addresses: string[];
-  if (isIP(host)) {
-    addresses = [host];
-  } else {
-    try {
-      addresses = await (options.resolve ?? systemResolver)(host);
-    } catch {
-      throw refuse("unresolvable_host", `the token URL's host ${host} cannot be resolved`);
-    }
-  }
-  if (addresses.length === 0)
-    throw refuse("unresolvable_host", `the token URL's host ${host} has no address`);
-  const bad = addresses.filter(isForbiddenAddress);
-  if (bad.length > 0) {
-    throw refuse(
-      "private_address",
-      `the token URL's host ${host} resolves to an address that is not public (${bad.join(", ")})`,
-    );
+  try {
+    await allowedAddresses(bareHost(url), options.policy ?? publicOnly);
+  } catch (error) {
+    if (error instanceof AddressRefusedError)
+      throw refuse(error.code, `the token URL is refused: ${error.message}`);
+    throw error;
   }
   return url;
 }
 
 /**
- * A fetch for customer token URLs: in production, checks the addresses again before every
- * request (the name may have been re-pointed since it was saved) and never follows redirects.
+ * A fetch for customer token URLs: in production each connection goes only to an address
+ * judged public when it was looked up (see platform/outbound.ts); redirects are never followed.
  */
-export function guardedFetch(options: { production: boolean; resolve?: Resolver }): typeof fetch {
-  return async (input, init) => {
-    const target = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    await checkTokenUrl(target, options);
-    return fetch(input, { ...init, redirect: "error" });
-  };
+export function guardedFetch(options: { production: boolean }): typeof fetch {
+  const fetch = outboundFetch(options);
+  return (input, init) => fetch(input, { ...init, redirect: "error" });
 }

@@ -1,3 +1,4 @@
+import { addressRefusal } from "../platform/outbound.js";
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from "./signature.js";
 
 /** One HTTP request to a webhook. */
@@ -20,8 +21,14 @@ export type WebhookResponse =
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** Sends one signed request; never throws. */
-export async function sendWebhook(request: WebhookRequest): Promise<WebhookResponse> {
+/**
+ * Sends one signed request through `fetch` (in production, the guarded outbound fetch that
+ * connects only to public addresses); never throws.
+ */
+export async function sendWebhook(
+  request: WebhookRequest,
+  fetch: typeof globalThis.fetch,
+): Promise<WebhookResponse> {
   try {
     const response = await fetch(request.url, {
       method: "POST",
@@ -40,6 +47,8 @@ export async function sendWebhook(request: WebhookRequest): Promise<WebhookRespo
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, body };
     return { ok: false, status: response.status, error: `answered ${response.status}` };
   } catch (error) {
+    const refused = addressRefusal(error);
+    if (refused) return { ok: false, status: null, error: refused.message };
     const name = error instanceof Error ? error.name : "Error";
     const reason = name === "AbortError" || name === "TimeoutError" ? "timed out" : "could not be reached";
     return { ok: false, status: null, error: reason };

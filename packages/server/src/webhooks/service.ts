@@ -6,11 +6,12 @@ import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock, Job, Queue } from "../platform/ports.js";
+import { outboundFetch } from "../platform/outbound.js";
 import { randomToken, type SecretBox } from "../platform/secrets.js";
 import { eventPayload, readReplyAnswer } from "./payload.js";
 import type { DeliveryRow, DeliveryStatus, WebhookRow, WebhooksRepository } from "./repository.js";
 import { sendWebhook } from "./sender.js";
-import { resolvesInternally, urlProblem } from "./url-guard.js";
+import { addressProblem, urlProblem } from "./url-guard.js";
 
 /** Queue names of the webhook jobs. */
 export const FANOUT_QUEUE = "callbacks.webhooks-fanout";
@@ -106,15 +107,18 @@ export class WebhookService implements EventFanout {
   private activeAt = 0;
   private loading: Promise<ActiveWebhook[]> | undefined;
   private readonly deliveryTimeoutMs: number;
+  /** In production, connects only to addresses judged public at connection time. */
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: WebhookServiceOptions) {
+    this.fetch = outboundFetch({ production: options.mode === "production" });
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 10_000;
   }
 
   // ---- configuration
 
   async create(input: WebhookInput): Promise<WebhookView & { secret: string }> {
-    this.checkUrl(input.url);
+    await this.checkUrl(input.url);
     const now = this.options.clock.now();
     const id = newId(now);
     const secret = SECRET_PREFIX + randomToken(24);
@@ -148,7 +152,7 @@ export class WebhookService implements EventFanout {
 
   async update(id: string, changes: Partial<WebhookInput>): Promise<WebhookView> {
     await this.row(id);
-    if (changes.url !== undefined) this.checkUrl(changes.url);
+    if (changes.url !== undefined) await this.checkUrl(changes.url);
     await this.options.repository.update(id, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.url !== undefined ? { url: changes.url } : {}),
@@ -200,11 +204,17 @@ export class WebhookService implements EventFanout {
     return row;
   }
 
-  private checkUrl(url: string): void {
+  private async checkUrl(url: string): Promise<void> {
     const problem = urlProblem(url, this.options.mode);
     if (problem) {
       throw errors.validation("the webhook URL is not acceptable", [
         { in: "body", path: "url", message: problem },
+      ]);
+    }
+    const refused = await addressProblem(url, this.options.mode);
+    if (refused) {
+      throw errors.validation("the webhook URL is not acceptable", [
+        { in: "body", path: "url", message: refused.message, reason: refused.code },
       ]);
     }
   }
@@ -291,18 +301,19 @@ export class WebhookService implements EventFanout {
         replyExpected: true,
       }),
     );
-    const response = (await resolvesInternally(webhook.row.url, this.options.mode))
-      ? ({ ok: false, status: null, error: "resolves to an internal address" } as const)
-      : await sendWebhook({
-          url: webhook.row.url,
-          body,
-          contentType: "application/json; charset=utf-8",
-          secret: webhook.secret,
-          eventId: request.eventId,
-          deliveryId,
-          timestampSeconds: Math.floor(now / 1000),
-          signal,
-        });
+    const response = await sendWebhook(
+      {
+        url: webhook.row.url,
+        body,
+        contentType: "application/json; charset=utf-8",
+        secret: webhook.secret,
+        eventId: request.eventId,
+        deliveryId,
+        timestampSeconds: Math.floor(now / 1000),
+        signal,
+      },
+      this.fetch,
+    );
     // Recorded off the reply path: the follower's answer must not wait for the log.
     void this.options.repository
       .ensureDelivery({
@@ -395,18 +406,19 @@ export class WebhookService implements EventFanout {
             replyExpected: false,
           }),
         );
-    const response = (await resolvesInternally(url, this.options.mode))
-      ? ({ ok: false, status: null, error: "resolves to an internal address" } as const)
-      : await sendWebhook({
-          url,
-          body,
-          contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
-          secret,
-          eventId: event.id,
-          deliveryId: delivery.id,
-          timestampSeconds: Math.floor(now / 1000),
-          signal: AbortSignal.timeout(this.deliveryTimeoutMs),
-        });
+    const response = await sendWebhook(
+      {
+        url,
+        body,
+        contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
+        secret,
+        eventId: event.id,
+        deliveryId: delivery.id,
+        timestampSeconds: Math.floor(now / 1000),
+        signal: AbortSignal.timeout(this.deliveryTimeoutMs),
+      },
+      this.fetch,
+    );
     const done = clock.now();
     const last = job.attempt >= job.maxAttempts;
     await repository.updateDelivery(delivery.id, {

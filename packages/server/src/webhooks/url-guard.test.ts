@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { isInternalAddress, resolvesInternally, urlProblem } from "./url-guard.js";
+import { addressProblem, isInternalAddress, urlProblem } from "./url-guard.js";
 
 describe("webhook URL guard", () => {
-  it("knows internal addresses of both families", () => {
+  it("knows internal addresses of both families, names aside", () => {
     for (const address of [
       "127.0.0.1",
       "10.1.2.3",
@@ -12,15 +12,18 @@ describe("webhook URL guard", () => {
       "169.254.169.254",
       "0.0.0.0",
       "100.64.0.1",
+      "203.0.113.9",
       "::1",
       "fe80::1",
       "fd00::1",
       "::ffff:127.0.0.1",
+      "::127.0.0.1",
+      "2001:db8::1",
       "::",
     ]) {
       expect(isInternalAddress(address), address).toBe(true);
     }
-    for (const address of ["8.8.8.8", "172.32.0.1", "203.0.113.9", "2001:db8::1", "example.com"]) {
+    for (const address of ["8.8.8.8", "172.32.0.1", "2001:4860:4860::8888", "example.com"]) {
       expect(isInternalAddress(address), address).toBe(false);
     }
   });
@@ -47,9 +50,22 @@ describe("webhook URL guard", () => {
     expect(urlProblem("not a url", "sandbox")).toMatch(/absolute/);
   });
 
-  it("checks at sending time where a name resolves, in production", async () => {
-    expect(await resolvesInternally("http://localhost:9/x", "production")).toBe(true);
-    expect(await resolvesInternally("http://127.0.0.1:9/x", "production")).toBe(true);
-    expect(await resolvesInternally("http://localhost:9/x", "sandbox")).toBe(false);
+  it("refuses, in production only, hosts that do not resolve or resolve to private addresses", async () => {
+    expect(await addressProblem("http://hooks.nowhere.invalid/x", "production")).toMatchObject({
+      code: "address_unresolvable",
+      message: "hooks.nowhere.invalid cannot be resolved",
+    });
+    expect(await addressProblem("http://localhost:9/x", "production")).toMatchObject({
+      code: "address_not_allowed",
+    });
+    expect(await addressProblem("http://[::ffff:7f00:1]:9/x", "production")).toMatchObject({
+      code: "address_not_allowed",
+    });
+    const rebinding = { resolve: async () => ["93.184.216.34", "10.0.0.1"], allows: () => false };
+    expect(await addressProblem("http://hooks.example.com/x", "production", rebinding)).toMatchObject({
+      code: "address_not_allowed",
+    });
+    expect(await addressProblem("http://hooks.nowhere.invalid/x", "sandbox")).toBeUndefined();
+    expect(await addressProblem("http://localhost:9/x", "sandbox")).toBeUndefined();
   });
 });

@@ -1,5 +1,12 @@
 import { isIP } from "node:net";
-import { bareHost, isForbiddenAddress, systemResolver } from "../platform/addresses.js";
+import {
+  type AddressPolicy,
+  AddressRefusedError,
+  allowedAddresses,
+  bareHost,
+  isForbiddenAddress,
+  publicOnly,
+} from "../platform/addresses.js";
 import type { Mode } from "../platform/config.js";
 
 /** True when `address` (an IP literal) is one a production webhook may not target; false for names. */
@@ -7,7 +14,7 @@ export function isInternalAddress(address: string): boolean {
   return isIP(address) !== 0 && isForbiddenAddress(address);
 }
 
-/** Why a URL may not be a webhook, or undefined when it may. */
+/** Why a URL may not be a webhook, or undefined when it may — from the URL alone, without DNS. */
 export function urlProblem(url: string, mode: Mode): string | undefined {
   let parsed: URL;
   try {
@@ -26,17 +33,21 @@ export function urlProblem(url: string, mode: Mode): string | undefined {
 }
 
 /**
- * Checks at sending time that the host does not resolve to an internal address (a name
- * registered as public may later point inside). Only in production; the sandbox allows all.
+ * Why a webhook URL's host may not be saved in production: its name does not resolve, or one of
+ * its addresses is not public. Deliveries are judged again when they connect (platform/outbound.ts),
+ * so a name re-pointed after this check gains nothing.
  */
-export async function resolvesInternally(url: string, mode: Mode): Promise<boolean> {
-  if (mode !== "production") return false;
-  const host = bareHost(new URL(url));
-  if (isIP(host) !== 0) return isInternalAddress(host);
+export async function addressProblem(
+  url: string,
+  mode: Mode,
+  policy: AddressPolicy = publicOnly,
+): Promise<AddressRefusedError | undefined> {
+  if (mode !== "production") return undefined;
   try {
-    const addresses = await systemResolver(host);
-    return addresses.some(isInternalAddress);
-  } catch {
-    return false;
+    await allowedAddresses(bareHost(new URL(url)), policy);
+    return undefined;
+  } catch (error) {
+    if (error instanceof AddressRefusedError) return error;
+    throw error;
   }
 }
