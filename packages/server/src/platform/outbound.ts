@@ -21,8 +21,11 @@ export function guardedLookup(policy: AddressPolicy = publicOnly): Lookup {
     const family = familyOf(options.family);
     allowedAddresses(hostname, policy).then(
       (addresses) => {
+        // Handed on in canonical spelling: the socket gets exactly the address that was judged.
         const usable = addresses
-          .map((address) => ({ address, family: parseAddress(address)?.kind() === "ipv6" ? 6 : 4 }))
+          .map((address) => parseAddress(address))
+          .filter((parsed) => parsed !== undefined)
+          .map((parsed) => ({ address: parsed.toString(), family: parsed.kind() === "ipv6" ? 6 : 4 }))
           .filter((entry) => family === 0 || entry.family === family);
         const first = usable[0];
         if (!first) {
