@@ -66,7 +66,8 @@ describe.each(testStoreFactories)("authorization lifecycle storage on $name", (f
     await migrateToLatest(opened.db, before);
     await opened.db.insertInto("accounts").values(account("wxcomponent000001", "component")).execute();
     await opened.db.insertInto("accounts").values(account("wxdirect000000001", "direct")).execute();
-    expect((await migrateToLatest(opened.db)).applied).toEqual(["0005_lifecycle"]);
+    const through = migrations.filter((m) => m.name <= "0005_lifecycle");
+    expect((await migrateToLatest(opened.db, through)).applied).toEqual(["0005_lifecycle"]);
     const rows = await opened.db
       .selectFrom("accounts")
       .select(["appid", "authorization_expires_at"])
