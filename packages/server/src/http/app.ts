@@ -1,4 +1,5 @@
 import cookie from "@fastify/cookie";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -10,12 +11,13 @@ import type { DomainModule } from "../module.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { renderDocsPage } from "./docs-page.js";
 import { type ErrorBody, mapError } from "./error-mapping.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
 import { type Authenticator, CSRF_HEADER, hasScope, type Principal, SESSION_COOKIE } from "./principal.js";
-import type { Route } from "./route.js";
+import type { Route, RouteRateLimit } from "./route.js";
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -24,6 +26,8 @@ export interface AppDeps {
   publicUrl: string;
   authenticator: Authenticator;
   modules: readonly DomainModule[];
+  /** Where the routes' rate limits are counted. */
+  rateLimitStore: RateLimitStore;
   /** Throws when the server should not receive traffic (e.g. the store is unreachable). */
   healthCheck?: () => Promise<void>;
   /** Largest accepted request body in bytes (1 MiB by default). */
@@ -111,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         requestId: request.id,
       },
     };
+    if (mapped.retryAfterSeconds !== undefined) reply.header("retry-after", String(mapped.retryAfterSeconds));
     return reply.code(mapped.status).type("application/json; charset=utf-8").send(body);
   });
 
@@ -148,6 +153,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(cookie);
       // JSON only: a text/plain body would otherwise reach the handlers as a string.
       api.removeContentTypeParser("text/plain");
+      // Off for every route (global: false); a route's own limits are checked in runRoute,
+      // once its body is validated, since some count by what the body names.
+      await api.register(rateLimit, { global: false, store: pluginStore(deps.rateLimitStore) });
       api.addHook("onSend", (_request, reply, payload, done) => {
         reply.header("cache-control", "no-store");
         done(null, payload);
@@ -155,10 +163,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       api.get("/openapi.json", async () => openApiDocument);
       api.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(docsPage));
       for (const route of routes) {
+        const limiters = route.rateLimits.map((limit) => limiterFor(api, limit));
         api.route({
           method: route.method,
           url: route.url,
-          handler: (request, reply) => runRoute(route, deps.authenticator, request, reply),
+          handler: (request, reply) => runRoute(route, deps.authenticator, limiters, request, reply),
         });
       }
     },
@@ -171,6 +180,51 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/** Counts one call against a limit; throws `rate_limited` for the one over it. */
+type Limiter = (request: FastifyRequest, body: unknown) => Promise<void>;
+
+/** The rate-limit plugin's store protocol over the {@link RateLimitStore} port. */
+function pluginStore(store: RateLimitStore) {
+  return class PortStore {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
+      store.hit(key, timeWindow).then(
+        ({ count, resetInMs }) => callback(null, { current: count, ttl: resetInMs }),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+    // Limits share one store; their keys carry the limit's name.
+    child(): PortStore {
+      return this;
+    }
+  };
+}
+
+function limiterFor(api: FastifyInstance, limit: RouteRateLimit): Limiter {
+  // The plugin asks for a key with the request only; a key from the validated body waits here.
+  const bodyKeys = new WeakMap<FastifyRequest, string>();
+  const { key } = limit;
+  const check = api.createRateLimit({
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    keyGenerator: (request) => `${limit.name}:${bodyKeys.get(request) ?? normalizeIP(request.ip)}`,
+  });
+  return async (request, body) => {
+    if (key) bodyKeys.set(request, key(body));
+    const result = await check(request);
+    if (result.isAllowed || !result.isExceeded) return;
+    throw new PlatformError(
+      "rate_limited",
+      limit.message,
+      { reason: limit.name, retryAfterSeconds: result.ttlInSeconds },
+      { retryAfterMs: result.ttl },
+    );
+  };
+}
+
 async function authenticate(
   authenticator: Authenticator,
   request: FastifyRequest,
@@ -181,10 +235,11 @@ async function authenticate(
   });
 }
 
-/** Authenticate → authorize → CSRF → validate → handle → shape the response. */
+/** Authenticate → authorize → CSRF → validate → rate limits → handle → shape the response. */
 async function runRoute(
   route: Route,
   authenticator: Authenticator,
+  limiters: readonly Limiter[],
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
@@ -217,6 +272,7 @@ async function runRoute(
   const params = parseInput(route.params, request.params, "path");
   const query = parseInput(route.query, request.query, "query");
   const body = parseInput(route.body, request.body, "body");
+  for (const limiter of limiters) await limiter(request, body);
   const result = await route.handler({
     body,
     query,

@@ -42,6 +42,21 @@ const errorSchema: JsonSchema = {
   },
 };
 
+/** The 429 of a route with rate limits, naming each limit as configured. */
+function rateLimitedResponse(route: Route): JsonSchema {
+  const limits = route.rateLimits.map((l) => `${l.name}: ${l.max} per ${l.windowMs / 1000} s`).join("; ");
+  return {
+    description: `\`rate_limited\` (\`details.reason\` names the limit) — ${limits}`,
+    headers: {
+      "retry-after": {
+        description: "Seconds until the limit lets a call through.",
+        schema: { type: "integer" },
+      },
+    },
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  };
+}
+
 /** Options of {@link buildOpenApiDocument}. */
 export interface OpenApiInfo {
   title: string;
@@ -74,6 +89,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: OpenApiInfo
               content: { "application/json": { schema: jsonSchema(route.response, "output") } },
             }
           : { description: "No content" },
+        ...(route.rateLimits.length > 0 ? { "429": rateLimitedResponse(route) } : {}),
         default: {
           description: "Error",
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },

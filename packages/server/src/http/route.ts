@@ -18,6 +18,22 @@ export interface RouteContext<A extends Access, B, Q, P> {
   reply: FastifyReply;
 }
 
+/**
+ * A limit on how often a route may be called, counted per key in fixed windows. Every call
+ * that passes validation counts, whatever its outcome; the one over `max` is refused with
+ * `rate_limited` and a `retry-after` header.
+ */
+export interface RouteRateLimit<B = unknown> {
+  /** Names the counter (and is the refusal's `details.reason`); counters of two limits never meet. */
+  name: string;
+  max: number;
+  windowMs: number;
+  /** The refusal's message. */
+  message: string;
+  /** What is counted, from the validated body (e.g. the username); the client's address when omitted. */
+  key?: (body: B) => string;
+}
+
 /** A route as a module declares it. `url` is relative to `/api/v1` (Fastify syntax: `/accounts/:id`). */
 export interface RouteSpec<
   A extends Access,
@@ -44,6 +60,8 @@ export interface RouteSpec<
   response?: R;
   /** Success status; 200 by default, 204 when there is no response schema. */
   status?: number;
+  /** Checked after validation, before the handler, in this order. */
+  rateLimits?: readonly RouteRateLimit<Parsed<B>>[];
   handler(context: RouteContext<A, Parsed<B>, Parsed<Q>, Parsed<P>>): Promise<Returned<R>>;
 }
 
@@ -60,6 +78,7 @@ export interface Route {
   params: z.ZodType | undefined;
   response: z.ZodType | undefined;
   status: number;
+  rateLimits: readonly RouteRateLimit[];
   handler(context: RouteContext<Access, unknown, unknown, unknown>): Promise<unknown>;
 }
 
@@ -87,6 +106,7 @@ export function defineRoute<
     response: spec.response,
     status: spec.status ?? (spec.response ? 200 : 204),
     // The app validates input against the same schemas before calling, so the types hold.
+    rateLimits: (spec.rateLimits ?? []) as unknown as Route["rateLimits"],
     handler: spec.handler as unknown as Route["handler"],
   };
 }

@@ -14,6 +14,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   login_frozen: 429,
+  rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
   unavailable: 503,
@@ -31,13 +32,17 @@ export class PlatformError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: unknown;
+  /** When trying again may succeed, in whole seconds: the edge sends it as `retry-after`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown, options: { retryAfterMs?: number } = {}) {
     super(message);
     this.name = "PlatformError";
     this.code = code;
     this.status = errorStatus[code];
     this.details = details;
+    this.retryAfterSeconds =
+      options.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterMs / 1000));
   }
 }
 

@@ -32,6 +32,23 @@ export interface Cache<V = unknown> {
   readonly size: number;
 }
 
+/** A count of hits in a fixed window, as a {@link RateLimitStore} keeps it. */
+export interface RateLimitCount {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window ends and the count starts again. */
+  resetInMs: number;
+}
+
+/**
+ * Counters in fixed windows by key (sign-in attempts per address and per username). One
+ * process keeps them in memory; a cluster needs one shared store (Redis) behind this port.
+ */
+export interface RateLimitStore {
+  /** Counts one hit for `key` in a window of `windowMs` starting at its first hit. */
+  hit(key: string, windowMs: number): Promise<RateLimitCount>;
+}
+
 /** What a job handler receives. */
 export interface Job<P = unknown> {
   id: string;
