@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../platform/logger.js";
 import { createTestServer, type TestServer } from "../testing/server.js";
+import { hashPassword, verifyPassword } from "./password.js";
 import { AuthRepository } from "./repository.js";
-import { AuthService } from "./service.js";
+import { AuthService, type PasswordHasher } from "./service.js";
 
 const PASSWORD = "correct horse battery staple";
 let server: TestServer;
@@ -280,5 +281,45 @@ describe("admin users", () => {
     await expect(attempt(PASSWORD)).rejects.toMatchObject({ code: "login_frozen" });
     server.clock.advance(2 * 60 * 60_000);
     await expect(attempt(PASSWORD)).resolves.toMatchObject({ user: { username: "ops" } });
+  });
+});
+
+describe("unknown usernames", () => {
+  it("cost one scrypt check, like a wrong password: against a dummy hash of the same cost, made once", async () => {
+    const verified: string[] = [];
+    const passwords: PasswordHasher = {
+      hash: hashPassword,
+      async verify(password, stored) {
+        verified.push(stored);
+        return verifyPassword(password, stored);
+      },
+    };
+    const service = new AuthService({
+      repository: new AuthRepository(server.store.db),
+      clock: server.clock,
+      logger: createLogger({ level: "silent" }),
+      scryptCost: { N: 2 ** 10, r: 8, p: 1 },
+      loginFreeze: { maxFailures: 5, freezeMs: 2 * 60 * 60_000 },
+      passwords,
+    });
+    const attempt = (username: string) =>
+      service.login({ username, password: "not the password", ip: null, userAgent: null });
+    const refusal = { code: "invalid_credentials", message: "the username or password is wrong" };
+    await expect(attempt("ops")).rejects.toMatchObject(refusal);
+    await expect(attempt("nobody")).rejects.toMatchObject(refusal);
+    await expect(attempt("no-one-else")).rejects.toMatchObject(refusal);
+
+    const { password_hash: stored } = await server.store.db
+      .selectFrom("users")
+      .select("password_hash")
+      .where("username", "=", "ops")
+      .executeTakeFirstOrThrow();
+    expect(verified).toHaveLength(3);
+    expect(verified[0]).toBe(stored);
+    const dummy = verified[1]!;
+    expect(dummy).not.toBe(stored);
+    expect(verified[2]).toBe(dummy);
+    // scrypt$N$r$p: the same work as checking a real password.
+    expect(dummy.split("$").slice(0, 4)).toEqual(stored.split("$").slice(0, 4));
   });
 });

@@ -1,4 +1,5 @@
 import type { DomainModule, ModuleContext } from "../module.js";
+import type { Config } from "../platform/config.js";
 import type { ScryptCost } from "./password.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
@@ -7,20 +8,40 @@ import { AuthService, type LoginFreezePolicy } from "./service.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";
 
-/** The auth module and its service (which the HTTP edge also uses as its authenticator). */
+/** The login freeze as configured. */
+export function loginFreezeOf(config: Config): LoginFreezePolicy {
+  return { maxFailures: config.loginMaxFailures, freezeMs: config.loginFreezeMinutes * 60_000 };
+}
+
+/**
+ * The auth module and its service (which the HTTP edge also uses as its authenticator).
+ * The login freeze and the sign-in limits come from the configuration, here and nowhere else.
+ */
 export function createAuth(
   context: ModuleContext,
-  options: { scryptCost?: ScryptCost; loginFreeze?: LoginFreezePolicy } = {},
+  options: { scryptCost?: ScryptCost } = {},
 ): { module: DomainModule; service: AuthService } {
+  const { config } = context;
   const service = new AuthService({
     repository: new AuthRepository(context.db),
     clock: context.clock,
     logger: context.logger,
+    loginFreeze: loginFreezeOf(config),
     ...options,
   });
   const module: DomainModule = {
     name: "auth",
-    routes: authRoutes(service, { secureCookie: context.config.publicUrl.startsWith("https:") }),
+    routes: authRoutes(service, {
+      secureCookie: config.publicUrl.startsWith("https:"),
+      signInLimits: {
+        perAddress: { max: config.signInIpLimit, windowMs: config.signInIpWindowMinutes * 60_000 },
+        perUsername: {
+          max: config.signInUsernameLimit,
+          windowMs: config.signInUsernameWindowMinutes * 60_000,
+        },
+      },
+      loginFreeze: { maxFailures: config.loginMaxFailures, freezeMinutes: config.loginFreezeMinutes },
+    }),
     jobs: {
       "auth.purge-sessions": async () => {
         await service.purgeExpiredSessions();

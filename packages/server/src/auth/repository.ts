@@ -14,6 +14,12 @@ export interface SessionWithUser {
   username: string;
 }
 
+/** A user's consecutive failed logins and the freeze they led to. */
+export interface LoginFailures {
+  failures: number;
+  lockedUntil: number | null;
+}
+
 /** The auth tables: users, sessions, api_keys. Nothing here decides anything. */
 export class AuthRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -45,25 +51,31 @@ export class AuthRepository {
       .execute();
   }
 
-  /** Counts a failed login; returns the new count. */
+  /**
+   * Records a failed login in one transaction: `next` turns the stored count and freeze into
+   * the new ones, which are written and returned.
+   */
   async recordLoginFailure(
     userId: string,
     now: number,
-    lockUntil: (failures: number) => number | null,
-  ): Promise<number> {
+    next: (previous: LoginFailures) => LoginFailures,
+  ): Promise<LoginFailures> {
     return this.db.transaction().execute(async (trx) => {
+      // Writing first takes the row's lock (PostgreSQL), so failures arriving together are
+      // counted one after the other, each reading the count the previous one wrote.
+      await trx.updateTable("users").set({ updated_at: now }).where("id", "=", userId).execute();
       const row = await trx
         .selectFrom("users")
-        .select("failed_logins")
+        .select(["failed_logins", "locked_until"])
         .where("id", "=", userId)
         .executeTakeFirstOrThrow();
-      const failures = row.failed_logins + 1;
+      const updated = next({ failures: row.failed_logins, lockedUntil: row.locked_until });
       await trx
         .updateTable("users")
-        .set({ failed_logins: failures, locked_until: lockUntil(failures), updated_at: now })
+        .set({ failed_logins: updated.failures, locked_until: updated.lockedUntil, updated_at: now })
         .where("id", "=", userId)
         .execute();
-      return failures;
+      return updated;
     });
   }
 

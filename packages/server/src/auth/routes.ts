@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SESSION_COOKIE, scopes } from "../http/principal.js";
 import { defineRoute, type Route } from "../http/route.js";
-import type { AuthService } from "./service.js";
+import { type AuthService, normalizeUsername } from "./service.js";
 
 const sessionView = z.object({
   user: z.object({ id: z.string(), username: z.string() }),
@@ -21,8 +21,31 @@ const apiKeyView = z.object({
   revokedAt: z.number().int().nullable(),
 });
 
+/** A limit of sign-in attempts per window. */
+export interface SignInLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** Options of {@link authRoutes}. */
+export interface AuthRoutesOptions {
+  secureCookie: boolean;
+  signInLimits: { perAddress: SignInLimit; perUsername: SignInLimit };
+  /** As configured, for the route's description. */
+  loginFreeze: { maxFailures: number; freezeMinutes: number };
+}
+
+const signInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+function minutes(windowMs: number): string {
+  const n = windowMs / 60_000;
+  return n === 1 ? "a minute" : `${n} minutes`;
+}
+
 /** The auth module's routes: sessions and API keys. */
-export function authRoutes(service: AuthService, options: { secureCookie: boolean }): Route[] {
+export function authRoutes(service: AuthService, options: AuthRoutesOptions): Route[] {
+  const { perAddress, perUsername } = options.signInLimits;
+  const { maxFailures, freezeMinutes } = options.loginFreeze;
   const cookieOptions = {
     path: "/",
     httpOnly: true,
@@ -35,9 +58,31 @@ export function authRoutes(service: AuthService, options: { secureCookie: boolea
       url: "/session",
       scope: "public",
       summary: "Sign in to the console",
-      description: "Sets the session cookie and returns the CSRF token.",
-      body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+      description: [
+        "Sets the session cookie and returns the CSRF token. Refusals:",
+        "`invalid_credentials` (401) for a wrong password and an unknown username alike;",
+        `\`login_frozen\` (429) once ${maxFailures} wrong passwords in a row have frozen the login,`,
+        `for ${freezeMinutes} minutes (\`details.frozenUntil\`, epoch milliseconds), whatever the password;`,
+        `\`rate_limited\` (429) past ${perAddress.max} attempts from one address in ${minutes(perAddress.windowMs)}`,
+        `(\`details.reason\`: \`sign_in_per_address\`) or ${perUsername.max} for one username in`,
+        `${minutes(perUsername.windowMs)} (\`sign_in_per_username\`), right or wrong, known username or not.`,
+        "Both 429s carry a `retry-after` header (seconds).",
+      ].join(" "),
+      body: signInBody,
       response: sessionView,
+      rateLimits: [
+        {
+          name: "sign_in_per_address",
+          ...perAddress,
+          message: "too many sign-in attempts from this address; try again later",
+        },
+        {
+          name: "sign_in_per_username",
+          ...perUsername,
+          message: "too many sign-in attempts for this username; try again later",
+          key: (body) => normalizeUsername(body.username),
+        },
+      ],
       async handler({ body, request, reply }) {
         const { sessionToken, ...view } = await service.login({
           username: body.username,

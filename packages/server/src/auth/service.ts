@@ -13,7 +13,7 @@ import {
   type ScryptCost,
   verifyPassword,
 } from "./password.js";
-import type { ApiKeyRow, AuthRepository } from "./repository.js";
+import type { ApiKeyRow, AuthRepository, LoginFailures } from "./repository.js";
 
 /** API keys start with this, so a leaked one is recognizable (and scannable) as ours. */
 export const API_KEY_PREFIX = "wxg_";
@@ -35,8 +35,22 @@ interface CachedApiKey {
 
 /** Freeze a login after repeated wrong passwords. */
 export interface LoginFreezePolicy {
+  /** Consecutive wrong passwords that freeze the login. */
   maxFailures: number;
   freezeMs: number;
+}
+
+/** How passwords are hashed and checked: scrypt, unless a test counts the calls. */
+export interface PasswordHasher {
+  hash(password: string, cost: ScryptCost): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+/** Usernames are compared trimmed and in lower case: `Ops ` and `ops` are one login. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
 }
 
 /** Options of {@link AuthService}. */
@@ -47,11 +61,9 @@ export interface AuthServiceOptions {
   /** How long a console session lasts (12 hours by default). */
   sessionTtlMs?: number;
   scryptCost?: ScryptCost;
-  /**
-   * Off unless given: the login-protection rule (5 wrong passwords → frozen 2 hours) is
-   * configured by the team module's settings once they exist.
-   */
-  loginFreeze?: LoginFreezePolicy;
+  /** Required, so that no server can be built with the freeze forgotten. */
+  loginFreeze: LoginFreezePolicy;
+  passwords?: PasswordHasher;
 }
 
 /** A signed-in session as returned to its owner. */
@@ -70,6 +82,15 @@ export interface ApiKeyView {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+}
+
+function frozen(until: number, now: number): PlatformError {
+  return new PlatformError(
+    "login_frozen",
+    "this login is frozen after too many wrong passwords",
+    { frozenUntil: until },
+    { retryAfterMs: until - now },
+  );
 }
 
 function toScopes(json: string): Scope[] {
@@ -101,7 +122,8 @@ export class AuthService implements Authenticator {
   private readonly logger: Logger;
   private readonly sessionTtlMs: number;
   private readonly scryptCost: ScryptCost;
-  private readonly loginFreeze: LoginFreezePolicy | undefined;
+  private readonly loginFreeze: LoginFreezePolicy;
+  private readonly passwords: PasswordHasher;
   private dummyHash: Promise<string> | undefined;
   /** Verified API keys by key digest: the token endpoint is hot, a row read per call is not. */
   private readonly apiKeys: LruCache<CachedApiKey>;
@@ -113,6 +135,7 @@ export class AuthService implements Authenticator {
     this.sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
     this.scryptCost = options.scryptCost ?? defaultScryptCost;
     this.loginFreeze = options.loginFreeze;
+    this.passwords = options.passwords ?? scryptHasher;
     this.apiKeys = new LruCache({ maxEntries: 1_000, defaultTtlMs: API_KEY_CACHE_TTL_MS, clock: this.clock });
   }
 
@@ -124,7 +147,7 @@ export class AuthService implements Authenticator {
     user: { id: string; username: string };
     generatedPassword: string | undefined;
   }> {
-    const username = input.username.trim().toLowerCase();
+    const username = normalizeUsername(input.username);
     if (!USERNAME.test(username)) {
       throw errors.validation(
         "a username is 3 to 64 characters: lower-case letters, digits, dot, dash, underscore",
@@ -142,7 +165,7 @@ export class AuthService implements Authenticator {
     await this.repository.insertUser({
       id,
       username,
-      passwordHash: await hashPassword(password, this.scryptCost),
+      passwordHash: await this.passwords.hash(password, this.scryptCost),
       now,
     });
     this.logger.info({ user: { id, username } }, "admin user created");
@@ -158,7 +181,10 @@ export class AuthService implements Authenticator {
 
   /**
    * Checks the password and opens a session. Unknown users cost the same scrypt work as
-   * known ones, so timing does not reveal which usernames exist.
+   * known ones (against a dummy hash of the same cost) and get the same answer, so neither
+   * timing nor the answer reveals which usernames exist. `loginFreeze.maxFailures` wrong
+   * passwords in a row freeze the login for `loginFreeze.freezeMs`, right password or not;
+   * a successful sign-in resets the count, and so does the end of a freeze.
    */
   async login(input: {
     username: string;
@@ -167,23 +193,21 @@ export class AuthService implements Authenticator {
     userAgent: string | null;
   }): Promise<SessionView & { sessionToken: string }> {
     const now = this.clock.now();
-    const user = await this.repository.findUserByUsername(input.username.trim().toLowerCase());
+    const user = await this.repository.findUserByUsername(normalizeUsername(input.username));
     if (!user) {
-      this.dummyHash ??= hashPassword(generatePassword(), this.scryptCost);
-      await verifyPassword(input.password, await this.dummyHash);
+      this.dummyHash ??= this.passwords.hash(generatePassword(), this.scryptCost);
+      await this.passwords.verify(input.password, await this.dummyHash);
       throw new PlatformError("invalid_credentials", "the username or password is wrong");
     }
-    if (user.locked_until !== null && user.locked_until > now) {
-      throw new PlatformError("login_frozen", "this login is frozen after too many wrong passwords", {
-        frozenUntil: user.locked_until,
-      });
-    }
-    if (!(await verifyPassword(input.password, user.password_hash))) {
-      const policy = this.loginFreeze;
-      const failures = await this.repository.recordLoginFailure(user.id, now, (n) =>
-        policy && n >= policy.maxFailures ? now + policy.freezeMs : null,
+    if (user.locked_until !== null && user.locked_until > now) throw frozen(user.locked_until, now);
+    if (!(await this.passwords.verify(input.password, user.password_hash))) {
+      const { failures, lockedUntil } = await this.repository.recordLoginFailure(user.id, now, (previous) =>
+        this.nextFailures(previous, now),
       );
       this.logger.warn({ user: { id: user.id }, failures }, "wrong password");
+      if (lockedUntil !== null) {
+        this.logger.warn({ user: { id: user.id }, frozenUntil: lockedUntil }, "login frozen");
+      }
       throw new PlatformError("invalid_credentials", "the username or password is wrong");
     }
     await this.repository.recordLoginSuccess(user.id, now);
@@ -201,6 +225,13 @@ export class AuthService implements Authenticator {
     });
     this.logger.info({ user: { id: user.id, username: user.username } }, "signed in");
     return { sessionToken, csrfToken, expiresAt, user: { id: user.id, username: user.username } };
+  }
+
+  private nextFailures(previous: LoginFailures, now: number): LoginFailures {
+    const freezeEnded = previous.lockedUntil !== null && previous.lockedUntil <= now;
+    const failures = (freezeEnded ? 0 : previous.failures) + 1;
+    const { maxFailures, freezeMs } = this.loginFreeze;
+    return { failures, lockedUntil: failures >= maxFailures ? now + freezeMs : null };
   }
 
   /** Ends the session of `principal`. */

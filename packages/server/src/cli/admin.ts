@@ -1,3 +1,4 @@
+import { loginFreezeOf } from "../auth/index.js";
 import { AuthRepository } from "../auth/repository.js";
 import { AuthService } from "../auth/service.js";
 import { systemClock } from "../platform/clock.js";
@@ -20,6 +21,7 @@ export async function adminCreateCommand(
       repository: new AuthRepository(store.db),
       clock: systemClock,
       logger: createLogger({ level: "warn" }),
+      loginFreeze: loginFreezeOf(config),
     });
     const { user, generatedPassword } = await service.createAdmin({
       username: options.username,

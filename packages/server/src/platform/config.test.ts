@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, securitySettings, settingNames } from "./config.js";
 
 const goodComponent = {
   WXGATE_COMPONENT_APPID: "wx0123456789abcdef",
@@ -152,6 +152,57 @@ describe("loadConfig", () => {
         "WXGATE_TOKEN_REFRESH_SECONDS: must be a whole number from 1 to 240",
       ]);
     }
+  });
+
+  it("reads the sign-in protection: login freeze and the per-address and per-username limits", () => {
+    expect(loadConfig({ env: {} })).toMatchObject({
+      loginMaxFailures: 5,
+      loginFreezeMinutes: 120,
+      signInIpLimit: 20,
+      signInIpWindowMinutes: 1,
+      signInUsernameLimit: 10,
+      signInUsernameWindowMinutes: 15,
+    });
+    expect(
+      loadConfig({
+        env: {
+          WXGATE_LOGIN_MAX_FAILURES: "3",
+          WXGATE_LOGIN_FREEZE_MINUTES: "30",
+          WXGATE_SIGN_IN_IP_LIMIT: "50",
+          WXGATE_SIGN_IN_IP_WINDOW_MINUTES: "5",
+          WXGATE_SIGN_IN_USERNAME_LIMIT: "4",
+          WXGATE_SIGN_IN_USERNAME_WINDOW_MINUTES: "60",
+        },
+      }),
+    ).toMatchObject({
+      loginMaxFailures: 3,
+      loginFreezeMinutes: 30,
+      signInIpLimit: 50,
+      signInIpWindowMinutes: 5,
+      signInUsernameLimit: 4,
+      signInUsernameWindowMinutes: 60,
+    });
+    expect(
+      problemsOf({
+        WXGATE_LOGIN_MAX_FAILURES: "0",
+        WXGATE_LOGIN_FREEZE_MINUTES: "forever",
+        WXGATE_SIGN_IN_IP_LIMIT: "-1",
+        WXGATE_SIGN_IN_IP_WINDOW_MINUTES: "1441",
+        WXGATE_SIGN_IN_USERNAME_LIMIT: "2.5",
+        WXGATE_SIGN_IN_USERNAME_WINDOW_MINUTES: "0",
+      }),
+    ).toEqual([
+      "WXGATE_LOGIN_MAX_FAILURES: must be a whole number from 1 to 100",
+      "WXGATE_LOGIN_FREEZE_MINUTES: must be a whole number from 1 to 10080",
+      "WXGATE_SIGN_IN_IP_LIMIT: must be a whole number from 1 to 10000",
+      "WXGATE_SIGN_IN_IP_WINDOW_MINUTES: must be a whole number from 1 to 1440",
+      "WXGATE_SIGN_IN_USERNAME_LIMIT: must be a whole number from 1 to 10000",
+      "WXGATE_SIGN_IN_USERNAME_WINDOW_MINUTES: must be a whole number from 1 to 1440",
+    ]);
+  });
+
+  it("declares its security settings among its settings", () => {
+    for (const setting of securitySettings) expect(settingNames).toContain(setting);
   });
 
   it("treats empty variables as unset", () => {

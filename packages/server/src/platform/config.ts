@@ -40,6 +40,18 @@ export interface Config {
   authorizationSweepMinutes: number;
   /** How often the background token refresher looks for tokens about to expire, in seconds. */
   tokenRefreshSeconds: number;
+  /** Consecutive wrong passwords that freeze a login. */
+  loginMaxFailures: number;
+  /** How long a frozen login stays frozen, in minutes. */
+  loginFreezeMinutes: number;
+  /** Sign-in attempts one client address may make per window. */
+  signInIpLimit: number;
+  /** The window of {@link signInIpLimit}, in minutes. */
+  signInIpWindowMinutes: number;
+  /** Sign-in attempts for one username (from any address) per window. */
+  signInUsernameLimit: number;
+  /** The window of {@link signInUsernameLimit}, in minutes. */
+  signInUsernameWindowMinutes: number;
 }
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -76,8 +88,32 @@ const settings = {
   authorizationRequestsPerMonth: "AUTHORIZATION_REQUESTS_PER_MONTH",
   authorizationSweepMinutes: "AUTHORIZATION_SWEEP_MINUTES",
   tokenRefreshSeconds: "TOKEN_REFRESH_SECONDS",
+  loginMaxFailures: "LOGIN_MAX_FAILURES",
+  loginFreezeMinutes: "LOGIN_FREEZE_MINUTES",
+  signInIpLimit: "SIGN_IN_IP_LIMIT",
+  signInIpWindowMinutes: "SIGN_IN_IP_WINDOW_MINUTES",
+  signInUsernameLimit: "SIGN_IN_USERNAME_LIMIT",
+  signInUsernameWindowMinutes: "SIGN_IN_USERNAME_WINDOW_MINUTES",
 } as const;
 type SettingName = keyof typeof settings;
+
+/** Every setting, by the name used in the config file. */
+export const settingNames = Object.keys(settings) as SettingName[];
+
+/**
+ * The settings that protect the server. Each one must change what the running server does:
+ * `test/security-settings.test.ts` starts a server with each at a non-default value and
+ * fails for a setting listed here without a probe showing the change over HTTP.
+ */
+export const securitySettings = [
+  "loginMaxFailures",
+  "loginFreezeMinutes",
+  "signInIpLimit",
+  "signInIpWindowMinutes",
+  "signInUsernameLimit",
+  "signInUsernameWindowMinutes",
+] as const satisfies readonly SettingName[];
+export type SecuritySetting = (typeof securitySettings)[number];
 
 const componentSettings = [
   "componentAppId",
@@ -162,6 +198,16 @@ const schema = z.object({
   authorizationSweepMinutes: wholeNumber(1, 1440, 60),
   // Well inside the 5-minute refresh-ahead window: a token entering it is seen before it expires.
   tokenRefreshSeconds: wholeNumber(1, 240, 60),
+  // 5 wrong passwords in a row freeze a login for 2 hours; a right one resets the count.
+  loginMaxFailures: wholeNumber(1, 100, 5),
+  loginFreezeMinutes: wholeNumber(1, 10_080, 120),
+  // Every attempt counts, right or wrong: parallel guesses cannot slip in between a check
+  // and the count. Generous enough for people sharing an office's address.
+  signInIpLimit: wholeNumber(1, 10_000, 20),
+  signInIpWindowMinutes: wholeNumber(1, 1440, 1),
+  // Guessing one login from many addresses; unknown usernames count alike.
+  signInUsernameLimit: wholeNumber(1, 10_000, 10),
+  signInUsernameWindowMinutes: wholeNumber(1, 1440, 15),
 });
 
 function isDatabaseUrl(value: string): boolean {
@@ -272,6 +318,12 @@ export function loadConfig(sources: ConfigSources): Config {
     authorizationRequestsPerMonth: v.authorizationRequestsPerMonth,
     authorizationSweepMinutes: v.authorizationSweepMinutes,
     tokenRefreshSeconds: v.tokenRefreshSeconds,
+    loginMaxFailures: v.loginMaxFailures,
+    loginFreezeMinutes: v.loginFreezeMinutes,
+    signInIpLimit: v.signInIpLimit,
+    signInIpWindowMinutes: v.signInIpWindowMinutes,
+    signInUsernameLimit: v.signInUsernameLimit,
+    signInUsernameWindowMinutes: v.signInUsernameWindowMinutes,
   };
 }
 

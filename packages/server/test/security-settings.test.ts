@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { envName, type SecuritySetting, securitySettings, settingNames } from "../src/platform/config.js";
+import { ADMIN, type SignInAnswer, type SignInHarness, startSignInServer } from "./support/sign-in.js";
+
+/**
+ * A security setting's effect, as a client sees it. `observe` starts a real server with
+ * `env` (empty: every default) and reports what it does; the observation with `value`
+ * must differ from the one with the default, and both must be the expected ones.
+ */
+interface Probe {
+  /** A value other than the default. */
+  value: string;
+  observe(env: Record<string, string>): Promise<unknown>;
+  /** With the default, then with `value`. */
+  expected: [unknown, unknown];
+}
+
+/**
+ * The settings that are not protections, each with why. A setting added to the
+ * configuration fails the classification test below until it is either listed in
+ * `securitySettings` (and given a probe) or here.
+ */
+const notSecurity: Record<string, string> = {
+  host: "where to listen",
+  port: "where to listen",
+  dataDir: "where files go; its permissions are enforced whatever it is",
+  databaseUrl: "which store",
+  masterKey: "key material, not a switch: secrets are sealed with some key whatever it is",
+  publicUrl: "an address; the Secure cookie it implies for https is covered by auth.test.ts",
+  logLevel: "verbosity; secrets are redacted at every level",
+  mode: "sandbox or production WeChat",
+  componentAppId: "a WeChat credential",
+  componentSecret: "a WeChat credential",
+  componentToken: "a WeChat credential",
+  componentEncodingAESKey: "a WeChat credential",
+  sandboxSeed: "the demo world's ids",
+  authorizationValidityDays: "WeChat's authorization rules",
+  deauthorizationCoolingOffHours: "WeChat's authorization rules",
+  authorizationRequestsPerMonth: "WeChat's authorization rules",
+  authorizationSweepMinutes: "a timer",
+  tokenRefreshSeconds: "a timer",
+};
+
+async function withSignInServer<T>(
+  env: Record<string, string>,
+  fn: (h: SignInHarness) => Promise<T>,
+): Promise<T> {
+  const h = await startSignInServer(env);
+  try {
+    return await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
+/** How many attempts are answered before one `stops`; at most 50 are made. */
+async function answeredBefore(
+  attempt: (i: number) => Promise<SignInAnswer>,
+  stops: (answer: SignInAnswer) => boolean,
+): Promise<number> {
+  for (let i = 0; i < 50; i++) if (stops(await attempt(i))) return i;
+  throw new Error("no attempt was stopped");
+}
+
+const code = (answer: SignInAnswer) => answer.body.error?.code;
+const wrongPassword = { username: ADMIN.username, password: "not the password" };
+const frozenAnswer = (a: SignInAnswer) => code(a) === "login_frozen";
+const rateLimited = (a: SignInAnswer) => code(a) === "rate_limited";
+const MINUTE = 60_000;
+
+const probes: Record<SecuritySetting, Probe> = {
+  loginMaxFailures: {
+    value: "2",
+    expected: [5, 2],
+    observe: (env) =>
+      withSignInServer(env, (h) => answeredBefore(() => h.signIn(wrongPassword), frozenAnswer)),
+  },
+  loginFreezeMinutes: {
+    value: "10",
+    expected: [429, 200],
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        await answeredBefore(() => h.signIn(wrongPassword), frozenAnswer);
+        h.server.clock.advance(10 * MINUTE);
+        return (await h.signIn(ADMIN)).status;
+      }),
+  },
+  signInIpLimit: {
+    value: "3",
+    expected: [20, 3],
+    observe: (env) =>
+      withSignInServer(env, (h) =>
+        answeredBefore((i) => h.signIn({ username: `nobody-${i}`, password: "guess" }), rateLimited),
+      ),
+  },
+  signInIpWindowMinutes: {
+    value: "5",
+    expected: [401, 429],
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        await answeredBefore((i) => h.signIn({ username: `nobody-${i}`, password: "guess" }), rateLimited);
+        h.server.clock.advance(MINUTE);
+        return (await h.signIn({ username: "nobody", password: "guess" })).status;
+      }),
+  },
+  signInUsernameLimit: {
+    value: "3",
+    expected: [10, 3],
+    observe: (env) =>
+      withSignInServer(env, (h) =>
+        answeredBefore(
+          (i) => h.signIn({ username: "ghost", password: "guess", from: `127.0.5.${i + 1}` }),
+          rateLimited,
+        ),
+      ),
+  },
+  signInUsernameWindowMinutes: {
+    value: "30",
+    expected: [401, 429],
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        await answeredBefore(
+          (i) => h.signIn({ username: "ghost", password: "guess", from: `127.0.6.${i + 1}` }),
+          rateLimited,
+        );
+        h.server.clock.advance(15 * MINUTE);
+        return (await h.signIn({ username: "ghost", password: "guess", from: "127.0.6.99" })).status;
+      }),
+  },
+};
+
+describe("security settings", () => {
+  it("classifies every setting: a protection is in securitySettings, anything else is listed here with why", () => {
+    const unclassified = settingNames.filter(
+      (s) => !(securitySettings as readonly string[]).includes(s) && !(s in notSecurity),
+    );
+    expect(unclassified, "settings neither in securitySettings nor in notSecurity").toEqual([]);
+    expect(Object.keys(notSecurity).filter((s) => !(settingNames as readonly string[]).includes(s))).toEqual(
+      [],
+    );
+    expect(securitySettings.filter((s) => s in notSecurity)).toEqual([]);
+  });
+
+  it.each([...securitySettings])("%s changes what the running server does", async (setting) => {
+    const probe = (probes as Partial<Record<string, Probe>>)[setting];
+    if (!probe) throw new Error(`${setting} is a security setting without a probe: add one to this file`);
+    const withDefault = await probe.observe({});
+    const withValue = await probe.observe({ [envName(setting)]: probe.value });
+    expect(withValue, `${envName(setting)}=${probe.value} is not wired into the server`).not.toEqual(
+      withDefault,
+    );
+    expect([withDefault, withValue]).toEqual(probe.expected);
+  });
+});
