@@ -27,7 +27,9 @@ export interface MountedSandbox {
 /**
  * Mounts the WeChat emulator under `/sandbox` in the same process and port, with the demo
  * world (a third-party platform, accounts, followers). Its state is kept in
- * DATA_DIR/sandbox.json so the demo survives restarts.
+ * DATA_DIR/sandbox.json, written within a second of each change (atomically, mode 0600: it
+ * holds the demo AppSecrets) and on shutdown, so the demo survives restarts and crashes alike:
+ * a server killed mid-way still finds the ticket and authorizations it holds known to WeChat.
  */
 export async function mountSandbox(
   app: FastifyInstance,
@@ -47,7 +49,7 @@ export async function mountSandbox(
   await app.after();
   if (!mounted) throw new Error("the sandbox emulator did not start");
   const core = mounted;
-  // Saves the sandbox world when the server shuts down.
+  // Writes the sandbox world's last changes when the server shuts down.
   app.addHook("onClose", async () => {
     await closeCore(core);
   });

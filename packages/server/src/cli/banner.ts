@@ -1,4 +1,4 @@
-import type { Config } from "../platform/config.js";
+import { type Config, isLoopbackHost } from "../platform/config.js";
 import type { MasterKeySource } from "../platform/secrets.js";
 import { SANDBOX_PREFIX } from "../sandbox.js";
 import { VERSION } from "../version.js";
@@ -32,6 +32,14 @@ export function renderBanner(facts: BannerFacts): string {
     `  health      ${url}/healthz`,
     `  data        ${database}; master key from ${facts.masterKeySource}`,
   ];
+  if (facts.sandbox && !isLoopbackHost(config.host)) {
+    lines.push(
+      "",
+      `  WARNING: the sandbox listens on ${config.host} (--sandbox-public). Anyone who can reach this`,
+      `  port can use the emulator's control API at ${url}${SANDBOX_PREFIX}/__emulator,`,
+      "  including the demo AppSecrets it holds. Use 127.0.0.1 unless that is what you want.",
+    );
+  }
   if (facts.firstAdmin) {
     lines.push(
       "",

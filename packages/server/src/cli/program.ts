@@ -15,7 +15,8 @@ const settingsHelp = `
 Settings (environment): WXGATE_HOST, WXGATE_PORT, WXGATE_DATA_DIR, WXGATE_DATABASE_URL,
 WXGATE_MASTER_KEY, WXGATE_PUBLIC_URL, WXGATE_LOG_LEVEL, WXGATE_MODE, WXGATE_COMPONENT_APPID,
 WXGATE_COMPONENT_SECRET, WXGATE_COMPONENT_TOKEN, WXGATE_COMPONENT_ENCODING_AES_KEY,
-WXGATE_SANDBOX_SEED. Exit code 2 means the configuration is invalid (every problem is listed).`;
+WXGATE_SANDBOX_SEED, WXGATE_SANDBOX_PUBLIC. Exit code 2 means the configuration is invalid
+(every problem is listed).`;
 
 /** The `wxgate` command line. */
 export function buildProgram(): Command {
@@ -33,7 +34,11 @@ export function buildProgram(): Command {
       "Migrate the database and start the server (with the WeChat sandbox unless in production mode).",
     )
     .addOption(configOption())
-    .action((options: { config?: string }) => startCommand(options));
+    .option(
+      "--sandbox-public",
+      "allow sandbox mode on a non-loopback WXGATE_HOST: anyone who reaches the port can use the emulator's control API, demo AppSecrets included",
+    )
+    .action((options: { config?: string; sandboxPublic?: boolean }) => startCommand(options));
 
   program
     .command("migrate")
@@ -61,7 +66,7 @@ export function buildProgram(): Command {
     .option("-p, --port <port>", "port to listen on (0 = any free port)", "4100")
     .option("--preset <preset>", "demo (platform, accounts, followers) or empty", "demo")
     .option("--seed <seed>", "seed of every generated id: same seed, same ids")
-    .option("--snapshot <file>", "load the world from this file and save it there on exit")
+    .option("--snapshot <file>", "load the world from this file and keep it there (saved after changes)")
     .action((options: { host: string; port: string; preset: string; seed?: string; snapshot?: string }) =>
       emulatorCommand(options),
     );

@@ -3,6 +3,8 @@ import { type Config, ConfigError, loadConfig } from "../platform/config.js";
 /** Options every server command accepts. */
 export interface ConfigOption {
   config?: string;
+  /** `start --sandbox-public`: sandbox mode on a non-loopback host. */
+  sandboxPublic?: boolean;
 }
 
 /** Exit codes: 2 for configuration problems (fix the settings), 1 for anything else. */
@@ -12,7 +14,11 @@ export const EXIT_FAILURE = 1;
 /** Loads the configuration or prints every problem and exits with code 2. */
 export function configOrExit(options: ConfigOption): Config {
   try {
-    return loadConfig({ env: process.env, configFile: options.config });
+    return loadConfig({
+      env: process.env,
+      configFile: options.config,
+      overrides: options.sandboxPublic ? { sandboxPublic: "true" } : {},
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`wxgate: the configuration has ${error.problems.length} problem(s):\n`);
