@@ -60,7 +60,12 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
-    const queue = new SqlQueue({ db: store.db, clock, logger: logger.child({ component: "queue" }) });
+    const queue = new SqlQueue({
+      db: store.db,
+      clock,
+      logger: logger.child({ component: "queue" }),
+      lockMs: config.jobClaimTimeoutSeconds * 1000,
+    });
     const context: ModuleContext = {
       config,
       logger,

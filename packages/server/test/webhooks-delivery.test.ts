@@ -134,6 +134,27 @@ describe("webhook fan-out", () => {
     expect(again.status).toBe(404);
   });
 
+  it("skips, without sending, a retry whose webhook was disabled while it waited", async () => {
+    const hook = await create({});
+    script = [500];
+    await push(gateway, seal(gateway, textXml("retry later", seconds(gateway)), "safe"));
+    await gateway.server.queue.runDue();
+    expect(receiver.received).toHaveLength(1);
+    expect((await api(gateway, "PATCH", `/webhooks/${hook.id}`, { enabled: false })).status).toBe(200);
+
+    gateway.server.clock.advance(1000);
+    expect(await gateway.server.queue.runDue()).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+    expect(await deliveries(hook.id)).toEqual([
+      expect.objectContaining({
+        status: "skipped",
+        attempts: 1,
+        lastStatusCode: 500,
+        lastError: "not sent: the webhook is disabled",
+      }),
+    ]);
+  });
+
   it("forwards WeChat's original body byte for byte with its original query", async () => {
     await create({ forwardOriginal: true });
     const sealed = seal(gateway, textXml("原样转发 <&> ✓", seconds(gateway)), "compatible");

@@ -3,7 +3,12 @@ import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import type { Database } from "../platform/store/schema.js";
 import { WebhooksRepository } from "../webhooks/repository.js";
 import { webhookRoutes } from "../webhooks/routes.js";
-import { DELIVER_QUEUE, FANOUT_QUEUE, WebhookService } from "../webhooks/service.js";
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  DELIVER_QUEUE,
+  FANOUT_QUEUE,
+  WebhookService,
+} from "../webhooks/service.js";
 import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
 import type { CallbackAccounts, ReplyProvider } from "./ports.js";
@@ -58,6 +63,13 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export function createCallbacks(context: ModuleContext, options: CallbacksOptions): Callbacks {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+  // A delivery still waiting for its receiver must never be taken over by another worker.
+  if (deliveryTimeoutMs >= context.config.jobClaimTimeoutSeconds * 1000) {
+    throw new RangeError(
+      "a webhook delivery's timeout must be shorter than WXGATE_JOB_CLAIM_TIMEOUT_SECONDS",
+    );
+  }
   const logger = context.logger.child({ component: "callbacks" });
   const events = new EventsRepository(context.db);
   const webhooks = new WebhookService({
@@ -68,7 +80,7 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
     clock: context.clock,
     logger,
     mode: context.config.mode,
-    ...(options.deliveryTimeoutMs !== undefined ? { deliveryTimeoutMs: options.deliveryTimeoutMs } : {}),
+    deliveryTimeoutMs,
   });
   const replies = new ReplyChain({
     deadlineMs: options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.js";
+import { loadConfig } from "./config.js";
 import type { Job } from "./ports.js";
-import { SqlQueue } from "./queue.js";
+import { DEFAULT_CLAIM_MS, SqlQueue } from "./queue.js";
 import { migrateToLatest } from "./store/migrate.js";
 import type { Store } from "./store/store.js";
 import { testStoreFactories } from "./store/test-stores.js";
@@ -140,6 +141,44 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
     expect(await survivor.runDue()).toBe(1);
     expect(seen[0]).toMatchObject({ id, attempt: 2, payload: { to: "o2" } });
     expect((await jobRow(store, id)).status).toBe("done");
+  });
+
+  it("takes a crashed worker's job again once the configured claim timeout has passed, not before", async () => {
+    const { store, reopen, clock } = await setup();
+    const claimMs = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds * 1000;
+    expect(claimMs({})).toBe(DEFAULT_CLAIM_MS);
+    // Built as the server builds it; a queue without the option falls back to the same default.
+    const configured = (db: Store["db"]) =>
+      new SqlQueue({ db, clock, lockMs: claimMs({ WXGATE_JOB_CLAIM_TIMEOUT_SECONDS: "25" }) });
+    const crashed = configured(store.db);
+    let started = false;
+    crashed.handle("send", () => {
+      started = true;
+      return new Promise<void>(() => {}); // the worker dies while this runs
+    });
+    const id = await crashed.enqueue("send", { to: "o3" });
+    void crashed.runDue();
+    while (!started) await yieldTurns(1);
+    expect(await jobRow(store, id)).toMatchObject({ status: "running", locked_until: clock.now() + 25_000 });
+
+    const survivor = configured((await reopen()).db);
+    const seen: Job[] = [];
+    survivor.handle("send", async (job) => {
+      seen.push(job);
+    });
+    clock.advance(24_999);
+    expect(await survivor.runDue()).toBe(0);
+    clock.advance(1);
+    expect(await survivor.runDue()).toBe(1);
+    expect(seen).toEqual([expect.objectContaining({ id, attempt: 2, payload: { to: "o3" } })]);
+    expect((await jobRow(store, id)).status).toBe("done");
+
+    const unconfigured = new SqlQueue({ db: store.db, clock });
+    unconfigured.handle("send", () => new Promise<void>(() => {}));
+    const next = await unconfigured.enqueue("send", { to: "o4" });
+    void unconfigured.runDue();
+    while ((await jobRow(store, next)).status !== "running") await yieldTurns(1);
+    expect((await jobRow(store, next)).locked_until).toBe(clock.now() + DEFAULT_CLAIM_MS);
   });
 
   it("stop() waits for running jobs to finish", async () => {

@@ -11,7 +11,10 @@ export interface SqlQueueOptions {
   logger?: Logger;
   /** How often the worker looks for due jobs when nothing wakes it. */
   pollIntervalMs?: number;
-  /** How long a taken job is reserved; after that a crashed worker's job is taken again. */
+  /**
+   * How long a taken job is reserved (its claim); after that a crashed worker's job is taken
+   * again. Longer than any handler runs, or a job still running is run a second time.
+   */
   lockMs?: number;
   /** Jobs run at once by this worker. */
   concurrency?: number;
@@ -22,6 +25,8 @@ export interface SqlQueueOptions {
 }
 
 const MAX_ERROR_TEXT = 1000;
+/** The claim of a job when none is configured: WXGATE_JOB_CLAIM_TIMEOUT_SECONDS's default. */
+export const DEFAULT_CLAIM_MS = 60_000;
 
 /**
  * The embedded {@link Queue}: jobs live in the `jobs` table of the store (so they survive a
@@ -52,7 +57,7 @@ export class SqlQueue implements Queue {
     this.clock = options.clock;
     this.logger = options.logger;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.lockMs = options.lockMs ?? 5 * 60_000;
+    this.lockMs = options.lockMs ?? DEFAULT_CLAIM_MS;
     this.concurrency = options.concurrency ?? 4;
     this.backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60 * 60_000;

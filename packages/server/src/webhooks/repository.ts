@@ -19,8 +19,18 @@ export interface WebhooksTable {
   updated_at: number;
 }
 
-/** `pending` until a 2xx answer (`delivered`) or the last attempt fails (`failed`). */
-export type DeliveryStatus = "pending" | "delivered" | "failed";
+/**
+ * `pending` until a 2xx answer (`delivered`) or the last attempt fails (`failed`); `skipped`
+ * when its turn came while its webhook was disabled (nothing was sent then).
+ */
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "skipped";
+/** Every {@link DeliveryStatus}, for the API's filter. */
+export const deliveryStatuses = [
+  "pending",
+  "delivered",
+  "failed",
+  "skipped",
+] as const satisfies readonly DeliveryStatus[];
 /** `fanout`: queued after recording; `reply`: the synchronous call of a reply webhook. */
 export type DeliveryKind = "fanout" | "reply";
 
@@ -128,7 +138,7 @@ export class WebhooksRepository {
       .updateTable("webhook_deliveries")
       .set({ status: "pending", updated_at: now })
       .where("id", "=", id)
-      .where("status", "in", ["delivered", "failed"])
+      .where("status", "in", ["delivered", "failed", "skipped"])
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
-import type { DeliveryRow } from "./repository.js";
+import { type DeliveryRow, deliveryStatuses } from "./repository.js";
 import type { WebhookService } from "./service.js";
 
 const filterEntry = z
@@ -125,6 +125,9 @@ export function webhookRoutes(service: WebhookService): Route[] {
       scope: "webhooks:write",
       tags,
       summary: "Change a webhook",
+      description:
+        "Disabling takes effect for deliveries already queued: each is marked `skipped` (not sent) " +
+        "when its turn comes, including one whose attempt a crash cut short.",
       params: idParams,
       body: updateBody,
       response: webhookView,
@@ -150,7 +153,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
       summary: "The delivery log of a webhook, newest first",
       params: idParams,
       query: z.object({
-        status: z.enum(["pending", "delivered", "failed"]).optional(),
+        status: z.enum(deliveryStatuses).optional(),
         cursor: z.string().max(64).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
@@ -170,6 +173,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
       scope: "webhooks:write",
       tags,
       summary: "Send a finished delivery again",
+      description: "Refused (409) while the webhook is disabled.",
       params: z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) }),
       status: 202,
       response: deliveryView,

@@ -18,6 +18,8 @@ export const FANOUT_QUEUE = "callbacks.webhooks-fanout";
 export const DELIVER_QUEUE = "callbacks.webhooks-deliver";
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** How long one queued delivery waits for its receiver; shorter than a job's claim. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 const SECRET_PREFIX = "whsec_";
 const CACHE_MS = 5000;
 
@@ -112,7 +114,7 @@ export class WebhookService implements EventFanout {
 
   constructor(private readonly options: WebhookServiceOptions) {
     this.fetch = outboundFetch({ production: options.mode === "production" });
-    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 10_000;
+    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   }
 
   // ---- configuration
@@ -191,6 +193,8 @@ export class WebhookService implements EventFanout {
     const delivery = await this.options.repository.findDelivery(deliveryId);
     if (!delivery || delivery.webhook_id !== webhookId) throw errors.notFound("delivery");
     if (delivery.kind === "reply") throw errors.conflict("a reply call cannot be sent again");
+    // It would only be skipped again when its turn comes.
+    if (webhook.enabled === 0) throw errors.conflict("the webhook is disabled; enable it first");
     if (!(await this.options.repository.reopenDelivery(deliveryId, this.options.clock.now()))) {
       throw errors.conflict("this delivery is still being attempted");
     }
@@ -374,10 +378,15 @@ export class WebhookService implements EventFanout {
     );
   }
 
-  /** Delivery job: one attempt; throws (so the queue backs off and retries) until the last. */
+  /**
+   * Delivery job: one attempt; throws (so the queue backs off and retries) until the last.
+   * The job may run again after a crash (once its claim lapses), so everything that decides
+   * whether to send is read from the store now, not from when the delivery was queued.
+   */
   async deliver(job: Job<{ deliveryId: string }>): Promise<void> {
     const { repository, clock } = this.options;
     const delivery = await repository.findDelivery(job.payload.deliveryId);
+    // Finished already, or gone with its webhook (deleting one deletes its deliveries).
     if (delivery?.status !== "pending") return;
     const webhook = await repository.find(delivery.webhook_id);
     const event = await this.options.events.envelope(delivery.event_id);
@@ -389,7 +398,23 @@ export class WebhookService implements EventFanout {
       });
       return;
     }
+    if (webhook.enabled === 0) {
+      // Disabled after this delivery was queued (while it waited for a retry, or for the
+      // claim of a crashed worker to lapse): the operator asked for nothing more to be sent.
+      await repository.updateDelivery(delivery.id, {
+        status: "skipped",
+        last_error: "not sent: the webhook is disabled",
+        updated_at: clock.now(),
+      });
+      return;
+    }
     const now = clock.now();
+    // Counted before the request leaves, so an attempt cut short by a crash still shows.
+    await repository.updateDelivery(delivery.id, {
+      attempts: delivery.attempts + 1,
+      last_attempt_at: now,
+      updated_at: now,
+    });
     const secret = this.options.secrets.open(webhook.secret, secretContext(webhook.id));
     const forward = webhook.forward_original === 1;
     const url = forward ? withQuery(webhook.url, event.query) : webhook.url;
@@ -423,10 +448,8 @@ export class WebhookService implements EventFanout {
     const last = job.attempt >= job.maxAttempts;
     await repository.updateDelivery(delivery.id, {
       status: response.ok ? "delivered" : last ? "failed" : "pending",
-      attempts: delivery.attempts + 1,
       last_status_code: response.status,
       last_error: response.ok ? null : response.error,
-      last_attempt_at: now,
       delivered_at: response.ok ? done : null,
       updated_at: done,
     });
