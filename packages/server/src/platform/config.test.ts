@@ -92,7 +92,10 @@ describe("loadConfig", () => {
   it("reads a JSON file under the environment", () => {
     const dir = mkdtempSync(join(tmpdir(), "wxgate-config-"));
     const file = join(dir, "wxgate.json");
-    writeFileSync(file, JSON.stringify({ port: 9000, host: "0.0.0.0", logLevel: "debug" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ port: 9000, host: "0.0.0.0", logLevel: "debug", sandboxPublic: true }),
+    );
     const config = loadConfig({ env: { WXGATE_LOG_LEVEL: "warn" }, configFile: file });
     expect(config.port).toBe(9000);
     expect(config.logLevel).toBe("warn");
@@ -215,6 +218,38 @@ describe("loadConfig", () => {
 
   it("declares its security settings among its settings", () => {
     for (const setting of securitySettings) expect(settingNames).toContain(setting);
+  });
+
+  it("keeps the sandbox on loopback unless WXGATE_SANDBOX_PUBLIC (or --sandbox-public) allows another host", () => {
+    for (const host of ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost", "LOCALHOST"]) {
+      expect(loadConfig({ env: { WXGATE_HOST: host } }).sandboxPublic).toBe(false);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "wx.example.com"]) {
+      const problems = problemsOf({ WXGATE_HOST: host, WXGATE_PORT: "80a" });
+      expect(problems).toHaveLength(2);
+      expect(problems[1]).toBe(
+        `WXGATE_HOST: ${host} is not a loopback address, and in sandbox mode anyone who reaches the port ` +
+          "could use the emulator's control API (/sandbox/__emulator), demo AppSecrets included; listen on " +
+          "127.0.0.1, or start with --sandbox-public (WXGATE_SANDBOX_PUBLIC=true) to allow it",
+      );
+    }
+    const open = { WXGATE_HOST: "0.0.0.0" };
+    expect(loadConfig({ env: { ...open, WXGATE_SANDBOX_PUBLIC: "true" } })).toMatchObject({
+      host: "0.0.0.0",
+      sandboxPublic: true,
+    });
+    expect(loadConfig({ env: open, overrides: { sandboxPublic: "true" } }).sandboxPublic).toBe(true);
+    // The flag wins over the environment; `false` refuses as the default does.
+    expect(
+      loadConfig({ env: { ...open, WXGATE_SANDBOX_PUBLIC: "false" }, overrides: { sandboxPublic: "true" } })
+        .sandboxPublic,
+    ).toBe(true);
+    expect(problemsOf({ ...open, WXGATE_SANDBOX_PUBLIC: "false" })).toHaveLength(1);
+    expect(problemsOf({ ...open, WXGATE_SANDBOX_PUBLIC: "sure" })).toEqual([
+      "WXGATE_SANDBOX_PUBLIC: must be true or false",
+    ]);
+    // Production mounts no emulator: any host will do.
+    expect(loadConfig({ env: { ...goodComponent, ...open } }).mode).toBe("production");
   });
 
   it("treats empty variables as unset", () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { BlockList, isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { isEncodingAESKey } from "@wxgate/wechat";
 import { z } from "zod";
@@ -30,6 +31,11 @@ export interface Config {
   mode: Mode;
   component: ComponentConfig | undefined;
   sandboxSeed: string;
+  /**
+   * Allows sandbox mode on a host other than loopback, where anyone who reaches the port can
+   * use the emulator's control API (its snapshot holds the demo AppSecrets).
+   */
+  sandboxPublic: boolean;
   /**
    * How long a worker's claim on a job lasts, in seconds: a job whose worker died (a crash,
    * a kill) is run again once its claim lapses.
@@ -89,6 +95,7 @@ const settings = {
   componentToken: "COMPONENT_TOKEN",
   componentEncodingAESKey: "COMPONENT_ENCODING_AES_KEY",
   sandboxSeed: "SANDBOX_SEED",
+  sandboxPublic: "SANDBOX_PUBLIC",
   authorizationValidityDays: "AUTHORIZATION_VALIDITY_DAYS",
   deauthorizationCoolingOffHours: "DEAUTHORIZATION_COOLING_OFF_HOURS",
   authorizationRequestsPerMonth: "AUTHORIZATION_REQUESTS_PER_MONTH",
@@ -101,7 +108,7 @@ const settings = {
   signInUsernameLimit: "SIGN_IN_USERNAME_LIMIT",
   signInUsernameWindowMinutes: "SIGN_IN_USERNAME_WINDOW_MINUTES",
 } as const;
-type SettingName = keyof typeof settings;
+export type SettingName = keyof typeof settings;
 
 /** Every setting, by the name used in the config file. */
 export const settingNames = Object.keys(settings) as SettingName[];
@@ -144,6 +151,27 @@ const optionalText = z
 function wholeNumber(min: number, max: number, fallback: number) {
   const range = `must be a whole number from ${min} to ${max}`;
   return z.coerce.number({ error: range }).int(range).min(min, range).max(max, range).default(fallback);
+}
+
+/** A yes or no: the file's boolean, or the environment's `true` / `false` (also 1/0, yes/no, on/off). */
+function flag(fallback: boolean) {
+  const message = "must be true or false";
+  return z.union([z.boolean(), z.stringbool({ error: message })], { error: message }).default(fallback);
+}
+
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** Whether a listen address is reachable only from this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (name === "localhost") return true;
+  const family = isIP(name);
+  return family !== 0 && loopback.check(name, family === 4 ? "ipv4" : "ipv6");
 }
 
 const schema = z.object({
@@ -196,6 +224,7 @@ const schema = z.object({
     z.string().refine(isEncodingAESKey, "must be exactly 43 letters or digits").optional(),
   ),
   sandboxSeed: z.string().trim().min(1, "must not be empty").default("wxgate-demo"),
+  sandboxPublic: flag(false),
   // Longer than any job may run — a webhook request gives up after 10 s — so a job still
   // running is never taken over; short enough that a crash delays its work by a minute.
   jobClaimTimeoutSeconds: wholeNumber(11, 3600, 60),
@@ -218,6 +247,25 @@ const schema = z.object({
   signInUsernameLimit: wholeNumber(1, 10_000, 10),
   signInUsernameWindowMinutes: wholeNumber(1, 1440, 15),
 });
+
+/**
+ * The sandbox serves its emulator's control API — the demo AppSecrets included — to whoever
+ * reaches the port, so it listens on loopback unless the operator says otherwise. Read setting
+ * by setting, so that this is listed even when an unrelated setting is wrong.
+ */
+function sandboxExposure(raw: Record<string, unknown>, componentGiven: boolean): string | undefined {
+  const mode = schema.shape.mode.safeParse(raw["mode"]);
+  const host = schema.shape.host.safeParse(raw["host"]);
+  const allowed = schema.shape.sandboxPublic.safeParse(raw["sandboxPublic"]);
+  if (!mode.success || !host.success || !allowed.success) return undefined;
+  const sandbox = (mode.data ?? (componentGiven ? "production" : "sandbox")) === "sandbox";
+  if (!sandbox || allowed.data || isLoopbackHost(host.data)) return undefined;
+  return (
+    `${envName("host")}: ${host.data} is not a loopback address, and in sandbox mode anyone who reaches ` +
+    "the port could use the emulator's control API (/sandbox/__emulator), demo AppSecrets included; " +
+    `listen on 127.0.0.1, or start with --sandbox-public (${envName("sandboxPublic")}=true) to allow it`
+  );
+}
 
 function isDatabaseUrl(value: string): boolean {
   if (value.startsWith("sqlite:")) return value.length > "sqlite:".length;
@@ -254,6 +302,8 @@ export interface ConfigSources {
   configFile?: string | undefined;
   /** Base for relative paths; defaults to the working directory. */
   cwd?: string;
+  /** Command-line flags (`--sandbox-public`): they win over the environment and the file. */
+  overrides?: Partial<Record<SettingName, string>>;
 }
 
 /**
@@ -272,6 +322,7 @@ export function loadConfig(sources: ConfigSources): Config {
     // An empty variable counts as unset, as shells and compose files often leave them.
     if (value !== undefined && value.trim() !== "") raw[setting] = value;
   }
+  Object.assign(raw, sources.overrides);
   for (const key of Object.keys(raw)) {
     if (!(key in settings)) problems.push(`${fileName}: unknown setting "${key}"`);
   }
@@ -296,6 +347,8 @@ export function loadConfig(sources: ConfigSources): Config {
   if (raw["mode"] === "production" && given.length === 0) {
     problems.push(`WXGATE_MODE=production needs ${componentSettings.map(envName).join(", ")}`);
   }
+  const exposed = sandboxExposure(raw, given.length > 0);
+  if (exposed) problems.push(exposed);
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
@@ -323,6 +376,7 @@ export function loadConfig(sources: ConfigSources): Config {
     mode: v.mode ?? (component ? "production" : "sandbox"),
     component,
     sandboxSeed: v.sandboxSeed,
+    sandboxPublic: v.sandboxPublic,
     authorizationValidityDays: v.authorizationValidityDays,
     deauthorizationCoolingOffHours: v.deauthorizationCoolingOffHours,
     authorizationRequestsPerMonth: v.authorizationRequestsPerMonth,
