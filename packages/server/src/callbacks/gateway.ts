@@ -10,7 +10,7 @@ import { PushMemory } from "./memory.js";
 import type { CallbackAccounts, CallbackCredentials, EventFanout } from "./ports.js";
 import { EventRecorder } from "./recorder.js";
 import type { ReplyChain } from "./replies.js";
-import type { EventRow, EventStatus, EventsRepository } from "./repository.js";
+import { type EventRow, type EventStatus, type EventsRepository, pushTypeOf } from "./repository.js";
 
 /** What the gateway answers; the HTTP plugin only writes it out. */
 export interface GatewayAnswer {
@@ -190,6 +190,7 @@ export class CallbackGateway {
       kind: fields.kind,
       msg_type: fields.msgType,
       event: fields.event,
+      push_type: pushTypeOf(fields),
       from_openid: fields.fromOpenId,
       create_time: fields.createTime,
       received_at: receivedAt,

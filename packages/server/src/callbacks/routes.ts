@@ -65,7 +65,12 @@ function summaryOf(row: EventRow): z.input<typeof eventSummary> {
 
 const listQuery = z.object({
   appid: z.string().min(1).max(64).optional(),
-  type: z.string().min(1).max(64).optional(),
+  type: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((type) => type !== "event", "name the event (subscribe, CLICK, …): every event is not one type")
+    .optional(),
   from: z.coerce.number().int().min(0).optional(),
   to: z.coerce.number().int().min(0).optional(),
   cursor: z.string().max(64).optional(),
@@ -82,7 +87,7 @@ export function eventRoutes(events: EventsRepository): Route[] {
       tags: ["events"],
       summary: "List received pushes",
       description:
-        "Newest first. Filter by `appid`, `type` (a MsgType such as `text`, or an event name such as `subscribe`) and `from`/`to` (received time, epoch ms). Pass `nextCursor` as `cursor` for the next page.",
+        "Newest first. Filter by `appid`, `type` (a MsgType such as `text`, an event name such as `subscribe`, or a platform InfoType) and `from`/`to` (received time, epoch ms). Pass `nextCursor` as `cursor` for the next page. Every combination of filters is read through an index in page order, so a page costs the same however many events are kept.",
       query: listQuery,
       response: z.object({ items: z.array(eventSummary), nextCursor: z.string().nullable() }),
       async handler({ query }) {

@@ -4,6 +4,7 @@ import { accounts } from "./0002_accounts.js";
 import { callbacks } from "./0004_callbacks.js";
 import { lifecycle } from "./0005_lifecycle.js";
 import { platformPushes } from "./0006_platform_pushes.js";
+import { eventPages } from "./0007_event_pages.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -26,4 +27,5 @@ export const migrations: readonly PortableMigration[] = [
   callbacks,
   lifecycle,
   platformPushes,
+  eventPages,
 ];

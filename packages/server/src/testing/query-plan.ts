@@ -1,0 +1,92 @@
+import { type CompiledQuery, CompiledQuery as Query } from "kysely";
+import type { Store } from "../platform/store/store.js";
+
+/** How an engine ran (PostgreSQL) or would run (SQLite) one query. */
+export interface QueryCost {
+  /** The indexes the plan reads. */
+  indexes: string[];
+  /** True when the plan sorts rows itself (SQLite's temp B-tree, PostgreSQL's Sort node). */
+  sorts: boolean;
+  /** True when the plan reads a whole table without an index. */
+  scansTable: boolean;
+  /**
+   * PostgreSQL: rows the scans produced plus rows they read and threw away, summed over the
+   * plan (EXPLAIN ANALYZE). SQLite tells no such count; undefined there.
+   */
+  rowsRead: number | undefined;
+  /** The plan as the engine printed it, for failure messages. */
+  text: string;
+}
+
+interface PgPlanNode {
+  "Node Type": string;
+  "Index Name"?: string;
+  "Actual Rows"?: number;
+  "Actual Loops"?: number;
+  "Rows Removed by Filter"?: number;
+  "Rows Removed by Index Recheck"?: number;
+  Plans?: PgPlanNode[];
+}
+
+const PG_SCANS = new Set([
+  "Seq Scan",
+  "Index Scan",
+  "Index Only Scan",
+  "Bitmap Heap Scan",
+  "Bitmap Index Scan",
+]);
+
+/** Asks the store's engine for the plan of `query` (and, on PostgreSQL, runs it to count rows). */
+export async function queryCost(store: Store, query: CompiledQuery): Promise<QueryCost> {
+  if (store.dialect === "sqlite") {
+    const result = await store.db.executeQuery<{ detail: string }>(
+      Query.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
+    );
+    const details = result.rows.map((row) => row.detail);
+    const indexes = details.flatMap((d) => /USING (?:COVERING )?INDEX (\w+)/.exec(d)?.[1] ?? []);
+    return {
+      indexes,
+      sorts: details.some((d) => d.includes("TEMP B-TREE")),
+      scansTable: details.some((d) => /^SCAN \w+$/.test(d.trim())),
+      rowsRead: undefined,
+      text: details.join("\n"),
+    };
+  }
+  const result = await store.db.executeQuery<{ "QUERY PLAN": { Plan: PgPlanNode }[] }>(
+    Query.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, [...query.parameters]),
+  );
+  const root = result.rows[0]?.["QUERY PLAN"][0]?.Plan;
+  if (!root) throw new Error("PostgreSQL returned no plan");
+  const cost: QueryCost = { indexes: [], sorts: false, scansTable: false, rowsRead: 0, text: "" };
+  const lines: string[] = [];
+  const walk = (node: PgPlanNode, depth: number) => {
+    const loops = node["Actual Loops"] ?? 1;
+    lines.push(
+      `${"  ".repeat(depth)}${node["Node Type"]}${node["Index Name"] ? ` on ${node["Index Name"]}` : ""} rows=${node["Actual Rows"]} loops=${loops}`,
+    );
+    if (node["Index Name"]) cost.indexes.push(node["Index Name"]);
+    if (node["Node Type"] === "Sort" || node["Node Type"] === "Incremental Sort") cost.sorts = true;
+    if (node["Node Type"] === "Seq Scan") cost.scansTable = true;
+    // A bitmap index scan's rows are counted again by its heap scan: count the heap side only.
+    if (PG_SCANS.has(node["Node Type"]) && node["Node Type"] !== "Bitmap Index Scan") {
+      cost.rowsRead =
+        (cost.rowsRead ?? 0) +
+        loops *
+          ((node["Actual Rows"] ?? 0) +
+            (node["Rows Removed by Filter"] ?? 0) +
+            (node["Rows Removed by Index Recheck"] ?? 0));
+    }
+    for (const child of node.Plans ?? []) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  cost.text = lines.join("\n");
+  return cost;
+}
+
+/**
+ * Fills the store's statistics after a bulk load, so the planner judges by what is there (as
+ * a server's autovacuum or `ANALYZE` would), not by an empty table's defaults.
+ */
+export async function analyze(store: Store): Promise<void> {
+  await store.db.executeQuery(Query.raw("ANALYZE", []));
+}
