@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { envName, type SecuritySetting, securitySettings, settingNames } from "../src/platform/config.js";
+import {
+  ConfigError,
+  envName,
+  loadConfig,
+  type SecuritySetting,
+  securitySettings,
+  settingNames,
+} from "../src/platform/config.js";
+import { createTestServer } from "../src/testing/server.js";
 import { ADMIN, type SignInAnswer, type SignInHarness, startSignInServer } from "./support/sign-in.js";
 
 /**
@@ -126,6 +134,27 @@ const probes: Record<SecuritySetting, Probe> = {
         h.server.clock.advance(15 * MINUTE);
         return (await h.signIn({ username: "ghost", password: "guess", from: "127.0.6.99" })).status;
       }),
+  },
+  sandboxPublic: {
+    value: "true",
+    // On a host other than loopback, the sandbox's control API (demo AppSecrets included) is
+    // served only when allowed; the test server itself listens on 127.0.0.1 either way.
+    expected: ["refused to start", 200],
+    observe: async (env) => {
+      const settings = { WXGATE_HOST: "0.0.0.0", ...env };
+      try {
+        loadConfig({ env: settings });
+      } catch (error) {
+        if (error instanceof ConfigError) return "refused to start";
+        throw error;
+      }
+      const server = await createTestServer({ env: settings, sandbox: true });
+      try {
+        return (await fetch(`${server.url}/sandbox/__emulator/summary`)).status;
+      } finally {
+        await server.dispose();
+      }
+    },
   },
 };
 

@@ -125,6 +125,7 @@ export const securitySettings = [
   "signInIpWindowMinutes",
   "signInUsernameLimit",
   "signInUsernameWindowMinutes",
+  "sandboxPublic",
 ] as const satisfies readonly SettingName[];
 export type SecuritySetting = (typeof securitySettings)[number];
 
