@@ -47,6 +47,7 @@ const notSecurity: Record<string, string> = {
   authorizationRequestsPerMonth: "WeChat's authorization rules",
   authorizationSweepMinutes: "a timer",
   tokenRefreshSeconds: "a timer",
+  jobClaimTimeoutSeconds: "when a crashed worker's job runs again: reliability, nothing it guards",
 };
 
 async function withSignInServer<T>(
