@@ -65,6 +65,8 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       clock,
       logger: logger.child({ component: "queue" }),
       lockMs: config.jobClaimTimeoutSeconds * 1000,
+      retentionMs: config.jobRetentionHours * 60 * 60_000,
+      dialect: store.dialect,
     });
     const context: ModuleContext = {
       config,

@@ -48,6 +48,7 @@ const notSecurity: Record<string, string> = {
   authorizationSweepMinutes: "a timer",
   tokenRefreshSeconds: "a timer",
   jobClaimTimeoutSeconds: "when a crashed worker's job runs again: reliability, nothing it guards",
+  jobRetentionHours: "how long finished jobs are kept for inspection: housekeeping",
 };
 
 async function withSignInServer<T>(

@@ -146,6 +146,14 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads how long finished jobs are kept", () => {
+    expect(loadConfig({ env: {} }).jobRetentionHours).toBe(24);
+    expect(loadConfig({ env: { WXGATE_JOB_RETENTION_HOURS: "0" } }).jobRetentionHours).toBe(0);
+    expect(problemsOf({ WXGATE_JOB_RETENTION_HOURS: "721" })).toEqual([
+      "WXGATE_JOB_RETENTION_HOURS: must be a whole number from 0 to 720",
+    ]);
+  });
+
   it("reads the job claim timeout, longer than a webhook request may take", () => {
     const claimOf = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds;
     expect(claimOf({})).toBe(60);

@@ -41,6 +41,8 @@ export interface Config {
    * a kill) is run again once its claim lapses.
    */
   jobClaimTimeoutSeconds: number;
+  /** How long finished jobs are kept for inspection before they are deleted, in hours. */
+  jobRetentionHours: number;
   /** How long a platform authorization lasts, in days (at most 365). */
   authorizationValidityDays: number;
   /** How long a de-authorized account stays frozen before it may be deleted, in hours. */
@@ -89,6 +91,7 @@ const settings = {
   publicUrl: "PUBLIC_URL",
   logLevel: "LOG_LEVEL",
   jobClaimTimeoutSeconds: "JOB_CLAIM_TIMEOUT_SECONDS",
+  jobRetentionHours: "JOB_RETENTION_HOURS",
   mode: "MODE",
   componentAppId: "COMPONENT_APPID",
   componentSecret: "COMPONENT_SECRET",
@@ -229,6 +232,7 @@ const schema = z.object({
   // Longer than any job may run — a webhook request gives up after 10 s — so a job still
   // running is never taken over; short enough that a crash delays its work by a minute.
   jobClaimTimeoutSeconds: wholeNumber(11, 3600, 60),
+  jobRetentionHours: wholeNumber(0, 720, 24),
   // A platform authorization lasts at most a year; an operator may choose less.
   authorizationValidityDays: wholeNumber(1, 365, 365),
   // 0 turns the freeze off; a month is the most it may last.
@@ -374,6 +378,7 @@ export function loadConfig(sources: ConfigSources): Config {
     publicUrl: (v.publicUrl ?? `http://${browserHost}:${v.port}`).replace(/\/+$/, ""),
     logLevel: v.logLevel,
     jobClaimTimeoutSeconds: v.jobClaimTimeoutSeconds,
+    jobRetentionHours: v.jobRetentionHours,
     mode: v.mode ?? (component ? "production" : "sandbox"),
     component,
     sandboxSeed: v.sandboxSeed,

@@ -3,6 +3,7 @@ import { newId } from "./ids.js";
 import type { Logger } from "./logger.js";
 import type { Clock, EnqueueOptions, Job, JobHandler, Queue } from "./ports.js";
 import type { Database } from "./store/schema.js";
+import type { Dialect } from "./store/store.js";
 
 /** Options of {@link SqlQueue}. */
 export interface SqlQueueOptions {
@@ -18,6 +19,10 @@ export interface SqlQueueOptions {
   lockMs?: number;
   /** Jobs run at once by this worker. */
   concurrency?: number;
+  /** How long finished (done or failed) jobs are kept for inspection before they are deleted. */
+  retentionMs?: number;
+  /** The store's engine: PostgreSQL claims with `FOR UPDATE SKIP LOCKED`. */
+  dialect?: Dialect;
   /** First retry delay; doubled at each further attempt. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -25,6 +30,10 @@ export interface SqlQueueOptions {
 }
 
 const MAX_ERROR_TEXT = 1000;
+/** Finished jobs kept when no retention is configured: WXGATE_JOB_RETENTION_HOURS's default. */
+export const DEFAULT_RETENTION_MS = 24 * 60 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 1000;
 /** The claim of a job when none is configured: WXGATE_JOB_CLAIM_TIMEOUT_SECONDS's default. */
 export const DEFAULT_CLAIM_MS = 60_000;
 
@@ -44,6 +53,9 @@ export class SqlQueue implements Queue {
   private readonly pollIntervalMs: number;
   private readonly lockMs: number;
   private readonly concurrency: number;
+  private readonly retentionMs: number;
+  private readonly dialect: Dialect;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly defaultMaxAttempts: number;
@@ -59,6 +71,8 @@ export class SqlQueue implements Queue {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.lockMs = options.lockMs ?? DEFAULT_CLAIM_MS;
     this.concurrency = options.concurrency ?? 4;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.dialect = options.dialect ?? "sqlite";
     this.backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 60 * 60_000;
     this.defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
@@ -158,6 +172,7 @@ export class SqlQueue implements Queue {
     const queues = [...this.handlers.keys()];
     if (queues.length === 0) return [];
     const now = this.clock.now();
+    await this.pruneWhenDue(now);
     // Crashed too often: a job that keeps killing its worker must not loop forever.
     await this.db
       .updateTable("jobs")
@@ -172,44 +187,87 @@ export class SqlQueue implements Queue {
       .where("locked_until", "<=", now)
       .where((eb) => eb("attempts", ">=", eb.ref("max_attempts")))
       .execute();
-    const candidates = await this.db
-      .selectFrom("jobs")
-      .selectAll()
-      .where("queue", "in", queues)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("status", "=", "pending"), eb("run_at", "<=", now)]),
-          eb.and([eb("status", "=", "running"), eb("locked_until", "<=", now)]),
-        ]),
-      )
-      .orderBy("run_at")
-      .orderBy("id")
-      .limit(limit)
-      .execute();
-    const claimed: Job[] = [];
-    for (const candidate of candidates) {
-      const result = await this.db
-        .updateTable("jobs")
-        .set({
-          status: "running",
-          attempts: candidate.attempts + 1,
-          locked_until: now + this.lockMs,
-          updated_at: now,
-        })
-        .where("id", "=", candidate.id)
-        .where("attempts", "=", candidate.attempts)
-        .where("status", "=", candidate.status)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) continue;
-      claimed.push({
-        id: candidate.id,
-        queue: candidate.queue,
-        payload: JSON.parse(candidate.payload) as unknown,
-        attempt: candidate.attempts + 1,
-        maxAttempts: candidate.max_attempts,
-      });
+    const claimed = await this.claimQuery(queues, "pending", now, limit).execute();
+    if (claimed.length < limit) {
+      // A crashed worker's jobs, once their claim has lapsed.
+      claimed.push(...(await this.claimQuery(queues, "running", now, limit - claimed.length).execute()));
     }
-    return claimed;
+    return claimed
+      .sort((a, b) => Number(a.run_at) - Number(b.run_at) || (a.id < b.id ? -1 : 1))
+      .map((row) => ({
+        id: row.id,
+        queue: row.queue,
+        payload: JSON.parse(row.payload) as unknown,
+        attempt: row.attempts,
+        maxAttempts: row.max_attempts,
+      }));
+  }
+
+  /**
+   * One statement that takes up to `limit` jobs: the due pending ones in (run_at, id) order,
+   * or the running ones whose claim has lapsed in (locked_until, id) order. Each walks its
+   * index — jobs_pending (status, run_at, id), jobs_claimed (status, locked_until, id) — and
+   * stops after `limit` rows, so a claim costs the same with a hundred jobs waiting or a
+   * million. The outer condition is checked again on each row as it is updated, so two
+   * workers never take the same job (PostgreSQL also skips rows another claim has locked).
+   * Public for the tests that check its plan.
+   */
+  claimQuery(queues: string[], from: "pending" | "running", now: number, limit: number) {
+    const order = from === "pending" ? "run_at" : "locked_until";
+    let due = this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("status", "=", from)
+      .where(order, "<=", now)
+      .where("queue", "in", queues)
+      .orderBy(order)
+      .orderBy("id")
+      .limit(limit);
+    if (this.dialect === "postgres") due = due.forUpdate().skipLocked();
+    return this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        status: "running",
+        attempts: eb("attempts", "+", 1),
+        locked_until: now + this.lockMs,
+        updated_at: now,
+      }))
+      .where("id", "in", due)
+      .where("status", "=", from)
+      .where(order, "<=", now)
+      .returning(["id", "queue", "payload", "attempts", "max_attempts", "run_at"]);
+  }
+
+  /**
+   * Deletes finished jobs older than the retention, a batch at a time, at most once a minute
+   * (of the queue's clock): the table holds what is waiting plus a day of history, not every
+   * job ever run.
+   */
+  private async pruneWhenDue(now: number): Promise<void> {
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    await this.prune(now);
+  }
+
+  /** Deletes the finished jobs older than the retention; returns how many. */
+  async prune(now: number = this.clock.now()): Promise<number> {
+    let total = 0;
+    for (const status of ["done", "failed"] as const) {
+      for (;;) {
+        const old = this.db
+          .selectFrom("jobs")
+          .select("id")
+          .where("status", "=", status)
+          .where("updated_at", "<", now - this.retentionMs)
+          .limit(PRUNE_BATCH);
+        const result = await this.db.deleteFrom("jobs").where("id", "in", old).executeTakeFirst();
+        const deleted = Number(result.numDeletedRows);
+        total += deleted;
+        if (deleted < PRUNE_BATCH) break;
+      }
+    }
+    if (total > 0) this.logger?.debug({ deleted: total }, "job queue: finished jobs pruned");
+    return total;
   }
 
   private async run(job: Job): Promise<void> {

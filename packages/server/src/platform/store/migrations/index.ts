@@ -5,6 +5,7 @@ import { callbacks } from "./0004_callbacks.js";
 import { lifecycle } from "./0005_lifecycle.js";
 import { platformPushes } from "./0006_platform_pushes.js";
 import { eventPages } from "./0007_event_pages.js";
+import { jobClaims } from "./0008_job_claims.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -28,4 +29,5 @@ export const migrations: readonly PortableMigration[] = [
   lifecycle,
   platformPushes,
   eventPages,
+  jobClaims,
 ];
