@@ -105,6 +105,30 @@ describe("unknown username and wrong password", () => {
     expect(headerNames(unknownUser)).toEqual(headerNames(wrongPassword));
     expect(unknownUser.headers["set-cookie"]).toBeUndefined();
   });
+
+  it("freeze alike: five wrong guesses at a name that does not exist end in login_frozen too", async () => {
+    const { server, signIn } = await start();
+    const answers = async (username: string) => {
+      const seen: unknown[] = [];
+      for (let i = 0; i < 6; i++) {
+        const answer = await signIn({ username, password: "not the password" });
+        seen.push({
+          status: answer.status,
+          body: withoutRequestId(answer),
+          retryAfter: answer.headers["retry-after"],
+        });
+      }
+      return seen;
+    };
+    const known = await answers(ADMIN.username);
+    const unknown = await answers("nobody-here");
+    expect(unknown).toEqual(known);
+    expect(unknown.at(-1)).toMatchObject({ status: 429, body: { error: { code: "login_frozen" } } });
+    server.clock.advance(2 * HOUR);
+    expect((await signIn({ username: "nobody-here", password: "x" })).body.error?.code).toBe(
+      "invalid_credentials",
+    );
+  });
 });
 
 describe("sign-in rate limits", () => {
@@ -149,7 +173,9 @@ describe("sign-in rate limits", () => {
   });
 
   it("per username, across addresses: an unknown username is limited like a known one, however it is spelt", async () => {
-    const { server, signIn } = await start();
+    // A freeze that allows more tries than the limit, so the limit is what answers (an unknown
+    // name freezes like a known one: see above).
+    const { server, signIn } = await start({ WXGATE_LOGIN_MAX_FAILURES: "20" });
     const spellings = ["ghost", "Ghost", " GHOST ", "ghost "];
     for (let i = 0; i < 10; i++) {
       const answer = await signIn({

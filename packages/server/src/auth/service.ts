@@ -127,6 +127,12 @@ export class AuthService implements Authenticator {
   private dummyHash: Promise<string> | undefined;
   /** Verified API keys by key digest: the token endpoint is hot, a row read per call is not. */
   private readonly apiKeys: LruCache<CachedApiKey>;
+  /**
+   * Wrong sign-ins under usernames that do not exist, counted and frozen like a user's: were
+   * only real users frozen, `login_frozen` after a few guesses would tell that a name exists.
+   * Kept in memory (a restart forgets them; a real user's count is in the store).
+   */
+  private readonly unknownFailures: LruCache<LoginFailures>;
 
   constructor(options: AuthServiceOptions) {
     this.repository = options.repository;
@@ -137,6 +143,11 @@ export class AuthService implements Authenticator {
     this.loginFreeze = options.loginFreeze;
     this.passwords = options.passwords ?? scryptHasher;
     this.apiKeys = new LruCache({ maxEntries: 1_000, defaultTtlMs: API_KEY_CACHE_TTL_MS, clock: this.clock });
+    this.unknownFailures = new LruCache({
+      maxEntries: 10_000,
+      defaultTtlMs: Math.max(this.loginFreeze.freezeMs, 60_000),
+      clock: this.clock,
+    });
   }
 
   /**
@@ -193,10 +204,16 @@ export class AuthService implements Authenticator {
     userAgent: string | null;
   }): Promise<SessionView & { sessionToken: string }> {
     const now = this.clock.now();
-    const user = await this.repository.findUserByUsername(normalizeUsername(input.username));
+    const username = normalizeUsername(input.username);
+    const user = await this.repository.findUserByUsername(username);
     if (!user) {
+      // The same answers, in the same order and at the same cost, as for a real user.
+      const previous = this.unknownFailures.get(username) ?? { failures: 0, lockedUntil: null };
+      if (previous.lockedUntil !== null && previous.lockedUntil > now)
+        throw frozen(previous.lockedUntil, now);
       this.dummyHash ??= this.passwords.hash(generatePassword(), this.scryptCost);
       await this.passwords.verify(input.password, await this.dummyHash);
+      this.unknownFailures.set(username, this.nextFailures(previous, now));
       throw new PlatformError("invalid_credentials", "the username or password is wrong");
     }
     if (user.locked_until !== null && user.locked_until > now) throw frozen(user.locked_until, now);
