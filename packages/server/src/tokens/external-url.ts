@@ -51,6 +51,6 @@ export async function checkTokenUrl(
  * judged public when it was looked up (see platform/outbound.ts); redirects are never followed.
  */
 export function guardedFetch(options: { production: boolean }): typeof fetch {
-  const fetch = outboundFetch(options);
-  return (input, init) => fetch(input, { ...init, redirect: "error" });
+  const send = outboundFetch(options);
+  return (input, init) => send(input, { ...init, redirect: "error" });
 }
