@@ -1,5 +1,8 @@
-// Runs every bench/*.bench.mjs (or those named on the command line), each in its own
-// process, then assembles docs/benchmarks.md from the sections in bench/results/.
+// Runs every bench/*.bench.mjs (or those named on the command line, less those named in
+// BENCH_SKIP, comma-separated), each in its own process, then assembles docs/benchmarks.md from
+// the sections in bench/results/ — those of benches not run this time are kept as they were.
+// The soak takes the longest (about 12 minutes): `npm run bench -- soak` runs it alone,
+// `BENCH_SKIP=soak npm run bench` everything else.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -10,11 +13,15 @@ import { resultsDir } from "./lib/section.mjs";
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const docsFile = join(benchDir, "..", "docs", "benchmarks.md");
 const wanted = process.argv.slice(2);
+const skipped = (process.env.BENCH_SKIP ?? "")
+  .split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
 
 const benches = readdirSync(benchDir)
   .filter((file) => file.endsWith(".bench.mjs"))
   .map((file) => basename(file, ".bench.mjs"))
-  .filter((name) => wanted.length === 0 || wanted.includes(name))
+  .filter((name) => (wanted.length === 0 || wanted.includes(name)) && !skipped.includes(name))
   .sort();
 
 if (benches.length === 0) {
@@ -42,7 +49,8 @@ const doc = [
   "Produced by `npm run bench` (build, then `node bench/run.mjs [name…]`): every",
   "`bench/*.bench.mjs` runs in its own process and writes its section to `bench/results/`;",
   "this page is assembled from those sections. Figures depend on the machine; compare",
-  "the ratios measured in the same run.",
+  "the ratios measured in the same run. The soak runs for about 12 minutes: `npm run bench -- soak`",
+  "runs it alone (`SOAK_SECONDS=60` shortens each phase), `BENCH_SKIP=soak npm run bench` the rest.",
   "",
   `Last run: ${machineLine()}.`,
   "",
