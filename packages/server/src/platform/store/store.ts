@@ -22,7 +22,8 @@ export interface Store {
 export interface OpenStoreOptions {
   /**
    * PostgreSQL only: the schema to work in (created when missing). Lets tests and several
-   * deployments share one database.
+   * deployments share one database. A `schema` query parameter of the URL says the same
+   * (`postgres://user@host/db?schema=wxgate`); this option wins over it.
    */
   schema?: string;
   /** SQLite only: told when database files open to other users are tightened. */
@@ -32,14 +33,30 @@ export interface OpenStoreOptions {
 const INT8_OID = 20;
 
 /**
- * Opens the store named by a database URL: `sqlite:<path>` (embedded) or `postgres://…`.
+ * Opens the store named by a database URL: `sqlite:<path>` (embedded) or `postgres://…`
+ * (with an optional `?schema=<name>`).
  */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (databaseUrl.startsWith("sqlite:")) {
     return openSqlite(databaseUrl.slice("sqlite:".length), options.logger);
   }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options.schema);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const { connectionString, schema } = postgresTarget(databaseUrl);
+    return openPostgres(connectionString, options.schema ?? schema);
+  }
   throw new Error("the database URL must start with sqlite: or postgres://");
+}
+
+/**
+ * Splits a PostgreSQL URL into what the driver connects to and the `schema` query parameter,
+ * which is wxgate's, not the driver's (it is taken out of the connection string).
+ */
+export function postgresTarget(databaseUrl: string): { connectionString: string; schema?: string } {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get("schema");
+  if (schema === null) return { connectionString: databaseUrl };
+  url.searchParams.delete("schema");
+  return { connectionString: url.toString(), schema };
 }
 
 /**
