@@ -16,7 +16,13 @@ import { format } from "./lib/measure.mjs";
 import { writeSection } from "./lib/section.mjs";
 import { pushSealer } from "./lib/soak-pushes.mjs";
 import { ByIndex, percentiles, Samples, wallMs } from "./lib/stats.mjs";
-import { connectDemoAccount, cpuSecondsOf, rssOf, startWxgate } from "./lib/wxgate-process.mjs";
+import {
+  connectDemoAccount,
+  coreSecondsOf,
+  cpuSecondsOf,
+  rssOf,
+  startWxgate,
+} from "./lib/wxgate-process.mjs";
 
 const libDir = join(dirname(fileURLToPath(import.meta.url)), "lib");
 const SECONDS = Number(process.env.SOAK_SECONDS || 300);
@@ -111,7 +117,14 @@ function newPhase(name, webhook) {
     arrivedAt: new ByIndex(),
     arrivals: new Samples(),
     health: { at: new Samples(), latency: new Samples(Float32Array), failed: 0 },
-    server: { at: new Samples(), rss: new Samples(), cpu: new Samples() },
+    /** Each second: the server's RSS and CPU time, and its core's busy and I/O-wait time (all processes). */
+    server: {
+      at: new Samples(),
+      rss: new Samples(),
+      cpu: new Samples(),
+      coreBusy: new Samples(),
+      coreIowait: new Samples(),
+    },
     receiverCounts: undefined,
     loadSummary: undefined,
     drain: undefined,
@@ -142,6 +155,7 @@ async function runPhase(phase) {
         method: "POST",
         headers: { "content-type": "text/xml" },
         body: sealed.body,
+        signal: AbortSignal.timeout(30_000),
       });
       if (response.status !== 200) throw new Error(`a probe push was answered ${response.status}`);
       await response.text();
@@ -228,10 +242,13 @@ async function runPhase(phase) {
       while (sampling) {
         const rss = rssOf(server.pid);
         const cpu = cpuSecondsOf(server.pid);
+        const core = coreSecondsOf(PINNED ? 0 : undefined);
         if (rss !== undefined && cpu !== undefined) {
           phase.server.at.push(wallMs());
           phase.server.rss.push(rss);
           phase.server.cpu.push(cpu);
+          phase.server.coreBusy.push(core?.busy ?? Number.NaN);
+          phase.server.coreIowait.push(core?.iowait ?? Number.NaN);
         }
         await sleep(1000);
       }
@@ -331,7 +348,13 @@ async function drain(phase, receiver, server) {
     if (!Number.isNaN(at) && at > last) last = at;
   }
   const undelivered = missing();
+  const afterLoad = phase.arrivals.values().filter((at) => at > phase.endedAt);
+  const lastArrival = afterLoad.reduce((a, b) => Math.max(a, b), phase.endedAt);
   return {
+    /** Deliveries that arrived after the load, and their rate from its end to the last of them. */
+    deliveredAfter: afterLoad.length,
+    drainPerSecond:
+      afterLoad.length > 0 ? afterLoad.length / ((lastArrival - phase.endedAt) / 1000) : Number.NaN,
     undelivered,
     backlogAtCheck: lateAtCheck,
     /** Seconds from the load's end until the last acknowledged push was delivered (undefined: never, within the cap). */
@@ -394,11 +417,13 @@ function figures(phase) {
     const serverIdx = serverGroups[w];
     const firstIdx = serverIdx.length > 0 ? Math.max(0, serverIdx[0] - 1) : -1;
     const lastIdx = serverIdx.length > 0 ? serverIdx[serverIdx.length - 1] : -1;
-    const cpuShare =
+    const share = (samples) =>
       lastIdx > firstIdx
-        ? (phase.server.cpu.values()[lastIdx] - phase.server.cpu.values()[firstIdx]) /
+        ? (samples.values()[lastIdx] - samples.values()[firstIdx]) /
           ((phase.server.at.values()[lastIdx] - phase.server.at.values()[firstIdx]) / 1000)
         : Number.NaN;
+    const cpuShare = share(phase.server.cpu);
+    const coreBusy = share(phase.server.coreBusy);
     windows.push({
       tokenPerSecond: rate(tokenStatus.filter((s) => s >= 200 && s < 300).length, span),
       tokenErrors: tokenStatus.filter((s) => s < 200 || s >= 300).length,
@@ -416,6 +441,9 @@ function figures(phase) {
       healthP99,
       rss: rssValues.length > 0 ? rssValues.reduce((a, b) => a + b, 0) / rssValues.length : Number.NaN,
       cpuShare,
+      /** The rest of the server's core's busy time: other processes (and the kernel's work for them). */
+      othersShare: Math.max(0, coreBusy - cpuShare),
+      iowaitShare: share(phase.server.coreIowait),
     });
   }
   const loadMs = end - phase.startedAt;
@@ -645,8 +673,8 @@ const cellText = (cell) => (cell.pass === undefined ? cell.text : `${cell.text} 
 function windowTable({ phase, figures: f }) {
   if (!f) return `_${phase.name}: no figures (${phase.broken.join("; ")})._`;
   const head = phase.webhook
-    ? `| ${windowLabel} | token reads/s | token p50 / p99 ms | pushes acked/s | push p50 / p99 ms | deliveries/s | lag p50 / p99 | /healthz p50 / p99 ms | RSS MiB | server CPU |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`
-    : `| ${windowLabel} | token reads/s | token p50 / p99 ms | pushes acked/s | push p50 / p99 ms | /healthz p50 / p99 ms | RSS MiB | server CPU |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`;
+    ? `| ${windowLabel} | token reads/s | token p50 / p99 ms | pushes acked/s | push p50 / p99 ms | deliveries/s | lag p50 / p99 | /healthz p50 / p99 ms | RSS MiB | server CPU / others / I/O wait |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`
+    : `| ${windowLabel} | token reads/s | token p50 / p99 ms | pushes acked/s | push p50 / p99 ms | /healthz p50 / p99 ms | RSS MiB | server CPU / others / I/O wait |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`;
   const rows = f.windows.map((w, i) =>
     [
       i + 1,
@@ -662,7 +690,9 @@ function windowTable({ phase, figures: f }) {
         : []),
       `${ms(w.healthP50)} / ${ms(w.healthP99)}`,
       mib(w.rss),
-      Number.isFinite(w.cpuShare) ? `${(w.cpuShare * 100).toFixed(0)} %` : "—",
+      [w.cpuShare, w.othersShare, w.iowaitShare]
+        .map((x) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)} %` : "—"))
+        .join(" / "),
     ].join(" | "),
   );
   return [head, ...rows.map((row) => `| ${row} |`)].join("\n");
@@ -685,6 +715,9 @@ function totalsTable(a, b) {
     ),
     row("delivery lag p50 / p99 (all acknowledged pushes)", (f, p) =>
       p.webhook ? `${lagText(f.lagP50)} / ${lagText(f.lagP99)}` : "—",
+    ),
+    row("deliveries after the load, per second until the last", (_f, p) =>
+      p.drain ? `${format(p.drain.deliveredAfter)}, ${perSecond(p.drain.drainPerSecond)}/s` : "—",
     ),
     row("acknowledged pushes never delivered (within the wait)", (f, p) =>
       p.webhook ? format(f.undelivered) : "—",
@@ -718,6 +751,15 @@ function totalsTable(a, b) {
       p.exit ? `${p.exit.forced ? "killed after 30 s" : `exit ${p.exit.code ?? p.exit.signal}`}` : "—",
     ),
   ].join("\n");
+}
+
+/** A sentence when other processes took a noticeable share of the server's core in some window. */
+function contention(...phases) {
+  const worst = phases.map((x) =>
+    Math.max(0, ...(x.figures?.windows ?? []).map((w) => w.othersShare).filter(Number.isFinite)),
+  );
+  if (Math.max(...worst) < 0.1) return "";
+  return ` Other processes on the machine used up to ${phases.map((x, i) => `${(worst[i] * 100).toFixed(0)} % (phase ${x.phase.name})`).join(" and ")} of the server's ${PINNED ? "core" : "cores"} in some ${windowLabel}s (the tables' "others"): where they did, the stability verdicts measure the machine as much as the server.`;
 }
 
 // ---- main
@@ -773,8 +815,9 @@ Delivery lag: from the load client's receipt of a push's 200 to the receiver's r
 MsgId); it can be slightly negative, as a delivery may overtake the answer on its way back. A push acknowledged but
 never delivered within ${DRAIN_CAP_SECONDS} s after the load counts as infinitely late. /healthz: one probe every ${HEALTH_EVERY_MS} ms
 on its own keep-alive connection (from the parent process). RSS: the server process's VmRSS, sampled every second,
-mean of the ${windowLabel}; server CPU: its CPU time over the ${windowLabel} (100 % = one core). Load average
-before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores.${SECONDS !== 300 ? ` A shortened run (SOAK_SECONDS=${SECONDS}; the full soak is 300 s per phase).` : ""}
+mean of the ${windowLabel}. Server CPU: its CPU time over the ${windowLabel} (100 % = one core); others: the rest of
+the busy time of ${PINNED ? "its core" : "the machine"} (other processes on a shared machine); I/O wait: that ${PINNED ? "core's" : "machine's"} idle time with
+disk I/O outstanding. Load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores.${SECONDS !== 300 ? ` A shortened run (SOAK_SECONDS=${SECONDS}; the full soak is 300 s per phase).` : ""}
 
 ${broken.length > 0 ? `**The run broke:** ${broken.join("; ")}. The figures below are what was measured before it did.\n\n` : ""}### Targets
 
@@ -782,7 +825,7 @@ ${broken.length > 0 ? `**The run broke:** ${broken.join("; ")}. The figures belo
 | --- | --- | --- |
 ${rows.map((row) => `| ${row.label} | ${row.cells.map(cellText).join(" | ")} |`).join("\n")}
 
-${failures === 0 ? "Every target met." : `${failures} target${failures === 1 ? "" : "s"} not met.`}
+${failures === 0 ? "Every target met." : `${failures} target${failures === 1 ? "" : "s"} not met.`}${contention(a, b)}
 
 ### Phase A: no webhook, per ${windowLabel}
 

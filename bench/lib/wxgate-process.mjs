@@ -4,10 +4,13 @@
 // account on the emulator's authorization page, set its OpenID mapping, enable it.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+
+/** No setup request waits longer than this. */
+export const SETUP_TIMEOUT_MS = 30_000;
 
 const cli = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -136,6 +139,34 @@ export function cpuSecondsOf(pid) {
   }
 }
 
+/**
+ * Time one core (or all of them: `core` undefined) has spent busy and waiting for I/O since boot,
+ * in seconds of that core, from /proc/stat; undefined where there is no /proc.
+ */
+export function coreSecondsOf(core) {
+  try {
+    const name = core === undefined ? "cpu" : `cpu${core}`;
+    const line = readFileSync("/proc/stat", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${name} `));
+    if (!line) return undefined;
+    // user nice system idle iowait irq softirq steal …, in clock ticks (USER_HZ = 100)
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const cores = core === undefined ? os.cpus().length : 1;
+    return {
+      busy: (user + nice + system + irq + softirq + steal) / 100 / cores,
+      iowait: iowait / 100 / cores,
+      idle: idle / 100 / cores,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** JSON over HTTP against one server; throws with the answer when the status is not 2xx. */
 export function client(url) {
   return async function call(method, path, { body, bearer, headers = {}, expect } = {}) {
@@ -148,6 +179,7 @@ export function client(url) {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       redirect: "manual",
+      signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
     });
     const text = await response.text();
     const ok = expect ? expect.includes(response.status) : response.ok;
@@ -209,7 +241,7 @@ export async function connectDemoAccount(server) {
   // The authorization page, as a browser: read the form, choose the account, keep the ticked
   // permission sets, submit, follow the redirect back to wxgate.
   const { pcUrl } = (await call("POST", "/api/v1/authorizations", { bearer: adminKey })).body;
-  const page = await (await fetch(pcUrl)).text();
+  const page = await (await fetch(pcUrl, { signal: AbortSignal.timeout(SETUP_TIMEOUT_MS) })).text();
   const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
   if (!action) throw new Error(`no form on the authorization page: ${page.slice(0, 200)}`);
   const form = new URLSearchParams();
@@ -229,13 +261,14 @@ export async function connectDemoAccount(server) {
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: form.toString(),
     redirect: "manual",
+    signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
   });
   const location = confirmed.headers.get("location");
   if (confirmed.status !== 302 || !location)
     throw new Error(
       `the authorization page answered ${confirmed.status}: ${(await confirmed.text()).slice(0, 200)}`,
     );
-  const landing = await fetch(location);
+  const landing = await fetch(location, { signal: AbortSignal.timeout(SETUP_TIMEOUT_MS) });
   const landingHtml = await landing.text();
   if (landing.status !== 200 || !landingHtml.includes("授权成功"))
     throw new Error(`wxgate's landing page answered ${landing.status}`);
