@@ -1,5 +1,6 @@
 import { openReply, type PushMode, sealPush } from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { verifyWebhookSignature } from "../src/webhooks/index.js";
 import {
   AES_KEY,
@@ -23,12 +24,15 @@ import {
 
 const now = (gateway: Gateway) => Math.floor(gateway.server.clock.now() / 1000);
 
-describe("callback gateway over HTTP", () => {
+describe.each(testEngines)("callback gateway over HTTP on $name", (engine) => {
   let gateway: Gateway;
   let replier: Receiver;
+  let database: TestDatabase;
 
   beforeEach(async () => {
-    gateway = await startGateway({ replyDeadlineMs: 2000 });
+    database = await engine.database();
+    gateway = await startGateway({ replyDeadlineMs: 2000, env: database.env });
+    expect(gateway.server.store.dialect).toBe(engine.name);
     replier = await startReceiver((request, _index, response) => {
       const event = JSON.parse(request.body) as { message: { content?: string } };
       response.setHeader("content-type", "application/json");
@@ -41,6 +45,7 @@ describe("callback gateway over HTTP", () => {
   afterEach(async () => {
     await replier.close();
     await gateway.close();
+    await database.dispose();
   });
 
   async function addReplyWebhook(extra: Record<string, unknown> = {}) {
@@ -137,7 +142,9 @@ describe("callback gateway over HTTP", () => {
 
   it("answers success within the budget when the reply webhook never answers", async () => {
     await gateway.close();
-    gateway = await startGateway({ replyDeadlineMs: 150 });
+    await database.dispose();
+    database = await engine.database();
+    gateway = await startGateway({ replyDeadlineMs: 150, env: database.env });
     const silent = await startReceiver(() => {
       /* never answers */
     });

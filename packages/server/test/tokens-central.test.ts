@@ -1,20 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { authorizeAccount, type SandboxHarness, startSandbox } from "./accounts-fixture.js";
 
 let h: SandboxHarness;
 let appId: string;
-beforeEach(async () => {
-  h = await startSandbox();
-  appId = h.demo.serviceAppId;
-  await authorizeAccount(h, appId);
-  await h.api("PUT", `/accounts/${appId}/openid-mapping`, { property: "openid" });
-  const enabled = await h.api("POST", `/accounts/${appId}/enable`);
-  expect(enabled.status).toBe(200);
-  await h.settle();
-});
-afterEach(async () => {
-  await h.close();
-});
+let database: TestDatabase | undefined;
 
 interface Token {
   access_token: string;
@@ -27,7 +17,24 @@ async function advance(ms: number): Promise<void> {
   await h.settle();
 }
 
-describe("the token endpoint (中控)", () => {
+describe.each(testEngines)("the token endpoint (中控) on $name", (engine) => {
+  beforeEach(async () => {
+    database = await engine.database();
+    h = await startSandbox({ env: database.env });
+    expect(h.server.store.dialect).toBe(engine.name);
+    appId = h.demo.serviceAppId;
+    await authorizeAccount(h, appId);
+    await h.api("PUT", `/accounts/${appId}/openid-mapping`, { property: "openid" });
+    const enabled = await h.api("POST", `/accounts/${appId}/enable`);
+    expect(enabled.status).toBe(200);
+    await h.settle();
+  });
+  afterEach(async () => {
+    await h.close();
+    await database?.dispose();
+    database = undefined;
+  });
+
   it("serves the token the authorization granted, then 200 concurrent callers of an expired token cause ONE refresh", async () => {
     const tokenKey = await h.keyWith(["token:read"]);
     const first = await h.api<Token>("GET", `/accounts/${appId}/access-token`, undefined, tokenKey);

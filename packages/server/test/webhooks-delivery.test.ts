@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { verifyWebhookSignature } from "../src/webhooks/index.js";
 import {
   APP_ID,
@@ -25,14 +26,17 @@ interface Delivery {
   kind: string;
 }
 
-describe("webhook fan-out", () => {
+describe.each(testEngines)("webhook fan-out on $name", (engine) => {
   let gateway: Gateway;
   let receiver: Receiver;
+  let database: TestDatabase;
   /** Status codes the receiver answers, in turn; 200 once they run out. */
   let script: number[];
 
   beforeEach(async () => {
-    gateway = await startGateway();
+    database = await engine.database();
+    gateway = await startGateway({ env: database.env });
+    expect(gateway.server.store.dialect).toBe(engine.name);
     script = [];
     receiver = await startReceiver((_request, _index, response) => {
       response.statusCode = script.shift() ?? 200;
@@ -43,6 +47,7 @@ describe("webhook fan-out", () => {
   afterEach(async () => {
     await receiver.close();
     await gateway.close();
+    await database.dispose();
   });
 
   async function create(body: Record<string, unknown>) {
