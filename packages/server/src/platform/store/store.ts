@@ -26,7 +26,10 @@ export interface OpenStoreOptions {
    * (`postgres://user@host/db?schema=wxgate`); this option wins over it.
    */
   schema?: string;
-  /** SQLite only: told when database files open to other users are tightened. */
+  /**
+   * Told when SQLite database files open to other users are tightened, and when a PostgreSQL
+   * connection drops.
+   */
   logger?: WarnLogger;
 }
 
@@ -42,7 +45,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { connectionString, schema } = postgresTarget(databaseUrl);
-    return openPostgres(connectionString, options.schema ?? schema);
+    return openPostgres(connectionString, options.schema ?? schema, options.logger);
   }
   throw new Error("the database URL must start with sqlite: or postgres://");
 }
@@ -84,7 +87,11 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  logger: WarnLogger | undefined,
+): Promise<Store> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error("a PostgreSQL schema name must be lower-case letters, digits and underscores");
   }
@@ -99,6 +106,18 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // A connection that drops (the database restarts, the network fails) emits 'error' on its
+  // client, idle or in use, and an idle one on the pool too. Unheard, either event would end
+  // the process; heard, the query in flight fails, the broken connection leaves the pool when
+  // it is released, and the next query opens a new one.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => {
+      logger?.warn({ err: error }, "a PostgreSQL connection dropped; the next query opens a new one");
+    });
+  });
+  pool.on("error", () => {
+    // Already reported by the client's own listener above.
   });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
