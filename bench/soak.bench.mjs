@@ -133,6 +133,7 @@ function newPhase(name, webhook) {
     /** Windows already printed by the live report. */
     printed: 0,
     proberDelayP99: Number.NaN,
+    crashed: false,
   };
 }
 
@@ -279,7 +280,7 @@ async function runPhase(phase) {
     const finished = await Promise.race([
       done,
       server.exited.then((exit) =>
-        Promise.reject(new Error(`the server exited during the load: ${JSON.stringify(exit)}`)),
+        Promise.reject(new Error(`the server exited during the load (${exit.code ?? exit.signal})`)),
       ),
     ]).finally(async () => {
       sampling = false;
@@ -303,7 +304,12 @@ async function runPhase(phase) {
   } finally {
     phase.log = server.log;
     stopping = true;
-    if (crashed) phase.broken.push(`the server exited on its own: ${JSON.stringify(crashed)}`);
+    if (crashed) {
+      phase.crashed = true;
+      const reason = `the server exited on its own (${crashed.code ?? crashed.signal})`;
+      // Said once: the load's end may have reported it already.
+      if (!phase.broken.some((m) => m.startsWith("the server exited"))) phase.broken.push(reason);
+    }
     phase.exit = await server.stop();
     if (receiver && receiver.exitCode === null) {
       const gone = new Promise((resolve) => receiver.once("exit", resolve));
@@ -748,7 +754,13 @@ function totalsTable(a, b) {
     ),
     row("server log: warnings / errors", (_f, p) => (p.log ? `${p.log.warnings} / ${p.log.errors}` : "—")),
     row("server stop (SIGTERM)", (_f, p) =>
-      p.exit ? `${p.exit.forced ? "killed after 30 s" : `exit ${p.exit.code ?? p.exit.signal}`}` : "—",
+      !p.exit
+        ? "—"
+        : p.crashed
+          ? `had exited on its own (${p.exit.code ?? p.exit.signal})`
+          : p.exit.forced
+            ? "killed after 30 s"
+            : `exit ${p.exit.code ?? p.exit.signal}`,
     ),
   ].join("\n");
 }
