@@ -716,7 +716,7 @@ function totalsTable(a, b) {
       (f) => `${format(f.tokens)} (${perSecond(f.tokenPerSecond)})`,
     ),
     row("pushes acknowledged 200 (per second)", (f) => `${format(f.pushes)} (${perSecond(f.pushPerSecond)})`),
-    row("deliveries of acknowledged pushes: during the load / in all", (f, p) =>
+    row("deliveries of the load's pushes: during the load / in all", (f, p) =>
       p.webhook ? `${format(f.deliveriesDuringLoad)} / ${format(f.deliveries)}` : "—",
     ),
     row("delivery lag p50 / p99 (all acknowledged pushes)", (f, p) =>
@@ -828,7 +828,7 @@ MsgId); it can be slightly negative, as a delivery may overtake the answer on it
 never delivered within ${DRAIN_CAP_SECONDS} s after the load counts as infinitely late. /healthz: one probe every ${HEALTH_EVERY_MS} ms
 on its own keep-alive connection (from the parent process). RSS: the server process's VmRSS, sampled every second,
 mean of the ${windowLabel}. Server CPU: its CPU time over the ${windowLabel} (100 % = one core); others: the rest of
-the busy time of ${PINNED ? "its core" : "the machine"} (other processes on a shared machine); I/O wait: that ${PINNED ? "core's" : "machine's"} idle time with
+the busy time of ${PINNED ? "its core" : "the machine"} (other processes on a shared machine, interrupt handling); I/O wait: that ${PINNED ? "core's" : "machine's"} idle time with
 disk I/O outstanding. Load average before the run: ${loadBefore.toFixed(1)} on ${os.cpus().length} cores.${SECONDS !== 300 ? ` A shortened run (SOAK_SECONDS=${SECONDS}; the full soak is 300 s per phase).` : ""}
 
 ${broken.length > 0 ? `**The run broke:** ${broken.join("; ")}. The figures below are what was measured before it did.\n\n` : ""}### Targets
