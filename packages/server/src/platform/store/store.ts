@@ -4,6 +4,7 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { ensurePrivateDatabaseFile, PRIVATE_DIR_MODE, type WarnLogger } from "../private-files.js";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
 import type { Database } from "./schema.js";
 import { cachingSqliteDatabase } from "./statement-cache.js";
 
@@ -78,13 +79,33 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
-  // Checkpoints (which sync the database file) every ~40 MB of log instead of every ~4 MB:
-  // the gateway appends an event per push, and each checkpoint stalls the event loop.
-  database.pragma("wal_autocheckpoint = 10000");
+  // A checkpoint copies the log into the database and syncs it: tens of milliseconds that,
+  // left to SQLite, run inside whichever commit crosses the threshold, on the event loop. The
+  // main connection never checkpoints; a thread of its own does, every second (in memory there
+  // is no log to copy).
+  let checkpointer: Checkpointer | undefined;
+  if (path !== ":memory:") {
+    database.pragma("wal_autocheckpoint = 0");
+    checkpointer = startCheckpointer({
+      path,
+      onError: (message) => {
+        // Without its thread the log would grow without end: the main connection takes over.
+        database.pragma("wal_autocheckpoint = 10000");
+        logger?.warn({ reason: message }, "the checkpoint thread failed; checkpoints run on the main thread");
+      },
+    });
+  }
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
   });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  return {
+    db,
+    dialect: "sqlite",
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 async function openPostgres(
