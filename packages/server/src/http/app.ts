@@ -97,9 +97,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
+  // Once the app is closing, each reply ends its connection: closing waits for every open
+  // connection, and a keep-alive one whose request was in flight would otherwise stay open
+  // (holding a stopping process) until its client let go of it.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
     reply.header("x-content-type-options", "nosniff");
+    if (closing) reply.header("connection", "close");
     done(null, payload);
   });
 
