@@ -64,6 +64,37 @@ describe("BackgroundJob", () => {
     expect(stopped).toBe(true);
   });
 
+  it("wakes only while started, and wakes never pile up: one waiting run covers them all", async () => {
+    const held = heldWork();
+    const job = new TestJob(held.work);
+    job.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.runs()).toBe(0);
+
+    job.start(60_000);
+    await Promise.resolve();
+    expect(held.runs()).toBe(1);
+    // While the first run goes on, three wakes ask for one more run, not three.
+    job.wake();
+    job.wake();
+    job.wake();
+    held.releases[0]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.runs()).toBe(2);
+    // That run has begun: a wake now asks for the next one.
+    job.wake();
+    held.releases[1]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.runs()).toBe(3);
+    held.releases[2]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.runs()).toBe(3);
+    await job.stop();
+    job.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.runs()).toBe(3);
+  });
+
   it("keeps going after a failed run", async () => {
     let calls = 0;
     const job = new TestJob(async () => {
