@@ -495,35 +495,66 @@ describe("mutation fuzzing: nothing but typed errors", () => {
     return chars.join("");
   }
 
+  /** Runs `run`; the code of the WeChatError it threw, or "accepted". Anything else fails. */
+  function outcomeOf(run: () => unknown): string {
+    try {
+      run();
+      return "accepted";
+    } catch (error) {
+      expect(error).toBeInstanceOf(WeChatError);
+      return (error as WeChatError).code;
+    }
+  }
+
+  function tally(outcomes: string[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    return counts;
+  }
+
   it("mutated plaintext pushes and XML documents throw only WeChatError", () => {
     const random = mulberry32(20240601);
+    const parsed: string[] = [];
+    const opened: string[] = [];
     for (let i = 0; i < 1500; i++) {
       const body = mutate(validXml, random);
-      for (const run of [() => parseXml(body), () => endpoint.open(signedPlain(body).query, body)]) {
-        try {
-          run();
-        } catch (error) {
-          expect(error).toBeInstanceOf(WeChatError);
-        }
-      }
+      parsed.push(outcomeOf(() => parseXml(body)));
+      opened.push(outcomeOf(() => endpoint.open(signedPlain(body).query, body)));
+    }
+    // The mutations break most documents (the seed is fixed: these are the same every run), and
+    // each refusal is the parser's typed one; the few edits that keep a document well-formed pass.
+    for (const outcomes of [parsed, opened]) {
+      const counts = tally(outcomes);
+      expect(counts["xml_invalid"] ?? 0).toBeGreaterThan(1200);
+      expect(counts["accepted"] ?? 0).toBeGreaterThan(0);
     }
   });
 
   it("mutated encrypted pushes throw only WeChatError", () => {
     const random = mulberry32(7);
     const push = sealedPayload(validXml);
+    const outcomes: string[] = [];
     for (let i = 0; i < 1500; i++) {
       const body = mutate(push.body, random);
+      // Half keep WeChat's signature; half are signed again over whatever Encrypt the mutation
+      // left, as a sender holding the token would, so the mutated ciphertext reaches the cipher.
+      const encrypt = /<Encrypt><!\[CDATA\[([^\]]*)\]\]><\/Encrypt>/.exec(body)?.[1];
       const query =
-        random() < 0.5
+        random() < 0.5 || encrypt === undefined
           ? push.query
-          : { ...push.query, msg_signature: msgSignature(token, timestamp, nonce, body) };
-      try {
-        endpoint.open(query, body);
-      } catch (error) {
-        expect(error).toBeInstanceOf(WeChatError);
-      }
+          : { ...push.query, msg_signature: msgSignature(token, timestamp, nonce, encrypt) };
+      outcomes.push(outcomeOf(() => endpoint.open(query, body)));
     }
+    const counts = tally(outcomes);
+    const refused = outcomes.filter((outcome) => outcome !== "accepted").length;
+    expect(refused).toBeGreaterThan(1200);
+    // Refused at each layer: the signature, the XML, and the cipher behind a valid signature.
+    expect(counts["signature_invalid"] ?? 0).toBeGreaterThan(100);
+    expect(counts["xml_invalid"] ?? 0).toBeGreaterThan(100);
+    const cipher = Object.keys(counts).filter(
+      (code) => !["accepted", "signature_invalid", "xml_invalid"].includes(code),
+    );
+    expect(cipher.reduce((sum, code) => sum + (counts[code] ?? 0), 0)).toBeGreaterThan(100);
   });
 });
 

@@ -58,10 +58,12 @@ describe("error answers", () => {
 
 describe("request log", () => {
   it("records every WeChat-path call with appid, errcode, rid and latency, and filters", async () => {
+    const started = performance.now();
     await emu.get("/cgi-bin/test/whoami", { access_token: token });
     const failed = await emu.get("/cgi-bin/test/whoami", { access_token: "bad token" });
     await emu.get("/cgi-bin/nowhere");
     await fetch(`${emu.baseUrls.control}/summary`);
+    const elapsed = performance.now() - started;
     const all = emu.control.requestLog();
     expect(all.map((e) => e.path)).toEqual([
       "/cgi-bin/token",
@@ -73,10 +75,15 @@ describe("request log", () => {
     expect(all[1]?.rid).toBeUndefined();
     expect(all[2]).toMatchObject({ errcode: 40014, rid: ridOf(failed.body.errmsg) });
     expect(all[3]).toMatchObject({ errcode: -1, status: 404 });
-    for (const e of all) {
-      expect(e.time).toBe(emu.clock.now());
+    for (const e of all) expect(e.time).toBe(emu.clock.now());
+    // Latency is real time spent on the request (the emulated clock stands still here): within
+    // what the three calls above took as the client saw them, and not nothing for all of them.
+    const timed = all.slice(1);
+    for (const e of timed) {
       expect(e.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(e.latencyMs).toBeLessThanOrEqual(elapsed);
     }
+    expect(timed.reduce((sum, e) => sum + e.latencyMs, 0)).toBeGreaterThan(0);
     const res = await fetch(`${emu.baseUrls.control}/requests?path=/cgi-bin/test/whoami&errcode=40014`);
     const { requests } = (await res.json()) as { requests: unknown[] };
     expect(requests).toHaveLength(1);

@@ -5,6 +5,7 @@ import { START, startEmulator, type TestEmulator } from "../../test/support.js";
 import { ControllableClock } from "../clock.js";
 import { createEmulatorCore } from "../core.js";
 import { pushState } from "../push/state.js";
+import { WorldConflictError } from "./factory.js";
 
 const running: TestEmulator[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -47,7 +48,9 @@ describe("world change announcements", () => {
     emu.control.createFollowers(account.appId, 3);
     expect(emu.world.revision).toBe(before + 2);
     // A refused call may have changed part of the world before it threw: it counts as well.
-    expect(() => emu.control.createFollowers("wx_missing", 1)).toThrow();
+    expect(() => emu.control.createFollowers("wx_missing", 1)).toThrow(
+      new WorldConflictError("no account wx_missing"),
+    );
     expect(emu.world.revision).toBe(before + 3);
     const moved = emu.control.advanceClock(1);
     expect(emu.world.revision).toBe(before + 4);

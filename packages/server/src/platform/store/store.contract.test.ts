@@ -5,6 +5,10 @@ import { migrateToLatest } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
 import { testStoreFactories } from "./test-stores.js";
 
+/** The driver's code for a broken constraint, by engine (better-sqlite3's name, PostgreSQL's SQLSTATE). */
+const UNIQUE_VIOLATION = { sqlite: "SQLITE_CONSTRAINT_UNIQUE", postgres: "23505" } as const;
+const FOREIGN_KEY_VIOLATION = { sqlite: "SQLITE_CONSTRAINT_FOREIGNKEY", postgres: "23503" } as const;
+
 describe.each(testStoreFactories)("store contract on $name", (factory) => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -93,7 +97,7 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
           updated_at: now,
         })
         .execute(),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: UNIQUE_VIOLATION[factory.name] });
   });
 
   it("enforces foreign keys with cascading deletes", async () => {
@@ -114,7 +118,7 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
           user_agent: null,
         })
         .execute(),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: FOREIGN_KEY_VIOLATION[factory.name] });
     const userId = newId();
     await store.db
       .insertInto("users")
@@ -180,7 +184,7 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
         .insertInto("jobs")
         .values({ ...base, id: newId(), dedupe_key: "k" })
         .execute(),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: UNIQUE_VIOLATION[factory.name] });
 
     for (const value of ["1", "2"]) {
       await store.db
