@@ -45,6 +45,12 @@ export async function startWxgate(options = {}) {
       ? [process.execPath, cli, "start"]
       : ["taskset", "-c", String(options.cpu), process.execPath, cli, "start"];
   const child = spawn(command[0], command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Should this process end without stopping it (a crash), the server does not outlive it.
+  const orphanGuard = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once("exit", orphanGuard);
 
   // Log lines are pino JSON on stdout; warnings and errors are kept (the first few in full).
   const log = { warnings: 0, errors: 0, samples: [], stderr: [] };
@@ -84,7 +90,9 @@ export async function startWxgate(options = {}) {
   try {
     started = await banner;
   } catch (error) {
+    child.kill("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
+    process.off("exit", orphanGuard);
     throw error;
   } finally {
     clearTimeout(timeout);
@@ -112,6 +120,7 @@ export async function startWxgate(options = {}) {
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      process.off("exit", orphanGuard);
       return { ...(await exited), forced };
     },
   };
