@@ -42,6 +42,26 @@ export interface DomainModule {
   plugin?: FastifyPluginAsync;
   /** Job handlers by queue name; names are global, so prefix them with the module name. */
   jobs?: Readonly<Record<string, JobHandler>>;
+  /** In-process workers that run while the server's worker does (started and stopped with it). */
+  workers?: readonly ModuleWorker[];
+}
+
+/**
+ * Background work of a module that is not a queued job: it keeps its own state in its own
+ * tables (the webhook delivery queue), is woken by the module when work arrives, and is
+ * started and stopped with the job queue's worker.
+ */
+export interface ModuleWorker {
+  /** For logs. */
+  readonly name: string;
+  start(): void;
+  /** Stops taking work and waits for the work in progress. */
+  stop(): Promise<void>;
+  /**
+   * Does what is due now, to the end, and returns how many items it handled: how a server
+   * whose worker is not started (a test, on a manual clock) is driven.
+   */
+  runDue(): Promise<number>;
 }
 
 /** Builds a module from the shared context. */

@@ -4,7 +4,7 @@ import { createAuth } from "./auth/index.js";
 import type { ScryptCost } from "./auth/password.js";
 import type { AuthService } from "./auth/service.js";
 import { buildApp } from "./http/app.js";
-import type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
+import type { DomainModule, ModuleContext, ModuleFactory, ModuleWorker } from "./module.js";
 import { systemClock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
 import { InProcessLock } from "./platform/lock.js";
@@ -39,11 +39,16 @@ export interface Server {
   auth: AuthService;
   modules: readonly DomainModule[];
   queue: SqlQueue;
+  /** The modules' own workers (the webhook deliveries), started and stopped with the queue's. */
+  workers: readonly ModuleWorker[];
   masterKeySource: MasterKeySource;
   migrationsApplied: string[];
-  /** Starts the job worker. */
+  /** Starts the job worker and the modules' workers. */
   startWorker(): void;
-  /** Stops the HTTP server, the worker (waiting for running jobs) and the store, in that order. */
+  /**
+   * Stops the HTTP server, the workers (waiting for running jobs and deliveries in flight) and
+   * the store, in that order.
+   */
   close(): Promise<void>;
 }
 
@@ -84,6 +89,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     for (const module of modules) {
       for (const [name, handler] of Object.entries(module.jobs ?? {})) queue.handle(name, handler);
     }
+    const workers = modules.flatMap((module) => module.workers ?? []);
     const app = await buildApp({
       logger,
       publicUrl: config.publicUrl,
@@ -104,14 +110,19 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       auth: auth.service,
       modules,
       queue,
+      workers,
       masterKeySource: masterKey.source,
       migrationsApplied: applied,
-      startWorker: () => queue.start(),
+      startWorker: () => {
+        queue.start();
+        for (const worker of workers) worker.start();
+      },
       async close() {
         if (closed) return;
         closed = true;
         await app.close();
         await queue.stop();
+        for (const worker of workers) await worker.stop();
         await store.close();
       },
     };

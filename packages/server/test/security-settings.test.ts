@@ -49,6 +49,8 @@ const notSecurity: Record<string, string> = {
   tokenRefreshSeconds: "a timer",
   jobClaimTimeoutSeconds: "when a crashed worker's job runs again: reliability, nothing it guards",
   jobRetentionHours: "how long finished jobs are kept for inspection: housekeeping",
+  webhookConcurrency: "how many webhook requests are out at once: throughput",
+  webhookConcurrencyPerWebhook: "how many requests one webhook receives at once: throughput",
 };
 
 async function withSignInServer<T>(

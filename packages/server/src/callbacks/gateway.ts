@@ -215,14 +215,8 @@ export class CallbackGateway {
       return this.answer(existing?.response_body ?? "success");
     }
     this.memory.markSeen(key);
-    if (fanout && this.options.fanout) {
-      try {
-        await this.options.fanout.dispatch(eventId);
-      } catch (error) {
-        // The row stays `pending`; the recovery sweep dispatches it later.
-        logger.error({ err: error, eventId }, "could not schedule the fan-out of an event");
-      }
-    }
+    // The row is committed with `fanout = 'pending'`, which is the fan-out's durable record.
+    if (fanout) this.options.fanout?.recorded();
     return this.answer(responseBody);
   }
 
@@ -283,13 +277,6 @@ export class CallbackGateway {
         }
         if (rows.length < RELOAD_PAGE) break;
         afterId = rows.at(-1)?.id;
-      }
-      // Events recorded just before a crash, whose fan-out was never scheduled.
-      const fanout = this.options.fanout;
-      if (fanout) {
-        for (const id of await this.options.events.pendingFanouts(this.options.clock.now(), 10_000)) {
-          await fanout.dispatch(id);
-        }
       }
     })().catch((error: unknown) => {
       this.warmed = undefined;

@@ -1,14 +1,13 @@
 import type { Kysely } from "kysely";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import type { Database } from "../platform/store/schema.js";
-import { WebhooksRepository } from "../webhooks/repository.js";
-import { webhookRoutes } from "../webhooks/routes.js";
 import {
+  createWebhooks,
   DEFAULT_DELIVERY_TIMEOUT_MS,
-  DELIVER_QUEUE,
-  FANOUT_QUEUE,
-  WebhookService,
-} from "../webhooks/service.js";
+  type DeliveryWorker,
+  type WebhookService,
+  webhookRoutes,
+} from "../webhooks/index.js";
 import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
 import type { CallbackAccounts, ReplyProvider } from "./ports.js";
@@ -52,6 +51,8 @@ export interface Callbacks {
   /** Register further reply providers here (e.g. keyword auto-replies). */
   replies: ReplyChain;
   webhooks: WebhookService;
+  /** Sends the webhook deliveries; runs while the server's worker does. */
+  deliveries: DeliveryWorker;
   events: EventsRepository;
 }
 
@@ -59,7 +60,8 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The callback gateway and the webhooks: `GET|POST /wechat/accounts/:appid/callback`,
- * `/api/v1/events…` and `/api/v1/webhooks…`, with the fan-out and delivery jobs.
+ * `/api/v1/events…` and `/api/v1/webhooks…`, with the worker that fans events out to webhooks
+ * and delivers them.
  */
 export function createCallbacks(context: ModuleContext, options: CallbacksOptions): Callbacks {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -71,15 +73,18 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
     );
   }
   const logger = context.logger.child({ component: "callbacks" });
-  const events = new EventsRepository(context.db);
-  const webhooks = new WebhookService({
-    repository: new WebhooksRepository(context.db),
+  const events = new EventsRepository(context.db, context.dialect);
+  const { service: webhooks, worker: deliveries } = createWebhooks({
+    db: context.db,
+    dialect: context.dialect,
     events,
-    queue: context.queue,
     secrets: context.secrets,
     clock: context.clock,
     logger,
     mode: context.config.mode,
+    claimMs: context.config.jobClaimTimeoutSeconds * 1000,
+    concurrency: context.config.webhookConcurrency,
+    concurrencyPerWebhook: context.config.webhookConcurrencyPerWebhook,
     deliveryTimeoutMs,
   });
   const replies = new ReplyChain({
@@ -101,12 +106,9 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
     name: "callbacks",
     routes: [...eventRoutes(events), ...webhookRoutes(webhooks)],
     plugin: callbackPlugin(gateway, { maxBodyBytes }),
-    jobs: {
-      [FANOUT_QUEUE]: (job) => webhooks.fanout(job as Parameters<WebhookService["fanout"]>[0]),
-      [DELIVER_QUEUE]: (job) => webhooks.deliver(job as Parameters<WebhookService["deliver"]>[0]),
-    },
+    workers: [deliveries],
   };
-  return { module, gateway, replies, webhooks, events };
+  return { module, gateway, replies, webhooks, deliveries, events };
 }
 
 /** The module factory for the registry: `callbacksModule({ accounts })`. */

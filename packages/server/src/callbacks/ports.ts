@@ -1,4 +1,6 @@
 import type { InboundMessage, PushMode, Reply } from "@wxgate/wechat";
+import type { Kysely } from "kysely";
+import type { Database } from "../platform/store/schema.js";
 
 /** What the gateway needs to know about an account to open its pushes. */
 export interface CallbackCredentials {
@@ -56,11 +58,15 @@ export interface ReplyProvider {
 export interface EventFanout {
   /** True when some webhook will want this event (decided on the hot path: keep it cheap). */
   wants(appId: string, message: InboundMessage): boolean | Promise<boolean>;
-  /** Schedules the deliveries of a recorded event (durably: a queued job). */
-  dispatch(eventId: string): Promise<void>;
+  /**
+   * Told once events marked for fan-out are committed. The mark in the events table is what
+   * makes the fan-out durable; this only wakes the worker that carries it out, so it costs the
+   * push no write.
+   */
+  recorded(): void;
 }
 
-/** A recorded event as the fan-out reads it. */
+/** A recorded event as a delivery sends it. */
 export interface EventEnvelope {
   id: string;
   appId: string;
@@ -74,8 +80,32 @@ export interface EventEnvelope {
   plaintextXml: string;
 }
 
+/** An event waiting for its fan-out: what routing it to webhooks needs, no more. */
+export interface PendingFanout {
+  id: string;
+  appId: string;
+  msgType: string | null;
+  event: string | null;
+}
+
+/**
+ * Writes done in the fan-out's transaction. The handle is the transaction itself: the
+ * webhooks module writes its own tables through it, never the events table.
+ */
+export type FanoutTransaction = Kysely<Database>;
+
 /** The recorded events, as the webhooks module reads them. */
 export interface EventEnvelopeSource {
-  envelope(eventId: string): Promise<EventEnvelope | undefined>;
-  markFannedOut(eventId: string): Promise<void>;
+  /** The envelopes of these events, by id; events that no longer exist are absent. */
+  envelopes(eventIds: readonly string[]): Promise<Map<string, EventEnvelope>>;
+  /**
+   * Takes up to `limit` events waiting for their fan-out, oldest first, and runs `fanOut` on
+   * them in one transaction that also marks them done: what `fanOut` writes through the
+   * transaction and the marks commit together, or neither does (the events stay pending).
+   * Two processes never take the same events. Returns how many events were taken.
+   */
+  fanOutPending(
+    limit: number,
+    fanOut: (events: readonly PendingFanout[], transaction: FanoutTransaction) => Promise<void>,
+  ): Promise<number>;
 }

@@ -1,7 +1,8 @@
-import { CompiledQuery, type Kysely, type Selectable } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
 import { idFloor } from "../platform/ids.js";
 import type { Database } from "../platform/store/schema.js";
-import type { EventEnvelope, EventEnvelopeSource } from "./ports.js";
+import type { Dialect } from "../platform/store/store.js";
+import type { EventEnvelope, EventEnvelopeSource, FanoutTransaction, PendingFanout } from "./ports.js";
 
 /** How the gateway answered a push. */
 export type EventStatus = "replied" | "answered_success" | "ignored_disabled";
@@ -123,7 +124,14 @@ export class EventsRepository implements EventEnvelopeSource {
     return text;
   }
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * @param dialect the store's engine: on PostgreSQL the fan-out skips events another
+   *   process's fan-out has locked
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = "sqlite",
+  ) {}
 
   /** Inserts unless the (appid, dedupe key) pair exists; true when inserted. */
   async insert(row: EventRow): Promise<boolean> {
@@ -215,32 +223,69 @@ export class EventsRepository implements EventEnvelopeSource {
     return query.orderBy("id", "desc").limit(filter.limit);
   }
 
-  /** Events whose fan-out was decided but not carried out (a crash in between). */
-  async pendingFanouts(olderThan: number, limit: number): Promise<string[]> {
+  async envelopes(eventIds: readonly string[]): Promise<Map<string, EventEnvelope>> {
+    const found = new Map<string, EventEnvelope>();
+    if (eventIds.length === 0) return found;
     const rows = await this.db
       .selectFrom("events")
-      .select("id")
-      .where("fanout", "=", "pending")
-      .where("received_at", "<=", olderThan)
-      .limit(limit)
+      .select(["id", "app_id", "msg_type", "event", "mode", "received_at", "query", "body", "plaintext_xml"])
+      .where("id", "in", [...new Set(eventIds)])
       .execute();
-    return rows.map((r) => r.id);
+    for (const row of rows) {
+      found.set(row.id, {
+        id: row.id,
+        appId: row.app_id,
+        msgType: row.msg_type,
+        event: row.event,
+        mode: row.mode,
+        receivedAt: Number(row.received_at),
+        query: row.query,
+        body: row.body,
+        plaintextXml: row.plaintext_xml,
+      });
+    }
+    return found;
   }
 
-  async envelope(eventId: string): Promise<EventEnvelope | undefined> {
-    const row = await this.findById(eventId);
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      appId: row.app_id,
-      msgType: row.msg_type,
-      event: row.event,
-      mode: row.mode,
-      receivedAt: Number(row.received_at),
-      query: row.query,
-      body: row.body,
-      plaintextXml: row.plaintext_xml,
-    };
+  async fanOutPending(
+    limit: number,
+    fanOut: (events: readonly PendingFanout[], transaction: FanoutTransaction) => Promise<void>,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await this.pendingFanoutQuery(limit, trx).execute();
+      if (rows.length === 0) return 0;
+      await fanOut(
+        rows.map((row) => ({ id: row.id, appId: row.app_id, msgType: row.msg_type, event: row.event })),
+        trx,
+      );
+      await trx
+        .updateTable("events")
+        .set({ fanout: "done" })
+        .where(
+          "id",
+          "in",
+          rows.map((row) => row.id),
+        )
+        .execute();
+      return rows.length;
+    });
+  }
+
+  /**
+   * The oldest events waiting for their fan-out, through the partial index
+   * `events_fanout_pending` (received_at, over pending rows only): `fanout = 'pending'` is
+   * written as a literal, since an engine matches a partial index only to the very condition
+   * it was built with. Public for the tests that check its plan.
+   */
+  pendingFanoutQuery(limit: number, db: Kysely<Database> = this.db) {
+    let query = db
+      .selectFrom("events")
+      .select(["id", "app_id", "msg_type", "event"])
+      .where("fanout", "=", sql.lit("pending"))
+      .orderBy("received_at")
+      .limit(limit);
+    if (this.dialect === "postgres") query = query.forUpdate().skipLocked();
+    return query;
   }
 
   /** Deletes every event of an account (and the webhook deliveries of those events). */
@@ -253,9 +298,5 @@ export class EventsRepository implements EventEnvelopeSource {
         result.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
       return { webhook_deliveries: count(deliveries), events: count(events) };
     });
-  }
-
-  async markFannedOut(id: string): Promise<void> {
-    await this.db.updateTable("events").set({ fanout: "done" }).where("id", "=", id).execute();
   }
 }

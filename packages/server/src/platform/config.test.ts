@@ -154,6 +154,24 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads how many webhook deliveries are in flight at once, overall and per webhook", () => {
+    const config = loadConfig({ env: {} });
+    expect([config.webhookConcurrency, config.webhookConcurrencyPerWebhook]).toEqual([16, 8]);
+    const set = loadConfig({
+      env: { WXGATE_WEBHOOK_CONCURRENCY: "64", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "64" },
+    });
+    expect([set.webhookConcurrency, set.webhookConcurrencyPerWebhook]).toEqual([64, 64]);
+    expect(
+      problemsOf({ WXGATE_WEBHOOK_CONCURRENCY: "0", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "257" }),
+    ).toEqual([
+      "WXGATE_WEBHOOK_CONCURRENCY: must be a whole number from 1 to 256",
+      "WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: must be a whole number from 1 to 256",
+    ]);
+    expect(problemsOf({ WXGATE_WEBHOOK_CONCURRENCY: "4" })).toEqual([
+      "WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: must not exceed WXGATE_WEBHOOK_CONCURRENCY (4)",
+    ]);
+  });
+
   it("reads the job claim timeout, longer than a webhook request may take", () => {
     const claimOf = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds;
     expect(claimOf({})).toBe(60);

@@ -43,6 +43,10 @@ export interface Config {
   jobClaimTimeoutSeconds: number;
   /** How long finished jobs are kept for inspection before they are deleted, in hours. */
   jobRetentionHours: number;
+  /** Webhook deliveries in flight at once, over all webhooks. */
+  webhookConcurrency: number;
+  /** Webhook deliveries in flight at once to one webhook (at most {@link webhookConcurrency}). */
+  webhookConcurrencyPerWebhook: number;
   /** How long a platform authorization lasts, in days (at most 365). */
   authorizationValidityDays: number;
   /** How long a de-authorized account stays frozen before it may be deleted, in hours. */
@@ -92,6 +96,8 @@ const settings = {
   logLevel: "LOG_LEVEL",
   jobClaimTimeoutSeconds: "JOB_CLAIM_TIMEOUT_SECONDS",
   jobRetentionHours: "JOB_RETENTION_HOURS",
+  webhookConcurrency: "WEBHOOK_CONCURRENCY",
+  webhookConcurrencyPerWebhook: "WEBHOOK_CONCURRENCY_PER_WEBHOOK",
   mode: "MODE",
   componentAppId: "COMPONENT_APPID",
   componentSecret: "COMPONENT_SECRET",
@@ -233,6 +239,10 @@ const schema = z.object({
   // running is never taken over; short enough that a crash delays its work by a minute.
   jobClaimTimeoutSeconds: wholeNumber(11, 3600, 60),
   jobRetentionHours: wholeNumber(0, 720, 24),
+  // Requests out at once, each holding a connection and its delivery in memory: the backlog
+  // waits in the store, never in memory.
+  webhookConcurrency: wholeNumber(1, 256, 16),
+  webhookConcurrencyPerWebhook: wholeNumber(1, 256, 8),
   // A platform authorization lasts at most a year; an operator may choose less.
   authorizationValidityDays: wholeNumber(1, 365, 365),
   // 0 turns the freeze off; a month is the most it may last.
@@ -354,6 +364,11 @@ export function loadConfig(sources: ConfigSources): Config {
   }
   const exposed = sandboxExposure(raw, given.length > 0);
   if (exposed) problems.push(exposed);
+  if (parsed.success && parsed.data.webhookConcurrencyPerWebhook > parsed.data.webhookConcurrency) {
+    problems.push(
+      `${envName("webhookConcurrencyPerWebhook")}: must not exceed ${envName("webhookConcurrency")} (${parsed.data.webhookConcurrency})`,
+    );
+  }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
@@ -379,6 +394,8 @@ export function loadConfig(sources: ConfigSources): Config {
     logLevel: v.logLevel,
     jobClaimTimeoutSeconds: v.jobClaimTimeoutSeconds,
     jobRetentionHours: v.jobRetentionHours,
+    webhookConcurrency: v.webhookConcurrency,
+    webhookConcurrencyPerWebhook: v.webhookConcurrencyPerWebhook,
     mode: v.mode ?? (component ? "production" : "sandbox"),
     component,
     sandboxSeed: v.sandboxSeed,

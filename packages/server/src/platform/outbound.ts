@@ -1,5 +1,5 @@
 import type { TcpNetConnectOpts } from "node:net";
-import { Agent, buildConnector, fetch as undiciFetch } from "undici";
+import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from "undici";
 import {
   type AddressPolicy,
   AddressRefusedError,
@@ -79,6 +79,21 @@ let shared: Agent | undefined;
 function sharedAgent(): Agent {
   shared ??= createGuardedAgent();
   return shared;
+}
+
+let sandboxAgent: Agent | undefined;
+
+/**
+ * The dispatcher for requests to customer-given URLs made with undici's request API (cheaper
+ * per request than fetch, which matters for webhooks sent by the thousand): in production the
+ * guarded agent — the pool {@link outboundFetch} uses — and in the sandbox a plain agent, so
+ * the emulator and local receivers on loopback stay reachable. Both keep connections alive,
+ * so a busy receiver is served over a few open connections, not a new one per request.
+ */
+export function outboundDispatcher(options: { production: boolean }): Dispatcher {
+  if (options.production) return sharedAgent();
+  sandboxAgent ??= new Agent();
+  return sandboxAgent;
 }
 
 /**

@@ -1,9 +1,27 @@
+import type { Kysely } from "kysely";
+import type { EventEnvelopeSource } from "../callbacks/ports.js";
+import type { Mode } from "../platform/config.js";
+import type { Logger } from "../platform/logger.js";
+import { outboundDispatcher } from "../platform/outbound.js";
+import type { Clock } from "../platform/ports.js";
+import type { SecretBox } from "../platform/secrets.js";
+import type { Database } from "../platform/store/schema.js";
+import type { Dialect } from "../platform/store/store.js";
+import { ActiveWebhooks } from "./active.js";
+import { DeliveryAttempts } from "./delivery.js";
+import { WebhookFanout } from "./fanout.js";
+import { WebhooksRepository } from "./repository.js";
+import { WebhookService } from "./service.js";
+import { DeliveryWorker } from "./worker.js";
+
+export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
+export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
 export type { EventPayload } from "./payload.js";
 export type { DeliveryKind, DeliveryRow, DeliveryStatus, WebhookRow } from "./repository.js";
 export { WebhooksRepository } from "./repository.js";
 export { webhookRoutes } from "./routes.js";
 export type { WebhookInput, WebhookView } from "./service.js";
-export { DEFAULT_MAX_ATTEMPTS, DELIVER_QUEUE, FANOUT_QUEUE, WebhookService } from "./service.js";
+export { DEFAULT_MAX_ATTEMPTS, WebhookService } from "./service.js";
 export {
   DELIVERY_ID_HEADER,
   EVENT_ID_HEADER,
@@ -12,3 +30,78 @@ export {
   verifyWebhookSignature,
 } from "./signature.js";
 export { isInternalAddress, urlProblem } from "./url-guard.js";
+export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK, DeliveryWorker } from "./worker.js";
+
+/** What {@link createWebhooks} needs. */
+export interface WebhooksOptions {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The recorded events (the callbacks module's events table). */
+  events: EventEnvelopeSource;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  mode: Mode;
+  /** How long a claim holds a delivery (WXGATE_JOB_CLAIM_TIMEOUT_SECONDS). */
+  claimMs: number;
+  /** Deliveries in flight at once (WXGATE_WEBHOOK_CONCURRENCY). */
+  concurrency: number;
+  /** Deliveries in flight at once to one webhook (WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK). */
+  concurrencyPerWebhook: number;
+  /** Timeout of one queued delivery; shorter than a claim. */
+  deliveryTimeoutMs: number;
+  /** Pending deliveries at which the fan-out waits. */
+  backlogLimit?: number;
+}
+
+/** The webhooks: the service behind the API and the gateway, and the delivery worker. */
+export interface Webhooks {
+  service: WebhookService;
+  worker: DeliveryWorker;
+}
+
+/**
+ * Builds the webhooks. Requests to receivers go through the outbound dispatcher: in
+ * production the guarded agent, which connects only to public addresses; both keep
+ * connections alive.
+ */
+export function createWebhooks(options: WebhooksOptions): Webhooks {
+  const repository = new WebhooksRepository(options.db, options.dialect);
+  const active = new ActiveWebhooks(repository, options.secrets, options.clock);
+  const dispatcher = outboundDispatcher({ production: options.mode === "production" });
+  const worker = new DeliveryWorker({
+    repository,
+    events: options.events,
+    webhooks: active,
+    fanout: new WebhookFanout({
+      repository,
+      events: options.events,
+      webhooks: active,
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.backlogLimit !== undefined ? { backlogLimit: options.backlogLimit } : {}),
+    }),
+    attempts: new DeliveryAttempts({
+      clock: options.clock,
+      dispatcher,
+      timeoutMs: options.deliveryTimeoutMs,
+    }),
+    clock: options.clock,
+    logger: options.logger,
+    claimMs: options.claimMs,
+    concurrency: options.concurrency,
+    concurrencyPerWebhook: options.concurrencyPerWebhook,
+  });
+  const service = new WebhookService({
+    repository,
+    webhooks: active,
+    secrets: options.secrets,
+    clock: options.clock,
+    logger: options.logger,
+    mode: options.mode,
+    dispatcher,
+    wake: () => worker.wake(),
+    eventsRecorded: () => worker.eventsRecorded(),
+  });
+  return { service, worker };
+}

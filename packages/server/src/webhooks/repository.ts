@@ -1,5 +1,6 @@
-import type { Kysely, Selectable, Updateable } from "kysely";
+import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
 import type { Database } from "../platform/store/schema.js";
+import type { Dialect } from "../platform/store/store.js";
 
 export interface WebhooksTable {
   id: string;
@@ -21,7 +22,8 @@ export interface WebhooksTable {
 
 /**
  * `pending` until a 2xx answer (`delivered`) or the last attempt fails (`failed`); `skipped`
- * when its turn came while its webhook was disabled (nothing was sent then).
+ * when its turn came while its webhook was disabled (nothing was sent then). A pending row
+ * being sent is still `pending`, with a claim (`locked_until`).
  */
 export type DeliveryStatus = "pending" | "delivered" | "failed" | "skipped";
 /** Every {@link DeliveryStatus}, for the API's filter. */
@@ -34,6 +36,10 @@ export const deliveryStatuses = [
 /** `fanout`: queued after recording; `reply`: the synchronous call of a reply webhook. */
 export type DeliveryKind = "fanout" | "reply";
 
+/**
+ * One delivery of one event to one webhook: its log entry and, while `pending`, its place in
+ * the delivery queue.
+ */
 export interface WebhookDeliveriesTable {
   id: string;
   webhook_id: string;
@@ -41,6 +47,7 @@ export interface WebhookDeliveriesTable {
   app_id: string;
   kind: DeliveryKind;
   status: DeliveryStatus;
+  /** Every attempt made, counted when its request leaves (so one cut short by a crash shows). */
   attempts: number;
   last_status_code: number | null;
   last_error: string | null;
@@ -48,6 +55,19 @@ export interface WebhookDeliveriesTable {
   delivered_at: number | null;
   created_at: number;
   updated_at: number;
+  /**
+   * When a pending delivery is due; a claim moves it to the claim's end, so a claim that
+   * lapses (its worker died) is due again like any other. Null once finished.
+   */
+  next_attempt_at: number | null;
+  /** Until when a worker's claim holds the row (its request is out); null when unclaimed. */
+  locked_until: number | null;
+  /**
+   * Attempts made before the current round (0, or the count when a redelivery was asked):
+   * `attempts - round_base` is this round's attempt number, which the backoff and the
+   * webhook's `max_attempts` are read against.
+   */
+  round_base: number;
 }
 
 declare module "../platform/store/schema.js" {
@@ -59,10 +79,52 @@ declare module "../platform/store/schema.js" {
 
 export type WebhookRow = Selectable<WebhooksTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+/** A delivery taken by a claim: what sending it needs. */
+export type ClaimedDelivery = Pick<
+  DeliveryRow,
+  "id" | "webhook_id" | "event_id" | "attempts" | "round_base" | "locked_until"
+>;
+/** How an attempt ended, as its row records it. */
+export type DeliveryOutcome = Pick<
+  Updateable<WebhookDeliveriesTable>,
+  "status" | "attempts" | "last_status_code" | "last_error" | "delivered_at" | "next_attempt_at"
+> & { status: DeliveryStatus };
+
+/** A claimed attempt's end, to be written. */
+export interface FinishedAttempt {
+  delivery: ClaimedDelivery;
+  outcome: DeliveryOutcome;
+  /** When it ended. */
+  at: number;
+}
+
+/** Filters of {@link WebhooksRepository.listDeliveries}. */
+export interface DeliveryFilter {
+  status?: DeliveryStatus | undefined;
+  /** Ids sort by time: return deliveries older than this one. */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** Rows per insert statement: 16 columns each stays far below either engine's parameter limit. */
+const INSERT_CHUNK = 1000;
+/** What ends a delivery that its webhook's state stopped. */
+export const NOT_SENT_DISABLED = "not sent: the webhook is disabled";
 
 /** The webhooks and webhook_deliveries tables. */
 export class WebhooksRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = "sqlite",
+  ) {}
+
+  /**
+   * Runs `work` in one transaction, on a repository bound to it: what it writes commits
+   * together, with one commit.
+   */
+  transaction<T>(work: (repository: WebhooksRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new WebhooksRepository(trx, this.dialect)));
+  }
 
   async insert(row: WebhookRow): Promise<void> {
     await this.db.insertInto("webhooks").values(row).execute();
@@ -74,16 +136,6 @@ export class WebhooksRepository {
 
   list(): Promise<WebhookRow[]> {
     return this.db.selectFrom("webhooks").selectAll().orderBy("created_at").orderBy("id").execute();
-  }
-
-  listEnabled(): Promise<WebhookRow[]> {
-    return this.db
-      .selectFrom("webhooks")
-      .selectAll()
-      .where("enabled", "=", 1)
-      .orderBy("created_at")
-      .orderBy("id")
-      .execute();
   }
 
   async update(id: string, changes: Updateable<WebhooksTable>): Promise<boolean> {
@@ -114,29 +166,184 @@ export class WebhooksRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * Creates deliveries, skipping any (webhook, event) pair that already has one, in as few
+   * statements as the engines' parameter limits allow — through `db`, the fan-out's
+   * transaction.
+   */
+  async insertDeliveries(rows: readonly DeliveryRow[], db: Kysely<Database> = this.db): Promise<void> {
+    for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
+      await db
+        .insertInto("webhook_deliveries")
+        .values(rows.slice(at, at + INSERT_CHUNK))
+        .onConflict((oc) => oc.columns(["webhook_id", "event_id"]).doNothing())
+        .execute();
+    }
+  }
+
   findDelivery(id: string): Promise<DeliveryRow | undefined> {
     return this.db.selectFrom("webhook_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  listDeliveries(
-    webhookId: string,
-    filter: { status?: DeliveryStatus | undefined; before?: string | undefined; limit: number },
-  ): Promise<DeliveryRow[]> {
+  listDeliveries(webhookId: string, filter: DeliveryFilter): Promise<DeliveryRow[]> {
+    return this.listDeliveriesQuery(webhookId, filter).execute();
+  }
+
+  /**
+   * A page of a webhook's log, newest first: a walk of (webhook_id, id) — or (webhook_id,
+   * status, id) with a status filter — in page order that stops after `limit` rows. The
+   * filtered columns lead the order too (constant within the page, so the order is the same),
+   * so only the matching index gives it. Public for the tests that check its plan.
+   */
+  listDeliveriesQuery(webhookId: string, filter: DeliveryFilter) {
     let query = this.db.selectFrom("webhook_deliveries").selectAll().where("webhook_id", "=", webhookId);
     if (filter.status !== undefined) query = query.where("status", "=", filter.status);
     if (filter.before !== undefined) query = query.where("id", "<", filter.before);
-    return query.orderBy("id", "desc").limit(filter.limit).execute();
+    query = query.orderBy("webhook_id", "desc");
+    if (filter.status !== undefined) query = query.orderBy("status", "desc");
+    return query.orderBy("id", "desc").limit(filter.limit);
   }
 
-  async updateDelivery(id: string, changes: Updateable<WebhookDeliveriesTable>): Promise<void> {
-    await this.db.updateTable("webhook_deliveries").set(changes).where("id", "=", id).execute();
+  /**
+   * The due pending deliveries of one webhook, oldest due first, up to `limit`: a walk of the
+   * partial index webhook_deliveries_due (webhook_id, next_attempt_at, id) that stops after
+   * `limit` rows, whatever the backlog. `status = 'pending'` is a literal, the partial index's
+   * own condition. On PostgreSQL rows another claim has locked are skipped.
+   *
+   * Taken as a materialized CTE and joined on the primary key: evaluated once. As a subquery
+   * (`id IN (SELECT … LIMIT n)`) PostgreSQL may run it again for each row it updates, and each
+   * run finds the next due rows — it claimed every due row, whatever the limit.
+   */
+  private withDue(webhookId: string, now: number, limit: number) {
+    return this.db.with(
+      (cte) => cte("due").materialized(),
+      (db) => {
+        let due = db
+          .selectFrom("webhook_deliveries")
+          .select("id")
+          .where("webhook_id", "=", webhookId)
+          .where("status", "=", sql.lit("pending"))
+          .where("next_attempt_at", "<=", now)
+          .orderBy("next_attempt_at")
+          .orderBy("id")
+          .limit(limit);
+        if (this.dialect === "postgres") due = due.forUpdate().skipLocked();
+        return due;
+      },
+    );
   }
 
-  /** Turns a finished delivery back to pending for a redelivery; false when it is not finished. */
+  /**
+   * One statement that claims up to `limit` due deliveries of a webhook until `claimUntil`,
+   * counting the attempt each is taken for. The due condition is checked again on each row as
+   * it is updated, so two claimers never take the same row. A claim whose worker died is due
+   * again at `claimUntil`, through the same walk. Public for the tests that check its plan.
+   */
+  claimQuery(webhookId: string, now: number, claimUntil: number, limit: number) {
+    return this.withDue(webhookId, now, limit)
+      .updateTable("webhook_deliveries")
+      .from("due")
+      .set((eb) => ({
+        attempts: eb("webhook_deliveries.attempts", "+", 1),
+        last_attempt_at: now,
+        locked_until: claimUntil,
+        next_attempt_at: claimUntil,
+        updated_at: now,
+      }))
+      .whereRef("webhook_deliveries.id", "=", "due.id")
+      .where("webhook_deliveries.status", "=", sql.lit("pending"))
+      .where("webhook_deliveries.next_attempt_at", "<=", now)
+      .returning([
+        "webhook_deliveries.id",
+        "webhook_deliveries.webhook_id",
+        "webhook_deliveries.event_id",
+        "webhook_deliveries.attempts",
+        "webhook_deliveries.round_base",
+        "webhook_deliveries.locked_until",
+      ]);
+  }
+
+  /** Claims due deliveries of a webhook: see {@link claimQuery}. */
+  claim(webhookId: string, now: number, claimUntil: number, limit: number): Promise<ClaimedDelivery[]> {
+    return this.claimQuery(webhookId, now, claimUntil, limit).execute();
+  }
+
+  /**
+   * Ends up to `limit` due deliveries of a disabled webhook as `skipped`, sending nothing and
+   * counting no attempt; returns how many.
+   */
+  async skipDue(webhookId: string, now: number, limit: number): Promise<number> {
+    const rows = await this.withDue(webhookId, now, limit)
+      .updateTable("webhook_deliveries")
+      .from("due")
+      .set({
+        status: "skipped",
+        last_error: NOT_SENT_DISABLED,
+        locked_until: null,
+        next_attempt_at: null,
+        updated_at: now,
+      })
+      .whereRef("webhook_deliveries.id", "=", "due.id")
+      .where("webhook_deliveries.status", "=", sql.lit("pending"))
+      .where("webhook_deliveries.next_attempt_at", "<=", now)
+      .returning("webhook_deliveries.id")
+      .execute();
+    return rows.length;
+  }
+
+  /**
+   * Writes how claimed attempts ended, except where the claim was lost meanwhile (taken again
+   * after it lapsed, which counted another attempt; or the row went with its webhook).
+   * Returns how many were written. Several are best written in one {@link transaction}.
+   */
+  async finish(attempts: readonly FinishedAttempt[]): Promise<number> {
+    let written = 0;
+    for (const { delivery, outcome, at } of attempts) {
+      const result = await this.db
+        .updateTable("webhook_deliveries")
+        .set({ ...outcome, locked_until: null, updated_at: at })
+        .where("id", "=", delivery.id)
+        .where("attempts", "=", delivery.attempts)
+        .where("status", "=", sql.lit("pending"))
+        .executeTakeFirst();
+      written += Number(result.numUpdatedRows);
+    }
+    return written;
+  }
+
+  /**
+   * Pending deliveries, counted up to `limit` (through the partial index of pending rows, so
+   * the count costs at most `limit` index entries, however large the backlog).
+   */
+  async countPending(limit: number): Promise<number> {
+    const row = await this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("webhook_deliveries")
+          .select("webhook_id")
+          .where("status", "=", sql.lit("pending"))
+          .limit(limit)
+          .as("pending"),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Turns a finished delivery back to pending for a redelivery, due now and with a new round
+   * of attempts; false when it is not finished.
+   */
   async reopenDelivery(id: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable("webhook_deliveries")
-      .set({ status: "pending", updated_at: now })
+      .set((eb) => ({
+        status: "pending",
+        next_attempt_at: now,
+        locked_until: null,
+        round_base: eb.ref("attempts"),
+        updated_at: now,
+      }))
       .where("id", "=", id)
       .where("status", "in", ["delivered", "failed", "skipped"])
       .executeTakeFirst();

@@ -1,3 +1,4 @@
+import type { Dispatcher } from "undici";
 import { addressRefusal } from "../platform/outbound.js";
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from "./signature.js";
 
@@ -22,15 +23,16 @@ export type WebhookResponse =
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
- * Sends one signed request through `fetch` (in production, the guarded outbound fetch that
- * connects only to public addresses); never throws.
+ * Sends one signed request through `dispatcher` (in production, the guarded agent that
+ * connects only to public addresses; see `outboundDispatcher`); never throws. Redirects are
+ * not followed: a 3xx is an answer like any other non-2xx.
  */
-export async function sendWebhook(
-  request: WebhookRequest,
-  fetch: typeof globalThis.fetch,
-): Promise<WebhookResponse> {
+export async function sendWebhook(request: WebhookRequest, dispatcher: Dispatcher): Promise<WebhookResponse> {
   try {
-    const response = await fetch(request.url, {
+    const url = new URL(request.url);
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: "POST",
       headers: {
         "content-type": request.contentType,
@@ -40,12 +42,12 @@ export async function sendWebhook(
         [DELIVERY_ID_HEADER]: request.deliveryId,
       },
       body: request.body,
-      redirect: "manual",
       signal: request.signal,
     });
-    const body = await readLimited(response);
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, body };
-    return { ok: false, status: response.status, error: `answered ${response.status}` };
+    const body = await readLimited(response.body);
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return { ok: true, status, body };
+    return { ok: false, status, error: `answered ${status}` };
   } catch (error) {
     const refused = addressRefusal(error);
     if (refused) return { ok: false, status: null, error: refused.message };
@@ -55,20 +57,18 @@ export async function sendWebhook(
   }
 }
 
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** Reads up to {@link MAX_RESPONSE_BYTES}, then lets the rest go (the connection with it). */
+async function readLimited(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+  for await (const chunk of body) {
+    const bytes = chunk as Buffer;
+    size += bytes.byteLength;
     if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
+      body.destroy();
       break;
     }
-    chunks.push(value);
+    chunks.push(bytes);
   }
   return Buffer.concat(chunks).toString("utf8");
 }

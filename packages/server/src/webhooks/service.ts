@@ -1,27 +1,27 @@
-import { type InboundMessage, parseXml, type Reply, toInboundMessage } from "@wxgate/wechat";
+import type { InboundMessage, Reply } from "@wxgate/wechat";
+import type { Dispatcher } from "undici";
 import { eventFields } from "../callbacks/fields.js";
-import type { EventEnvelopeSource, EventFanout, ReplyProvider, ReplyRequest } from "../callbacks/ports.js";
+import type { EventFanout, ReplyProvider, ReplyRequest } from "../callbacks/ports.js";
 import type { Mode } from "../platform/config.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
-import { outboundFetch } from "../platform/outbound.js";
-import type { Clock, Job, Queue } from "../platform/ports.js";
+import type { Clock } from "../platform/ports.js";
 import { randomToken, type SecretBox } from "../platform/secrets.js";
+import { type ActiveWebhook, type ActiveWebhooks, matches, secretContext } from "./active.js";
 import { eventPayload, readReplyAnswer } from "./payload.js";
-import type { DeliveryRow, DeliveryStatus, WebhookRow, WebhooksRepository } from "./repository.js";
+import type {
+  DeliveryFilter,
+  DeliveryRow,
+  DeliveryStatus,
+  WebhookRow,
+  WebhooksRepository,
+} from "./repository.js";
 import { sendWebhook } from "./sender.js";
 import { addressProblem, urlProblem } from "./url-guard.js";
 
-/** Queue names of the webhook jobs. */
-export const FANOUT_QUEUE = "callbacks.webhooks-fanout";
-export const DELIVER_QUEUE = "callbacks.webhooks-deliver";
-
 export const DEFAULT_MAX_ATTEMPTS = 8;
-/** How long one queued delivery waits for its receiver; shorter than a job's claim. */
-export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
 const SECRET_PREFIX = "whsec_";
-const CACHE_MS = 5000;
 
 /** A webhook as the API shows it (never its secret). */
 export interface WebhookView {
@@ -50,28 +50,21 @@ export interface WebhookInput {
   maxAttempts?: number | undefined;
 }
 
-/** An enabled webhook ready for the hot path: filters as sets, the secret opened. */
-interface ActiveWebhook {
-  row: WebhookRow;
-  events: ReadonlySet<string>;
-  accounts: ReadonlySet<string>;
-  secret: string;
-}
-
 /** Options of {@link WebhookService}. */
 export interface WebhookServiceOptions {
   repository: WebhooksRepository;
-  events: EventEnvelopeSource;
-  queue: Queue;
+  webhooks: ActiveWebhooks;
   secrets: SecretBox;
   clock: Clock;
   logger: Logger;
   mode: Mode;
-  /** Timeout of one queued delivery. */
-  deliveryTimeoutMs?: number;
+  /** Where reply webhook calls go out: see `outboundDispatcher`. */
+  dispatcher: Dispatcher;
+  /** Wakes the delivery worker: a delivery to send again. */
+  wake: () => void;
+  /** Tells the delivery worker that events marked for fan-out were committed. */
+  eventsRecorded: () => void;
 }
-
-const secretContext = (id: string) => `webhooks.secret:${id}`;
 
 function viewOf(row: WebhookRow): WebhookView {
   return {
@@ -89,33 +82,13 @@ function viewOf(row: WebhookRow): WebhookView {
   };
 }
 
-function matches(
-  webhook: ActiveWebhook,
-  appId: string,
-  msgType: string | null,
-  event: string | null,
-): boolean {
-  if (!webhook.accounts.has("*") && !webhook.accounts.has(appId)) return false;
-  if (webhook.events.has("*")) return true;
-  return (msgType !== null && webhook.events.has(msgType)) || (event !== null && webhook.events.has(event));
-}
-
 /**
- * The company's webhooks: their configuration, the fan-out of recorded events (one queued
- * job per delivery, its state in `webhook_deliveries`), and the synchronous reply hook.
+ * The company's webhooks: their configuration, the delivery log and redelivery, the gateway's
+ * question whether an event goes anywhere, and the synchronous reply hook. Deliveries are
+ * made by the delivery worker (`worker.ts`) from `webhook_deliveries`.
  */
 export class WebhookService implements EventFanout {
-  private active: ActiveWebhook[] | undefined;
-  private activeAt = 0;
-  private loading: Promise<ActiveWebhook[]> | undefined;
-  private readonly deliveryTimeoutMs: number;
-  /** In production, connects only to addresses judged public at connection time. */
-  private readonly fetch: typeof fetch;
-
-  constructor(private readonly options: WebhookServiceOptions) {
-    this.fetch = outboundFetch({ production: options.mode === "production" });
-    this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
-  }
+  constructor(private readonly options: WebhookServiceOptions) {}
 
   // ---- configuration
 
@@ -180,11 +153,8 @@ export class WebhookService implements EventFanout {
     filter: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
   ): Promise<DeliveryRow[]> {
     await this.row(webhookId);
-    return this.options.repository.listDeliveries(webhookId, {
-      status: filter.status,
-      before: filter.cursor,
-      limit: filter.limit,
-    });
+    const page: DeliveryFilter = { status: filter.status, before: filter.cursor, limit: filter.limit };
+    return this.options.repository.listDeliveries(webhookId, page);
   }
 
   /** Sends a finished delivery again (same event id, so receivers can tell). */
@@ -198,7 +168,7 @@ export class WebhookService implements EventFanout {
     if (!(await this.options.repository.reopenDelivery(deliveryId, this.options.clock.now()))) {
       throw errors.conflict("this delivery is still being attempted");
     }
-    await this.enqueueDelivery(deliveryId, webhook.max_attempts);
+    this.options.wake();
     return (await this.options.repository.findDelivery(deliveryId)) ?? delivery;
   }
 
@@ -226,31 +196,7 @@ export class WebhookService implements EventFanout {
   // ---- the hot path
 
   private invalidate(): void {
-    this.active = undefined;
-  }
-
-  private async enabled(): Promise<ActiveWebhook[]> {
-    const now = this.options.clock.now();
-    if (this.active && now - this.activeAt < CACHE_MS) return this.active;
-    this.loading ??= this.options.repository
-      .listEnabled()
-      .then((rows) =>
-        rows.map((row) => ({
-          row,
-          events: new Set(JSON.parse(row.events) as string[]),
-          accounts: new Set(JSON.parse(row.accounts) as string[]),
-          secret: this.options.secrets.open(row.secret, secretContext(row.id)),
-        })),
-      )
-      .then((active) => {
-        this.active = active;
-        this.activeAt = now;
-        return active;
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
-    return this.loading;
+    this.options.webhooks.invalidate();
   }
 
   /** EventFanout: does any queued (non-reply) webhook want this event? */
@@ -258,14 +204,13 @@ export class WebhookService implements EventFanout {
     const fields = eventFields(message);
     const test = (active: ActiveWebhook[]) =>
       active.some((w) => w.row.reply === 0 && matches(w, appId, fields.msgType, fields.event));
-    const now = this.options.clock.now();
-    if (this.active && now - this.activeAt < CACHE_MS) return test(this.active);
-    return this.enabled().then(test);
+    const current = this.options.webhooks.current();
+    return current ? test(current) : this.options.webhooks.load().then(test);
   }
 
-  /** EventFanout: one durable job per event, which creates one delivery (and job) per webhook. */
-  async dispatch(eventId: string): Promise<void> {
-    await this.options.queue.enqueue(FANOUT_QUEUE, { eventId }, { dedupeKey: `${FANOUT_QUEUE}:${eventId}` });
+  /** EventFanout: events marked for fan-out are committed; the worker takes them from there. */
+  recorded(): void {
+    this.options.eventsRecorded();
   }
 
   /** The reply hook: each enabled reply webhook matching the push, in creation order, within the budget. */
@@ -274,7 +219,7 @@ export class WebhookService implements EventFanout {
       name: "reply-webhooks",
       reply: async (request: ReplyRequest, signal: AbortSignal): Promise<Reply | undefined> => {
         const fields = eventFields(request.message);
-        const candidates = (await this.enabled()).filter(
+        const candidates = (await this.options.webhooks.load()).filter(
           (w) => w.row.reply === 1 && matches(w, request.appId, fields.msgType, fields.event),
         );
         for (const webhook of candidates) {
@@ -316,7 +261,7 @@ export class WebhookService implements EventFanout {
         timestampSeconds: Math.floor(now / 1000),
         signal,
       },
-      this.fetch,
+      this.options.dispatcher,
     );
     // Recorded off the reply path: the follower's answer must not wait for the log.
     void this.options.repository
@@ -334,131 +279,11 @@ export class WebhookService implements EventFanout {
         delivered_at: response.ok ? now : null,
         created_at: now,
         updated_at: now,
+        next_attempt_at: null,
+        locked_until: null,
+        round_base: 0,
       })
       .catch((error: unknown) => this.options.logger.error({ err: error }, "could not record a reply call"));
     return response.ok ? readReplyAnswer(response.body) : undefined;
   }
-
-  // ---- jobs
-
-  /** Fan-out job: a delivery row per matching webhook (once), then a delivery job per pending row. */
-  async fanout(job: Job<{ eventId: string }>): Promise<void> {
-    const event = await this.options.events.envelope(job.payload.eventId);
-    if (!event) return;
-    const now = this.options.clock.now();
-    const targets = (await this.enabled()).filter(
-      (w) => w.row.reply === 0 && matches(w, event.appId, event.msgType, event.event),
-    );
-    for (const webhook of targets) {
-      const delivery = await this.options.repository.ensureDelivery({
-        id: newId(now),
-        webhook_id: webhook.row.id,
-        event_id: event.id,
-        app_id: event.appId,
-        kind: "fanout",
-        status: "pending",
-        attempts: 0,
-        last_status_code: null,
-        last_error: null,
-        last_attempt_at: null,
-        delivered_at: null,
-        created_at: now,
-        updated_at: now,
-      });
-      if (delivery.status === "pending") await this.enqueueDelivery(delivery.id, webhook.row.max_attempts);
-    }
-    await this.options.events.markFannedOut(event.id);
-  }
-
-  private async enqueueDelivery(deliveryId: string, maxAttempts: number): Promise<void> {
-    await this.options.queue.enqueue(
-      DELIVER_QUEUE,
-      { deliveryId },
-      { dedupeKey: `${DELIVER_QUEUE}:${deliveryId}`, maxAttempts },
-    );
-  }
-
-  /**
-   * Delivery job: one attempt; throws (so the queue backs off and retries) until the last.
-   * The job may run again after a crash (once its claim lapses), so everything that decides
-   * whether to send is read from the store now, not from when the delivery was queued.
-   */
-  async deliver(job: Job<{ deliveryId: string }>): Promise<void> {
-    const { repository, clock } = this.options;
-    const delivery = await repository.findDelivery(job.payload.deliveryId);
-    // Finished already, or gone with its webhook (deleting one deletes its deliveries).
-    if (delivery?.status !== "pending") return;
-    const webhook = await repository.find(delivery.webhook_id);
-    const event = await this.options.events.envelope(delivery.event_id);
-    if (!webhook || !event) {
-      await repository.updateDelivery(delivery.id, {
-        status: "failed",
-        last_error: webhook ? "the event no longer exists" : "the webhook no longer exists",
-        updated_at: clock.now(),
-      });
-      return;
-    }
-    if (webhook.enabled === 0) {
-      // Disabled after this delivery was queued (while it waited for a retry, or for the
-      // claim of a crashed worker to lapse): the operator asked for nothing more to be sent.
-      await repository.updateDelivery(delivery.id, {
-        status: "skipped",
-        last_error: "not sent: the webhook is disabled",
-        updated_at: clock.now(),
-      });
-      return;
-    }
-    const now = clock.now();
-    // Counted before the request leaves, so an attempt cut short by a crash still shows.
-    await repository.updateDelivery(delivery.id, {
-      attempts: delivery.attempts + 1,
-      last_attempt_at: now,
-      updated_at: now,
-    });
-    const secret = this.options.secrets.open(webhook.secret, secretContext(webhook.id));
-    const forward = webhook.forward_original === 1;
-    const url = forward ? withQuery(webhook.url, event.query) : webhook.url;
-    const body = forward
-      ? event.body
-      : JSON.stringify(
-          eventPayload({
-            eventId: event.id,
-            appId: event.appId,
-            message: toInboundMessage(parseXml(event.plaintextXml)),
-            xml: event.plaintextXml,
-            mode: event.mode,
-            receivedAt: event.receivedAt,
-            replyExpected: false,
-          }),
-        );
-    const response = await sendWebhook(
-      {
-        url,
-        body,
-        contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
-        secret,
-        eventId: event.id,
-        deliveryId: delivery.id,
-        timestampSeconds: Math.floor(now / 1000),
-        signal: AbortSignal.timeout(this.deliveryTimeoutMs),
-      },
-      this.fetch,
-    );
-    const done = clock.now();
-    const last = job.attempt >= job.maxAttempts;
-    await repository.updateDelivery(delivery.id, {
-      status: response.ok ? "delivered" : last ? "failed" : "pending",
-      last_status_code: response.status,
-      last_error: response.ok ? null : response.error,
-      delivered_at: response.ok ? done : null,
-      updated_at: done,
-    });
-    if (!response.ok) throw new Error(`webhook delivery ${delivery.id}: ${response.error}`);
-  }
-}
-
-/** Appends WeChat's original query string to a forwarding URL. */
-function withQuery(url: string, query: string): string {
-  if (query === "") return url;
-  return url.includes("?") ? `${url}&${query}` : `${url}?${query}`;
 }

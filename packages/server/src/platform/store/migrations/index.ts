@@ -6,6 +6,7 @@ import { lifecycle } from "./0005_lifecycle.js";
 import { platformPushes } from "./0006_platform_pushes.js";
 import { eventPages } from "./0007_event_pages.js";
 import { jobClaims } from "./0008_job_claims.js";
+import { deliveryQueue } from "./0009_delivery_queue.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -30,4 +31,5 @@ export const migrations: readonly PortableMigration[] = [
   platformPushes,
   eventPages,
   jobClaims,
+  deliveryQueue,
 ];

@@ -1,0 +1,291 @@
+import type { EventEnvelope, EventEnvelopeSource } from "../callbacks/ports.js";
+import type { ModuleWorker } from "../module.js";
+import { BackgroundJob } from "../platform/background-job.js";
+import type { Logger } from "../platform/logger.js";
+import type { Clock } from "../platform/ports.js";
+import type { ActiveWebhook, ActiveWebhooks } from "./active.js";
+import type { DeliveryAttempts } from "./delivery.js";
+import type { WebhookFanout } from "./fanout.js";
+import type { ClaimedDelivery, FinishedAttempt, WebhooksRepository } from "./repository.js";
+
+/** Deliveries in flight at once, overall and per webhook: WXGATE_WEBHOOK_CONCURRENCY's defaults. */
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY_PER_WEBHOOK = 8;
+/** How often the worker looks for due work when nothing wakes it (retries after a backoff). */
+export const DEFAULT_POLL_MS = 500;
+/**
+ * How long recorded events may gather before a fan-out that is not full: one transaction for
+ * the pushes of 50 ms, not one for every group the gateway commits.
+ */
+const FANOUT_GATHER_MS = 50;
+/** Deliveries of a disabled webhook ended `skipped` per statement. */
+const SKIP_BATCH = 500;
+
+/** Options of {@link DeliveryWorker}. */
+export interface DeliveryWorkerOptions {
+  repository: WebhooksRepository;
+  events: EventEnvelopeSource;
+  webhooks: ActiveWebhooks;
+  fanout: WebhookFanout;
+  attempts: DeliveryAttempts;
+  clock: Clock;
+  logger: Logger;
+  /** How long a claim holds a delivery: WXGATE_JOB_CLAIM_TIMEOUT_SECONDS. */
+  claimMs: number;
+  concurrency?: number;
+  concurrencyPerWebhook?: number;
+  pollMs?: number;
+}
+
+/** What one turn of the worker did. */
+export interface WorkerTurn {
+  /** Events fanned out. */
+  fannedOut: number;
+  /** Deliveries taken: sent (their requests now out) or ended `skipped`. */
+  handled: number;
+  /** Outcomes of finished requests written. */
+  finished: number;
+}
+
+/** A claimed delivery about to be sent, with its webhook and event. */
+interface Taken {
+  delivery: ClaimedDelivery;
+  webhook: ActiveWebhook;
+}
+
+/**
+ * The in-process worker of the delivery queue (`webhook_deliveries`). A turn fans out one
+ * batch of recorded events when some are waiting, then, in one transaction, writes the
+ * outcomes of the requests that ended since the last turn and refills the sending slots they
+ * freed: per webhook, one statement claims as many due deliveries as it has free slots
+ * (overall and its own). The requests go out after the commit. A request that ends wakes the
+ * worker; so do recorded events (gathered for up to 50 ms) and a redelivery; otherwise it
+ * looks every {@link DEFAULT_POLL_MS} for retries that fell due.
+ *
+ * Memory is bounded by the slots, never by the backlog: only claimed deliveries are read, and
+ * no more are claimed than there are free slots. Each webhook's state is read when its
+ * deliveries' turn comes (within a second; at once after a change made here): a disabled one
+ * has its due deliveries ended `skipped` (nothing sent, no attempt counted); a deleted one
+ * took its deliveries with it.
+ */
+export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleWorker {
+  readonly name = "webhook deliveries";
+  private readonly concurrency: number;
+  private readonly perWebhook: number;
+  private readonly pollMs: number;
+  /** Free slots of a busy webhook worth a claim. */
+  private readonly refill: number;
+  /** Requests out now. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Requests out now, per webhook id. */
+  private readonly busy = new Map<string, number>();
+  /** Requests that ended, whose outcomes the next turn writes. */
+  private finished: FinishedAttempt[] = [];
+  /** Which webhook's claim comes first in a turn, so none is always served last. */
+  private rotation = 0;
+  private started = false;
+  /**
+   * Events may be waiting for their fan-out: set when some are recorded here, and after a
+   * full batch. Otherwise a turn looks for them only once per poll interval (for events
+   * another process recorded), not at every turn a finished request asks for.
+   */
+  private fanoutDue = true;
+  private fanoutAt = Number.NEGATIVE_INFINITY;
+  /** Events recorded here since the last fan-out, and the timer that ends their gathering. */
+  private gathered = 0;
+  private gathering: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    super("the webhook delivery worker", options.logger);
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.perWebhook = Math.min(
+      this.concurrency,
+      options.concurrencyPerWebhook ?? DEFAULT_CONCURRENCY_PER_WEBHOOK,
+    );
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.refill = Math.ceil(this.perWebhook / 2);
+  }
+
+  /** Requests out now. */
+  get sending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves once the requests out now have ended (their outcomes wait for the next turn). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Events marked for fan-out were committed: a turn takes them soon. */
+  eventsRecorded(): void {
+    if (!this.started) {
+      // Driven by runDue: its next turn takes them.
+      this.fanoutDue = true;
+      return;
+    }
+    if (++this.gathered >= this.options.fanout.batchSize) this.fanoutNow();
+    else this.gathering ??= setTimeout(() => this.fanoutNow(), FANOUT_GATHER_MS).unref();
+  }
+
+  override start(intervalMs: number = this.pollMs): void {
+    this.started = true;
+    super.start(intervalMs);
+  }
+
+  /**
+   * Stops taking work, waits for the turn in progress and, when it was started, for the
+   * requests it has out, and writes their outcomes before the store closes.
+   */
+  override async stop(): Promise<void> {
+    clearTimeout(this.gathering);
+    this.gathering = undefined;
+    await super.stop();
+    if (!this.started) return;
+    this.started = false;
+    await this.settled();
+    try {
+      await this.writeFinished();
+    } catch (error) {
+      // Their claims lapse, and the deliveries are sent again: at least once.
+      this.options.logger.error({ err: error }, "could not record the last webhook deliveries");
+    }
+  }
+
+  /**
+   * Runs turns, waiting for the requests each sends, until one finds nothing to do; returns
+   * how many deliveries were handled. How a worker that is not started is driven (tests, on a
+   * manual clock); the caller waits for the requests itself.
+   */
+  async runDue(): Promise<number> {
+    let handled = 0;
+    this.fanoutDue = true;
+    for (;;) {
+      const turn = await this.run();
+      await this.settled();
+      handled += turn.handled;
+      if (turn.handled === 0 && turn.fannedOut === 0 && this.finished.length === 0) return handled;
+    }
+  }
+
+  protected async work(): Promise<WorkerTurn> {
+    let fannedOut = 0;
+    const now = this.options.clock.now();
+    if (this.fanoutDue || now - this.fanoutAt >= this.pollMs) {
+      this.fanoutDue = false;
+      this.fanoutAt = now;
+      fannedOut = (await this.options.fanout.runBatch()).events;
+      // A full batch leaves more behind: another turn at once.
+      if (fannedOut >= this.options.fanout.batchSize) {
+        this.fanoutDue = true;
+        this.wake();
+      }
+    }
+    const finished = this.finished.length;
+    const handled = await this.fill();
+    return { fannedOut, handled, finished };
+  }
+
+  private fanoutNow(): void {
+    clearTimeout(this.gathering);
+    this.gathering = undefined;
+    this.gathered = 0;
+    this.fanoutDue = true;
+    this.wake();
+  }
+
+  /**
+   * Writes the outcomes waiting and claims due deliveries into the free slots, in one
+   * transaction; then sends what it claimed. Returns how many deliveries it took.
+   */
+  private async fill(): Promise<number> {
+    const { repository, clock } = this.options;
+    const finished = this.finished;
+    let free = this.concurrency - this.inFlight.size;
+    if (free <= 0) {
+      await this.writeFinished();
+      return 0;
+    }
+    const { all, active } = await this.options.webhooks.list();
+    const byId = new Map(active.map((webhook) => [webhook.row.id, webhook]));
+    const now = clock.now();
+    const first = all.length === 0 ? 0 : this.rotation++ % all.length;
+    this.finished = [];
+    let taken: Taken[];
+    let skipped = 0;
+    try {
+      taken = await repository.transaction(async (tx) => {
+        await tx.finish(finished);
+        const claimed: Taken[] = [];
+        for (let k = 0; k < all.length && free > 0; k++) {
+          const row = all[(first + k) % all.length];
+          if (!row) continue;
+          const webhook = byId.get(row.id);
+          if (!webhook) {
+            const ended = await tx.skipDue(row.id, now, SKIP_BATCH);
+            if (ended === SKIP_BATCH) this.wake();
+            skipped += ended;
+            continue;
+          }
+          const busy = this.busy.get(row.id) ?? 0;
+          const room = Math.min(free, this.perWebhook - busy);
+          // Slots are filled a batch at a time — half a webhook's share, or all of it when it
+          // has nothing out — not one by one as requests end: a claim is a write.
+          if (room <= 0 || (busy > 0 && room < this.refill)) continue;
+          const rows = await tx.claim(row.id, now, now + this.options.claimMs, room);
+          free -= rows.length;
+          for (const delivery of rows) claimed.push({ delivery, webhook });
+        }
+        return claimed;
+      });
+    } catch (error) {
+      // Nothing was written: the outcomes wait for the next turn.
+      this.finished = [...finished, ...this.finished];
+      throw error;
+    }
+    if (taken.length > 0) {
+      const events = await this.options.events.envelopes(taken.map((t) => t.delivery.event_id));
+      for (const { delivery, webhook } of taken) this.send(delivery, webhook, events.get(delivery.event_id));
+    }
+    return skipped + taken.length;
+  }
+
+  /** Writes the outcomes waiting, without claiming. */
+  private async writeFinished(): Promise<void> {
+    const finished = this.finished;
+    if (finished.length === 0) return;
+    this.finished = [];
+    try {
+      await this.options.repository.transaction((tx) => tx.finish(finished));
+    } catch (error) {
+      this.finished = [...finished, ...this.finished];
+      throw error;
+    }
+  }
+
+  private send(delivery: ClaimedDelivery, webhook: ActiveWebhook, event: EventEnvelope | undefined): void {
+    const id = webhook.row.id;
+    this.busy.set(id, (this.busy.get(id) ?? 0) + 1);
+    const request: Promise<void> = this.options.attempts
+      .attempt(delivery, webhook, event)
+      .then(
+        (ended) => {
+          this.finished.push(ended);
+        },
+        (error: unknown) => {
+          // Nothing to record: the claim lapses and the delivery is taken again then.
+          this.options.logger.error({ err: error, deliveryId: delivery.id }, "a webhook delivery failed");
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(request);
+        const left = (this.busy.get(id) ?? 1) - 1;
+        if (left === 0) this.busy.delete(id);
+        else this.busy.set(id, left);
+        // A turn when there is a batch of slots to refill (and outcomes to write with it), or
+        // nothing is out any more; until then the outcomes gather, so that a transaction
+        // carries several.
+        if (this.perWebhook - left >= this.refill || this.inFlight.size === 0) this.wake();
+      });
+    this.inFlight.add(request);
+  }
+}
