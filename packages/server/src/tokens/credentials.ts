@@ -18,8 +18,11 @@ import type { Lock } from "../platform/ports.js";
  */
 export interface RefreshGuard {
   lock: Lock;
-  /** Called with the error of a failed refresh; must not throw. */
-  onFailure(error: unknown): void;
+  /**
+   * Called with the error of a failed refresh, and awaited before the error reaches the caller
+   * (so whatever it records is there once the caller is answered); must not throw or reject.
+   */
+  onFailure(error: unknown): void | Promise<void>;
 }
 
 async function guarded(
@@ -30,7 +33,7 @@ async function guarded(
   try {
     return await guard.lock.singleFlight(`token-refresh:${key}`, fetch);
   } catch (error) {
-    guard.onFailure(error);
+    await guard.onFailure(error);
     throw error;
   }
 }

@@ -317,7 +317,7 @@ export class TokenService {
           at: this.deps.clock.now(),
         };
         this.deps.logger.warn({ appId, ...failure }, "a token refresh failed");
-        this.deps.accounts
+        return this.deps.accounts
           .update(appId, { last_token_error: JSON.stringify(failure) })
           .catch((err: unknown) =>
             this.deps.logger.warn({ err, appId }, "the token failure was not recorded"),
