@@ -156,7 +156,7 @@ describe("loadConfig", () => {
 
   it("reads how many webhook deliveries are in flight at once, overall and per webhook", () => {
     const config = loadConfig({ env: {} });
-    expect([config.webhookConcurrency, config.webhookConcurrencyPerWebhook]).toEqual([16, 8]);
+    expect([config.webhookConcurrency, config.webhookConcurrencyPerWebhook]).toEqual([64, 16]);
     const set = loadConfig({
       env: { WXGATE_WEBHOOK_CONCURRENCY: "64", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "64" },
     });
@@ -167,8 +167,8 @@ describe("loadConfig", () => {
       "WXGATE_WEBHOOK_CONCURRENCY: must be a whole number from 1 to 256",
       "WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: must be a whole number from 1 to 256",
     ]);
-    expect(problemsOf({ WXGATE_WEBHOOK_CONCURRENCY: "4" })).toEqual([
-      "WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: must not exceed WXGATE_WEBHOOK_CONCURRENCY (4)",
+    expect(problemsOf({ WXGATE_WEBHOOK_CONCURRENCY: "8" })).toEqual([
+      "WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: must not exceed WXGATE_WEBHOOK_CONCURRENCY (8)",
     ]);
   });
 

@@ -240,9 +240,11 @@ const schema = z.object({
   jobClaimTimeoutSeconds: wholeNumber(11, 3600, 60),
   jobRetentionHours: wholeNumber(0, 720, 24),
   // Requests out at once, each holding a connection and its delivery in memory: the backlog
-  // waits in the store, never in memory.
-  webhookConcurrency: wholeNumber(1, 256, 16),
-  webhookConcurrencyPerWebhook: wholeNumber(1, 256, 8),
+  // waits in the store, never in memory. A webhook's deliveries per second are about its
+  // share divided by its response time (the event loop's turn included, under load): 16 keep
+  // up with a busy gateway on one core.
+  webhookConcurrency: wholeNumber(1, 256, 64),
+  webhookConcurrencyPerWebhook: wholeNumber(1, 256, 16),
   // A platform authorization lasts at most a year; an operator may choose less.
   authorizationValidityDays: wholeNumber(1, 365, 365),
   // 0 turns the freeze off; a month is the most it may last.

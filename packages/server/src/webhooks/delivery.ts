@@ -97,6 +97,7 @@ export class DeliveryAttempts {
         status: "failed",
         last_status_code: response.status,
         last_error: response.error,
+        delivered_at: null,
         next_attempt_at: null,
       };
     } else {
@@ -104,6 +105,7 @@ export class DeliveryAttempts {
         status: "pending",
         last_status_code: response.status,
         last_error: response.error,
+        delivered_at: null,
         next_attempt_at: done + backoffMs(round),
       };
     }

@@ -1,4 +1,5 @@
-import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
+import { type Kysely, type Selectable, sql, type Updateable, type UpdateResult } from "kysely";
+import { ReusableQuery } from "../platform/store/reusable-query.js";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
 
@@ -110,6 +111,46 @@ export interface DeliveryFilter {
 const INSERT_CHUNK = 1000;
 /** What ends a delivery that its webhook's state stopped. */
 export const NOT_SENT_DISABLED = "not sent: the webhook is disabled";
+
+/** How a request that was made ended: every column of its outcome given. */
+export interface SentOutcome {
+  status: DeliveryStatus;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  next_attempt_at: number | null;
+}
+
+function isSent(outcome: DeliveryOutcome): outcome is DeliveryOutcome & SentOutcome {
+  return (
+    outcome.attempts === undefined &&
+    outcome.last_status_code !== undefined &&
+    outcome.last_error !== undefined &&
+    outcome.delivered_at !== undefined &&
+    outcome.next_attempt_at !== undefined
+  );
+}
+
+interface Statements {
+  claim: ReusableQuery<[string, number, number, number], ClaimedDelivery>;
+  skip: ReusableQuery<[string, number, number], Pick<DeliveryRow, "id">>;
+  finish: ReusableQuery<
+    [string, number, DeliveryStatus, number | null, string | null, number | null, number | null, number],
+    UpdateResult
+  >;
+}
+const compiled = new Map<Dialect, Statements>();
+/** Values that stand for the statements' arguments while they are compiled: no real value is one. */
+const MARK_TEXT = "\u0000mark:text";
+const MARK_STATUS = "\u0000mark:status" as DeliveryStatus;
+const MARK_ERROR = "\u0000mark:error";
+const MARK_NOW = -9_000_000_000_001;
+const MARK_UNTIL = -9_000_000_000_002;
+const MARK_LIMIT = -9_000_000_000_003;
+const MARK_ATTEMPTS = -9_000_000_000_004;
+const MARK_CODE = -9_000_000_000_005;
+const MARK_DELIVERED = -9_000_000_000_006;
+const MARK_NEXT = -9_000_000_000_007;
 
 /** The webhooks and webhook_deliveries tables. */
 export class WebhooksRepository {
@@ -264,8 +305,8 @@ export class WebhooksRepository {
   }
 
   /** Claims due deliveries of a webhook: see {@link claimQuery}. */
-  claim(webhookId: string, now: number, claimUntil: number, limit: number): Promise<ClaimedDelivery[]> {
-    return this.claimQuery(webhookId, now, claimUntil, limit).execute();
+  async claim(webhookId: string, now: number, claimUntil: number, limit: number): Promise<ClaimedDelivery[]> {
+    return (await this.statements().claim.execute(this.db, webhookId, now, claimUntil, limit)).rows;
   }
 
   /**
@@ -273,7 +314,11 @@ export class WebhooksRepository {
    * counting no attempt; returns how many.
    */
   async skipDue(webhookId: string, now: number, limit: number): Promise<number> {
-    const rows = await this.withDue(webhookId, now, limit)
+    return (await this.statements().skip.execute(this.db, webhookId, now, limit)).rows.length;
+  }
+
+  private skipQuery(webhookId: string, now: number, limit: number) {
+    return this.withDue(webhookId, now, limit)
       .updateTable("webhook_deliveries")
       .from("due")
       .set({
@@ -286,9 +331,7 @@ export class WebhooksRepository {
       .whereRef("webhook_deliveries.id", "=", "due.id")
       .where("webhook_deliveries.status", "=", sql.lit("pending"))
       .where("webhook_deliveries.next_attempt_at", "<=", now)
-      .returning("webhook_deliveries.id")
-      .execute();
-    return rows.length;
+      .returning("webhook_deliveries.id");
   }
 
   /**
@@ -299,16 +342,82 @@ export class WebhooksRepository {
   async finish(attempts: readonly FinishedAttempt[]): Promise<number> {
     let written = 0;
     for (const { delivery, outcome, at } of attempts) {
-      const result = await this.db
-        .updateTable("webhook_deliveries")
-        .set({ ...outcome, locked_until: null, updated_at: at })
-        .where("id", "=", delivery.id)
-        .where("attempts", "=", delivery.attempts)
-        .where("status", "=", sql.lit("pending"))
-        .executeTakeFirst();
+      if (isSent(outcome)) {
+        // The outcome of every request made: one shape, compiled once.
+        const { numAffectedRows } = await this.statements().finish.execute(
+          this.db,
+          delivery.id,
+          delivery.attempts,
+          outcome.status,
+          outcome.last_status_code,
+          outcome.last_error,
+          outcome.delivered_at,
+          outcome.next_attempt_at,
+          at,
+        );
+        written += Number(numAffectedRows ?? 0);
+        continue;
+      }
+      const result = await this.finishQuery(delivery, outcome, at).executeTakeFirst();
       written += Number(result.numUpdatedRows);
     }
     return written;
+  }
+
+  private finishQuery(
+    delivery: Pick<ClaimedDelivery, "id" | "attempts">,
+    outcome: DeliveryOutcome,
+    at: number,
+  ) {
+    return this.db
+      .updateTable("webhook_deliveries")
+      .set({ ...outcome, locked_until: null, updated_at: at })
+      .where("id", "=", delivery.id)
+      .where("attempts", "=", delivery.attempts)
+      .where("status", "=", sql.lit("pending"));
+  }
+
+  /** The statements run at every turn of the worker, compiled once per engine. */
+  private statements(): Statements {
+    const cached = compiled.get(this.dialect);
+    if (cached) return cached;
+    const built: Statements = {
+      claim: new ReusableQuery(
+        (webhookId: string, now: number, claimUntil: number, limit: number) =>
+          this.claimQuery(webhookId, now, claimUntil, limit),
+        [MARK_TEXT, MARK_NOW, MARK_UNTIL, MARK_LIMIT],
+      ),
+      skip: new ReusableQuery(
+        (webhookId: string, now: number, limit: number) => this.skipQuery(webhookId, now, limit),
+        [MARK_TEXT, MARK_NOW, MARK_LIMIT],
+      ),
+      finish: new ReusableQuery(
+        (
+          id: string,
+          attempts: number,
+          status: DeliveryStatus,
+          code: number | null,
+          error: string | null,
+          deliveredAt: number | null,
+          nextAttemptAt: number | null,
+          at: number,
+        ) =>
+          this.finishQuery(
+            { id, attempts },
+            {
+              status,
+              last_status_code: code,
+              last_error: error,
+              delivered_at: deliveredAt,
+              next_attempt_at: nextAttemptAt,
+            },
+            at,
+          ),
+        [MARK_TEXT, MARK_ATTEMPTS, MARK_STATUS, MARK_CODE, MARK_ERROR, MARK_DELIVERED, MARK_NEXT, MARK_NOW],
+      ),
+    };
+    compiled.set(this.dialect, built);
+    return built;
   }
 
   /**

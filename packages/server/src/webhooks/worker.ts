@@ -9,8 +9,8 @@ import type { WebhookFanout } from "./fanout.js";
 import type { ClaimedDelivery, FinishedAttempt, WebhooksRepository } from "./repository.js";
 
 /** Deliveries in flight at once, overall and per webhook: WXGATE_WEBHOOK_CONCURRENCY's defaults. */
-export const DEFAULT_CONCURRENCY = 16;
-export const DEFAULT_CONCURRENCY_PER_WEBHOOK = 8;
+export const DEFAULT_CONCURRENCY = 64;
+export const DEFAULT_CONCURRENCY_PER_WEBHOOK = 16;
 /** How often the worker looks for due work when nothing wakes it (retries after a backoff). */
 export const DEFAULT_POLL_MS = 500;
 /**
