@@ -100,7 +100,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     logger: options.logger,
     mode: options.mode,
     dispatcher,
-    wake: () => worker.wake(),
+    deliveriesDue: () => worker.deliveriesDue(),
     eventsRecorded: () => worker.eventsRecorded(),
   });
   return { service, worker };

@@ -60,8 +60,8 @@ export interface WebhookServiceOptions {
   mode: Mode;
   /** Where reply webhook calls go out: see `outboundDispatcher`. */
   dispatcher: Dispatcher;
-  /** Wakes the delivery worker: a delivery to send again. */
-  wake: () => void;
+  /** Tells the delivery worker that a delivery is due again (a redelivery). */
+  deliveriesDue: () => void;
   /** Tells the delivery worker that events marked for fan-out were committed. */
   eventsRecorded: () => void;
 }
@@ -168,7 +168,7 @@ export class WebhookService implements EventFanout {
     if (!(await this.options.repository.reopenDelivery(deliveryId, this.options.clock.now()))) {
       throw errors.conflict("this delivery is still being attempted");
     }
-    this.options.wake();
+    this.options.deliveriesDue();
     return (await this.options.repository.findDelivery(deliveryId)) ?? delivery;
   }
 

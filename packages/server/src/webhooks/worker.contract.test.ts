@@ -49,9 +49,12 @@ class HoldingReceiver extends EventEmitter {
     while (this.held.length < count) await once(this, "request");
   }
 
-  /** Answers 200 to every request held. */
-  releaseAll(): void {
-    for (const { response } of this.held.splice(0)) response.end("ok");
+  /** Answers every request held, 200 unless told. */
+  releaseAll(status = 200): void {
+    for (const { response } of this.held.splice(0)) {
+      response.statusCode = status;
+      response.end("ok");
+    }
   }
 
   heldBy(webhook: string): number {
@@ -203,5 +206,36 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
       { status: "delivered", locked_until: null },
       { status: "delivered", locked_until: null },
     ]);
+  });
+
+  it("started, takes a retry when it falls due, and a redelivery at once", async () => {
+    const hook = await webhooks.service.create({ url: `${receiver.url}/a` });
+    await record(1);
+    const { worker } = webhooks;
+    // Ticks every 10 ms; what is due is read on the manual clock.
+    worker.start(10);
+    webhooks.service.recorded();
+    await receiver.holding(1);
+    receiver.releaseAll(500);
+    await worker.settled();
+    await worker.run();
+    const row = () => handle.store.db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
+    expect(await row()).toMatchObject({ status: "pending", attempts: 1, last_status_code: 500 });
+
+    // Due a second later (the backoff): the ticks find it once the clock gets there.
+    clock.advance(1000);
+    await receiver.holding(1);
+    receiver.releaseAll(200);
+    await worker.settled();
+    await worker.run();
+    expect(await row()).toMatchObject({ status: "delivered", attempts: 2 });
+
+    // Sent again on request, without waiting for the clock.
+    await webhooks.service.redeliver(hook.id, (await row()).id);
+    await receiver.holding(1);
+    receiver.releaseAll(200);
+    await worker.stop();
+    expect(await row()).toMatchObject({ status: "delivered", attempts: 3 });
+    expect(receiver.deliveryIds).toHaveLength(3);
   });
 });

@@ -94,6 +94,14 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
   /** Events recorded here since the last fan-out, and the timer that ends their gathering. */
   private gathered = 0;
   private gathering: NodeJS.Timeout | undefined;
+  /**
+   * Webhooks whose last claim found nothing more due, and until when (on the clock) a turn
+   * does not ask again — unless new deliveries are made for them meanwhile. A turn that comes
+   * because one webhook's requests ended asks only the webhooks that may have work.
+   */
+  private readonly drained = new Map<string, number>();
+  /** When a turn last asked every webhook, disabled ones included. */
+  private lookedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     super("the webhook delivery worker", options.logger);
@@ -104,6 +112,12 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
     );
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.refill = Math.ceil(this.perWebhook / 2);
+  }
+
+  /** Deliveries were made due (a redelivery): the next turn looks for them. */
+  deliveriesDue(): void {
+    this.drained.clear();
+    this.wake();
   }
 
   /** Requests out now. */
@@ -173,7 +187,9 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
     if (this.fanoutDue || now - this.fanoutAt >= this.pollMs) {
       this.fanoutDue = false;
       this.fanoutAt = now;
-      fannedOut = (await this.options.fanout.runBatch()).events;
+      const batch = await this.options.fanout.runBatch();
+      fannedOut = batch.events;
+      if (batch.deliveries > 0) this.drained.clear();
       // A full batch leaves more behind: another turn at once.
       if (fannedOut >= this.options.fanout.batchSize) {
         this.fanoutDue = true;
@@ -208,6 +224,14 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
     const { all, active } = await this.options.webhooks.list();
     const byId = new Map(active.map((webhook) => [webhook.row.id, webhook]));
     const now = clock.now();
+    // Every webhook is asked at each poll (retries that fell due, claims that lapsed, deliveries
+    // of a disabled webhook to end) — a tick may come a little early, hence the half — and at
+    // every turn of a worker driven by runDue.
+    const everyone = !this.started || now - this.lookedAt >= this.pollMs / 2;
+    if (everyone) {
+      this.lookedAt = now;
+      this.drained.clear();
+    }
     const first = all.length === 0 ? 0 : this.rotation++ % all.length;
     this.finished = [];
     let taken: Taken[];
@@ -216,13 +240,19 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
       taken = await repository.transaction(async (tx) => {
         await tx.finish(finished);
         const claimed: Taken[] = [];
-        for (let k = 0; k < all.length && free > 0; k++) {
+        for (let k = 0; k < all.length; k++) {
           const row = all[(first + k) % all.length];
           if (!row) continue;
           const webhook = byId.get(row.id);
+          if (webhook && free <= 0) continue;
+          if (!everyone && (!webhook || (this.drained.get(row.id) ?? now) > now)) continue;
           if (!webhook) {
             const ended = await tx.skipDue(row.id, now, SKIP_BATCH);
-            if (ended === SKIP_BATCH) this.wake();
+            if (ended === SKIP_BATCH) {
+              // More to end: the next turn asks everyone again.
+              this.lookedAt = Number.NEGATIVE_INFINITY;
+              this.wake();
+            }
             skipped += ended;
             continue;
           }
@@ -232,6 +262,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
           // has nothing out — not one by one as requests end: a claim is a write.
           if (room <= 0 || (busy > 0 && room < this.refill)) continue;
           const rows = await tx.claim(row.id, now, now + this.options.claimMs, room);
+          if (rows.length < room) this.drained.set(row.id, now + this.pollMs);
           free -= rows.length;
           for (const delivery of rows) claimed.push({ delivery, webhook });
         }
