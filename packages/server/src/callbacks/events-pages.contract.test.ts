@@ -142,4 +142,19 @@ describe.each(testStoreFactories)("event pages on $name", (factory) => {
     expect(cost.sorts, cost.text).toBe(false);
     expect(cost.scansTable, cost.text).toBe(false);
   });
+
+  it("purges an account's 20,000 events in slices, and no other account's", async () => {
+    const count = async (appId?: string) => {
+      let query = store.db.selectFrom("events").select((eb) => eb.fn.countAll<number | string>().as("n"));
+      if (appId !== undefined) query = query.where("app_id", "=", appId);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    };
+    expect(await count("wxapp0000000000005")).toBe(20_000);
+    expect(await repository.purgeAccount("wxapp0000000000005")).toEqual({
+      webhook_deliveries: 0,
+      events: 20_000,
+    });
+    expect(await count("wxapp0000000000005")).toBe(0);
+    expect(await count()).toBe(180_000);
+  });
 });
