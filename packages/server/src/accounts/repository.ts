@@ -183,14 +183,28 @@ export class AccountRepository {
   }
 
   listApiCalls(appId: string, filter: ApiCallFilter) {
+    return this.apiCallsQuery(appId, filter).execute();
+  }
+
+  /**
+   * A page of the call log, newest first, walking (appid, id), (appid, api, id) or
+   * (appid, errcode, id) in page order and stopping after the page. The filtered columns lead
+   * the order too (constant within the page, so the order is the same): only the matching
+   * index gives it. Public for the tests that check its plan.
+   */
+  apiCallsQuery(appId: string, filter: ApiCallFilter) {
     let query = this.db
       .selectFrom("api_calls")
       .select(["id", "api", "method", "errcode", "ok", "error", "rid", "attempt", "latency_ms", "at"])
       .where("appid", "=", appId);
-    if (filter.errcode !== undefined) query = query.where("errcode", "=", filter.errcode);
-    if (filter.api !== undefined) query = query.where("api", "=", filter.api);
+    if (filter.api !== undefined) query = query.where("api", "=", filter.api).orderBy("api", "desc");
+    else if (filter.errcode !== undefined)
+      query = query.where("errcode", "=", filter.errcode).orderBy("errcode", "desc");
+    // With both filters the API's index is walked and the errcode checked on its rows.
+    if (filter.api !== undefined && filter.errcode !== undefined)
+      query = query.where("errcode", "=", filter.errcode);
     if (filter.before !== undefined) query = query.where("id", "<", filter.before);
-    return query.orderBy("id", "desc").limit(filter.limit).execute();
+    return query.orderBy("id", "desc").limit(filter.limit);
   }
 
   /**

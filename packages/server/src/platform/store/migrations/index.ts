@@ -7,6 +7,7 @@ import { platformPushes } from "./0006_platform_pushes.js";
 import { eventPages } from "./0007_event_pages.js";
 import { jobClaims } from "./0008_job_claims.js";
 import { deliveryQueue } from "./0009_delivery_queue.js";
+import { apiCallPages } from "./0010_api_call_pages.js";
 
 /**
  * A migration written once for both engines: only the portable types (text, integer,
@@ -32,4 +33,5 @@ export const migrations: readonly PortableMigration[] = [
   eventPages,
   jobClaims,
   deliveryQueue,
+  apiCallPages,
 ];
