@@ -90,3 +90,48 @@ export async function queryCost(store: Store, query: CompiledQuery): Promise<Que
 export async function analyze(store: Store): Promise<void> {
   await store.db.executeQuery(Query.raw("ANALYZE", []));
 }
+
+/** The plans of a first page and of the next one, in a small table and in a large one. */
+export interface PageCosts {
+  small: QueryCost;
+  smallNext: QueryCost;
+  large: QueryCost;
+  largeNext: QueryCost;
+}
+
+/**
+ * What a keyset page must show for its cost not to grow with its table; empty when it holds.
+ * In the large table no plan sorts or reads the table whole. SQLite plans by the schema: the
+ * matching `index`, the very same plans at either size. PostgreSQL plans by its statistics —
+ * a small table it may read whole or as a sorted bitmap, a large one it walks in page order
+ * through the matching index or the primary key — so what holds there is a bound: no page
+ * reads more than `maxRowsRead` (the page over the share of rows its filter keeps).
+ */
+export function pageCostProblems(
+  dialect: Store["dialect"],
+  costs: PageCosts,
+  expected: { index: string; maxRowsRead: number },
+): string[] {
+  const problems: string[] = [];
+  for (const [name, cost] of [
+    ["large", costs.large],
+    ["large, next page", costs.largeNext],
+  ] as const) {
+    if (cost.sorts) problems.push(`${name}: the plan sorts\n${cost.text}`);
+    if (cost.scansTable) problems.push(`${name}: the plan reads the table whole\n${cost.text}`);
+  }
+  if (dialect === "sqlite") {
+    if (!costs.large.indexes.includes(expected.index))
+      problems.push(`large: ${expected.index} is not read\n${costs.large.text}`);
+    if (costs.small.text !== costs.large.text)
+      problems.push(`the plans differ:\n${costs.small.text}\n---\n${costs.large.text}`);
+    if (costs.smallNext.text !== costs.largeNext.text)
+      problems.push(`the next pages' plans differ:\n${costs.smallNext.text}\n---\n${costs.largeNext.text}`);
+  } else {
+    for (const [name, cost] of Object.entries(costs)) {
+      if ((cost.rowsRead ?? 0) > expected.maxRowsRead)
+        problems.push(`${name}: ${cost.rowsRead} rows read, more than ${expected.maxRowsRead}\n${cost.text}`);
+    }
+  }
+  return problems;
+}
