@@ -98,39 +98,38 @@ function keyLow(k1: number, k2: number): number {
   return k1 === 0 && k2 === 0 ? 1 : k2;
 }
 
-function find(table: Uint32Array, k1: number, k2: number): [number, number] | undefined {
-  const low = keyLow(k1, k2);
+/**
+ * Where the key lives in the table, or the empty slot where it would go (linear probing from
+ * its home slot): the offset of the slot's first word.
+ */
+function slotOf(table: Uint32Array, k1: number, low: number): number {
   const mask = table.length / 4 - 1;
   let slot = (k1 ^ low) & mask;
   for (;;) {
     const at = slot * 4;
     const h = table[at] as number;
     const l = table[at + 1] as number;
-    if (h === 0 && l === 0) return undefined;
-    if (h === k1 && l === low) return [table[at + 2] as number, table[at + 3] as number];
+    if ((h === 0 && l === 0) || (h === k1 && l === low)) return at;
     slot = (slot + 1) & mask;
   }
+}
+
+function find(table: Uint32Array, k1: number, k2: number): [number, number] | undefined {
+  const at = slotOf(table, k1, keyLow(k1, k2));
+  if (table[at] === 0 && table[at + 1] === 0) return undefined;
+  return [table[at + 2] as number, table[at + 3] as number];
 }
 
 /** Stores the key's fingerprint unless the key is there already; true when it was added. */
 function insert(table: Uint32Array, k1: number, k2: number, v1: number, v2: number): boolean {
   const low = keyLow(k1, k2);
-  const mask = table.length / 4 - 1;
-  let slot = (k1 ^ low) & mask;
-  for (;;) {
-    const at = slot * 4;
-    const h = table[at] as number;
-    const l = table[at + 1] as number;
-    if (h === 0 && l === 0) {
-      table[at] = k1;
-      table[at + 1] = low;
-      table[at + 2] = v1;
-      table[at + 3] = v2;
-      return true;
-    }
-    if (h === k1 && l === low) return false;
-    slot = (slot + 1) & mask;
-  }
+  const at = slotOf(table, k1, low);
+  if (table[at] !== 0 || table[at + 1] !== 0) return false;
+  table[at] = k1;
+  table[at + 1] = low;
+  table[at + 2] = v1;
+  table[at + 3] = v2;
+  return true;
 }
 
 /**
