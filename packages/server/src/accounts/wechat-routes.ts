@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { PushEndpoint, WeChatError } from "@wxgate/wechat";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type ErrorBody, mapError } from "../http/error-mapping.js";
+import { type MappedError, mapError } from "../http/error-mapping.js";
+import { refusePush } from "../http/push-refusal.js";
 import type { Clock } from "../platform/ports.js";
 import { COMPONENT_EVENT_PATH, type WeChatConnection } from "../platform/wechat.js";
 import type { PlatformPushes } from "./platform-pushes.js";
@@ -113,23 +114,11 @@ export function wechatRoutes(deps: {
         }
       } catch (error) {
         // Refused before anything was applied: say why, as the callback gateway does.
-        const mapped =
+        const mapped: MappedError =
           error instanceof RefusedPush
-            ? { status: error.status, code: error.code, message: error.message, details: undefined }
+            ? { status: error.status, code: error.code, message: error.message, unexpected: false }
             : mapError(error);
-        request.log.warn(
-          { reqId: request.id, code: mapped.code, status: mapped.status, details: mapped.details },
-          "platform push refused",
-        );
-        const answer: ErrorBody = {
-          error: {
-            code: mapped.code,
-            message: mapped.message,
-            ...(mapped.details === undefined ? {} : { details: mapped.details }),
-            requestId: request.id,
-          },
-        };
-        return reply.code(mapped.status).type("application/json; charset=utf-8").send(answer);
+        return refusePush(request, reply, mapped, error, "platform push");
       }
       try {
         await service.handleComponentPush(opened.message);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { type ErrorBody, type MappedError, mapError } from "../http/error-mapping.js";
+import { type MappedError, mapError } from "../http/error-mapping.js";
+import { refusePush } from "../http/push-refusal.js";
 import { GatewayError } from "./errors.js";
 import type { CallbackGateway } from "./gateway.js";
 
@@ -49,22 +50,7 @@ export function callbackPlugin(
         error instanceof GatewayError
           ? { status: error.status, code: error.code, message: error.message, unexpected: false }
           : mapError(error);
-      // The URL is not logged: its query holds the push's signature, timestamp and nonce.
-      if (mapped.unexpected) request.log.error({ reqId: request.id, err: error }, "push failed");
-      else
-        request.log.warn(
-          { reqId: request.id, code: mapped.code, status: mapped.status, details: mapped.details },
-          "push refused",
-        );
-      const body: ErrorBody = {
-        error: {
-          code: mapped.code,
-          message: mapped.message,
-          ...(mapped.details === undefined ? {} : { details: mapped.details }),
-          requestId: request.id,
-        },
-      };
-      return reply.code(mapped.status).type("application/json; charset=utf-8").send(body);
+      return refusePush(request, reply, mapped, error, "push");
     });
 
     const send = (reply: FastifyReply, answer: { status: number; contentType: string; body: string }) =>

@@ -14,7 +14,7 @@ import type { Logger } from "../platform/logger.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { renderDocsPage } from "./docs-page.js";
-import { type ErrorBody, mapError } from "./error-mapping.js";
+import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
 import { type Authenticator, CSRF_HEADER, hasScope, type Principal, SESSION_COOKIE } from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
@@ -116,14 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const mapped = mapError(error);
     if (mapped.unexpected) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: mapped.code, status: mapped.status }, "request refused");
-    const body: ErrorBody = {
-      error: {
-        code: mapped.code,
-        message: mapped.message,
-        ...(mapped.details !== undefined ? { details: mapped.details } : {}),
-        requestId: request.id,
-      },
-    };
+    const body = errorBody(mapped, request.id);
     if (mapped.retryAfterSeconds !== undefined) reply.header("retry-after", String(mapped.retryAfterSeconds));
     return reply.code(mapped.status).type("application/json; charset=utf-8").send(body);
   });

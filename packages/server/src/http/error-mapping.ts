@@ -21,6 +21,21 @@ export interface ErrorBody {
 }
 
 /** An error mapped for the wire: status, stable code, a message safe to show. */
+/** The JSON body of a refusal: the mapped error's code, message and details, and the request id. */
+export function errorBody(
+  mapped: Pick<MappedError, "code" | "message" | "details">,
+  requestId: string,
+): ErrorBody {
+  return {
+    error: {
+      code: mapped.code,
+      message: mapped.message,
+      ...(mapped.details === undefined ? {} : { details: mapped.details }),
+      requestId,
+    },
+  };
+}
+
 export interface MappedError {
   status: number;
   code: string;
