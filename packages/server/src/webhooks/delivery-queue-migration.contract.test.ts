@@ -63,7 +63,8 @@ describe.each(testStoreFactories)("migrating queued deliveries on $name", (facto
     await job("j4", "callbacks.webhooks-fanout", "callbacks.webhooks-fanout:ev-x", "pending", 0, T, null);
     await job("j5", "auth.purge-sessions", "auth.purge-sessions", "pending", 0, T, null);
 
-    expect((await migrateToLatest(db)).applied).toEqual(["0009_delivery_queue"]);
+    const through = migrations.filter((m) => m.name <= "0009_delivery_queue");
+    expect((await migrateToLatest(db, through)).applied).toEqual(["0009_delivery_queue"]);
 
     const rows = await db
       .selectFrom("webhook_deliveries")
