@@ -15,9 +15,9 @@ export const DEFAULT_CONCURRENCY_PER_WEBHOOK = 16;
 export const DEFAULT_POLL_MS = 500;
 /**
  * How long recorded events may gather before a fan-out that is not full: one transaction for
- * the pushes of 50 ms, not one for every group the gateway commits.
+ * the pushes of 100 ms, not one for every group the gateway commits.
  */
-const FANOUT_GATHER_MS = 50;
+const FANOUT_GATHER_MS = 100;
 /** Deliveries of a disabled webhook ended `skipped` per statement. */
 const SKIP_BATCH = 500;
 
@@ -59,7 +59,7 @@ interface Taken {
  * outcomes of the requests that ended since the last turn and refills the sending slots they
  * freed: per webhook, one statement claims as many due deliveries as it has free slots
  * (overall and its own). The requests go out after the commit. A request that ends wakes the
- * worker; so do recorded events (gathered for up to 50 ms) and a redelivery; otherwise it
+ * worker; so do recorded events (gathered for up to 100 ms) and a redelivery; otherwise it
  * looks every {@link DEFAULT_POLL_MS} for retries that fell due.
  *
  * Memory is bounded by the slots, never by the backlog: only claimed deliveries are read, and
