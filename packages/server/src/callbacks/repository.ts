@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
 import { idFloor } from "../platform/ids.js";
+import { inJsonList } from "../platform/store/json-list.js";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
 import type { EventEnvelope, EventEnvelopeSource, FanoutTransaction, PendingFanout } from "./ports.js";
@@ -229,7 +230,7 @@ export class EventsRepository implements EventEnvelopeSource {
     const rows = await this.db
       .selectFrom("events")
       .select(["id", "app_id", "msg_type", "event", "mode", "received_at", "query", "body", "plaintext_xml"])
-      .where("id", "in", [...new Set(eventIds)])
+      .where(inJsonList(this.dialect, "id", eventIds))
       .execute();
     for (const row of rows) {
       found.set(row.id, {
@@ -262,9 +263,11 @@ export class EventsRepository implements EventEnvelopeSource {
         .updateTable("events")
         .set({ fanout: "done" })
         .where(
-          "id",
-          "in",
-          rows.map((row) => row.id),
+          inJsonList(
+            this.dialect,
+            "id",
+            rows.map((row) => row.id),
+          ),
         )
         .execute();
       return rows.length;

@@ -214,7 +214,7 @@ describe.each(testStoreFactories)("the delivery queue on $name", (factory) => {
       locked_until: null,
       round_base: 0,
     }));
-    await repository.insertDeliveries(rows);
+    await handle.store.db.insertInto("webhook_deliveries").values(rows).execute();
     return rows.map((row) => row.id);
   }
 

@@ -17,7 +17,7 @@ import { testStoreFactories } from "../platform/store/test-stores.js";
 import { queryCost } from "../testing/query-plan.js";
 import { ActiveWebhooks, secretContext } from "./active.js";
 import { WebhookFanout } from "./fanout.js";
-import { type DeliveryRow, WebhooksRepository } from "./repository.js";
+import { type FanoutDelivery, WebhooksRepository } from "./repository.js";
 
 const START = Date.UTC(2025, 5, 1);
 const logger = createLogger({ level: "silent" });
@@ -26,8 +26,13 @@ const logger = createLogger({ level: "silent" });
 class InsertCounter implements KyselyPlugin {
   inserts = 0;
   transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    if (node.kind === "InsertQueryNode" && node.into?.table.identifier.name === "webhook_deliveries")
-      this.inserts++;
+    const into =
+      node.kind === "InsertQueryNode"
+        ? node.into?.table.identifier.name
+        : node.kind === "RawNode"
+          ? /^\s*insert into "?(\w+)/i.exec(node.sqlFragments.join("?"))?.[1]
+          : undefined;
+    if (into === "webhook_deliveries") this.inserts++;
     return node;
   }
   async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -37,11 +42,12 @@ class InsertCounter implements KyselyPlugin {
 
 /** A repository whose insert of the fan-out's rows fails halfway, after writing the first half. */
 class FailingHalfway extends WebhooksRepository {
-  override async insertDeliveries(
-    rows: readonly DeliveryRow[],
-    db?: Parameters<WebhooksRepository["insertDeliveries"]>[1],
+  override async insertFanout(
+    rows: readonly FanoutDelivery[],
+    at: number,
+    db?: Parameters<WebhooksRepository["insertFanout"]>[2],
   ) {
-    await super.insertDeliveries(rows.slice(0, Math.ceil(rows.length / 2)), db);
+    await super.insertFanout(rows.slice(0, Math.ceil(rows.length / 2)), at, db);
     throw new Error("the store failed halfway through the batch");
   }
 }

@@ -3,7 +3,7 @@ import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import { type ActiveWebhooks, matches } from "./active.js";
-import type { DeliveryRow, WebhooksRepository } from "./repository.js";
+import type { FanoutDelivery, WebhooksRepository } from "./repository.js";
 
 /** Events taken per fan-out transaction. */
 export const FANOUT_BATCH = 200;
@@ -96,31 +96,14 @@ export class WebhookFanout {
     let deliveries = 0;
     const events = await this.options.events.fanOutPending(this.batchSize, async (batch, transaction) => {
       const at = clock.now();
-      const rows: DeliveryRow[] = [];
+      const rows: FanoutDelivery[] = [];
       for (const event of batch) {
         for (const webhook of targets) {
           if (!matches(webhook, event.appId, event.msgType, event.event)) continue;
-          rows.push({
-            id: newId(at),
-            webhook_id: webhook.row.id,
-            event_id: event.id,
-            app_id: event.appId,
-            kind: "fanout",
-            status: "pending",
-            attempts: 0,
-            last_status_code: null,
-            last_error: null,
-            last_attempt_at: null,
-            delivered_at: null,
-            created_at: at,
-            updated_at: at,
-            next_attempt_at: at,
-            locked_until: null,
-            round_base: 0,
-          });
+          rows.push({ id: newId(at), webhookId: webhook.row.id, eventId: event.id, appId: event.appId });
         }
       }
-      await repository.insertDeliveries(rows, transaction);
+      await repository.insertFanout(rows, at, transaction);
       deliveries = rows.length;
     });
     this.backlog += deliveries;

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql, type Updateable, type UpdateResult } from "kysely";
+import { jsonElement, jsonRows } from "../platform/store/json-list.js";
 import { ReusableQuery } from "../platform/store/reusable-query.js";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
@@ -107,8 +108,13 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-/** Rows per insert statement: 16 columns each stays far below either engine's parameter limit. */
-const INSERT_CHUNK = 1000;
+/** A delivery the fan-out creates: pending, due at once, no attempt yet. */
+export interface FanoutDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  appId: string;
+}
 /** What ends a delivery that its webhook's state stopped. */
 export const NOT_SENT_DISABLED = "not sent: the webhook is disabled";
 
@@ -139,7 +145,6 @@ interface Statements {
     UpdateResult
   >;
 }
-const compiled = new Map<Dialect, Statements>();
 /** Values that stand for the statements' arguments while they are compiled: no real value is one. */
 const MARK_TEXT = "\u0000mark:text";
 const MARK_STATUS = "\u0000mark:status" as DeliveryStatus;
@@ -154,9 +159,14 @@ const MARK_NEXT = -9_000_000_000_007;
 
 /** The webhooks and webhook_deliveries tables. */
 export class WebhooksRepository {
+  /**
+   * @param compiled the statements of the worker's turns, compiled by the repository a
+   *   transaction comes from (the same SQL), or on first use
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect = "sqlite",
+    private compiled?: Statements,
   ) {}
 
   /**
@@ -164,7 +174,8 @@ export class WebhooksRepository {
    * together, with one commit.
    */
   transaction<T>(work: (repository: WebhooksRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new WebhooksRepository(trx, this.dialect)));
+    const compiled = this.statements();
+    return this.db.transaction().execute((trx) => work(new WebhooksRepository(trx, this.dialect, compiled)));
   }
 
   async insert(row: WebhookRow): Promise<void> {
@@ -208,18 +219,25 @@ export class WebhooksRepository {
   }
 
   /**
-   * Creates deliveries, skipping any (webhook, event) pair that already has one, in as few
-   * statements as the engines' parameter limits allow — through `db`, the fan-out's
-   * transaction.
+   * Creates the fan-out's deliveries, due at `at`, skipping any (webhook, event) pair that
+   * already has one — through `db`, the fan-out's transaction. One statement whatever their
+   * number: the rows travel as one JSON parameter, so the statement's text (and the prepared
+   * statement the store keeps for it) is the same for every batch.
    */
-  async insertDeliveries(rows: readonly DeliveryRow[], db: Kysely<Database> = this.db): Promise<void> {
-    for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
-      await db
-        .insertInto("webhook_deliveries")
-        .values(rows.slice(at, at + INSERT_CHUNK))
-        .onConflict((oc) => oc.columns(["webhook_id", "event_id"]).doNothing())
-        .execute();
-    }
+  async insertFanout(
+    deliveries: readonly FanoutDelivery[],
+    at: number,
+    db: Kysely<Database> = this.db,
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    const rows = deliveries.map((d) => [d.id, d.webhookId, d.eventId, d.appId]);
+    await sql`insert into webhook_deliveries
+        (id, webhook_id, event_id, app_id, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
+      select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 0,
+        cast(${at} as bigint), cast(${at} as bigint), cast(${at} as bigint), 0
+      from ${jsonRows(this.dialect, rows)}
+      where true
+      on conflict (webhook_id, event_id) do nothing`.execute(db);
   }
 
   findDelivery(id: string): Promise<DeliveryRow | undefined> {
@@ -379,9 +397,8 @@ export class WebhooksRepository {
 
   /** The statements run at every turn of the worker, compiled once per engine. */
   private statements(): Statements {
-    const cached = compiled.get(this.dialect);
-    if (cached) return cached;
-    const built: Statements = {
+    if (this.compiled) return this.compiled;
+    this.compiled = {
       claim: new ReusableQuery(
         (webhookId: string, now: number, claimUntil: number, limit: number) =>
           this.claimQuery(webhookId, now, claimUntil, limit),
@@ -416,8 +433,7 @@ export class WebhooksRepository {
         [MARK_TEXT, MARK_ATTEMPTS, MARK_STATUS, MARK_CODE, MARK_ERROR, MARK_DELIVERED, MARK_NEXT, MARK_NOW],
       ),
     };
-    compiled.set(this.dialect, built);
-    return built;
+    return this.compiled;
   }
 
   /**
