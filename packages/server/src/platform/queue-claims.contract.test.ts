@@ -78,9 +78,21 @@ describe.each(testStoreFactories)("queue claims on $name", (factory) => {
       expect(pendingLarge!.rowsRead).toBeLessThanOrEqual(pendingSmall!.rowsRead!);
       expect(runningLarge!.rowsRead).toBeLessThanOrEqual(runningSmall!.rowsRead!);
     }
-    // The oldest due jobs come first.
+    // The oldest due jobs come first, exactly as many as asked for: no more rows change.
+    const running = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom("jobs")
+            .select((eb) => eb.fn.countAll<number | string>().as("n"))
+            .where("status", "=", "running")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await running();
     const taken = await queue.claimQuery(["work"], "pending", NOW, 4).execute();
     expect(taken).toHaveLength(4);
+    expect(await running()).toBe(before + 4);
     const oldest = NOW - 3599 * 1000;
     for (const row of taken) expect(Number(row.run_at)).toBe(oldest);
   }, 120_000);

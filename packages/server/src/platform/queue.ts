@@ -208,34 +208,51 @@ export class SqlQueue implements Queue {
    * or the running ones whose claim has lapsed in (locked_until, id) order. Each walks its
    * index — jobs_pending (status, run_at, id), jobs_claimed (status, locked_until, id) — and
    * stops after `limit` rows, so a claim costs the same with a hundred jobs waiting or a
-   * million. The outer condition is checked again on each row as it is updated, so two
-   * workers never take the same job (PostgreSQL also skips rows another claim has locked).
-   * Public for the tests that check its plan.
+   * million. The condition is checked again on each row as it is updated, so two workers
+   * never take the same job (PostgreSQL also skips rows another claim has locked).
+   *
+   * The batch is a materialized CTE joined on the primary key, evaluated once: as a subquery
+   * (`id IN (SELECT … LIMIT n)`) PostgreSQL may run it again for each row it updates, each run
+   * finding the next due jobs, and take more than `limit`. Public for the tests of its plan.
    */
   claimQuery(queues: string[], from: "pending" | "running", now: number, limit: number) {
     const order = from === "pending" ? "run_at" : "locked_until";
-    let due = this.db
-      .selectFrom("jobs")
-      .select("id")
-      .where("status", "=", from)
-      .where(order, "<=", now)
-      .where("queue", "in", queues)
-      .orderBy(order)
-      .orderBy("id")
-      .limit(limit);
-    if (this.dialect === "postgres") due = due.forUpdate().skipLocked();
     return this.db
+      .with(
+        (cte) => cte("batch").materialized(),
+        (db) => {
+          let due = db
+            .selectFrom("jobs")
+            .select("id")
+            .where("status", "=", from)
+            .where(order, "<=", now)
+            .where("queue", "in", queues)
+            .orderBy(order)
+            .orderBy("id")
+            .limit(limit);
+          if (this.dialect === "postgres") due = due.forUpdate().skipLocked();
+          return due;
+        },
+      )
       .updateTable("jobs")
+      .from("batch")
       .set((eb) => ({
         status: "running",
-        attempts: eb("attempts", "+", 1),
+        attempts: eb("jobs.attempts", "+", 1),
         locked_until: now + this.lockMs,
         updated_at: now,
       }))
-      .where("id", "in", due)
-      .where("status", "=", from)
-      .where(order, "<=", now)
-      .returning(["id", "queue", "payload", "attempts", "max_attempts", "run_at"]);
+      .whereRef("jobs.id", "=", "batch.id")
+      .where("jobs.status", "=", from)
+      .where(`jobs.${order}`, "<=", now)
+      .returning([
+        "jobs.id",
+        "jobs.queue",
+        "jobs.payload",
+        "jobs.attempts",
+        "jobs.max_attempts",
+        "jobs.run_at",
+      ]);
   }
 
   /**
