@@ -64,9 +64,11 @@ export interface Checkpointer {
 /**
  * Checkpoints a SQLite database's write-ahead log on a thread of its own. Left to SQLite, the
  * checkpoint runs inside the commit that crosses the threshold — on the event loop, copying
- * tens of megabytes and syncing the file while every request waits. Here the main connection
- * never checkpoints (`wal_autocheckpoint = 0`): this thread copies the log into the database
- * every second, in passive mode, beside the main thread's reads and writes.
+ * the whole log and syncing the file while every request waits. This thread copies the log
+ * into the database every second, in passive mode, beside the main thread's reads and writes,
+ * so when the main connection's own (small) checkpoint comes, nearly everything is copied
+ * already. That one is still needed: only the writing connection can start the log over, and
+ * under steady writes a checkpoint from elsewhere never finds the log quiet.
  */
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");

@@ -79,19 +79,21 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
-  // A checkpoint copies the log into the database and syncs it: tens of milliseconds that,
-  // left to SQLite, run inside whichever commit crosses the threshold, on the event loop. The
-  // main connection never checkpoints; a thread of its own does, every second (in memory there
-  // is no log to copy).
+  // A checkpoint copies the log into the database and syncs it: left to SQLite alone, tens of
+  // megabytes at a time inside whichever commit crosses the threshold, on the event loop. A
+  // thread of its own copies the log every second (passive, beside reads and writes), so the
+  // main connection's own checkpoint — still needed: only a connection that writes can start
+  // the log over, and under steady writes a checkpoint from elsewhere never finds the log
+  // quiet — finds nearly everything copied already and costs little. The file is cut back to
+  // 64 MiB whenever the log starts over.
   let checkpointer: Checkpointer | undefined;
   if (path !== ":memory:") {
-    database.pragma("wal_autocheckpoint = 0");
+    database.pragma("wal_autocheckpoint = 1000");
+    database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     checkpointer = startCheckpointer({
       path,
       onError: (message) => {
-        // Without its thread the log would grow without end: the main connection takes over.
-        database.pragma("wal_autocheckpoint = 10000");
-        logger?.warn({ reason: message }, "the checkpoint thread failed; checkpoints run on the main thread");
+        logger?.warn({ reason: message }, "the checkpoint thread failed; checkpoints run in commits alone");
       },
     });
   }
