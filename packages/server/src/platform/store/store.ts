@@ -88,7 +88,7 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   // 64 MiB whenever the log starts over.
   let checkpointer: Checkpointer | undefined;
   if (path !== ":memory:") {
-    database.pragma("wal_autocheckpoint = 1000");
+    database.pragma("wal_autocheckpoint = 4000");
     database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     checkpointer = startCheckpointer({
       path,
