@@ -23,7 +23,7 @@ interface Vectors {
 }
 
 const vectors = JSON.parse(
-  readFileSync(new URL("../../../../../shared/test-vectors/crypto.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../test/vectors/crypto.json", import.meta.url), "utf8"),
 ) as Vectors;
 
 describe("published known-answer vectors", () => {

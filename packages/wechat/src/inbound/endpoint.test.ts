@@ -101,7 +101,7 @@ describe("PushEndpoint.open and seal", () => {
 
   it("opens the published decrypt vector", () => {
     const vectors = JSON.parse(
-      readFileSync(new URL("../../../../../shared/test-vectors/crypto.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../test/vectors/crypto.json", import.meta.url), "utf8"),
     );
     const [vector] = vectors.decrypt;
     const e = new PushEndpoint({
