@@ -20,7 +20,7 @@ function modeOf(path: string): number | undefined {
   }
 }
 
-/** Takes the group's and others' bits off `path` when it has any; true when it did. */
+/** Takes the group's and others' bits off `path` where it has them; true when it did. */
 function tighten(path: string, mode: number): boolean {
   if ((mode & OPEN_TO_OTHERS) === 0) return false;
   chmodSync(path, mode & ~OPEN_TO_OTHERS);
