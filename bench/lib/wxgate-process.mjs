@@ -3,7 +3,7 @@
 // follows: sign in with the first-start password, make API keys, authorize the demo service
 // account on the emulator's authorization page, set its OpenID mapping, enable it.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -40,10 +40,12 @@ export async function startWxgate(options = {}) {
     WXGATE_MODE: "sandbox",
     WXGATE_LOG_LEVEL: options.logLevel ?? "info",
   });
-  const command =
-    options.cpu === undefined
-      ? [process.execPath, cli, "start"]
-      : ["taskset", "-c", String(options.cpu), process.execPath, cli, "start"];
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node only (e.g. `--cpu-prof --cpu-prof-dir=…` to
+  // see where its time goes under load); NODE_OPTIONS would reach every process of the bench.
+  const serverStdout = process.env.BENCH_SERVER_STDOUT;
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const server = [process.execPath, ...nodeArgs, cli, "start"];
+  const command = options.cpu === undefined ? server : ["taskset", "-c", String(options.cpu), ...server];
   const child = spawn(command[0], command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
   // Should this process end without stopping it (a crash), the server does not outlive it.
   const orphanGuard = () => {
@@ -60,6 +62,8 @@ export async function startWxgate(options = {}) {
   const banner = new Promise((resolve, reject) => {
     const found = {};
     createInterface({ input: child.stdout }).on("line", (line) => {
+      // With BENCH_SERVER_NODE_ARGS=--trace-gc, say: what node itself printed goes to that file.
+      if (serverStdout && !line.startsWith("{")) appendFileSync(serverStdout, `${line}\n`);
       if (line.startsWith("{")) {
         let level = 0;
         try {

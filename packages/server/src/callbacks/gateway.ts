@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { dedupeKey, InvalidReplyError, type OpenedPush, PushEndpoint, type PushQuery } from "@wxgate/wechat";
 import { LruCache } from "../platform/cache.js";
 import { newId } from "../platform/ids.js";
@@ -110,7 +110,7 @@ export class CallbackGateway {
     // WeChat's `signature` covers only the Token, timestamp and nonce, and it comes with
     // encrypted pushes too. Whatever the mode, the pair belongs to the first content it came
     // with: a retry carries the same content, anything else under it is a forgery.
-    const fingerprint = createHash("sha256").update(opened.plaintextXml).digest();
+    const fingerprint = hash("sha256", opened.plaintextXml, "buffer");
     if (!this.memory.claimNonce(`${appId}|${opened.timestamp}|${opened.nonce}`, fingerprint)) {
       throw new GatewayError(
         "nonce_reused",

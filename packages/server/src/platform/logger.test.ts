@@ -52,6 +52,32 @@ describe("createLogger", () => {
     expect(output).toContain("[redacted]");
     expect(output).toContain("x=1");
   });
+  it("censors secrets in errors, arrays, child bindings and objects written through toJSON", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: "trace", destination });
+    const failure = Object.assign(new Error("refresh failed"), { refreshToken: "REFRESH-errprop111111" });
+    logger.error({ err: failure }, "with an error");
+    logger.error(Object.assign(new Error("bare"), { secret: "SECRET-bareerror22222" }));
+    logger.info({ accounts: [{ appId: "wx1", token: "TOKEN-inarray333333" }] }, "array");
+    logger.child({ session: { sessionToken: "SESSION-binding444444" } }).info("child");
+    const wrapped = { toJSON: () => ({ password: "PASSWORD-tojson555555", kept: "visible-6" }) };
+    logger.info({ wrapped }, "toJSON");
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop.self = loop;
+    logger.info({ loop }, "a cycle ends");
+    const output = lines.join("");
+    expect(lines.length).toBe(6);
+    for (const secret of ["REFRESH-errprop", "SECRET-bareerror", "TOKEN-inarray", "SESSION-binding", "PASSWORD-tojson"])
+      expect(output).not.toContain(secret);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The error keeps what makes it useful: its type, message and stack.
+    expect(records[0]?.err).toMatchObject({ type: "Error", message: "refresh failed", refreshToken: "[redacted]" });
+    expect(String((records[0]?.err as { stack?: string }).stack)).toContain("refresh failed");
+    expect(records[1]).toMatchObject({ msg: "bare", err: { secret: "[redacted]" } });
+    expect(records[2]?.accounts).toEqual([{ appId: "wx1", token: "[redacted]" }]);
+    expect(records[4]?.wrapped).toEqual({ password: "[redacted]", kept: "visible-6" });
+    expect(output).toContain("[too deep]");
+  });
 });
 
 describe("maskUrl", () => {

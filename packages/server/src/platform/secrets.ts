@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBase64Key } from "./config.js";
@@ -116,14 +116,15 @@ export function loadMasterKey(options: { masterKey: Buffer | undefined; dataDir:
  * sides are hashed first so that lengths may differ without a shortcut.
  */
 export function safeEqual(a: string, b: string): boolean {
-  const left = createHash("sha256").update(a, "utf8").digest();
-  const right = createHash("sha256").update(b, "utf8").digest();
+  const left = hash("sha256", a, "buffer");
+  const right = hash("sha256", b, "buffer");
   return timingSafeEqual(left, right) && a.length === b.length;
 }
 
 /** SHA-256 hex digest: how high-entropy credentials (API keys, session ids) are stored. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  // One-shot: a third of the cost of a Hash object, and this runs on every API-key request.
+  return hash("sha256", text, "hex");
 }
 
 /** A random token of `bytes` bytes, base64url-encoded. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * WeChat's signature scheme: SHA-1 (lowercase hex) over the parts sorted by UTF-16 code
@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
  * @returns 40 lowercase hex characters
  */
 export function sha1Signature(...parts: string[]): string {
-  // One update with the joined text: each update() is a call into native code.
-  return createHash("sha1").update(parts.sort().join("")).digest("hex");
+  // One-shot over the joined text: no Hash object, one call into native code.
+  return hash("sha1", parts.sort().join(""), "hex");
 }
 
 /**
