@@ -67,12 +67,22 @@ describe("createLogger", () => {
     logger.info({ loop }, "a cycle ends");
     const output = lines.join("");
     expect(lines.length).toBe(6);
-    for (const secret of ["REFRESH-errprop", "SECRET-bareerror", "TOKEN-inarray", "SESSION-binding", "PASSWORD-tojson"])
+    for (const secret of [
+      "REFRESH-errprop",
+      "SECRET-bareerror",
+      "TOKEN-inarray",
+      "SESSION-binding",
+      "PASSWORD-tojson",
+    ])
       expect(output).not.toContain(secret);
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     // The error keeps what makes it useful: its type, message and stack.
-    expect(records[0]?.err).toMatchObject({ type: "Error", message: "refresh failed", refreshToken: "[redacted]" });
-    expect(String((records[0]?.err as { stack?: string }).stack)).toContain("refresh failed");
+    expect(records[0]?.err).toMatchObject({
+      type: "Error",
+      message: "refresh failed",
+      refreshToken: "[redacted]",
+    });
+    expect(String((records[0]?.err as { stack?: string } | undefined)?.stack)).toContain("refresh failed");
     expect(records[1]).toMatchObject({ msg: "bare", err: { secret: "[redacted]" } });
     expect(records[2]?.accounts).toEqual([{ appId: "wx1", token: "[redacted]" }]);
     expect(records[4]?.wrapped).toEqual({ password: "[redacted]", kept: "visible-6" });

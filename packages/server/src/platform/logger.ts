@@ -71,7 +71,9 @@ export function censorSecrets(value: unknown, depth = 0): unknown {
   if (typeof toJSON === "function") return censorSecrets(toJSON.call(value), depth);
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    copy[key] = censoredKeys.has(key) ? CENSOR : censorSecrets((value as Record<string, unknown>)[key], depth + 1);
+    copy[key] = censoredKeys.has(key)
+      ? CENSOR
+      : censorSecrets((value as Record<string, unknown>)[key], depth + 1);
   }
   return copy;
 }
