@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +102,36 @@ describe("wxgate start (end to end)", () => {
     expect(again.stdout()).toContain("master key from key file");
     again.child.kill("SIGINT");
     expect(await again.exited).toBe(0);
+  });
+
+  it("a first start that cannot listen makes no administrator, so the next start still shows the password", async () => {
+    const dataDir = tempDataDir();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const refused = runCli(cli, ["start"], { WXGATE_DATA_DIR: dataDir, WXGATE_PORT: port });
+      running.push(refused);
+      expect(await refused.exited).toBe(1);
+      expect(refused.stderr()).toContain("EADDRINUSE");
+      expect(refused.stdout()).not.toContain("First start");
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    const started = runCli(cli, ["start"], { WXGATE_DATA_DIR: dataDir, WXGATE_PORT: "0" });
+    running.push(started);
+    await started.waitFor("Press Ctrl+C to stop.");
+    expect(started.stdout()).toContain("First start");
+    const password = /^\s+password\s+(\S+)$/m.exec(started.stdout())?.[1];
+    const url = /URL\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(started.stdout())?.[1];
+    const login = await fetch(`${url}/api/v1/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password }),
+    });
+    expect(login.status).toBe(200);
+    started.child.kill("SIGTERM");
+    expect(await started.exited).toBe(0);
   });
 
   it("lists every configuration problem and exits with code 2", async () => {

@@ -38,13 +38,15 @@ export async function startCommand(options: ConfigOption): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
   try {
-    const firstAdmin = await server.auth.ensureFirstAdmin();
     const sandbox =
       config.mode === "sandbox"
         ? await mountSandbox(server.app, { seed: config.sandboxSeed, dataDir: config.dataDir })
         : undefined;
     await server.queue.enqueue("auth.purge-sessions", {}, { dedupeKey: "auth.purge-sessions" });
     await server.app.listen({ host: config.host, port: config.port });
+    // Only once the server listens: a first start that cannot (its port taken) must not make
+    // the administrator whose password only the banner below would show.
+    const firstAdmin = await server.auth.ensureFirstAdmin();
     const address = server.app.server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const listenUrl = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
