@@ -87,4 +87,48 @@ describe.skipIf(pgTestsOff)("a PostgreSQL URL's schema parameter, on a real serv
     expect(current.rows[0]?.name).toBe(fromOption);
     expect(await tablesIn(fromUrl)).toEqual([]);
   });
+
+  it("introspects its own schema only, so another schema's tables are not its own and another's drop cannot fail a start", async () => {
+    const mine = freshSchemaName();
+    const other = freshSchemaName();
+    const separator = testPgUrl.includes("?") ? "&" : "?";
+    const otherStore = await openStore(`${testPgUrl}${separator}schema=${other}`);
+    stores.push(otherStore);
+    await migrateToLatest(otherStore.db);
+    const store = await openStore(`${testPgUrl}${separator}schema=${mine}`);
+    stores.push(store);
+    expect(await store.db.introspection.getTables()).toEqual([]);
+    expect(await store.db.introspection.getSchemas()).toEqual([{ name: mine }]);
+
+    // Schemas come and go beside it (other tests, other tools) while it migrates: Kysely's own
+    // introspector fails with "schema does not exist" when one vanishes under its query.
+    const churn = new pg.Client({ connectionString: testPgUrl });
+    await churn.connect();
+    let stop = false;
+    let churned = 0;
+    const churning = (async () => {
+      while (!stop) {
+        const name = `wxgate_churn_${randomToken(6)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, "")}`;
+        await churn.query(`CREATE SCHEMA ${name}`);
+        await churn.query(`CREATE TABLE ${name}.t (id serial primary key)`);
+        await churn.query(`DROP SCHEMA ${name} CASCADE`);
+        churned++;
+      }
+    })();
+    try {
+      for (let i = 0; i < 5; i++) await migrateToLatest(store.db);
+    } finally {
+      stop = true;
+      await churning;
+      await churn.end();
+    }
+    expect(churned).toBeGreaterThan(0);
+    const tables = await store.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["jobs", "users", "schema_migrations"]));
+    expect(tables.every((t) => t.schema === mine)).toBe(true);
+    const jobs = tables.find((t) => t.name === "jobs");
+    expect(jobs?.columns.find((c) => c.name === "id")).toMatchObject({ isNullable: false });
+  });
 });

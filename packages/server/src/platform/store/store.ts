@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import pg from "pg";
 import { ensurePrivateDatabaseFile, PRIVATE_DIR_MODE, type WarnLogger } from "../private-files.js";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.js";
+import { SchemaScopedPostgresDialect } from "./postgres-introspector.js";
 import type { Database } from "./schema.js";
 import { cachingSqliteDatabase } from "./statement-cache.js";
 
@@ -143,6 +144,6 @@ async function openPostgres(
     // Already reported by the client's own listener above.
   });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
