@@ -15,14 +15,19 @@ import {
 } from "@wxgate/wechat";
 import QRCode from "qrcode";
 import type { Principal } from "../http/principal.js";
+import type { EventBus } from "../platform/bus.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock, Lock } from "../platform/ports.js";
 import type { WeChatConnection } from "../platform/wechat.js";
-import { GuardedExternalTokenCredential } from "../tokens/credentials.js";
-import { checkTokenUrl, guardedFetch } from "../tokens/external-url.js";
-import { parseHeader, type TokenService } from "../tokens/service.js";
+import {
+  checkTokenUrl,
+  GuardedExternalTokenCredential,
+  guardedFetch,
+  parseHeader,
+  type TokenService,
+} from "../tokens/index.js";
 import {
   coolingOffEnd,
   isLapsed,
@@ -94,6 +99,7 @@ export class AccountService {
       settings: AccountSettings;
       tokens: TokenService;
       wechat: WeChatConnection;
+      bus: EventBus;
       clock: Clock;
       lock: Lock;
       logger: Logger;
@@ -817,15 +823,15 @@ export class AccountService {
         reason: "confirmation_mismatch",
       });
     }
-    const { wechat, repository, tokens } = this.deps;
+    const { wechat, bus, repository, tokens } = this.deps;
     return this.deps.lock.runExclusive(`account:${appId}`, async () => {
       tokens.forget(appId);
       await wechat.flushCallLog();
       // The account's own rows first: from then on the gateway refuses pushes for it, so the
       // other modules' purge (events, deliveries) is not raced by a late push.
       const report = await repository.purge(appId);
-      for (const hook of wechat.purgeHooks()) Object.assign(report, (await hook(appId)) ?? {});
-      await tokens.dropTokens(appId);
+      for (const answer of await bus.request("accounts.purge", appId)) Object.assign(report, answer ?? {});
+      report.tokens = await tokens.dropTokens(appId);
       this.deps.logger.info({ appId, report }, "account deleted");
       return report;
     });

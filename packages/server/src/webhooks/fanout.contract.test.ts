@@ -8,7 +8,7 @@ import type {
   UnknownRow,
 } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EventRow, EventsRepository } from "../callbacks/repository.js";
+import { type EventRow, EventsRepository } from "../callbacks/index.js";
 import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";

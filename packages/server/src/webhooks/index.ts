@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
-import type { EventEnvelopeSource } from "../callbacks/ports.js";
+import type {} from "../accounts/index.js";
+import type { EventEnvelopeSource } from "../callbacks/index.js";
+import type { ModuleFactory } from "../module.js";
 import type { Mode } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import { outboundDispatcher } from "../platform/outbound.js";
@@ -8,9 +10,10 @@ import type { SecretBox } from "../platform/secrets.js";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
 import { ActiveWebhooks } from "./active.js";
-import { DeliveryAttempts } from "./delivery.js";
+import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryAttempts } from "./delivery.js";
 import { WebhookFanout } from "./fanout.js";
 import { WebhooksRepository } from "./repository.js";
+import { webhookRoutes } from "./routes.js";
 import { WebhookService } from "./service.js";
 import { DeliveryWorker } from "./worker.js";
 
@@ -31,6 +34,13 @@ export {
 } from "./signature.js";
 export { isInternalAddress, urlProblem } from "./url-guard.js";
 export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK, DeliveryWorker } from "./worker.js";
+
+declare module "../platform/services.js" {
+  interface ModuleServices {
+    /** The webhooks behind the API and the gateway. */
+    webhooks: WebhookService;
+  }
+}
 
 /** What {@link createWebhooks} needs. */
 export interface WebhooksOptions {
@@ -58,6 +68,7 @@ export interface WebhooksOptions {
 export interface Webhooks {
   service: WebhookService;
   worker: DeliveryWorker;
+  repository: WebhooksRepository;
 }
 
 /**
@@ -103,5 +114,51 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     deliveriesDue: () => worker.deliveriesDue(),
     eventsRecorded: () => worker.eventsRecorded(),
   });
-  return { service, worker };
+  return { service, worker, repository };
+}
+
+/** Options of {@link webhooksModule}. */
+export interface WebhooksModuleOptions {
+  /** Timeout of one queued webhook delivery (default 10 s). */
+  deliveryTimeoutMs?: number;
+}
+
+/**
+ * The webhooks module, after callbacks: `/api/v1/webhooks…`, the reply webhooks (a reply
+ * provider registered with callbacks' `replies`), and the worker that fans recorded events out
+ * (a fan-out registered with `eventFanout`) and delivers them. Purges an account's deliveries.
+ */
+export function webhooksModule(options: WebhooksModuleOptions = {}): ModuleFactory {
+  return function webhooks(context) {
+    const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    // A delivery still waiting for its receiver must never be taken over by another worker.
+    if (deliveryTimeoutMs >= context.config.jobClaimTimeoutSeconds * 1000) {
+      throw new RangeError(
+        "a webhook delivery's timeout must be shorter than WXGATE_JOB_CLAIM_TIMEOUT_SECONDS",
+      );
+    }
+    const built = createWebhooks({
+      db: context.db,
+      dialect: context.dialect,
+      events: context.use("events"),
+      secrets: context.secrets,
+      clock: context.clock,
+      // The log lines keep the component they had when webhooks were part of callbacks.
+      logger: context.logger.child({ component: "callbacks" }),
+      mode: context.config.mode,
+      claimMs: context.config.jobClaimTimeoutSeconds * 1000,
+      concurrency: context.config.webhookConcurrency,
+      concurrencyPerWebhook: context.config.webhookConcurrencyPerWebhook,
+      deliveryTimeoutMs,
+    });
+    context.use("replies").register(built.service.replyProvider());
+    context.use("eventFanout").register(built.service);
+    context.provide("webhooks", built.service);
+    context.bus.on("accounts.purge", (appId) => built.repository.purgeAccount(appId));
+    return {
+      name: "webhooks",
+      routes: webhookRoutes(built.service),
+      workers: [built.worker],
+    };
+  };
 }

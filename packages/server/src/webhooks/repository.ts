@@ -437,6 +437,31 @@ export class WebhooksRepository {
   }
 
   /**
+   * Deletes the account's deliveries, in slices of {@link PURGE_SLICE} rows with a turn of the
+   * event loop between them (an account with a million must not stop the server), before its
+   * events go. A purge cut short is finished by running it again.
+   */
+  async purgeAccount(appId: string): Promise<Record<string, number>> {
+    let deliveries = 0;
+    for (;;) {
+      const slice = this.db
+        .selectFrom("webhook_deliveries")
+        .select("id")
+        .where("app_id", "=", appId)
+        .limit(PURGE_SLICE);
+      const result = await this.db
+        .deleteFrom("webhook_deliveries")
+        .where("id", "in", slice)
+        .executeTakeFirst();
+      const deleted = Number(result.numDeletedRows);
+      deliveries += deleted;
+      if (deleted < PURGE_SLICE) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { webhook_deliveries: deliveries };
+  }
+
+  /**
    * Pending deliveries, counted up to `limit` (through the partial index of pending rows, so
    * the count costs at most `limit` index entries, however large the backlog).
    */
@@ -475,3 +500,6 @@ export class WebhooksRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 }
+
+/** Rows deleted per statement when an account is purged. */
+export const PURGE_SLICE = 2_000;

@@ -1,7 +1,7 @@
 import type { InboundMessage, Reply } from "@wxgate/wechat";
 import type { Dispatcher } from "undici";
-import { eventFields } from "../callbacks/fields.js";
-import type { EventFanout, ReplyProvider, ReplyRequest } from "../callbacks/ports.js";
+import type { EventFanout, ReplyProvider, ReplyRequest } from "../callbacks/index.js";
+import { eventFields } from "../callbacks/index.js";
 import type { Mode } from "../platform/config.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";

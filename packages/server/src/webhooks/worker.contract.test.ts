@@ -4,7 +4,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildXml } from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EventRow, EventsRepository } from "../callbacks/repository.js";
+import { type EventRow, EventsRepository } from "../callbacks/index.js";
 import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
