@@ -8,7 +8,7 @@ export {
   accountsModule,
   createAccounts,
 } from "./accounts/index.js";
-export { AuthService } from "./auth/service.js";
+export { AuthService } from "./auth/index.js";
 export {
   type CallbackAccounts,
   type Callbacks,

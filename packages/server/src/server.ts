@@ -1,8 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { createAuth } from "./auth/index.js";
-import type { ScryptCost } from "./auth/password.js";
-import type { AuthService } from "./auth/service.js";
+import { type AuthService, createAuth, type ScryptCost } from "./auth/index.js";
 import { buildApp } from "./http/app.js";
 import type { DomainModule, ModuleContext, ModuleFactory, ModuleWorker } from "./module.js";
 import { EventBus } from "./platform/bus.js";

@@ -41,7 +41,9 @@ describe("named services between modules", () => {
     await expect(createTestServer({ modules: [user, provider] })).rejects.toSatisfy(
       (error: unknown) =>
         error instanceof ServiceOrderError &&
-        error.message.includes('the module greeterUser (number 1 in the list) uses the service "test.greeter"') &&
+        error.message.includes(
+          'the module greeterUser (number 1 in the list) uses the service "test.greeter"',
+        ) &&
         error.message.includes("no module listed before it provides"),
     );
   });
