@@ -129,7 +129,7 @@ async function liftedQuery(h: Harness, appId: string): Promise<URLSearchParams> 
   const row = await h.server.store.db
     .selectFrom("events")
     .select(["query"])
-    .where("app_id", "=", appId)
+    .where("appid", "=", appId)
     .orderBy("id", "desc")
     .executeTakeFirstOrThrow();
   return new URLSearchParams(row.query);

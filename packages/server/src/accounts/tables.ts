@@ -114,8 +114,17 @@ export interface ApiCallsTable {
   at: number;
 }
 
+/** Deployment-wide settings of the accounts module by key (created by 0001_foundation). */
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
+    settings: SettingsTable;
     api_calls: ApiCallsTable;
     accounts: AccountsTable;
     authorization_requests: AuthorizationRequestsTable;

@@ -46,7 +46,7 @@ export interface WebhookDeliveriesTable {
   id: string;
   webhook_id: string;
   event_id: string;
-  app_id: string;
+  appid: string;
   kind: DeliveryKind;
   status: DeliveryStatus;
   /** Every attempt made, counted when its request leaves (so one cut short by a crash shows). */
@@ -232,7 +232,7 @@ export class WebhooksRepository {
     if (deliveries.length === 0) return;
     const rows = deliveries.map((d) => [d.id, d.webhookId, d.eventId, d.appId]);
     await sql`insert into webhook_deliveries
-        (id, webhook_id, event_id, app_id, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
+        (id, webhook_id, event_id, appid, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
       select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 0,
         cast(${at} as bigint), cast(${at} as bigint), cast(${at} as bigint), 0
       from ${jsonRows(this.dialect, rows)}
@@ -447,7 +447,7 @@ export class WebhooksRepository {
       const slice = this.db
         .selectFrom("webhook_deliveries")
         .select("id")
-        .where("app_id", "=", appId)
+        .where("appid", "=", appId)
         .limit(PURGE_SLICE);
       const result = await this.db
         .deleteFrom("webhook_deliveries")

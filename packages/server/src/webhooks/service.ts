@@ -269,7 +269,7 @@ export class WebhookService implements EventFanout {
         id: deliveryId,
         webhook_id: webhook.row.id,
         event_id: request.eventId,
-        app_id: request.appId,
+        appid: request.appId,
         kind: "reply",
         status: response.ok ? "delivered" : "failed",
         attempts: 1,

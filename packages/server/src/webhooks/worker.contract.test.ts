@@ -114,7 +114,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
       });
       return {
         id: `ev${String(i).padStart(4, "0")}`,
-        app_id: "wx1111111111111111",
+        appid: "wx1111111111111111",
         dedupe_key: `k${i}`,
         kind: "message",
         msg_type: "text",

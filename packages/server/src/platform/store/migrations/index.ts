@@ -7,6 +7,7 @@ import { eventPages } from "./0007_event_pages.js";
 import { jobClaims } from "./0008_job_claims.js";
 import { deliveryQueue } from "./0009_delivery_queue.js";
 import { apiCallPages } from "./0010_api_call_pages.js";
+import { accountColumn } from "./0011_account_column.js";
 import type { PortableMigration } from "./portable.js";
 
 export type { PortableMigration } from "./portable.js";
@@ -25,4 +26,5 @@ export const migrations: readonly PortableMigration[] = [
   jobClaims,
   deliveryQueue,
   apiCallPages,
+  accountColumn,
 ];
