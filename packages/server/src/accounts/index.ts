@@ -16,8 +16,9 @@ import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js
 export { AccountCallbackCredentials, type PushCredentials } from "./callback-accounts.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
+export { beijingMonth, beijingMonthBounds } from "./month.js";
 export { AccountRepository } from "./repository.js";
-export { AccountService, AUTHORIZED_PATH, beijingMonth, beijingMonthBounds } from "./service.js";
+export { AccountService, AUTHORIZED_PATH } from "./service.js";
 export { AccountSettings, type MinimumPermissionSets } from "./settings.js";
 
 /** What other modules use to call WeChat for one connected account. */
