@@ -12,17 +12,21 @@ import type { Dialect } from "../platform/store/store.js";
 import { ActiveWebhooks } from "./active.js";
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryAttempts } from "./delivery.js";
 import { WebhookFanout } from "./fanout.js";
+import { ReplyWebhooks } from "./reply-webhooks.js";
 import { WebhooksRepository } from "./repository.js";
 import { webhookRoutes } from "./routes.js";
+import { WebhookRouting } from "./routing.js";
 import { WebhookService } from "./service.js";
 import { DeliveryWorker } from "./worker.js";
 
 export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
 export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
 export type { EventPayload } from "./payload.js";
+export { ReplyWebhooks } from "./reply-webhooks.js";
 export type { DeliveryKind, DeliveryRow, DeliveryStatus, WebhookRow } from "./repository.js";
 export { WebhooksRepository } from "./repository.js";
 export { webhookRoutes } from "./routes.js";
+export { WebhookRouting } from "./routing.js";
 export type { WebhookInput, WebhookView } from "./service.js";
 export { DEFAULT_MAX_ATTEMPTS, WebhookService } from "./service.js";
 export {
@@ -66,7 +70,12 @@ export interface WebhooksOptions {
 
 /** The webhooks: the service behind the API and the gateway, and the delivery worker. */
 export interface Webhooks {
+  /** The subscriptions: configuration, delivery log, redelivery. */
   service: WebhookService;
+  /** Which pushes the webhooks want (the gateway's fan-out). */
+  routing: WebhookRouting;
+  /** The reply webhooks (a reply provider of the gateway). */
+  replies: ReplyWebhooks;
   worker: DeliveryWorker;
   repository: WebhooksRepository;
 }
@@ -110,11 +119,17 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     clock: options.clock,
     logger: options.logger,
     mode: options.mode,
-    dispatcher,
     deliveriesDue: () => worker.deliveriesDue(),
-    eventsRecorded: () => worker.eventsRecorded(),
   });
-  return { service, worker, repository };
+  const routing = new WebhookRouting({ webhooks: active, eventsRecorded: () => worker.eventsRecorded() });
+  const replies = new ReplyWebhooks({
+    repository,
+    webhooks: active,
+    clock: options.clock,
+    logger: options.logger,
+    dispatcher,
+  });
+  return { service, routing, replies, worker, repository };
 }
 
 /** Options of {@link webhooksModule}. */
@@ -151,8 +166,8 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): ModuleFacto
       concurrencyPerWebhook: context.config.webhookConcurrencyPerWebhook,
       deliveryTimeoutMs,
     });
-    context.use("replies").register(built.service.replyProvider());
-    context.use("eventFanout").register(built.service);
+    context.use("replies").register(built.replies);
+    context.use("eventFanout").register(built.routing);
     context.provide("webhooks", built.service);
     context.bus.on("accounts.purge", (appId) => built.repository.purgeAccount(appId));
     return {

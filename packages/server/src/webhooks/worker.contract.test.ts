@@ -188,7 +188,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     await record(3);
     const { worker } = webhooks;
     worker.start(60_000);
-    webhooks.service.recorded();
+    webhooks.routing.recorded();
     await receiver.holding(2);
     expect(receiver.heldBy("/a")).toBe(2);
     receiver.releaseAll();
@@ -214,7 +214,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     const { worker } = webhooks;
     // Ticks every 10 ms; what is due is read on the manual clock.
     worker.start(10);
-    webhooks.service.recorded();
+    webhooks.routing.recorded();
     await receiver.holding(1);
     receiver.releaseAll(500);
     await worker.settled();
