@@ -57,9 +57,4 @@ export class ServiceRegistry {
     // The map is filled only through `provide`, which keeps each name with its declared type.
     return entry.service as ModuleServices[K];
   }
-
-  /** Whether a module has provided `name` (for optional collaborations). */
-  has(name: keyof ModuleServices): boolean {
-    return this.#services.has(name);
-  }
 }
