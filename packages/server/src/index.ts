@@ -3,18 +3,18 @@
  */
 
 export {
+  type AccountClients,
   type Accounts,
-  callbackAccountsFor,
+  accountsModule,
   createAccounts,
 } from "./accounts/index.js";
-export { AuthService } from "./auth/service.js";
+export { AuthService } from "./auth/index.js";
 export {
   type CallbackAccounts,
   type Callbacks,
   type CallbacksOptions,
   callbacksModule,
   createCallbacks,
-  purgeAccountRows,
   type ReplyProvider,
 } from "./callbacks/index.js";
 export { type AppDeps, buildApp } from "./http/app.js";
@@ -29,6 +29,7 @@ export {
 } from "./http/principal.js";
 export { defineRoute, type Route, type RouteContext, type RouteSpec } from "./http/route.js";
 export type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
+export { type BusTopics, EventBus } from "./platform/bus.js";
 export { ManualClock, systemClock } from "./platform/clock.js";
 export { type Config, ConfigError, loadConfig } from "./platform/config.js";
 export { type ErrorCode, errors, PlatformError } from "./platform/errors.js";
@@ -36,10 +37,13 @@ export { newId } from "./platform/ids.js";
 export { createLogger, type Logger } from "./platform/logger.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
+export { type ModuleServices, ServiceOrderError } from "./platform/services.js";
 export { migrateToLatest } from "./platform/store/migrate.js";
 export type { PortableMigration } from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
 export { moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
+export { tokensModule } from "./tokens/index.js";
 export { VERSION } from "./version.js";
+export { webhooksModule } from "./webhooks/index.js";

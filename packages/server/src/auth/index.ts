@@ -5,6 +5,7 @@ import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
+export type { ScryptCost } from "./password.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";
 
