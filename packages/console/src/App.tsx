@@ -28,7 +28,20 @@ function Themed() {
       locale={language === "zh-CN" ? zhCN : enUS}
       csp={serverInfo.styleNonce ? { nonce: serverInfo.styleNonce } : {}}
       button={{ autoInsertSpace: false }}
-      theme={{ token: { colorPrimary: "#067a43", borderRadius: 6 } }}
+      theme={{
+        // Darker than the defaults where those fall under WCAG AA contrast (4.5:1) on white.
+        token: {
+          colorPrimary: "#067a43",
+          colorLink: "#0b5cad",
+          colorError: "#cf1322",
+          colorTextDescription: "rgba(0, 0, 0, 0.62)",
+          colorTextTertiary: "rgba(0, 0, 0, 0.62)",
+          colorSuccessText: "#237804",
+          colorErrorText: "#a8071a",
+          colorWarningText: "#874d00",
+          borderRadius: 6,
+        },
+      }}
     >
       <AntApp>
         <RouterProvider router={router} />

@@ -120,8 +120,12 @@ export function useAccounts() {
   });
 }
 
-export function useAccount(appId: string) {
-  return useQuery({ queryKey: accountKeys.one(appId), queryFn: () => request<Account>("GET", path(appId)) });
+export function useAccount(appId: string, enabled = true) {
+  return useQuery({
+    queryKey: accountKeys.one(appId),
+    queryFn: () => request<Account>("GET", path(appId)),
+    enabled,
+  });
 }
 
 export function useUsage() {
@@ -184,10 +188,20 @@ export const useResetQuota = () =>
   useAccountMutation((appId: string) => request<Usage>("POST", path(appId, "/quota/reset")));
 export const useRefreshInfo = () =>
   useAccountMutation((appId: string) => request<Account>("POST", path(appId, "/refresh-info")));
-export const useDeleteAccount = () =>
-  useAccountMutation((input: { appId: string; confirm: string }) =>
-    request<{ deleted: Record<string, number> }>("DELETE", path(input.appId), { confirm: input.confirm }),
-  );
+/** Deleting: what was kept of the account leaves the cache (asking again would be a 404). */
+export function useDeleteAccount() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { appId: string; confirm: string }) =>
+      request<{ deleted: Record<string, number> }>("DELETE", path(input.appId), { confirm: input.confirm }),
+    onSuccess: (_result, input) => {
+      client.removeQueries({
+        predicate: (query) => query.queryKey[0] === "accounts" && query.queryKey.includes(input.appId),
+      });
+      void client.invalidateQueries({ queryKey: accountKeys.list() });
+    },
+  });
+}
 
 export function useCreateAuthorization() {
   const client = useQueryClient();

@@ -153,13 +153,22 @@ async function settle(page: Page): Promise<void> {
 async function checkViewport(watched: WatchedPage, name: string, language: Language): Promise<void> {
   const { page } = watched;
   await settle(page);
-  const overflow = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
+  const overflow = await page.evaluate(() => {
+    const clientWidth = document.documentElement.clientWidth;
+    // The innermost elements reaching past the right edge, to say what overflows.
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > clientWidth + 0.5)
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > clientWidth + 0.5))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).split(" ").slice(0, 2).join(".")}`);
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth, culprits };
+  });
   const size = page.viewportSize();
   const where = `${name} ${language} ${size?.width}×${size?.height}`;
-  expect(overflow.scrollWidth, `horizontal overflow on ${where}`).toBeLessThanOrEqual(overflow.clientWidth);
+  expect(
+    overflow.scrollWidth,
+    `horizontal overflow on ${where}: ${overflow.culprits.join(", ")}`,
+  ).toBeLessThanOrEqual(overflow.clientWidth);
   const hasAxe = await page.evaluate(() => "axe" in window);
   if (!hasAxe) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

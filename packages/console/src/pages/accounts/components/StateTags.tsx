@@ -4,19 +4,20 @@ import { useI18n } from "../../../i18n/index.js";
 import { accountState, enumLabel } from "../../../lib/labels.js";
 import { formatDate, formatTime } from "../../../lib/time.js";
 
-const stateColor = { enabled: "success", disabled: "default", unauthorized: "error" } as const;
+// Tag tones of our own (styles.css): antd's preset colours fall under 4.5:1 contrast.
+const stateColor = { enabled: "wx-tag-green", disabled: "wx-tag-grey", unauthorized: "wx-tag-red" } as const;
 const lifecycleColor = {
-  active: "green",
-  expiring: "orange",
-  lapsed: "red",
-  cooling_off: "purple",
-  unauthorized: "default",
+  active: "wx-tag-green",
+  expiring: "wx-tag-orange",
+  lapsed: "wx-tag-red",
+  cooling_off: "wx-tag-purple",
+  unauthorized: "wx-tag-grey",
 } as const;
 
 export function StateTag({ account }: { account: Account }) {
   const { t } = useI18n();
   const state = accountState(account);
-  return <Tag color={stateColor[state]}>{enumLabel(t, "fields.account.state", state)}</Tag>;
+  return <Tag className={stateColor[state]}>{enumLabel(t, "fields.account.state", state)}</Tag>;
 }
 
 /** The validity badge: the lifecycle state and its date (the full time in the tooltip). */
@@ -33,7 +34,7 @@ export function ValidityBadge({ account }: { account: Account }) {
   return (
     <Tooltip title={detail}>
       <span style={{ whiteSpace: "nowrap" }} data-testid="validity">
-        <Tag color={lifecycleColor[state]}>{enumLabel(t, "fields.account.lifecycle", state)}</Tag>
+        <Tag className={lifecycleColor[state]}>{enumLabel(t, "fields.account.lifecycle", state)}</Tag>
         <span style={{ fontSize: 12 }}>
           {at === null ? t("fields.account.lifecycle.noExpiry") : formatDate(at)}
         </span>

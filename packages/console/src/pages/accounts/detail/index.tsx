@@ -10,7 +10,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   Row,
   Space,
   Spin,
@@ -42,13 +41,13 @@ import { ApiCallLog } from "./components/ApiCallLog.js";
 import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
 
-function SetList({ sets, color }: { sets: { id: number; name: string }[]; color: string }) {
+function SetList({ sets, tone }: { sets: { id: number; name: string }[]; tone: string }) {
   const { t } = useI18n();
   if (sets.length === 0) return <Typography.Text type="secondary">{t("common.none")}</Typography.Text>;
   return (
     <Flex wrap gap={4}>
       {sets.map((s) => (
-        <Tag key={s.id} color={color}>
+        <Tag key={s.id} className={tone}>
           {s.name}
         </Tag>
       ))}
@@ -58,7 +57,7 @@ function SetList({ sets, color }: { sets: { id: number; name: string }[]; color:
 
 function Check({ ok, okText, failText }: { ok: boolean; okText: string; failText: string }) {
   return (
-    <List.Item>
+    <li>
       <Space>
         {ok ? (
           <CheckCircleTwoTone twoToneColor="#52c41a" aria-hidden />
@@ -67,7 +66,7 @@ function Check({ ok, okText, failText }: { ok: boolean; okText: string; failText
         )}
         <Typography.Text type={ok ? undefined : "danger"}>{ok ? okText : failText}</Typography.Text>
       </Space>
-    </List.Item>
+    </li>
   );
 }
 
@@ -77,7 +76,7 @@ function OpenIdForm({ account, allowed }: { account: Account; allowed: boolean }
   const save = useSetOpenIdMapping();
   return (
     <Form
-      layout="inline"
+      layout="vertical"
       initialValues={{ property: account.openIdMapping ?? "" }}
       onFinish={(values: { property: string }) =>
         save.mutate(
@@ -88,7 +87,6 @@ function OpenIdForm({ account, allowed }: { account: Account; allowed: boolean }
           },
         )
       }
-      style={{ rowGap: 8 }}
     >
       <Form.Item
         name="property"
@@ -101,7 +99,7 @@ function OpenIdForm({ account, allowed }: { account: Account; allowed: boolean }
           },
         ]}
       >
-        <Input disabled={!allowed} style={{ width: 200 }} />
+        <Input disabled={!allowed} style={{ maxWidth: 320 }} />
       </Form.Item>
       <Button htmlType="submit" type="primary" disabled={!allowed} loading={save.isPending}>
         {t("pages.account.openIdSave")}
@@ -115,17 +113,17 @@ export function AccountPage() {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const appId = useParams()["appId"] ?? "";
-  const account = useAccount(appId);
+  const [deleted, setDeleted] = useState(false);
+  const account = useAccount(appId, !deleted);
   const usage = useUsage();
   const isOfficial = account.data !== undefined && account.data.kind !== "miniprogram";
-  const quota = useQuotaResets(appId, isOfficial);
+  const quota = useQuotaResets(appId, isOfficial && !deleted);
   const enable = useEnable();
   const disable = useDisable();
   const resetQuota = useResetQuota();
   const refreshInfo = useRefreshInfo();
   const [updating, setUpdating] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [deleted, setDeleted] = useState(false);
 
   useEffect(() => {
     document.title = `${account.data?.nickname ?? appId} · ${t("app.name")}`;
@@ -274,7 +272,7 @@ export function AccountPage() {
         </Col>
         <Col xs={24} lg={12}>
           <Card title={<h2 className="wx-card-title">{t("pages.account.checks")}</h2>} size="small">
-            <List size="small" data-testid="enable-checks">
+            <ul className="wx-checks" data-testid="enable-checks">
               <Check
                 ok={a.enableChecks.verified}
                 okText={t("fields.account.checkOk.verified")}
@@ -292,7 +290,7 @@ export function AccountPage() {
                 okText={t("fields.account.checkOk.openIdMapping")}
                 failText={t("fields.account.check.openIdMapping")}
               />
-            </List>
+            </ul>
             {checks.length === 0 && (
               <Typography.Text type="success">{t("pages.account.checksAllPass")}</Typography.Text>
             )}
@@ -309,15 +307,15 @@ export function AccountPage() {
             {a.permissionSets.applicable ? (
               <Descriptions column={1} size="small">
                 <Descriptions.Item label={t("pages.account.granted")}>
-                  <SetList sets={a.permissionSets.granted} color="green" />
+                  <SetList sets={a.permissionSets.granted} tone="wx-tag-green" />
                 </Descriptions.Item>
                 <Descriptions.Item
                   label={`${t("pages.account.required")} (${t(`pages.account.requiredSource.${a.permissionSets.requiredSource}`)})`}
                 >
-                  <SetList sets={a.permissionSets.required ?? []} color="blue" />
+                  <SetList sets={a.permissionSets.required ?? []} tone="wx-tag-blue" />
                 </Descriptions.Item>
                 <Descriptions.Item label={t("pages.account.missing")}>
-                  <SetList sets={a.permissionSets.missing} color="red" />
+                  <SetList sets={a.permissionSets.missing} tone="wx-tag-red" />
                 </Descriptions.Item>
               </Descriptions>
             ) : (

@@ -24,10 +24,10 @@ export function ApiCallLog({ appId }: { appId: string }) {
       key: "result",
       render: (_, c) =>
         c.ok ? (
-          <Tag color="green">{t("fields.apiCall.ok")}</Tag>
+          <Tag className="wx-tag-green">{t("fields.apiCall.ok")}</Tag>
         ) : (
           <span>
-            <Tag color="red">{t("fields.apiCall.failed")}</Tag>
+            <Tag className="wx-tag-red">{t("fields.apiCall.failed")}</Tag>
             errcode {c.errcode}
             {c.rid ? ` · rid ${c.rid}` : ""}
           </span>
