@@ -23,6 +23,14 @@ export const router = createBrowserRouter([
         path: "accounts/:appId",
         lazy: async () => ({ Component: (await import("./pages/accounts/detail/index.js")).AccountPage }),
       },
+      {
+        path: "webhooks",
+        lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
+      },
+      {
+        path: "api-keys",
+        lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
+      },
       { path: "*", lazy: async () => ({ Component: (await import("./pages/NotFound.js")).NotFound }) },
     ],
   },

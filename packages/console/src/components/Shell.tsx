@@ -7,7 +7,11 @@ import { type MessageKey, useI18n } from "../i18n/index.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 
 /** The console's sections, in the order of the menu. */
-const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [{ key: "accounts", label: "menu.accounts" }];
+const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
+  { key: "accounts", label: "menu.accounts" },
+  { key: "webhooks", label: "menu.webhooks" },
+  { key: "api-keys", label: "menu.apiKeys" },
+];
 
 /** The signed-in frame: brand, menu, language, sign out; the page below. */
 export function Shell() {

@@ -193,15 +193,26 @@ async function checkViewport(watched: WatchedPage, name: string, language: Langu
 /**
  * Checks the screen now shown at both sizes and in both languages: no horizontal overflow,
  * no serious or critical axe-core violation, a screenshot of each. A language switch reloads
- * the page (the choice is remembered); `reopen` brings back what a reload closes (a dialog).
+ * the page (the choice is remembered); `reopen` brings back what a reload closes (a dialog);
+ * "once" checks a screen that cannot come back (a secret shown once) in its language only.
  * Ends in the language and at the size it started with.
  */
 export async function auditScreen(
   watched: WatchedPage,
   name: string,
-  reopen?: () => Promise<void>,
+  reopen?: (() => Promise<void>) | "once",
 ): Promise<void> {
   const { page } = watched;
+  if (reopen === "once") {
+    // What is shown once (a new secret) cannot come back after a reload: this language only.
+    const current = (await page.evaluate(() => localStorage.getItem("wxgate.language"))) === "en-US";
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize({ ...viewport });
+      await checkViewport(watched, name, current ? "en-US" : "zh-CN");
+    }
+    await page.setViewportSize({ ...VIEWPORTS[0] });
+    return;
+  }
   const stored = await page.evaluate(() => localStorage.getItem("wxgate.language"));
   const start: Language = stored === "en-US" ? "en-US" : "zh-CN";
   const order: Language[] = start === "zh-CN" ? ["zh-CN", "en-US"] : ["en-US", "zh-CN"];
