@@ -57,6 +57,13 @@ export function Shell() {
           <span className="wx-muted wx-hide-narrow">
             {t("app.signedInAs", { name: session.data.user.username })}
           </span>
+          <a
+            href="/api/v1/docs"
+            className="wx-hide-narrow"
+            style={{ paddingInline: 8, whiteSpace: "nowrap" }}
+          >
+            {t("app.apiDocs")}
+          </a>
           <LanguageSwitch />
           <Button
             type="text"
