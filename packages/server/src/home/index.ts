@@ -67,6 +67,8 @@ function homePlugin(options: { mode: "sandbox" | "production"; dist: string }): 
         root: join(options.dist, "assets"),
         prefix: "/assets/",
         index: false,
+        // The build writes .br and .gz beside each file; sent to browsers that accept them.
+        preCompressed: true,
         immutable: true,
         maxAge: 365 * 24 * 60 * 60 * 1000,
       });
