@@ -148,24 +148,30 @@ describe("授权账号 (the accounts screens)", () => {
     watched.assertClean();
   });
 
-  it("deletes an account only once its name is typed", { timeout: 180_000 }, async () => {
+  it("connects an account by its AppSecret, then deletes it only once its name is typed", {
+    timeout: 180_000,
+  }, async () => {
     server = await startServer();
     const created = await server.control<{ appId: string; secret: string }>("POST", "/accounts", {
       kind: "service",
       verifyType: 0,
       nickname: "直连测试号",
     });
-    const connected = await server.api("POST", "/accounts", {
-      appId: created.appId,
-      appSecret: created.secret,
-      kind: "service",
-      nickname: "直连测试号",
-      verified: true,
-    });
-    expect(connected.status).toBe(201);
     watched = await WatchedPage.open(browser, server.url);
     const { page } = watched;
     await signInThroughPage(watched, server);
+    // Connect it by its AppSecret through the dialog.
+    const openConnect = async () => {
+      await page.getByTestId("connect").click();
+      await page.locator("#appSecret").waitFor();
+    };
+    await openConnect();
+    await auditScreen(watched, "connect-dialog", openConnect);
+    await page.locator("#appId").fill(created.appId);
+    await page.locator("#nickname").fill("直连测试号");
+    await page.locator("#appSecret").fill(created.secret);
+    await page.getByRole("dialog").getByRole("button", { name: "接入" }).click();
+    await page.getByText("已接入“直连测试号”。").waitFor();
     await page.getByRole("link", { name: "直连测试号" }).first().click();
     await page.getByRole("heading", { level: 1, name: "直连测试号" }).waitFor();
     const openModal = async () => {

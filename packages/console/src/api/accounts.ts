@@ -213,3 +213,18 @@ export function useCreateAuthorization() {
     onSettled: () => client.invalidateQueries({ queryKey: accountKeys.usage() }),
   });
 }
+
+export type ConnectInput = {
+  appId: string;
+  kind: AccountKind;
+  verified: boolean;
+  nickname?: string;
+} & ({ appSecret: string } | { tokenUrl: string; header?: string });
+
+export function useConnectAccount() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ConnectInput) => request<Account>("POST", "/accounts", input),
+    onSettled: () => client.invalidateQueries({ queryKey: accountKeys.all }),
+  });
+}

@@ -64,6 +64,16 @@ export const enUS: Record<MessageKey, string> = {
     "When the authorization is done, press “Done”: the list gains the account. If it does not, press “Refresh”.",
   "pages.authorize.create": "Create the QR code",
 
+  "pages.connect.open": "Connect directly",
+  "pages.connect.title": "Connect by AppSecret or token server",
+  "pages.connect.submit": "Connect",
+  "pages.connect.done": "“{name}” is connected.",
+  "pages.connect.appSecretHint":
+    "wxgate fetches and refreshes tokens with the AppSecret. Another system refreshing with the same secret would overwrite them: prefer the platform authorization or a token server.",
+  "pages.connect.tokenUrlHint":
+    "wxgate reads tokens from your token server (access_token and expires_in) and never refreshes them itself.",
+  "pages.connect.tokenUrl": "Token server URL",
+  "pages.connect.header": "Request header (optional)",
   "pages.account.back": "Back to the list",
   "pages.account.profile": "Profile",
   "pages.account.permissions": "Permission sets",

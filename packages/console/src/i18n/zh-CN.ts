@@ -63,6 +63,16 @@ export const zhCN = {
     "授权完成后点击“完成”关闭此弹窗，列表将新增一条授权记录；若没有，请点击“刷新列表”。",
   "pages.authorize.create": "生成授权二维码",
 
+  "pages.connect.open": "直连账号",
+  "pages.connect.title": "通过 AppSecret 或中控地址接入",
+  "pages.connect.submit": "接入",
+  "pages.connect.done": "已接入“{name}”。",
+  "pages.connect.appSecretHint":
+    "wxgate 用 AppSecret 获取并刷新令牌。若其他系统也在用这个 AppSecret 刷新令牌，会互相覆盖：优先使用扫码授权或中控地址。",
+  "pages.connect.tokenUrlHint":
+    "wxgate 从你的中控服务器读取令牌（返回 access_token 与 expires_in），自己从不刷新。",
+  "pages.connect.tokenUrl": "中控地址（获取 Access Token 的 URL）",
+  "pages.connect.header": "请求头（可选）",
   "pages.account.back": "返回列表",
   "pages.account.profile": "账号信息",
   "pages.account.permissions": "权限集",

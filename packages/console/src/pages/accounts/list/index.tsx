@@ -32,6 +32,9 @@ import { useI18n } from "../../../i18n/index.js";
 import { accountAbilities } from "../../../lib/abilities.js";
 import { type AccountState, accountState, enumLabel, failedChecks } from "../../../lib/labels.js";
 
+const ConnectDialog = lazy(async () => ({
+  default: (await import("../components/ConnectDialog.js")).ConnectDialog,
+}));
 const AuthorizeDialog = lazy(async () => ({
   default: (await import("../components/AuthorizeDialog.js")).AuthorizeDialog,
 }));
@@ -128,6 +131,7 @@ export function AccountsPage() {
   const accounts = useAccounts();
   const usage = useUsage();
   const [authorizing, setAuthorizing] = useState(false);
+  const [connecting, setConnecting] = useState(false);
   const [filters, setFilters] = useState<Filters>({
     search: "",
     kind: undefined,
@@ -257,6 +261,9 @@ export function AccountsPage() {
           <Button icon={<ReloadOutlined />} onClick={() => void refresh()}>
             {t("pages.accounts.refresh")}
           </Button>
+          <Button onClick={() => setConnecting(true)} data-testid="connect">
+            {t("pages.connect.open")}
+          </Button>
           <GuardedButton
             type="primary"
             icon={<PlusOutlined />}
@@ -379,6 +386,11 @@ export function AccountsPage() {
             ),
           }}
         />
+      )}
+      {connecting && (
+        <Suspense fallback={null}>
+          <ConnectDialog open={connecting} onClose={() => setConnecting(false)} />
+        </Suspense>
       )}
       {authorizing && (
         <Suspense fallback={null}>
