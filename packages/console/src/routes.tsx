@@ -31,6 +31,10 @@ export const router = createBrowserRouter([
         path: "api-keys",
         lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
       },
+      {
+        path: "sandbox-phone",
+        lazy: async () => ({ Component: (await import("./pages/sandbox-phone/index.js")).SandboxPhonePage }),
+      },
       { path: "*", lazy: async () => ({ Component: (await import("./pages/NotFound.js")).NotFound }) },
     ],
   },

@@ -4,6 +4,7 @@ import { Suspense, useEffect } from "react";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession, useSignOut } from "../api/session.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
+import { serverInfo } from "../lib/server-info.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 
 /** The console's sections, in the order of the menu. */
@@ -11,6 +12,7 @@ const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
   { key: "accounts", label: "menu.accounts" },
   { key: "webhooks", label: "menu.webhooks" },
   { key: "api-keys", label: "menu.apiKeys" },
+  ...(serverInfo.mode === "sandbox" ? [{ key: "sandbox-phone", label: "menu.sandboxPhone" as const }] : []),
 ];
 
 /** The signed-in frame: brand, menu, language, sign out; the page below. */
