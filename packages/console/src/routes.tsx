@@ -32,6 +32,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
       },
       {
+        path: "settings",
+        lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
+      },
+      {
         path: "sandbox-phone",
         lazy: async () => ({ Component: (await import("./pages/sandbox-phone/index.js")).SandboxPhonePage }),
       },

@@ -24,7 +24,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe("API keys and webhooks", () => {
+describe("API keys, webhooks and settings", () => {
   it("creates an API key shown once, which works until it is revoked", { timeout: 180_000 }, async () => {
     server = await startServer();
     watched = await WatchedPage.open(browser, server.url);
@@ -95,5 +95,32 @@ describe("API keys and webhooks", () => {
     } finally {
       receiver.close();
     }
+  });
+
+  it("changes the minimum permission sets in the settings", { timeout: 180_000 }, async () => {
+    server = await startServer();
+    watched = await WatchedPage.open(browser, server.url);
+    const { page } = watched;
+    await signInThroughPage(watched, server);
+    await page.getByRole("link", { name: "设置" }).click();
+    await page.getByRole("heading", { level: 1, name: "设置" }).waitFor();
+    await auditScreen(watched, "settings");
+    const before = await server.api<{ official: { id: number }[] }>(
+      "GET",
+      "/settings/minimum-permission-sets",
+    );
+    expect(before.body.official.map((s) => s.id)).not.toContain(5);
+    await page.getByRole("combobox", { name: "公众号的最小权限集" }).click();
+    await page.keyboard.type("微信小店");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("已保存最小权限集。").waitFor();
+    const after = await server.api<{ official: { id: number }[] }>(
+      "GET",
+      "/settings/minimum-permission-sets",
+    );
+    expect(after.body.official.map((s) => s.id)).toContain(5);
+    watched.assertClean();
   });
 });

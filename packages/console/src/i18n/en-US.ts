@@ -47,6 +47,11 @@ export const enUS: Record<MessageKey, string> = {
   "fields.push.outcome.failed": "push failed",
   "fields.push.outcome.no_target": "nowhere to push",
   "fields.push.outcome.with_agent": "with an agent",
+  "pages.settings.intro":
+    "The permission sets an account must grant before it can be enabled (an account may have its own). The accounts' enable checks follow a change.",
+  "pages.settings.official": "Minimum permission sets of Official Accounts",
+  "pages.settings.miniprogram": "Minimum permission sets of Mini Programs",
+  "pages.settings.saved": "The minimum permission sets are saved.",
   "pages.signIn.title": "Sign in to wxgate",
   "pages.signIn.username": "Username",
   "pages.signIn.password": "Password",

@@ -48,6 +48,11 @@ export const zhCN = {
   "fields.push.outcome.failed": "推送失败",
   "fields.push.outcome.no_target": "没有推送地址",
   "fields.push.outcome.with_agent": "已转客服",
+  "pages.settings.intro":
+    "账号开启前必须授予的最小权限集；单个账号可以另行设置。修改后，各账号的开启校验随之更新。",
+  "pages.settings.official": "公众号的最小权限集",
+  "pages.settings.miniprogram": "小程序的最小权限集",
+  "pages.settings.saved": "已保存最小权限集。",
   "pages.signIn.title": "登录 wxgate",
   "pages.signIn.username": "用户名",
   "pages.signIn.password": "密码",
