@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { summarize } from "./test-summary.mjs";
 
 await import("./ensure-services.mjs");
+await import("./install-browser.mjs");
 
 const outDir = ".test-results";
 const outFile = join(outDir, "vitest.json");

@@ -78,7 +78,9 @@ describe("wxgate start (end to end)", () => {
     expect(typeof wechat.errcode).toBe("number");
 
     const docs = await fetch(`${url}/api/v1/docs`);
-    expect(await docs.text()).toContain("/api/v1/api-keys");
+    expect(await docs.text()).toContain("swagger-ui-bundle.js");
+    const described = await fetch(`${url}/api/v1/docs/json`);
+    expect(await described.text()).toContain("/api/v1/api-keys");
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);

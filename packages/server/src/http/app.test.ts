@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ModuleFactory } from "../module.js";
 import { errors } from "../platform/errors.js";
 import { createTestServer, type TestServer } from "../testing/server.js";
+import { DOCS_CSP } from "./app.js";
 import { defineRoute } from "./route.js";
 
 /** A module exercising the edge: validation, scopes, error mapping, response shaping. */
@@ -224,9 +225,13 @@ describe("the HTTP edge", () => {
     expect(operation.requestBody.content["application/json"].schema.required).toEqual(["name", "count"]);
     expect(document.paths["/api/v1/api-keys"].post.responses["201"]).toBeDefined();
     expect(document.paths["/api/v1/session"].post.security).toEqual([]);
+    // The reference page: Swagger UI's own files under a CSP without inline script, over the same document.
     const docs = await server.app.inject({ method: "GET", url: "/api/v1/docs" });
     expect(docs.headers["content-type"]).toContain("text/html");
-    expect(docs.body).toContain("/api/v1/probe/echo/:id");
-    expect(docs.body).not.toMatch(/<script|https?:\/\/(?!127)/);
+    expect(docs.headers["content-security-policy"]).toBe(DOCS_CSP);
+    expect(docs.body).toContain('src="/api/v1/docs/static/swagger-ui-bundle.js"');
+    expect(docs.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|https?:\/\/(?!127)/);
+    const shown = await server.app.inject({ method: "GET", url: "/api/v1/docs/json" });
+    expect(shown.json().paths).toEqual(document.paths);
   });
 });

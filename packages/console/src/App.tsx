@@ -1,0 +1,61 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { App as AntApp, ConfigProvider } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { RouterProvider } from "react-router";
+import { ApiError } from "./api/client.js";
+import { I18nProvider, useI18n } from "./i18n/index.js";
+import { serverInfo } from "./lib/server-info.js";
+import { router } from "./routes.js";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status > 0 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+function Themed() {
+  const { language } = useI18n();
+  dayjs.locale(language === "zh-CN" ? "zh-cn" : "en");
+  return (
+    <ConfigProvider
+      locale={language === "zh-CN" ? zhCN : enUS}
+      csp={serverInfo.styleNonce ? { nonce: serverInfo.styleNonce } : {}}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        // Darker than the defaults where those fall under WCAG AA contrast (4.5:1) on white.
+        token: {
+          colorPrimary: "#067a43",
+          colorLink: "#0b5cad",
+          colorError: "#cf1322",
+          colorTextDescription: "rgba(0, 0, 0, 0.62)",
+          colorTextTertiary: "rgba(0, 0, 0, 0.62)",
+          colorSuccessText: "#237804",
+          colorErrorText: "#a8071a",
+          colorWarningText: "#874d00",
+          borderRadius: 6,
+        },
+      }}
+    >
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Themed />
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

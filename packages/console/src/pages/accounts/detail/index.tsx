@@ -1,0 +1,413 @@
+import { ArrowLeftOutlined, CheckCircleTwoTone, CloseCircleTwoTone } from "@ant-design/icons";
+import {
+  Alert,
+  App,
+  Avatar,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Flex,
+  Form,
+  Input,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from "antd";
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
+import {
+  type Account,
+  useAccount,
+  useDisable,
+  useEnable,
+  useQuotaResets,
+  useRefreshInfo,
+  useResetQuota,
+  useSetOpenIdMapping,
+  useUsage,
+} from "../../../api/accounts.js";
+import { errorMessage } from "../../../api/errors.js";
+import { GuardedButton } from "../../../components/GuardedButton.js";
+import { useI18n } from "../../../i18n/index.js";
+import { accountAbilities } from "../../../lib/abilities.js";
+import { enumLabel, failedChecks } from "../../../lib/labels.js";
+import { formatTime } from "../../../lib/time.js";
+import { AuthorizeDialog } from "../components/AuthorizeDialog.js";
+import { StateTag, ValidityBadge } from "../components/StateTags.js";
+import { ApiCallLog } from "./components/ApiCallLog.js";
+import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
+import { EventLog } from "./components/EventLog.js";
+
+function SetList({ sets, tone }: { sets: { id: number; name: string }[]; tone: string }) {
+  const { t } = useI18n();
+  if (sets.length === 0) return <Typography.Text type="secondary">{t("common.none")}</Typography.Text>;
+  return (
+    <Flex wrap gap={4}>
+      {sets.map((s) => (
+        <Tag key={s.id} className={tone}>
+          {s.name}
+        </Tag>
+      ))}
+    </Flex>
+  );
+}
+
+function Check({ ok, okText, failText }: { ok: boolean; okText: string; failText: string }) {
+  return (
+    <li>
+      <Space>
+        {ok ? (
+          <CheckCircleTwoTone twoToneColor="#52c41a" aria-hidden />
+        ) : (
+          <CloseCircleTwoTone twoToneColor="#ff4d4f" aria-hidden />
+        )}
+        <Typography.Text type={ok ? undefined : "danger"}>{ok ? okText : failText}</Typography.Text>
+      </Space>
+    </li>
+  );
+}
+
+function OpenIdForm({ account, allowed }: { account: Account; allowed: boolean }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const save = useSetOpenIdMapping();
+  return (
+    <Form
+      layout="vertical"
+      initialValues={{ property: account.openIdMapping ?? "" }}
+      onFinish={(values: { property: string }) =>
+        save.mutate(
+          { appId: account.appId, property: values.property.trim() },
+          {
+            onSuccess: () => void message.success(t("pages.account.openIdSaved")),
+            onError: (error) => void message.error(errorMessage(t, error)),
+          },
+        )
+      }
+    >
+      <Form.Item
+        name="property"
+        label={t("pages.account.openIdProperty")}
+        rules={[
+          {
+            required: true,
+            whitespace: true,
+            message: t("pages.signIn.required", { field: t("pages.account.openIdProperty") }),
+          },
+        ]}
+      >
+        <Input disabled={!allowed} style={{ maxWidth: 320 }} />
+      </Form.Item>
+      <Button htmlType="submit" type="primary" disabled={!allowed} loading={save.isPending}>
+        {t("pages.account.openIdSave")}
+      </Button>
+    </Form>
+  );
+}
+
+/** One account: everything the console knows of it and every action, each guarded by its rule. */
+export function AccountPage() {
+  const { t } = useI18n();
+  const { message, modal } = App.useApp();
+  const appId = useParams()["appId"] ?? "";
+  const [deleted, setDeleted] = useState(false);
+  const account = useAccount(appId, !deleted);
+  const usage = useUsage();
+  const isOfficial = account.data !== undefined && account.data.kind !== "miniprogram";
+  const quota = useQuotaResets(appId, isOfficial && !deleted);
+  const enable = useEnable();
+  const disable = useDisable();
+  const resetQuota = useResetQuota();
+  const refreshInfo = useRefreshInfo();
+  const [updating, setUpdating] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  useEffect(() => {
+    document.title = `${account.data?.nickname ?? appId} · ${t("app.name")}`;
+  }, [t, account.data?.nickname, appId]);
+
+  if (deleted) return null;
+  if (account.isPending) return <Spin />;
+  if (account.isError || !account.data)
+    return (
+      <Alert
+        type="error"
+        showIcon
+        message={errorMessage(t, account.error)}
+        action={<Link to="/accounts">{t("pages.account.back")}</Link>}
+      />
+    );
+  const a = account.data;
+  const abilities = accountAbilities(a, { quotaResets: quota.data, usage: usage.data });
+  const checks = failedChecks(t, a);
+  const origin = window.location.origin;
+
+  const onEnable = () =>
+    enable.mutate(a.appId, {
+      onSuccess: () => void message.success(t("pages.account.enabledDone", { name: a.nickname })),
+      onError: (error) =>
+        checks.length > 0
+          ? modal.error({
+              title: t("pages.account.enableFailed", { name: a.nickname }),
+              content: (
+                <ul data-testid="failed-checks">
+                  {checks.map((c) => (
+                    <li key={c}>{c}</li>
+                  ))}
+                </ul>
+              ),
+            })
+          : void message.error(errorMessage(t, error)),
+    });
+  const onResetQuota = () =>
+    modal.confirm({
+      title: t("actions.quota"),
+      content: t("pages.account.quotaConfirm", {
+        name: a.nickname,
+        used: quota.data?.used ?? 0,
+        limit: quota.data?.limit ?? 10,
+      }),
+      okText: t("actions.confirm"),
+      cancelText: t("actions.cancel"),
+      onOk: () =>
+        resetQuota
+          .mutateAsync(a.appId)
+          .then(
+            (result) =>
+              void message.success(t("pages.account.quotaDone", { used: result.used, limit: result.limit })),
+          )
+          .catch((error: unknown) => void message.error(errorMessage(t, error))),
+    });
+
+  return (
+    <Flex vertical gap={16}>
+      <Link to="/accounts">
+        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
+          {t("pages.account.back")}
+        </Button>
+      </Link>
+      <Flex gap={12} align="center" wrap>
+        {a.headImg && <Avatar src={a.headImg} alt="" size={48} />}
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0, overflowWrap: "anywhere" }}>
+          {a.nickname}
+        </Typography.Title>
+        <StateTag account={a} />
+        <ValidityBadge account={a} />
+      </Flex>
+      <Flex gap={8} wrap data-testid="account-actions">
+        {a.enabled ? (
+          <GuardedButton
+            ability={abilities.disable}
+            loading={disable.isPending}
+            onClick={() =>
+              disable.mutate(a.appId, {
+                onSuccess: () => void message.success(t("pages.account.disabledDone", { name: a.nickname })),
+                onError: (error) => void message.error(errorMessage(t, error)),
+              })
+            }
+          >
+            {t("actions.disable")}
+          </GuardedButton>
+        ) : (
+          <GuardedButton
+            type="primary"
+            ability={abilities.enable}
+            loading={enable.isPending}
+            onClick={onEnable}
+          >
+            {t("actions.enable")}
+          </GuardedButton>
+        )}
+        <GuardedButton ability={abilities.update} onClick={() => setUpdating(true)}>
+          {t("actions.update")}
+        </GuardedButton>
+        <GuardedButton ability={abilities.quota} onClick={onResetQuota}>
+          {t("actions.quota")}
+        </GuardedButton>
+        <Button
+          loading={refreshInfo.isPending}
+          onClick={() =>
+            refreshInfo.mutate(a.appId, { onError: (error) => void message.error(errorMessage(t, error)) })
+          }
+        >
+          {t("actions.refreshInfo")}
+        </Button>
+        <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
+          {t("actions.delete")}
+        </GuardedButton>
+      </Flex>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.profile")}</h2>} size="small">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t("fields.account.appId")}>
+                <Typography.Text copyable>{a.appId}</Typography.Text>
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.kind")}>
+                {enumLabel(t, "fields.account.kind", a.kind)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.connection")}>
+                {enumLabel(t, "fields.account.connection", a.connection)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.verified")}>
+                {a.verified ? t("common.yes") : t("common.no")}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.originalId")}>
+                {a.originalId ?? "—"}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.principal")}>
+                {a.principalName ?? "—"}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.authorizedAt")}>
+                {formatTime(a.authorizedAt)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.createdAt")}>
+                {formatTime(a.createdAt)}
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.checks")}</h2>} size="small">
+            <ul className="wx-checks" data-testid="enable-checks">
+              <Check
+                ok={a.enableChecks.verified}
+                okText={t("fields.account.checkOk.verified")}
+                failText={t("fields.account.check.verified")}
+              />
+              <Check
+                ok={a.enableChecks.permissionSets}
+                okText={t("fields.account.checkOk.permissionSets")}
+                failText={t("fields.account.check.permissionSets", {
+                  sets: a.permissionSets.missing.map((s) => s.name).join("、") || t("common.none"),
+                })}
+              />
+              <Check
+                ok={a.enableChecks.openIdMapping}
+                okText={t("fields.account.checkOk.openIdMapping")}
+                failText={t("fields.account.check.openIdMapping")}
+              />
+            </ul>
+            {checks.length === 0 && (
+              <Typography.Text type="success">{t("pages.account.checksAllPass")}</Typography.Text>
+            )}
+            <div style={{ marginTop: 12 }}>
+              <Typography.Title level={3} style={{ fontSize: 14 }}>
+                {t("pages.account.openId")}
+              </Typography.Title>
+              <OpenIdForm key={a.openIdMapping ?? ""} account={a} allowed={abilities.openId.allowed} />
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.permissions")}</h2>} size="small">
+            {a.permissionSets.applicable ? (
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label={t("pages.account.granted")}>
+                  <SetList sets={a.permissionSets.granted} tone="wx-tag-green" />
+                </Descriptions.Item>
+                <Descriptions.Item
+                  label={`${t("pages.account.required")} (${t(`pages.account.requiredSource.${a.permissionSets.requiredSource}`)})`}
+                >
+                  <SetList sets={a.permissionSets.required ?? []} tone="wx-tag-blue" />
+                </Descriptions.Item>
+                <Descriptions.Item label={t("pages.account.missing")}>
+                  <SetList sets={a.permissionSets.missing} tone="wx-tag-red" />
+                </Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Typography.Text type="secondary">{t("common.notApplicable")}</Typography.Text>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.lifecycle")}</h2>} size="small">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t("fields.account.lifecycle")}>
+                {enumLabel(t, "fields.account.lifecycle", a.lifecycle.state)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("pages.account.expiresAt")}>
+                {a.lifecycle.expiresAt === null
+                  ? t("fields.account.lifecycle.noExpiry")
+                  : formatTime(a.lifecycle.expiresAt)}
+              </Descriptions.Item>
+              {a.lifecycle.coolingOffUntil !== null && (
+                <Descriptions.Item label={enumLabel(t, "fields.account.lifecycle", "cooling_off")}>
+                  {formatTime(a.lifecycle.coolingOffUntil)}
+                </Descriptions.Item>
+              )}
+              <Descriptions.Item label={t("pages.account.token")}>
+                {a.lastTokenError ? (
+                  <Typography.Text type="danger">
+                    {t("pages.account.tokenError", {
+                      code: a.lastTokenError.code,
+                      errcode: a.lastTokenError.errcode ?? "—",
+                      rid: a.lastTokenError.rid ?? "—",
+                      time: formatTime(a.lastTokenError.at),
+                    })}
+                  </Typography.Text>
+                ) : (
+                  t("pages.account.tokenOk")
+                )}
+              </Descriptions.Item>
+              {isOfficial && (
+                <Descriptions.Item label={t("pages.account.quota")}>
+                  <span data-testid="quota-used">
+                    {quota.data
+                      ? t("pages.account.quotaUsed", { used: quota.data.used, limit: quota.data.limit })
+                      : "…"}
+                  </span>
+                </Descriptions.Item>
+              )}
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.callbacks")}</h2>} size="small">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t("pages.account.callbackUrl")}>
+                <Typography.Text copyable style={{ overflowWrap: "anywhere" }}>
+                  {`${origin}/wechat/accounts/${a.appId}/callback`}
+                </Typography.Text>
+              </Descriptions.Item>
+              {a.miniProgram && (
+                <>
+                  <Descriptions.Item label={t("pages.account.sendConfig")}>
+                    {a.miniProgram.sendConfig
+                      ? enumLabel(t, "fields.account.sendMode", a.miniProgram.sendConfig.mode)
+                      : t("common.notSet")}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("pages.account.receiptConfig")}>
+                    {a.miniProgram.receiptConfig
+                      ? enumLabel(t, "fields.account.receiptMode", a.miniProgram.receiptConfig.mode)
+                      : t("common.notSet")}
+                  </Descriptions.Item>
+                </>
+              )}
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <EventLog appId={a.appId} />
+        </Col>
+        <Col xs={24}>
+          <ApiCallLog appId={a.appId} />
+        </Col>
+      </Row>
+      <AuthorizeDialog
+        open={updating}
+        onClose={() => setUpdating(false)}
+        update={{ appId: a.appId, name: a.nickname }}
+      />
+      <DeleteAccountModal
+        account={a}
+        open={deleting}
+        onClose={() => setDeleting(false)}
+        onDeleted={() => setDeleted(true)}
+      />
+    </Flex>
+  );
+}

@@ -1,0 +1,45 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { Shell } from "./components/Shell.js";
+
+/**
+ * Every route of the console in one list. Pages load on demand, so the sign-in and accounts
+ * screens carry only their own code.
+ */
+export const router = createBrowserRouter([
+  {
+    path: "/signin",
+    lazy: async () => ({ Component: (await import("./pages/session/SignIn.js")).SignIn }),
+  },
+  {
+    path: "/",
+    element: <Shell />,
+    children: [
+      { index: true, element: <Navigate to="/accounts" replace /> },
+      {
+        path: "accounts",
+        lazy: async () => ({ Component: (await import("./pages/accounts/list/index.js")).AccountsPage }),
+      },
+      {
+        path: "accounts/:appId",
+        lazy: async () => ({ Component: (await import("./pages/accounts/detail/index.js")).AccountPage }),
+      },
+      {
+        path: "webhooks",
+        lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
+      },
+      {
+        path: "api-keys",
+        lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
+      },
+      {
+        path: "settings",
+        lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
+      },
+      {
+        path: "sandbox-phone",
+        lazy: async () => ({ Component: (await import("./pages/sandbox-phone/index.js")).SandboxPhonePage }),
+      },
+      { path: "*", lazy: async () => ({ Component: (await import("./pages/NotFound.js")).NotFound }) },
+    ],
+  },
+]);

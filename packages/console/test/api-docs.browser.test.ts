@@ -1,0 +1,44 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, OUTPUT_DIR, WatchedPage } from "./support/browser.js";
+import { type RunningServer, startServer } from "./support/server.js";
+
+let browser: Browser;
+let server: RunningServer;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startServer();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+  await browser?.close();
+});
+
+describe("the API reference at /api/v1/docs", () => {
+  it("renders every operation with its request schema and an example, under its CSP, with no error", async () => {
+    const watched = await WatchedPage.open(browser, server.url, "en-US");
+    const { page } = watched;
+    try {
+      await watched.goto("/api/v1/docs");
+      await page.getByText("/api/v1/api-keys").first().waitFor();
+      const operations = await page.locator(".opblock").count();
+      const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const expected = Object.values(document.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+      expect(operations).toBe(expected);
+      await page.locator(".opblock-summary", { hasText: "Create an API key" }).click();
+      await page.getByText("Example Value").first().waitFor();
+      await page.getByText("Schema", { exact: true }).first().click();
+      await page.locator(".model-box").first().waitFor();
+      mkdirSync(OUTPUT_DIR, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT_DIR, "api-docs.png") });
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  });
+});
