@@ -20,26 +20,43 @@ export {
 export { type AppDeps, buildApp } from "./http/app.js";
 export { buildOpenApiDocument } from "./http/openapi.js";
 export {
-  type Access,
   type Authenticator,
+  actorOf,
   hasScope,
   type Principal,
   type Scope,
   scopes,
 } from "./http/principal.js";
-export { defineRoute, type Route, type RouteContext, type RouteSpec } from "./http/route.js";
+export {
+  type Access,
+  defineRoute,
+  type Route,
+  type RouteContext,
+  type RouteSpec,
+} from "./http/route.js";
 export type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
 export { ManualClock, systemClock } from "./platform/clock.js";
 export { type Config, ConfigError, loadConfig } from "./platform/config.js";
 export { type ErrorCode, errors, PlatformError } from "./platform/errors.js";
 export { newId } from "./platform/ids.js";
 export { createLogger, type Logger } from "./platform/logger.js";
+export {
+  type Ability,
+  type AccountReach,
+  type ActionSpec,
+  type Actor,
+  actorLabel,
+  definePolicy,
+  type ModulePolicy,
+  type Role,
+} from "./platform/policy.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
 export { migrateToLatest } from "./platform/store/migrate.js";
 export type { PortableMigration } from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
+export { type Action, actionCatalog, policies } from "./policies.js";
 export { moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
 export { VERSION } from "./version.js";

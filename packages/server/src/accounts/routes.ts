@@ -52,7 +52,7 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/authorizations",
-      scope: "accounts:write",
+      action: "accounts.authorize",
       summary: "Create a platform authorization link (QR code and mobile link)",
       description:
         "Asks WeChat for a pre-auth code. The administrator scans `qrCode` (or opens `mobileUrl` in WeChat, or `pcUrl` on a computer), chooses the account and permission sets; WeChat then sends the browser to wxgate, which stores the account. The platform may start a limited number of authorization requests a month, Beijing time (`WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH`, 50 by default; authorization updates count too): beyond it, 429 with `details.reason = authorization_request_limit`, before WeChat is asked.",
@@ -72,7 +72,7 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/authorizations/usage",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "This month's authorization requests (Beijing time): used and allowed",
       response: z.object({
         month: z.string().describe("`YYYY-MM`, Beijing time."),
@@ -85,7 +85,7 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/authorization-notices",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "Authorization lifecycle notices of every account, newest first",
       description:
         "Recorded once per account and authorization period by the lifecycle sweep: `authorization_expiring` (the authorization ends within 30 days) and `authorization_lapsed` (it ended: no tokens until the account is authorized again).",
@@ -96,7 +96,7 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "List connected accounts",
       response: z.object({ items: z.array(accountView) }),
       handler: async () => ({ items: await service.list() }),
@@ -104,7 +104,7 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts",
-      scope: "accounts:write",
+      action: "accounts.connect",
       summary: "Connect an account directly (AppSecret) or through the customer's token server",
       description:
         "With `appSecret`, wxgate fetches a token at once and refuses the secret with WeChat's errcode when WeChat does (40125). Other systems that refresh this account's token will conflict with wxgate: prefer the platform authorization or `tokenUrl`. With `tokenUrl`, wxgate reads tokens from that URL (`{access_token, expires_in}`) and never refreshes them itself; in production the URL must resolve to public addresses only.",
@@ -139,7 +139,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "One account: permission sets granted, required and missing; enable checks",
       params,
       response: accountView,
@@ -148,7 +149,8 @@ export function accountRoutes(
     defineRoute({
       method: "DELETE",
       url: "/accounts/:appid",
-      scope: "accounts:write",
+      action: "accounts.delete",
+      account: (params) => params.appid,
       summary: "Delete an account and everything kept for it",
       description:
         "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 with `details.reason = cooling_off` and `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
@@ -160,7 +162,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/openid-mapping",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Set which customer property holds this account's OpenID",
       params,
       body: z.object({ property: z.string().trim().min(1).max(128) }),
@@ -170,7 +173,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/required-permission-sets",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Override the minimum permission sets for this account (null: use the setting)",
       params,
       body: z.object({ ids: permissionIds.nullable() }),
@@ -180,7 +184,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/authorization-expiry",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Set when the account's platform authorization ends (shorten it)",
       description:
         "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validity_too_long`) and in the future (400 `expiry_in_past`); direct and external connections have no authorization to end (409 `not_component`). Authorizing the account again starts a new period with the configured validity.",
@@ -195,7 +200,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/authorization-notices",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "This account's authorization lifecycle notices, newest first",
       params,
       query: noticePage,
@@ -205,7 +211,8 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/enable",
-      scope: "accounts:write",
+      action: "accounts.enable",
+      account: (params) => params.appid,
       summary: "Enable an account (verified, minimum permission sets, OpenID mapping)",
       description:
         "409 `conflict` with `details.reason = enable_checks_failed` and `details.failed` naming each failed check (`verified`, `permission_sets` with the `missing` sets, `openid_mapping`); `account_unauthorized` (with `coolingOffUntil` during the cooling-off) for a de-authorized account; `authorization_lapsed` once its authorization ended.",
@@ -216,7 +223,8 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/disable",
-      scope: "accounts:write",
+      action: "accounts.disable",
+      account: (params) => params.appid,
       summary: "Disable an account: no tokens, no sending",
       params,
       response: accountView,
@@ -225,7 +233,8 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/authorization-update",
-      scope: "accounts:write",
+      action: "accounts.authorize",
+      account: (params) => params.appid,
       summary: "Create a link to update this account's authorization (change permission sets)",
       params,
       response: authorizationLink,
@@ -235,7 +244,8 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/refresh-info",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Read the account's type, verification, status and permission sets from WeChat again",
       params,
       response: accountView,
@@ -244,7 +254,8 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/quota/reset",
-      scope: "accounts:write",
+      action: "accounts.quota.reset",
+      account: (params) => params.appid,
       summary: "Reset the account's API quotas (clear_quota), at most 10 a month",
       description:
         "The 11th reset of a month (Beijing time) is refused here: 429 with `details.reason = quota_reset_limit`.",
@@ -260,7 +271,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/quota/resets",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "Quota resets: this month's count and the history",
       params,
       response: z.object({
@@ -275,7 +287,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/quota",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "One API's daily quota (openapi/quota/get)",
       params,
       query: z.object({ cgiPath: z.string().regex(/^\/[A-Za-z0-9_/.-]{1,200}$/, "must be an API path") }),
@@ -285,7 +298,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/api-calls",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "The outbound WeChat API call log of this account, newest first",
       params,
       query: z.object({
@@ -300,7 +314,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/miniprogram/send-config",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Mini program send config: its AppSecret or its token URL",
       params,
       body: z.discriminatedUnion("mode", [
@@ -315,7 +330,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/miniprogram/receipt-config",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Receipt (push) config: Token, EncodingAESKey and encryption mode",
       params,
       body: z
@@ -334,7 +350,7 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/settings/minimum-permission-sets",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "The permission sets an account must grant before it can be enabled",
       response: minimumSetsView,
       handler: async () => namedSets(await settings.minimumPermissionSets()),
@@ -342,7 +358,7 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/settings/minimum-permission-sets",
-      scope: "admin",
+      action: "accounts.settings.manage",
       summary: "Change the minimum permission sets",
       body: minimumSets,
       response: minimumSetsView,

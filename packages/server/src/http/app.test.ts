@@ -13,7 +13,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "POST",
       url: "/probe/echo/:id",
-      scope: "accounts:write",
+      action: "accounts.update",
       summary: "Echo",
       params: z.object({ id: z.string().regex(/^\d+$/) }),
       query: z.object({ verbose: z.enum(["yes", "no"]).optional() }),
@@ -24,7 +24,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/wechat-failure",
-      scope: "public",
+      action: "public",
       summary: "Throws a WeChat API error",
       handler: async () => {
         throw new WeChatApiError({
@@ -38,7 +38,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/crash",
-      scope: "public",
+      action: "public",
       summary: "Throws an unexpected error",
       handler: async () => {
         throw new Error("db password is hunter2");
@@ -47,7 +47,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/conflict",
-      scope: "public",
+      action: "public",
       summary: "Throws a conflict",
       handler: async () => {
         throw errors.conflict("already there", { field: "name" });

@@ -11,12 +11,14 @@ import type { DomainModule } from "../module.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import type { Actor, PermissionRefusal } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
+import { actionCatalog } from "../policies.js";
 import { renderDocsPage } from "./docs-page.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
-import { type Authenticator, CSRF_HEADER, hasScope, type Principal, SESSION_COOKIE } from "./principal.js";
+import { type Authenticator, actorOf, CSRF_HEADER, type Principal, SESSION_COOKIE } from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
 
 /** What the HTTP app is built from. */
@@ -237,7 +239,21 @@ async function authenticate(
   });
 }
 
-/** Authenticate → authorize → CSRF → validate → rate limits → handle → shape the response. */
+/** The 403 of an action the actor may not take: `forbidden`, with the action and the reason. */
+function refusal(action: string, why: PermissionRefusal): PlatformError {
+  const message =
+    why === "session_required"
+      ? "this operation needs a console session, not an API key"
+      : why === "out_of_reach"
+        ? "this operation is on an account outside the caller's reach"
+        : `this operation needs the ${actionCatalog.scopeOf(action)} scope`;
+  return new PlatformError("forbidden", message, { reason: why, action });
+}
+
+/**
+ * Authenticate → the route's action → CSRF → validate → the account in reach → rate limits →
+ * handle → shape the response.
+ */
 async function runRoute(
   route: Route,
   authenticator: Authenticator,
@@ -246,17 +262,16 @@ async function runRoute(
   reply: FastifyReply,
 ) {
   let principal: Principal | undefined;
-  if (route.scope === "public") {
+  let actor: Actor | undefined;
+  if (route.action === "public") {
     principal = await authenticate(authenticator, request).catch(() => undefined);
+    actor = principal && actorOf(principal, actionCatalog);
   } else {
     principal = await authenticate(authenticator, request);
     if (!principal) throw errors.unauthorized();
-    if (route.scope === "session" && principal.kind !== "session") {
-      throw errors.forbidden("this operation needs a console session, not an API key");
-    }
-    if (route.scope !== "session" && route.scope !== "authenticated" && !hasScope(principal, route.scope)) {
-      throw errors.forbidden(`this operation needs the ${route.scope} scope`);
-    }
+    actor = actorOf(principal, actionCatalog);
+    const refused = actionCatalog.check(actor, route.action);
+    if (refused) throw refusal(route.action, refused);
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (
@@ -272,6 +287,10 @@ async function runRoute(
     }
   }
   const params = parseInput(route.params, request.params, "path");
+  if (actor && route.account && route.action !== "public") {
+    const refused = actionCatalog.check(actor, route.action, route.account(params));
+    if (refused) throw refusal(route.action, refused);
+  }
   const query = parseInput(route.query, request.query, "query");
   const body = parseInput(route.body, request.body, "body");
   for (const limiter of limiters) await limiter(request, body);
@@ -280,6 +299,7 @@ async function runRoute(
     query,
     params,
     principal: principal as Principal,
+    actor: actor as Actor,
     request,
     reply,
   });

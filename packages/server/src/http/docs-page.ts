@@ -1,3 +1,4 @@
+import { actionCatalog } from "../policies.js";
 import { API_PREFIX } from "./openapi.js";
 import type { Route } from "./route.js";
 
@@ -20,10 +21,10 @@ export function renderDocsPage(routes: readonly Route[], title: string): string 
       const rows = list
         .map(
           (r) =>
-            `<tr><td class="m ${r.method.toLowerCase()}">${r.method}</td><td><code>${escapeHtml(API_PREFIX + r.url)}</code></td><td>${escapeHtml(r.summary)}${r.description ? `<div class="d">${escapeHtml(r.description)}</div>` : ""}</td><td><code>${escapeHtml(r.scope)}</code></td></tr>`,
+            `<tr><td class="m ${r.method.toLowerCase()}">${r.method}</td><td><code>${escapeHtml(API_PREFIX + r.url)}</code></td><td>${escapeHtml(r.summary)}${r.description ? `<div class="d">${escapeHtml(r.description)}</div>` : ""}</td><td><code>${escapeHtml(r.action)}</code>${r.action === "public" ? "" : ` <code>${escapeHtml(actionCatalog.scopeOf(r.action))}</code>`}</td></tr>`,
         )
         .join("\n");
-      return `<h2>${escapeHtml(tag)}</h2>\n<table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Scope</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+      return `<h2>${escapeHtml(tag)}</h2>\n<table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Action and scope</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
     })
     .join("\n");
   return `<!doctype html>
