@@ -290,6 +290,7 @@ describe("the cooling-off after a de-authorization", () => {
     const frozen = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例服务号" });
     expect(frozen.status).toBe(409);
     expect(frozen.body.error.details).toEqual({ reason: "cooling_off", until });
+    expect(frozen.body.error.code).toBe("cooling_off");
     expect(frozen.body.error.message).toContain(new Date(until).toISOString());
     const enable = await h.api<ErrorAnswer>("POST", `/accounts/${appId}/enable`);
     expect(enable.status).toBe(409);

@@ -84,7 +84,9 @@ export function enableRefusal(account: AccountFacts): AccountRefusal | undefined
  * past its cooling-off; direct and external connections may always go. (The typed name is
  * the request's part, not the account's.)
  */
-export function deleteRefusal(account: AccountFacts): AccountRefusal | undefined {
+export function deleteRefusal(
+  account: Pick<AccountFacts, "connection" | "authorizationState" | "lifecycle">,
+): AccountRefusal | undefined {
   if (account.connection === "component" && account.authorizationState === "authorized") {
     return "still_authorized";
   }
@@ -108,14 +110,18 @@ export function authorizationUpdateRefusal(
 }
 
 /** Moving the authorization's end: only a platform account that authorizes the platform has one. */
-export function authorizationExpiryRefusal(account: AccountFacts): AccountRefusal | undefined {
+export function authorizationExpiryRefusal(
+  account: Pick<AccountFacts, "connection" | "authorizationState">,
+): AccountRefusal | undefined {
   if (account.connection !== "component") return "not_component";
   if (account.authorizationState !== "authorized") return "account_unauthorized";
   return undefined;
 }
 
 /** Reading the profile from WeChat again goes through the platform's authorization. */
-export function refreshInfoRefusal(account: AccountFacts): AccountRefusal | undefined {
+export function refreshInfoRefusal(
+  account: Pick<AccountFacts, "connection" | "authorizationState">,
+): AccountRefusal | undefined {
   return account.connection !== "component" || account.authorizationState !== "authorized"
     ? "not_component"
     : undefined;

@@ -67,7 +67,7 @@ export function accountRoutes(
         .default({}),
       response: authorizationLink,
       status: 201,
-      handler: ({ body, principal }) => service.createAuthorization(principal, body),
+      handler: ({ body, actor }) => service.createAuthorization(actor, body),
     }),
     defineRoute({
       method: "GET",
@@ -153,7 +153,7 @@ export function accountRoutes(
       account: (params) => params.appid,
       summary: "Delete an account and everything kept for it",
       description:
-        "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 with `details.reason = cooling_off` and `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
+        "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 `cooling_off` (`error.code`, and `details.reason`) with `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
       params,
       body: z.object({ confirm: z.string().min(1).max(128) }),
       response: z.object({ deleted: z.record(z.string(), z.number().int()) }),
@@ -239,7 +239,7 @@ export function accountRoutes(
       params,
       response: authorizationLink,
       status: 201,
-      handler: ({ params, principal }) => service.requestAuthorizationUpdate(principal, params.appid),
+      handler: ({ params, actor }) => service.requestAuthorizationUpdate(actor, params.appid),
     }),
     defineRoute({
       method: "POST",
@@ -266,7 +266,7 @@ export function accountRoutes(
         limit: z.number().int(),
         remaining: z.number().int(),
       }),
-      handler: ({ params, principal }) => service.resetQuota(principal, params.appid),
+      handler: ({ params, actor }) => service.resetQuota(actor, params.appid),
     }),
     defineRoute({
       method: "GET",

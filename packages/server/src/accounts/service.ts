@@ -7,17 +7,16 @@ import {
   createQuotaApi,
   getAccessToken,
   type InboundMessage,
-  isSuspendedStatus,
   sendingLimits,
   tokenKeys,
   WeChatApiError,
   WeChatError,
 } from "@wxgate/wechat";
 import QRCode from "qrcode";
-import type { Principal } from "../http/principal.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import { type Actor, actorLabel } from "../platform/policy.js";
 import type { Clock, Lock } from "../platform/ports.js";
 import type { WeChatConnection } from "../platform/wechat.js";
 import { GuardedExternalTokenCredential } from "../tokens/credentials.js";
@@ -25,16 +24,45 @@ import { checkTokenUrl, guardedFetch } from "../tokens/external-url.js";
 import { parseHeader, type TokenService } from "../tokens/service.js";
 import {
   coolingOffEnd,
-  isLapsed,
+  type Lifecycle,
   type LifecyclePolicy,
   latestExpiry,
   lifecycleOf,
   MAX_VALIDITY_DAYS,
 } from "./lifecycle.js";
+import {
+  authorizationExpiryRefusal,
+  deleteRefusal,
+  enableRefusal,
+  quotaResetRefusal,
+  refreshInfoRefusal,
+  sendConfigRefusal,
+} from "./policy.js";
 import type { AccountRepository, AccountRow, ApiCallFilter } from "./repository.js";
 import type { AccountSettings, MinimumPermissionSets } from "./settings.js";
 import type { AccountsTable } from "./tables.js";
 import { type AccountView, enableChecksOf, permissionSetsOf, toAccountView } from "./views.js";
+
+/** What the account rules of `policy.ts` read of a row; the lifecycle only when a rule needs it. */
+function factsOf(row: AccountRow): {
+  connection: AccountRow["connection"];
+  authorizationState: AccountRow["authorization_state"];
+};
+function factsOf(
+  row: AccountRow,
+  now: number,
+  policy: LifecyclePolicy,
+): {
+  connection: AccountRow["connection"];
+  authorizationState: AccountRow["authorization_state"];
+  lifecycle: Lifecycle;
+};
+function factsOf(row: AccountRow, now?: number, policy?: LifecyclePolicy) {
+  const facts = { connection: row.connection, authorizationState: row.authorization_state };
+  return now === undefined || policy === undefined
+    ? facts
+    : { ...facts, lifecycle: lifecycleOf(row, now, policy) };
+}
 
 /** Where WeChat sends the browser after the administrator confirmed. */
 export const AUTHORIZED_PATH = "/wechat/authorized";
@@ -74,10 +102,6 @@ export function beijingMonthBounds(epochMs: number): { month: string; from: numb
     from: Date.UTC(year, index - 1, 1) - BEIJING_OFFSET_MS,
     to: Date.UTC(year, index, 1) - BEIJING_OFFSET_MS,
   };
-}
-
-function actor(principal: Principal): string {
-  return `${principal.kind}:${principal.name}`;
 }
 
 /**
@@ -142,7 +166,7 @@ export class AccountService {
    * WeChat is asked.
    */
   async createAuthorization(
-    principal: Principal | undefined,
+    actor: Actor | undefined,
     input: { authType?: ComponentAuthType | undefined; bizAppId?: string | undefined },
   ): Promise<AuthorizationLink> {
     const { wechat, tokens, repository, clock } = this.deps;
@@ -166,7 +190,7 @@ export class AccountService {
         pre_auth_code: code.pre_auth_code,
         auth_type: input.authType ?? null,
         biz_appid: input.bizAppId ?? null,
-        created_by: principal ? actor(principal) : null,
+        created_by: actor ? actorLabel(actor) : null,
         created_at: now,
         expires_at: expiresAt,
         completed_at: null,
@@ -200,12 +224,13 @@ export class AccountService {
   }
 
   /** 更新授权: a link restricted to this account, to change its permission sets. */
-  async requestAuthorizationUpdate(principal: Principal, appId: string): Promise<AuthorizationLink> {
+  async requestAuthorizationUpdate(actor: Actor, appId: string): Promise<AuthorizationLink> {
     const row = await this.#require(appId);
+    // The month's limit is the request's own rule, checked under its lock by createAuthorization.
     if (row.connection !== "component") {
       throw errors.conflict(`${appId} is not connected through the platform`, { reason: "not_component" });
     }
-    return this.createAuthorization(principal, {
+    return this.createAuthorization(actor, {
       authType: row.kind === "miniprogram" ? 2 : 1,
       bizAppId: appId,
     });
@@ -368,7 +393,7 @@ export class AccountService {
   /** Reads the account's profile from WeChat again (type, verification, status, permission sets). */
   async refreshInfo(appId: string): Promise<AccountView> {
     const row = await this.#require(appId);
-    if (row.connection !== "component" || row.authorization_state !== "authorized") {
+    if (refreshInfoRefusal(factsOf(row))) {
       throw errors.conflict(`${appId} is not an authorized platform account`, { reason: "not_component" });
     }
     const info = await this.deps.tokens.componentApi(appId).getAuthorizerInfo(appId);
@@ -540,12 +565,13 @@ export class AccountService {
     input: { expiresAt: number } | { validityDays: number },
   ): Promise<AccountView> {
     const row = await this.#require(appId);
-    if (row.connection !== "component") {
+    const refused = authorizationExpiryRefusal(factsOf(row));
+    if (refused === "not_component") {
       throw errors.conflict(`${appId} is not connected through the platform; its access does not expire`, {
         reason: "not_component",
       });
     }
-    if (row.authorization_state !== "authorized" || row.authorized_at === null) {
+    if (refused === "account_unauthorized" || row.authorized_at === null) {
       throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
         reason: "account_unauthorized",
       });
@@ -575,31 +601,33 @@ export class AccountService {
   async enable(appId: string): Promise<AccountView> {
     const row = await this.#require(appId);
     const now = this.deps.clock.now();
-    if (row.authorization_state !== "authorized") {
-      const until = coolingOffEnd(row, this.deps.policy);
-      throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
-        reason: "account_unauthorized",
-        ...(until !== undefined && now < until ? { coolingOffUntil: until } : {}),
-      });
-    }
-    if (isLapsed(row, now)) {
-      throw errors.conflict(`${appId}'s authorization ended; authorize it again first`, {
-        reason: "authorization_lapsed",
-        expiredAt: row.authorization_expires_at,
-      });
-    }
-    if (row.account_status !== null && isSuspendedStatus(row.account_status)) {
-      throw errors.conflict(`${appId} is suspended by WeChat (account_status ${row.account_status})`, {
-        reason: "account_suspended",
-      });
-    }
     const minimum = await this.deps.settings.minimumPermissionSets();
-    const failed = this.#failedChecks(row, minimum);
-    if (failed.length > 0) {
-      throw errors.conflict(`${appId} cannot be enabled: ${failed.map((f) => f.message).join("; ")}`, {
-        reason: "enable_checks_failed",
-        failed,
-      });
+    // The policy's rule decides (the account's `abilities.enable` reads the same); the details
+    // of each refusal are written here.
+    switch (enableRefusal(toAccountView(row, minimum, lifecycleOf(row, now, this.deps.policy)))) {
+      case "account_unauthorized": {
+        const until = coolingOffEnd(row, this.deps.policy);
+        throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
+          reason: "account_unauthorized",
+          ...(until !== undefined && now < until ? { coolingOffUntil: until } : {}),
+        });
+      }
+      case "authorization_lapsed":
+        throw errors.conflict(`${appId}'s authorization ended; authorize it again first`, {
+          reason: "authorization_lapsed",
+          expiredAt: row.authorization_expires_at,
+        });
+      case "account_suspended":
+        throw errors.conflict(`${appId} is suspended by WeChat (account_status ${row.account_status})`, {
+          reason: "account_suspended",
+        });
+      case "enable_checks_failed": {
+        const failed = this.#failedChecks(row, minimum);
+        throw errors.conflict(`${appId} cannot be enabled: ${failed.map((f) => f.message).join("; ")}`, {
+          reason: "enable_checks_failed",
+          failed,
+        });
+      }
     }
     await this.deps.repository.update(appId, { enabled: 1, updated_at: this.deps.clock.now() });
     return this.#reload(appId);
@@ -641,7 +669,7 @@ export class AccountService {
       | { mode: "token_url"; tokenUrl: string; header?: string | undefined },
   ): Promise<AccountView> {
     const row = await this.#require(appId);
-    if (row.kind !== "miniprogram") {
+    if (sendConfigRefusal({ kind: row.kind })) {
       throw errors.conflict(`${appId} is not a mini program`, { reason: "not_miniprogram" });
     }
     const { repository } = this.deps;
@@ -695,7 +723,7 @@ export class AccountService {
    * 重置限额 (clear_quota). WeChat allows 10 a month; the 11th is refused here, before WeChat
    * is asked, so the count is never wasted on a call that must fail.
    */
-  async resetQuota(principal: Principal, appId: string) {
+  async resetQuota(actor: Actor, appId: string) {
     const row = await this.#require(appId);
     const { repository, clock, tokens } = this.deps;
     return this.deps.lock.runExclusive(`quota-reset:${appId}`, async () => {
@@ -703,8 +731,8 @@ export class AccountService {
       const month = beijingMonth(now);
       const limit = sendingLimits.clearQuotaPerMonth;
       const used = await repository.countQuotaResets(appId, month);
-      const by = actor(principal);
-      if (used >= limit) {
+      const by = actorLabel(actor);
+      if (quotaResetRefusal({ quotaResetsUsed: used, quotaResetsLimit: limit })) {
         await repository.recordQuotaReset({
           appid: appId,
           month,
@@ -799,15 +827,18 @@ export class AccountService {
    */
   async delete(appId: string, confirm: string): Promise<PurgeReport> {
     const row = await this.#require(appId);
-    if (row.connection === "component" && row.authorization_state === "authorized") {
+    const refused = deleteRefusal(factsOf(row, this.deps.clock.now(), this.deps.policy));
+    if (refused === "still_authorized") {
       throw errors.conflict(
         `${appId} still authorizes the platform; withdraw the authorization on WeChat's side first`,
         { reason: "still_authorized" },
       );
     }
     const until = coolingOffEnd(row, this.deps.policy);
-    if (until !== undefined && this.deps.clock.now() < until) {
-      throw errors.conflict(
+    if (refused === "cooling_off" && until !== undefined) {
+      // Its own code, as the README promises: a client tells a frozen account from other conflicts.
+      throw new PlatformError(
+        "cooling_off",
         `${appId} withdrew its authorization ${new Date(row.unauthorized_at ?? 0).toISOString()}; it stays frozen in its cooling-off until ${new Date(until).toISOString()}`,
         { reason: "cooling_off", until },
       );

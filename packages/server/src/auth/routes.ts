@@ -160,8 +160,8 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       action: "auth.keys.manage",
       summary: "Revoke an API key",
       params: z.object({ id: z.string().min(1).max(64) }),
-      async handler({ principal, params }) {
-        await service.revokeApiKey(principal, params.id);
+      async handler({ actor, params }) {
+        await service.revokeApiKey(actor, params.id);
         return undefined;
       },
     }),
