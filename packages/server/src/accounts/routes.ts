@@ -4,7 +4,7 @@ import { defineRoute, type Route } from "../http/route.js";
 import type { LifecycleSweep } from "./lifecycle-sweep.js";
 import type { AccountService } from "./service.js";
 import type { AccountSettings } from "./settings.js";
-import { accountView, apiCallView, authorizationNoticeView, quotaResetView } from "./views.js";
+import { accountWithAbilitiesView, apiCallView, authorizationNoticeView, quotaResetView } from "./views.js";
 
 const appIdSchema = z
   .string()
@@ -98,8 +98,8 @@ export function accountRoutes(
       url: "/accounts",
       action: "accounts.read",
       summary: "List connected accounts",
-      response: z.object({ items: z.array(accountView) }),
-      handler: async () => ({ items: await service.list() }),
+      response: z.object({ items: z.array(accountWithAbilitiesView) }),
+      handler: async ({ actor }) => ({ items: await service.withAbilities(actor, await service.list()) }),
     }),
     defineRoute({
       method: "POST",
@@ -131,10 +131,13 @@ export function accountRoutes(
           })
           .strict(),
       ]),
-      response: accountView,
+      response: accountWithAbilitiesView,
       status: 201,
-      handler: ({ body }) =>
-        "appSecret" in body ? service.connectDirect(body) : service.connectExternal(body),
+      handler: async ({ body, actor }) =>
+        service.withAbilitiesOne(
+          actor,
+          "appSecret" in body ? await service.connectDirect(body) : await service.connectExternal(body),
+        ),
     }),
     defineRoute({
       method: "GET",
@@ -143,8 +146,8 @@ export function accountRoutes(
       account: (params) => params.appid,
       summary: "One account: permission sets granted, required and missing; enable checks",
       params,
-      response: accountView,
-      handler: ({ params }) => service.get(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) => service.withAbilitiesOne(actor, await service.get(params.appid)),
     }),
     defineRoute({
       method: "DELETE",
@@ -167,8 +170,9 @@ export function accountRoutes(
       summary: "Set which customer property holds this account's OpenID",
       params,
       body: z.object({ property: z.string().trim().min(1).max(128) }),
-      response: accountView,
-      handler: ({ params, body }) => service.setOpenIdMapping(params.appid, body.property),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setOpenIdMapping(params.appid, body.property)),
     }),
     defineRoute({
       method: "PUT",
@@ -178,8 +182,9 @@ export function accountRoutes(
       summary: "Override the minimum permission sets for this account (null: use the setting)",
       params,
       body: z.object({ ids: permissionIds.nullable() }),
-      response: accountView,
-      handler: ({ params, body }) => service.setRequiredPermissionSets(params.appid, body.ids),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setRequiredPermissionSets(params.appid, body.ids)),
     }),
     defineRoute({
       method: "PUT",
@@ -194,8 +199,9 @@ export function accountRoutes(
         z.object({ expiresAt: z.number().int().min(0) }).strict(),
         z.object({ validityDays: z.number().int().min(1).max(100_000) }).strict(),
       ]),
-      response: accountView,
-      handler: ({ params, body }) => service.setAuthorizationExpiry(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setAuthorizationExpiry(params.appid, body)),
     }),
     defineRoute({
       method: "GET",
@@ -217,8 +223,9 @@ export function accountRoutes(
       description:
         "409 `conflict` with `details.reason = enable_checks_failed` and `details.failed` naming each failed check (`verified`, `permission_sets` with the `missing` sets, `openid_mapping`); `account_unauthorized` (with `coolingOffUntil` during the cooling-off) for a de-authorized account; `authorization_lapsed` once its authorization ended.",
       params,
-      response: accountView,
-      handler: ({ params }) => service.enable(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.enable(params.appid)),
     }),
     defineRoute({
       method: "POST",
@@ -227,8 +234,9 @@ export function accountRoutes(
       account: (params) => params.appid,
       summary: "Disable an account: no tokens, no sending",
       params,
-      response: accountView,
-      handler: ({ params }) => service.disable(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.disable(params.appid)),
     }),
     defineRoute({
       method: "POST",
@@ -248,8 +256,9 @@ export function accountRoutes(
       account: (params) => params.appid,
       summary: "Read the account's type, verification, status and permission sets from WeChat again",
       params,
-      response: accountView,
-      handler: ({ params }) => service.refreshInfo(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.refreshInfo(params.appid)),
     }),
     defineRoute({
       method: "POST",
@@ -324,8 +333,9 @@ export function accountRoutes(
           .object({ mode: z.literal("token_url"), tokenUrl: tokenUrlSchema, header: headerSchema.optional() })
           .strict(),
       ]),
-      response: accountView,
-      handler: ({ params, body }) => service.setSendConfig(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setSendConfig(params.appid, body)),
     }),
     defineRoute({
       method: "PUT",
@@ -344,8 +354,9 @@ export function accountRoutes(
           mode: z.enum(["plaintext", "compatible", "safe"]),
         })
         .strict(),
-      response: accountView,
-      handler: ({ params, body }) => service.setReceiptConfig(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setReceiptConfig(params.appid, body)),
     }),
     defineRoute({
       method: "GET",

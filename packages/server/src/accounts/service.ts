@@ -31,6 +31,7 @@ import {
   MAX_VALIDITY_DAYS,
 } from "./lifecycle.js";
 import {
+  accountAbilities,
   authorizationExpiryRefusal,
   deleteRefusal,
   enableRefusal,
@@ -41,7 +42,13 @@ import {
 import type { AccountRepository, AccountRow, ApiCallFilter } from "./repository.js";
 import type { AccountSettings, MinimumPermissionSets } from "./settings.js";
 import type { AccountsTable } from "./tables.js";
-import { type AccountView, enableChecksOf, permissionSetsOf, toAccountView } from "./views.js";
+import {
+  type AccountView,
+  type AccountViewWithAbilities,
+  enableChecksOf,
+  permissionSetsOf,
+  toAccountView,
+} from "./views.js";
 
 /** What the account rules of `policy.ts` read of a row; the lifecycle only when a rule needs it. */
 function factsOf(row: AccountRow): {
@@ -140,6 +147,36 @@ export class AccountService {
 
   async get(appId: string): Promise<AccountView> {
     return this.#view(await this.#require(appId));
+  }
+
+  /**
+   * The views with what `actor` can do with each account now (`abilities`), by the policy's
+   * rules and this month's counts: the same verdicts the operations would give.
+   */
+  async withAbilities(actor: Actor, views: readonly AccountView[]): Promise<AccountViewWithAbilities[]> {
+    const now = this.deps.clock.now();
+    const month = beijingMonth(now);
+    const [resets, requests] = await Promise.all([
+      this.deps.repository.countQuotaResetsByAccount(
+        month,
+        views.map((v) => v.appId),
+      ),
+      this.authorizationRequestUsage(),
+    ]);
+    return views.map((view) => ({
+      ...view,
+      abilities: accountAbilities(actor, view, {
+        quotaResetsUsed: resets.get(view.appId) ?? 0,
+        quotaResetsLimit: sendingLimits.clearQuotaPerMonth,
+        authorizationRequestsRemaining: requests.remaining,
+      }),
+    }));
+  }
+
+  /** One view with its abilities; see {@link withAbilities}. */
+  async withAbilitiesOne(actor: Actor, view: AccountView): Promise<AccountViewWithAbilities> {
+    const [one] = await this.withAbilities(actor, [view]);
+    return one as AccountViewWithAbilities;
   }
 
   async #view(row: AccountRow): Promise<AccountView> {
