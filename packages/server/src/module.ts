@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Route } from "./http/route.js";
 import type { Config } from "./platform/config.js";
 import type { Logger } from "./platform/logger.js";
-import type { Clock, JobHandler, Lock, Queue } from "./platform/ports.js";
+import type { Clock, Lock, ModuleJob, Queue } from "./platform/ports.js";
 import type { SecretBox } from "./platform/secrets.js";
 import type { Database } from "./platform/store/schema.js";
 import type { Dialect } from "./platform/store/store.js";
@@ -40,8 +40,11 @@ export interface DomainModule {
    * in their own encapsulated scope — they may add content-type parsers and hooks freely.
    */
   plugin?: FastifyPluginAsync;
-  /** Job handlers by queue name; names are global, so prefix them with the module name. */
-  jobs?: Readonly<Record<string, JobHandler>>;
+  /**
+   * Handlers of the module's job queues, made with `defineJob`; each queue's payload type is
+   * declared in `JobPayloads` (platform/ports.ts) by the module.
+   */
+  jobs?: readonly ModuleJob[];
   /** In-process workers that run while the server's worker does (started and stopped with it). */
   workers?: readonly ModuleWorker[];
 }

@@ -1,5 +1,6 @@
 import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
+import { authJobs } from "./jobs.js";
 import type { ScryptCost } from "./password.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
@@ -42,11 +43,7 @@ export function createAuth(
       },
       loginFreeze: { maxFailures: config.loginMaxFailures, freezeMinutes: config.loginFreezeMinutes },
     }),
-    jobs: {
-      "auth.purge-sessions": async () => {
-        await service.purgeExpiredSessions();
-      },
-    },
+    jobs: authJobs(service),
   };
   return { module, service };
 }

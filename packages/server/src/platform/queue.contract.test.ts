@@ -22,8 +22,9 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
     cleanups.push(handle.dispose);
     await migrateToLatest(handle.store.db);
     const clock = new ManualClock(1_750_000_000_000);
-    const queueOn = (store: Store) =>
-      new SqlQueue({ db: store.db, clock, backoffBaseMs: 1000, lockMs: 60_000 });
+    // Queue names and payloads, as the server's are declared in JobPayloads; any by default.
+    const queueOn = <M extends object = Record<string, unknown>>(store: Store) =>
+      new SqlQueue<M>({ db: store.db, clock, backoffBaseMs: 1000, lockMs: 60_000 });
     return { ...handle, clock, queueOn };
   }
 
@@ -33,9 +34,9 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
 
   it("runs due jobs in order and waits for delayed ones", async () => {
     const { store, clock, queueOn } = await setup();
-    const queue = queueOn(store);
+    const queue = queueOn<{ send: { n: number } }>(store);
     const seen: unknown[] = [];
-    queue.handle<{ n: number }>("send", async (job) => {
+    queue.handle("send", async (job) => {
       seen.push(job.payload.n);
     });
     await queue.enqueue("send", { n: 1 });
