@@ -69,8 +69,8 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       db: store.db,
       clock,
       logger: logger.child({ component: "queue" }),
-      lockMs: config.jobClaimTimeoutSeconds * 1000,
-      retentionMs: config.jobRetentionHours * 60 * 60_000,
+      lockMs: config.jobs.claimTimeoutSeconds * 1000,
+      retentionMs: config.jobs.retentionHours * 60 * 60_000,
       dialect: store.dialect,
     });
     const context: ModuleContext = {

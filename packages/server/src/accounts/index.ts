@@ -54,7 +54,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     accounts: repository,
   });
   const logger = ctx.logger.child({ module: "accounts" });
-  const policy = lifecyclePolicy(ctx.config);
+  const policy = lifecyclePolicy(ctx.config.lifecycle);
   const service = new AccountService({
     repository,
     settings,
@@ -64,7 +64,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     lock: ctx.lock,
     logger,
     policy,
-    authorizationRequestsPerMonth: ctx.config.authorizationRequestsPerMonth,
+    authorizationRequestsPerMonth: ctx.config.lifecycle.authorizationRequestsPerMonth,
   });
   const lifecycle = new LifecycleSweep({ repository, clock: ctx.clock, policy, logger });
   const refresher = new TokenRefresher({
@@ -92,9 +92,11 @@ export function createAccounts(ctx: ModuleContext): Accounts {
       routes: [...accountRoutes(service, settings, lifecycle), ...tokenRoutes(tokens)],
       plugin: async (app) => {
         // The sweep runs while the server does: from ready until close.
-        app.addHook("onReady", async () => lifecycle.start(ctx.config.authorizationSweepMinutes * 60_000));
+        app.addHook("onReady", async () =>
+          lifecycle.start(ctx.config.lifecycle.authorizationSweepMinutes * 60_000),
+        );
         app.addHook("onClose", async () => lifecycle.stop());
-        app.addHook("onReady", async () => refresher.start(ctx.config.tokenRefreshSeconds * 1000));
+        app.addHook("onReady", async () => refresher.start(ctx.config.tokens.refreshSeconds * 1000));
         app.addHook("onClose", async () => refresher.stop());
         await wechatPlugin(app);
       },

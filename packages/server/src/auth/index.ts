@@ -11,7 +11,7 @@ export { API_KEY_PREFIX, AuthService } from "./service.js";
 
 /** The login freeze as configured. */
 export function loginFreezeOf(config: Config): LoginFreezePolicy {
-  return { maxFailures: config.loginMaxFailures, freezeMs: config.loginFreezeMinutes * 60_000 };
+  return { maxFailures: config.auth.loginMaxFailures, freezeMs: config.auth.loginFreezeMinutes * 60_000 };
 }
 
 /**
@@ -35,13 +35,16 @@ export function createAuth(
     routes: authRoutes(service, {
       secureCookie: config.publicUrl.startsWith("https:"),
       signInLimits: {
-        perAddress: { max: config.signInIpLimit, windowMs: config.signInIpWindowMinutes * 60_000 },
+        perAddress: { max: config.auth.signInIpLimit, windowMs: config.auth.signInIpWindowMinutes * 60_000 },
         perUsername: {
-          max: config.signInUsernameLimit,
-          windowMs: config.signInUsernameWindowMinutes * 60_000,
+          max: config.auth.signInUsernameLimit,
+          windowMs: config.auth.signInUsernameWindowMinutes * 60_000,
         },
       },
-      loginFreeze: { maxFailures: config.loginMaxFailures, freezeMinutes: config.loginFreezeMinutes },
+      loginFreeze: {
+        maxFailures: config.auth.loginMaxFailures,
+        freezeMinutes: config.auth.loginFreezeMinutes,
+      },
     }),
     jobs: authJobs(service),
   };

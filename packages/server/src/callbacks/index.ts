@@ -67,7 +67,7 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   // A delivery still waiting for its receiver must never be taken over by another worker.
-  if (deliveryTimeoutMs >= context.config.jobClaimTimeoutSeconds * 1000) {
+  if (deliveryTimeoutMs >= context.config.jobs.claimTimeoutSeconds * 1000) {
     throw new RangeError(
       "a webhook delivery's timeout must be shorter than WXGATE_JOB_CLAIM_TIMEOUT_SECONDS",
     );
@@ -82,9 +82,9 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
     clock: context.clock,
     logger,
     mode: context.config.mode,
-    claimMs: context.config.jobClaimTimeoutSeconds * 1000,
-    concurrency: context.config.webhookConcurrency,
-    concurrencyPerWebhook: context.config.webhookConcurrencyPerWebhook,
+    claimMs: context.config.jobs.claimTimeoutSeconds * 1000,
+    concurrency: context.config.webhooks.concurrency,
+    concurrencyPerWebhook: context.config.webhooks.perWebhook,
     deliveryTimeoutMs,
   });
   const replies = new ReplyChain({

@@ -146,7 +146,7 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
 
   it("takes a crashed worker's job again once the configured claim timeout has passed, not before", async () => {
     const { store, reopen, clock } = await setup();
-    const claimMs = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds * 1000;
+    const claimMs = (env: Record<string, string>) => loadConfig({ env }).jobs.claimTimeoutSeconds * 1000;
     expect(claimMs({})).toBe(DEFAULT_CLAIM_MS);
     // Built as the server builds it; a queue without the option falls back to the same default.
     const configured = (db: Store["db"]) =>
