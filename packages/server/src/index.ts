@@ -43,6 +43,8 @@ export { createLogger, type Logger } from "./platform/logger.js";
 export {
   type Ability,
   type AccountReach,
+  type Action,
+  ActionCatalog,
   type ActionSpec,
   type Actor,
   actorLabel,
@@ -56,7 +58,6 @@ export { migrateToLatest } from "./platform/store/migrate.js";
 export type { PortableMigration } from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
-export { type Action, actionCatalog, policies } from "./policies.js";
 export { moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
 export { VERSION } from "./version.js";

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Route } from "./http/route.js";
 import type { Config } from "./platform/config.js";
 import type { Logger } from "./platform/logger.js";
+import type { ModulePolicy } from "./platform/policy.js";
 import type { Clock, Lock, ModuleJob, Queue } from "./platform/ports.js";
 import type { SecretBox } from "./platform/secrets.js";
 import type { Database } from "./platform/store/schema.js";
@@ -35,6 +36,11 @@ export interface DomainModule {
   name: string;
   /** API routes under `/api/v1`, made with `defineRoute`. */
   routes?: readonly Route[];
+  /**
+   * The actions its routes take, with the API-key scopes that grant them (its `policy.ts`). A
+   * route's action must be declared by a mounted module's policy.
+   */
+  policies?: readonly ModulePolicy[];
   /**
    * HTTP surfaces outside the JSON API (e.g. WeChat's XML callbacks), registered at the root
    * in their own encapsulated scope — they may add content-type parsers and hooks freely.

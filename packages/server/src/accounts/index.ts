@@ -1,6 +1,7 @@
 import { startPushTicket } from "@wxgate/wechat";
 import type { CallbackAccounts } from "../callbacks/ports.js";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import { tokensPolicy } from "../tokens/policy.js";
 import { TokenRefresher } from "../tokens/refresher.js";
 import { tokenRoutes } from "../tokens/routes.js";
 import { TokenService } from "../tokens/service.js";
@@ -8,6 +9,7 @@ import { AccountCallbackCredentials } from "./callback-accounts.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { PlatformPushes } from "./platform-pushes.js";
+import { accountsPolicy } from "./policy.js";
 import { AccountRepository } from "./repository.js";
 import { accountRoutes } from "./routes.js";
 import { AccountService } from "./service.js";
@@ -17,6 +19,7 @@ import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js
 export { AccountCallbackCredentials } from "./callback-accounts.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
+export { type AccountAbility, accountAbilities, accountsPolicy } from "./policy.js";
 export { AccountRepository } from "./repository.js";
 export { AccountService, AUTHORIZED_PATH, beijingMonth, beijingMonthBounds } from "./service.js";
 export { AccountSettings, type MinimumPermissionSets } from "./settings.js";
@@ -89,6 +92,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
   const accounts: Accounts = {
     module: {
       name: "accounts",
+      policies: [accountsPolicy, tokensPolicy],
       routes: [...accountRoutes(service, settings, lifecycle), ...tokenRoutes(tokens)],
       plugin: async (app) => {
         // The sweep runs while the server does: from ready until close.

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../platform/policy.js";
-import { actionCatalog } from "../policies.js";
-import { type AccountCounts, type AccountFacts, accountAbilities, enableRefusal } from "./policy.js";
+import { ActionCatalog } from "../platform/policy.js";
+import {
+  type AccountCounts,
+  type AccountFacts,
+  accountAbilities,
+  accountsPolicy,
+  enableRefusal,
+} from "./policy.js";
+
+const actionCatalog = new ActionCatalog([accountsPolicy]);
 
 const ready: AccountFacts = {
   appId: "wx0000000000000001",

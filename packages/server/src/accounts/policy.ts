@@ -34,7 +34,12 @@ export const accountsPolicy = definePolicy("accounts", {
     scopes: [],
   },
 });
+/** This module's actions, by name. */
 export type AccountAction = keyof typeof accountsPolicy.actions;
+
+declare module "../platform/policy.js" {
+  interface Actions extends Record<AccountAction, true> {}
+}
 
 /** What the account rules read: the account view holds every field, and so does a fresh view of a row. */
 export interface AccountFacts {

@@ -2,10 +2,12 @@ import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
 import { authJobs } from "./jobs.js";
 import type { ScryptCost } from "./password.js";
+import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
+export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";
 
@@ -32,6 +34,7 @@ export function createAuth(
   });
   const module: DomainModule = {
     name: "auth",
+    policies: [authPolicy],
     routes: authRoutes(service, {
       secureCookie: config.publicUrl.startsWith("https:"),
       signInLimits: {

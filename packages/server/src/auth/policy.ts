@@ -14,3 +14,10 @@ export const authPolicy = definePolicy("auth", {
   },
   "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [] },
 });
+
+/** This module's actions, by name. */
+export type AuthAction = keyof typeof authPolicy.actions;
+
+declare module "../platform/policy.js" {
+  interface Actions extends Record<AuthAction, true> {}
+}

@@ -7,9 +7,11 @@ import {
   type DeliveryWorker,
   type WebhookService,
   webhookRoutes,
+  webhooksPolicy,
 } from "../webhooks/index.js";
 import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
+import { eventsPolicy } from "./policy.js";
 import type { CallbackAccounts, ReplyProvider } from "./ports.js";
 import { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
 import { EventsRepository } from "./repository.js";
@@ -18,6 +20,7 @@ import { eventRoutes } from "./routes.js";
 export { GatewayError, type GatewayErrorCode } from "./errors.js";
 export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
 export { CALLBACK_PATH } from "./plugin.js";
+export { eventsPolicy } from "./policy.js";
 export type {
   CallbackAccounts,
   CallbackCredentials,
@@ -104,6 +107,7 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
   });
   const module: DomainModule = {
     name: "callbacks",
+    policies: [eventsPolicy, webhooksPolicy],
     routes: [...eventRoutes(events), ...webhookRoutes(webhooks)],
     plugin: callbackPlugin(gateway, { maxBodyBytes }),
     workers: [deliveries],

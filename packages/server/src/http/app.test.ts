@@ -1,6 +1,7 @@
 import { WeChatApiError } from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { accountsPolicy } from "../accounts/index.js";
 import type { ModuleFactory } from "../module.js";
 import { errors } from "../platform/errors.js";
 import { createTestServer, type TestServer } from "../testing/server.js";
@@ -9,6 +10,8 @@ import { defineRoute } from "./route.js";
 /** A module exercising the edge: validation, scopes, error mapping, response shaping. */
 const probeModule: ModuleFactory = () => ({
   name: "probe",
+  // The probe takes an account action: an accounts:write key may call it, an accounts:read one not.
+  policies: [accountsPolicy],
   routes: [
     defineRoute({
       method: "POST",

@@ -1,4 +1,4 @@
-import { actionCatalog } from "../policies.js";
+import type { ActionCatalog } from "../platform/policy.js";
 import { API_PREFIX } from "./openapi.js";
 import type { Route } from "./route.js";
 
@@ -10,7 +10,7 @@ function escapeHtml(text: string): string {
  * A self-contained page listing the API's operations: no scripts, no fonts, no CDN, so it
  * works on an offline machine and under a strict Content-Security-Policy.
  */
-export function renderDocsPage(routes: readonly Route[], title: string): string {
+export function renderDocsPage(routes: readonly Route[], title: string, actions: ActionCatalog): string {
   const groups = new Map<string, Route[]>();
   for (const route of routes) {
     const tag = route.tags?.[0] ?? "general";
@@ -21,7 +21,7 @@ export function renderDocsPage(routes: readonly Route[], title: string): string 
       const rows = list
         .map(
           (r) =>
-            `<tr><td class="m ${r.method.toLowerCase()}">${r.method}</td><td><code>${escapeHtml(API_PREFIX + r.url)}</code></td><td>${escapeHtml(r.summary)}${r.description ? `<div class="d">${escapeHtml(r.description)}</div>` : ""}</td><td><code>${escapeHtml(r.action)}</code>${r.action === "public" ? "" : ` <code>${escapeHtml(actionCatalog.scopeOf(r.action))}</code>`}</td></tr>`,
+            `<tr><td class="m ${r.method.toLowerCase()}">${r.method}</td><td><code>${escapeHtml(API_PREFIX + r.url)}</code></td><td>${escapeHtml(r.summary)}${r.description ? `<div class="d">${escapeHtml(r.description)}</div>` : ""}</td><td><code>${escapeHtml(r.action)}</code>${r.action === "public" ? "" : ` <code>${escapeHtml(actions.scopeOf(r.action))}</code>`}</td></tr>`,
         )
         .join("\n");
       return `<h2>${escapeHtml(tag)}</h2>\n<table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Action and scope</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import type { Actor } from "../platform/policy.js";
-import type { Action } from "../policies.js";
+import type { Action, Actor } from "../platform/policy.js";
 import type { Principal } from "./principal.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -22,6 +22,17 @@ export type Scope = (typeof scopes)[number];
  */
 export type Role = "admin";
 
+/**
+ * Every action's name, filled by the modules' `policy.ts` through declaration merging
+ * (`interface Actions extends Record<"accounts.read" | …, true> {}`), so routes name actions
+ * that exist without the platform knowing any module.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the modules through declaration merging
+export interface Actions {}
+
+/** An action's name: `<domain>.<verb>`, declared by a module's policy. */
+export type Action = keyof Actions & string;
+
 /** One action as a module declares it. */
 export interface ActionSpec {
   /** What it lets the actor do, for the docs and the console. */

@@ -8,3 +8,10 @@ export const tokensPolicy = definePolicy("tokens", {
     scopes: ["token:read"],
   },
 });
+
+/** This module's actions, by name. */
+export type TokenAction = keyof typeof tokensPolicy.actions;
+
+declare module "../platform/policy.js" {
+  interface Actions extends Record<TokenAction, true> {}
+}

@@ -17,6 +17,7 @@ import { DeliveryWorker } from "./worker.js";
 export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
 export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
 export type { EventPayload } from "./payload.js";
+export { webhooksPolicy } from "./policy.js";
 export type { DeliveryKind, DeliveryRow, DeliveryStatus, WebhookRow } from "./repository.js";
 export { WebhooksRepository } from "./repository.js";
 export { webhookRoutes } from "./routes.js";

@@ -8,3 +8,10 @@ export const webhooksPolicy = definePolicy("webhooks", {
     scopes: ["webhooks:write"],
   },
 });
+
+/** This module's actions, by name. */
+export type WebhookAction = keyof typeof webhooksPolicy.actions;
+
+declare module "../platform/policy.js" {
+  interface Actions extends Record<WebhookAction, true> {}
+}
