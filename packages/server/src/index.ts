@@ -17,6 +17,7 @@ export {
   purgeAccountRows,
   type ReplyProvider,
 } from "./callbacks/index.js";
+export { type Config, ConfigError, loadConfig } from "./config.js";
 export { type AppDeps, buildApp } from "./http/app.js";
 export { buildOpenApiDocument } from "./http/openapi.js";
 export {
@@ -36,7 +37,6 @@ export {
 } from "./http/route.js";
 export type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
 export { ManualClock, systemClock } from "./platform/clock.js";
-export { type Config, ConfigError, loadConfig } from "./platform/config.js";
 export { type ErrorCode, errors, PlatformError } from "./platform/errors.js";
 export { newId } from "./platform/ids.js";
 export { createLogger, type Logger } from "./platform/logger.js";

@@ -1,4 +1,4 @@
-import { defineSection, wholeNumber } from "../platform/config-kit.js";
+import { defineSection, type SectionValue, wholeNumber } from "../platform/config-kit.js";
 
 /** The authorization lifecycle's settings: `config.lifecycle`. */
 export const lifecycleConfig = defineSection("lifecycle", {
@@ -29,3 +29,9 @@ export const lifecycleConfig = defineSection("lifecycle", {
     help: "how often the authorization lifecycle sweep runs, in minutes",
   },
 });
+
+declare module "../platform/config.js" {
+  interface ConfigSections {
+    lifecycle: SectionValue<typeof lifecycleConfig.settings>;
+  }
+}

@@ -17,6 +17,7 @@ import { AccountSettings } from "./settings.js";
 import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js";
 
 export { AccountCallbackCredentials } from "./callback-accounts.js";
+export { lifecycleConfig } from "./config.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
 export { type AccountAbility, accountAbilities, accountsPolicy } from "./policy.js";

@@ -1,4 +1,4 @@
-import { defineSection, wholeNumber } from "../platform/config-kit.js";
+import { defineSection, type SectionValue, wholeNumber } from "../platform/config-kit.js";
 
 /** Sign-in protection: `config.auth`. */
 export const authConfig = defineSection("auth", {
@@ -43,3 +43,9 @@ export const authConfig = defineSection("auth", {
     help: "the window of WXGATE_SIGN_IN_USERNAME_LIMIT, in minutes",
   },
 });
+
+declare module "../platform/config.js" {
+  interface ConfigSections {
+    auth: SectionValue<typeof authConfig.settings>;
+  }
+}

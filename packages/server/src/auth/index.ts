@@ -7,6 +7,7 @@ import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
+export { authConfig } from "./config.js";
 export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";

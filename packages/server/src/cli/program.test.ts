@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { envName, everySetting, settingNames } from "../platform/config.js";
+import { envName, everySetting, settingNames } from "../config.js";
 import { buildProgram } from "./program.js";
 
 function helpText(): string {

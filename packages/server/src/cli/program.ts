@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { settingsHelp as settingsList } from "../platform/config.js";
+import { settingsHelp as settingsList } from "../config.js";
 import { VERSION } from "../version.js";
 import { adminCreateCommand } from "./admin.js";
 import { emulatorCommand } from "./emulator.js";

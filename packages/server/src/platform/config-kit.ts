@@ -29,7 +29,8 @@ export interface ConfigSection<
    * Problems between the section's settings (one may not exceed another), once each is valid
    * on its own. `envName` names a setting as the operator sets it.
    */
-  check?: (value: SectionValue<F>, envName: (key: string) => string) => string[];
+  // A method, so a section of known settings is also a section of any settings.
+  check?(value: SectionValue<F>, envName: (key: string) => string): string[];
 }
 
 /** Declares a module's config section. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, securitySettings, settingNames } from "./config.js";
+import { ConfigError, loadConfig, securitySettings, settingNames } from "../config.js";
 
 const goodComponent = {
   WXGATE_COMPONENT_APPID: "wx0123456789abcdef",

@@ -3,10 +3,6 @@ import { BlockList, isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { isEncodingAESKey } from "@wxgate/wechat";
 import { z } from "zod";
-import { lifecycleConfig } from "../accounts/config.js";
-import { authConfig } from "../auth/config.js";
-import { tokensConfig } from "../tokens/config.js";
-import { webhooksConfig } from "../webhooks/config.js";
 import {
   type ConfigSection,
   defineSection,
@@ -50,13 +46,17 @@ export interface CoreConfig {
   sandboxPublic: boolean;
 }
 
-/** Each module's section, by its name: `config.webhooks.concurrency`, `config.lifecycle.…`. */
-export type SectionsConfig = {
-  [S in (typeof configSections)[number] as S["name"]]: SectionValue<S["settings"]>;
-};
+/**
+ * Each section, by its name: `config.jobs` here, and each module's own, which its `config.ts`
+ * adds by declaration merging (`interface ConfigSections { tokens: SectionValue<…> }`), so the
+ * platform names no module.
+ */
+export interface ConfigSections {
+  jobs: SectionValue<typeof jobsConfig.settings>;
+}
 
-/** The validated configuration; built once at start by {@link loadConfig}. */
-export type Config = CoreConfig & SectionsConfig;
+/** The validated configuration; built once at start by `loadConfig` (src/config.ts). */
+export type Config = CoreConfig & ConfigSections;
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -79,7 +79,7 @@ const optionalText = z
   .optional();
 
 /** The core settings, by the name used in the config file. */
-const core = {
+export const coreSettings = {
   host: {
     key: "host",
     env: "HOST",
@@ -220,89 +220,29 @@ export const jobsConfig = defineSection("jobs", {
   },
 });
 
-/**
- * Every module's config section, in the order their problems are listed. Each section's schema
- * sits beside its module; here they are assembled, to be validated together at start.
- */
-export const configSections = [
-  jobsConfig,
-  webhooksConfig,
-  lifecycleConfig,
-  tokensConfig,
-  authConfig,
-] as const;
-
-/** Every setting: the core ones, then each section's. */
-export const everySetting: readonly Setting[] = [
-  ...Object.values<Setting>(core),
-  ...configSections.flatMap((section) => Object.values<Setting>(section.settings)),
-];
-
-/** The config-file keys of a section's settings. */
-type KeysOf<F> = { [K in keyof F]: F[K] extends { key: infer N } ? N : never }[keyof F];
-type SectionSettingKey = (typeof configSections)[number] extends infer S
-  ? S extends { settings: infer F }
-    ? KeysOf<F>
-    : never
-  : never;
-
-/** A setting's name: its key in the config file. */
-export type SettingName = keyof typeof core | SectionSettingKey;
-
-const settingsByKey: ReadonlyMap<string, Setting> = new Map(everySetting.map((s) => [s.key, s]));
-
-function isSettingName(key: string): key is SettingName {
-  return settingsByKey.has(key);
+/** Every setting of these sections: the core ones first, then each section's, in order. */
+export function settingsOf(sections: readonly ConfigSection[]): Setting[] {
+  return [
+    ...Object.values<Setting>(coreSettings),
+    ...sections.flatMap((section) => Object.values<Setting>(section.settings)),
+  ];
 }
 
-/** Every setting, by the name used in the config file. */
-export const settingNames: SettingName[] = everySetting.map((s) => s.key).filter(isSettingName);
-
-/**
- * The settings that protect the server. Each one must change what the running server does:
- * `test/security-settings.test.ts` starts a server with each at a non-default value and
- * fails for a setting listed here without a probe showing the change over HTTP.
- */
-export const securitySettings = [
-  "loginMaxFailures",
-  "loginFreezeMinutes",
-  "signInIpLimit",
-  "signInIpWindowMinutes",
-  "signInUsernameLimit",
-  "signInUsernameWindowMinutes",
-  "sandboxPublic",
-] as const satisfies readonly SettingName[];
-export type SecuritySetting = (typeof securitySettings)[number];
+/** The environment variable naming a setting (by its file key), for messages the operator can act on. */
+export function envNamer(settings: readonly Setting[]): (key: string) => string {
+  const byKey = new Map(settings.map((s) => [s.key, s]));
+  return (key) => {
+    const found = byKey.get(key);
+    return found ? `WXGATE_${found.env}` : key;
+  };
+}
 
 const componentSettings = [
   "componentAppId",
   "componentSecret",
   "componentToken",
   "componentEncodingAESKey",
-] as const satisfies readonly SettingName[];
-
-/** The environment variable naming a setting, for messages the operator can act on. */
-export function envName(setting: string): string {
-  const found = settingsByKey.get(setting);
-  return found ? `WXGATE_${found.env}` : setting;
-}
-
-/**
- * The settings as `wxgate --help` lists them, one a line: the variable (and the config file's
- * key), what it does, and its default. Built from the assembled sections, so a setting is listed as soon as it exists.
- */
-export function settingsHelp(): string {
-  const names = everySetting.map((s) => `${envName(s.key)} (${s.key})`);
-  const width = Math.max(...names.map((name) => name.length));
-  return everySetting
-    .map((setting, i) => {
-      const fallback = setting.schema.safeParse(undefined);
-      const shown =
-        fallback.success && fallback.data !== undefined ? `; default ${String(fallback.data)}` : "";
-      return `  ${(names[i] ?? "").padEnd(width)}  ${setting.help}${shown}`;
-    })
-    .join("\n");
-}
+] as const satisfies readonly (keyof typeof coreSettings)[];
 
 /**
  * Reads one section's settings from the raw values (file keys), listing each problem with its
@@ -312,6 +252,7 @@ function parseSection<F extends Record<string, Setting>>(
   settings: F,
   raw: Record<string, unknown>,
   problems: string[],
+  envName: (key: string) => string,
 ): SectionValue<F> | undefined {
   const value: Record<string, unknown> = {};
   let valid = true;
@@ -330,23 +271,25 @@ function parseSection<F extends Record<string, Setting>>(
 
 /** Reads every section, each into its name; undefined when any is wrong (its problems are listed). */
 function parseSections(
+  sections: readonly ConfigSection[],
   raw: Record<string, unknown>,
   problems: string[],
   crossProblems: string[],
-): SectionsConfig | undefined {
-  const sections: Record<string, unknown> = {};
+  envName: (key: string) => string,
+): ConfigSections | undefined {
+  const values: Record<string, unknown> = {};
   let valid = true;
-  for (const section of configSections as readonly ConfigSection[]) {
-    const value = parseSection(section.settings, raw, problems);
+  for (const section of sections) {
+    const value = parseSection(section.settings, raw, problems, envName);
     if (value === undefined) {
       valid = false;
       continue;
     }
     crossProblems.push(...(section.check?.(value, envName) ?? []));
-    sections[section.name] = value;
+    values[section.name] = value;
   }
-  // Every section of configSections was read into its name just above.
-  return valid ? (sections as SectionsConfig) : undefined;
+  // Every section given was read into its name just above; the caller gives them all.
+  return valid ? (values as unknown as ConfigSections) : undefined;
 }
 
 const loopback = new BlockList();
@@ -369,10 +312,14 @@ export function isLoopbackHost(host: string): boolean {
  * reaches the port, so it listens on loopback unless the operator says otherwise. Read setting
  * by setting, so that this is listed even when an unrelated setting is wrong.
  */
-function sandboxExposure(raw: Record<string, unknown>, componentGiven: boolean): string | undefined {
-  const mode = core.mode.schema.safeParse(raw["mode"]);
-  const host = core.host.schema.safeParse(raw["host"]);
-  const allowed = core.sandboxPublic.schema.safeParse(raw["sandboxPublic"]);
+function sandboxExposure(
+  raw: Record<string, unknown>,
+  componentGiven: boolean,
+  envName: (key: string) => string,
+): string | undefined {
+  const mode = coreSettings.mode.schema.safeParse(raw["mode"]);
+  const host = coreSettings.host.schema.safeParse(raw["host"]);
+  const allowed = coreSettings.sandboxPublic.schema.safeParse(raw["sandboxPublic"]);
   if (!mode.success || !host.success || !allowed.success) return undefined;
   const sandbox = (mode.data ?? (componentGiven ? "production" : "sandbox")) === "sandbox";
   if (!sandbox || allowed.data || isLoopbackHost(host.data)) return undefined;
@@ -419,34 +366,39 @@ export interface ConfigSources {
   /** Base for relative paths; defaults to the working directory. */
   cwd?: string;
   /** Command-line flags (`--sandbox-public`): they win over the environment and the file. */
-  overrides?: Partial<Record<SettingName, string>>;
+  overrides?: Partial<Record<string, string>>;
 }
 
 /**
- * Reads, validates and normalizes the configuration.
+ * Reads, validates and normalizes the core settings, the job queue's and the given modules'
+ * sections (`loadConfig` in src/config.ts gives them all).
  *
  * @throws {ConfigError} listing every problem at once
  */
-export function loadConfig(sources: ConfigSources): Config {
+export function readConfig(sources: ConfigSources, moduleSections: readonly ConfigSection[]): Config {
+  const sections = [jobsConfig, ...moduleSections];
+  const settings = settingsOf(sections);
+  const known = new Set(settings.map((s) => s.key));
+  const envName = envNamer(settings);
   const cwd = sources.cwd ?? process.cwd();
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
   const fileName = sources.configFile ?? sources.env["WXGATE_CONFIG"];
   if (fileName) Object.assign(raw, readConfigFile(resolve(cwd, fileName), problems));
-  for (const setting of everySetting) {
+  for (const setting of settings) {
     const value = sources.env[`WXGATE_${setting.env}`];
     // An empty variable counts as unset, as shells and compose files often leave them.
     if (value !== undefined && value.trim() !== "") raw[setting.key] = value;
   }
   Object.assign(raw, sources.overrides);
   for (const key of Object.keys(raw)) {
-    if (!settingsByKey.has(key)) problems.push(`${fileName}: unknown setting "${key}"`);
+    if (!known.has(key)) problems.push(`${fileName}: unknown setting "${key}"`);
   }
 
   // Every setting is read, whatever else is wrong, so every problem is listed at once.
-  const v = parseSection(core, raw, problems);
+  const v = parseSection(coreSettings, raw, problems, envName);
   const crossProblems: string[] = [];
-  const sections = parseSections(raw, problems, crossProblems);
+  const values = parseSections(sections, raw, problems, crossProblems, envName);
 
   const given = componentSettings.filter(
     (s) => typeof raw[s] === "string" && (raw[s] as string).trim() !== "",
@@ -460,11 +412,11 @@ export function loadConfig(sources: ConfigSources): Config {
   if (raw["mode"] === "production" && given.length === 0) {
     problems.push(`WXGATE_MODE=production needs ${componentSettings.map(envName).join(", ")}`);
   }
-  const exposed = sandboxExposure(raw, given.length > 0);
+  const exposed = sandboxExposure(raw, given.length > 0, envName);
   if (exposed) problems.push(exposed);
   problems.push(...crossProblems);
 
-  if (problems.length > 0 || v === undefined || sections === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || v === undefined || values === undefined) throw new ConfigError(problems);
 
   const dataDir = isAbsolute(v.dataDir) ? v.dataDir : resolve(cwd, v.dataDir);
   const component =
@@ -489,7 +441,7 @@ export function loadConfig(sources: ConfigSources): Config {
     component,
     sandboxSeed: v.sandboxSeed,
     sandboxPublic: v.sandboxPublic,
-    ...sections,
+    ...values,
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../config.js";
 import { ManualClock } from "./clock.js";
-import { loadConfig } from "./config.js";
 import type { Job } from "./ports.js";
 import { DEFAULT_CLAIM_MS, SqlQueue } from "./queue.js";
 import { migrateToLatest } from "./store/migrate.js";

@@ -1,4 +1,4 @@
-import { defineSection, wholeNumber } from "../platform/config-kit.js";
+import { defineSection, type SectionValue, wholeNumber } from "../platform/config-kit.js";
 
 /** The central token server's settings: `config.tokens`. */
 export const tokensConfig = defineSection("tokens", {
@@ -10,3 +10,9 @@ export const tokensConfig = defineSection("tokens", {
     help: "how often the token refresher looks for tokens about to expire, in seconds",
   },
 });
+
+declare module "../platform/config.js" {
+  interface ConfigSections {
+    tokens: SectionValue<typeof tokensConfig.settings>;
+  }
+}

@@ -1,4 +1,4 @@
-import { defineSection, wholeNumber } from "../platform/config-kit.js";
+import { defineSection, type SectionValue, wholeNumber } from "../platform/config-kit.js";
 
 /** The webhook deliveries' settings: `config.webhooks`. */
 export const webhooksConfig = defineSection(
@@ -28,3 +28,9 @@ export const webhooksConfig = defineSection(
         ]
       : [],
 );
+
+declare module "../platform/config.js" {
+  interface ConfigSections {
+    webhooks: SectionValue<typeof webhooksConfig.settings>;
+  }
+}

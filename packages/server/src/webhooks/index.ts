@@ -14,6 +14,7 @@ import { WebhooksRepository } from "./repository.js";
 import { WebhookService } from "./service.js";
 import { DeliveryWorker } from "./worker.js";
 
+export { webhooksConfig } from "./config.js";
 export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
 export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
 export type { EventPayload } from "./payload.js";
