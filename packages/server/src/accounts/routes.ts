@@ -193,7 +193,7 @@ export function accountRoutes(
       account: (params) => params.appid,
       summary: "Set when the account's platform authorization ends (shorten it)",
       description:
-        "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validity_too_long`) and in the future (400 `expiry_in_past`); direct and external connections have no authorization to end (409 `not_component`). Authorizing the account again starts a new period with the configured validity.",
+        "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validation_failed`, `details.reason = validity_too_long`) and in the future (400 `validation_failed`, `details.reason = expiry_in_past`); direct and external connections have no authorization to end (409 `conflict`, `details.reason = not_component`), nor has an account that withdrew its authorization (409 `conflict`, `details.reason = account_unauthorized`). Authorizing the account again starts a new period with the configured validity.",
       params,
       body: z.union([
         z.object({ expiresAt: z.number().int().min(0) }).strict(),
