@@ -79,14 +79,12 @@ export function loadConfig(sources: ConfigSources): Config {
  * listed as soon as it exists.
  */
 export function settingsHelp(): string {
-  const names = everySetting.map((s) => `${envName(s.key)} (${s.key})`);
-  const width = Math.max(...names.map((name) => name.length));
   return everySetting
-    .map((setting, i) => {
+    .map((setting) => {
       const fallback = setting.schema.safeParse(undefined);
       const shown =
         fallback.success && fallback.data !== undefined ? `; default ${String(fallback.data)}` : "";
-      return `  ${(names[i] ?? "").padEnd(width)}  ${setting.help}${shown}`;
+      return `  ${envName(setting.key)} (${setting.key})\n      ${setting.help}${shown}`;
     })
     .join("\n");
 }
