@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 // The auth module's queue is declared in its jobs.ts; importing it brings the declaration in.
-import "../auth/jobs.js";
+import "./jobs.js";
 import {
   defineJob,
   type Job,
@@ -8,7 +8,7 @@ import {
   type ModuleJob,
   type Queue,
   type QueueName,
-} from "./ports.js";
+} from "../platform/ports.js";
 
 /** A queue that records what it is given, to see what a module job registers. */
 function recordingQueue() {
