@@ -1,7 +1,8 @@
 import { isSuspendedStatus } from "@wxgate/wechat";
 import { z } from "zod";
 import { type Ability, type Actor, definePolicy, reaches } from "../platform/policy.js";
-import type { LifecycleState } from "./lifecycle.js";
+import { type LifecyclePolicy, type LifecycleState, lifecycleOf } from "./lifecycle.js";
+import type { AccountRow } from "./repository.js";
 
 /** What may be done with accounts (授权管理), and which API-key scopes grant it. */
 export const accountsPolicy = definePolicy("accounts", {
@@ -50,6 +51,20 @@ export interface AccountFacts {
   accountStatus: number | null;
   lifecycle: { state: LifecycleState };
   enableChecks: { verified: boolean; permissionSets: boolean; openIdMapping: boolean };
+}
+
+/** What the rules about connection and authorization read of a row. */
+export function rowFacts(row: AccountRow): Pick<AccountFacts, "connection" | "authorizationState"> {
+  return { connection: row.connection, authorizationState: row.authorization_state };
+}
+
+/** {@link rowFacts} with the lifecycle at `now`, for the rules that read it (deletion). */
+export function rowFactsAt(
+  row: AccountRow,
+  now: number,
+  policy: LifecyclePolicy,
+): Pick<AccountFacts, "connection" | "authorizationState" | "lifecycle"> {
+  return { ...rowFacts(row), lifecycle: lifecycleOf(row, now, policy) };
 }
 
 /** Counts the rules read besides the account itself. */

@@ -24,7 +24,6 @@ import { checkTokenUrl, guardedFetch } from "../tokens/external-url.js";
 import { parseHeader, type TokenService } from "../tokens/service.js";
 import {
   coolingOffEnd,
-  type Lifecycle,
   type LifecyclePolicy,
   latestExpiry,
   lifecycleOf,
@@ -37,6 +36,8 @@ import {
   enableRefusal,
   quotaResetRefusal,
   refreshInfoRefusal,
+  rowFacts,
+  rowFactsAt,
   sendConfigRefusal,
 } from "./policy.js";
 import type { AccountRepository, AccountRow, ApiCallFilter } from "./repository.js";
@@ -49,27 +50,6 @@ import {
   permissionSetsOf,
   toAccountView,
 } from "./views.js";
-
-/** What the account rules of `policy.ts` read of a row; the lifecycle only when a rule needs it. */
-function factsOf(row: AccountRow): {
-  connection: AccountRow["connection"];
-  authorizationState: AccountRow["authorization_state"];
-};
-function factsOf(
-  row: AccountRow,
-  now: number,
-  policy: LifecyclePolicy,
-): {
-  connection: AccountRow["connection"];
-  authorizationState: AccountRow["authorization_state"];
-  lifecycle: Lifecycle;
-};
-function factsOf(row: AccountRow, now?: number, policy?: LifecyclePolicy) {
-  const facts = { connection: row.connection, authorizationState: row.authorization_state };
-  return now === undefined || policy === undefined
-    ? facts
-    : { ...facts, lifecycle: lifecycleOf(row, now, policy) };
-}
 
 /** Where WeChat sends the browser after the administrator confirmed. */
 export const AUTHORIZED_PATH = "/wechat/authorized";
@@ -430,7 +410,7 @@ export class AccountService {
   /** Reads the account's profile from WeChat again (type, verification, status, permission sets). */
   async refreshInfo(appId: string): Promise<AccountView> {
     const row = await this.#require(appId);
-    if (refreshInfoRefusal(factsOf(row))) {
+    if (refreshInfoRefusal(rowFacts(row))) {
       throw errors.conflict(`${appId} is not an authorized platform account`, { reason: "not_component" });
     }
     const info = await this.deps.tokens.componentApi(appId).getAuthorizerInfo(appId);
@@ -602,7 +582,7 @@ export class AccountService {
     input: { expiresAt: number } | { validityDays: number },
   ): Promise<AccountView> {
     const row = await this.#require(appId);
-    const refused = authorizationExpiryRefusal(factsOf(row));
+    const refused = authorizationExpiryRefusal(rowFacts(row));
     if (refused === "not_component") {
       throw errors.conflict(`${appId} is not connected through the platform; its access does not expire`, {
         reason: "not_component",
@@ -864,7 +844,7 @@ export class AccountService {
    */
   async delete(appId: string, confirm: string): Promise<PurgeReport> {
     const row = await this.#require(appId);
-    const refused = deleteRefusal(factsOf(row, this.deps.clock.now(), this.deps.policy));
+    const refused = deleteRefusal(rowFactsAt(row, this.deps.clock.now(), this.deps.policy));
     if (refused === "still_authorized") {
       throw errors.conflict(
         `${appId} still authorizes the platform; withdraw the authorization on WeChat's side first`,
