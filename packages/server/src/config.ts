@@ -10,7 +10,7 @@ import {
   settingsOf,
 } from "./platform/config.js";
 import type { Setting } from "./platform/config-kit.js";
-import { tokensConfig } from "./tokens/config.js";
+import { tokensConfig } from "./tokens/index.js";
 import { webhooksConfig } from "./webhooks/index.js";
 
 export { type Config, ConfigError, type ConfigSources } from "./platform/config.js";

@@ -3,18 +3,18 @@
  */
 
 export {
+  type AccountClients,
   type Accounts,
-  callbackAccountsFor,
+  accountsModule,
   createAccounts,
 } from "./accounts/index.js";
-export { AuthService } from "./auth/service.js";
+export { AuthService } from "./auth/index.js";
 export {
   type CallbackAccounts,
   type Callbacks,
   type CallbacksOptions,
   callbacksModule,
   createCallbacks,
-  purgeAccountRows,
   type ReplyProvider,
 } from "./callbacks/index.js";
 export { type Config, ConfigError, loadConfig } from "./config.js";
@@ -36,6 +36,7 @@ export {
   type RouteSpec,
 } from "./http/route.js";
 export type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
+export { type BusTopics, EventBus } from "./platform/bus.js";
 export { ManualClock, systemClock } from "./platform/clock.js";
 export { type ErrorCode, errors, PlatformError } from "./platform/errors.js";
 export { newId } from "./platform/ids.js";
@@ -54,10 +55,13 @@ export {
 } from "./platform/policy.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
+export { type ModuleServices, ServiceOrderError } from "./platform/services.js";
 export { migrateToLatest } from "./platform/store/migrate.js";
 export type { PortableMigration } from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
 export { moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
+export { tokensModule } from "./tokens/index.js";
 export { VERSION } from "./version.js";
+export { webhooksModule } from "./webhooks/index.js";

@@ -1,18 +1,20 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Kysely } from "kysely";
 import type { Route } from "./http/route.js";
+import type { EventBus } from "./platform/bus.js";
 import type { Config } from "./platform/config.js";
 import type { Logger } from "./platform/logger.js";
 import type { ModulePolicy } from "./platform/policy.js";
 import type { Clock, Lock, ModuleJob, Queue } from "./platform/ports.js";
 import type { SecretBox } from "./platform/secrets.js";
+import type { ModuleServices } from "./platform/services.js";
 import type { Database } from "./platform/store/schema.js";
 import type { Dialect } from "./platform/store/store.js";
 import type { WeChatConnection } from "./platform/wechat.js";
 
 /**
  * What a domain module is given: the ports, never their adapters. Built once by the CLI
- * (or a test) and handed to every module factory.
+ * (or a test) and handed to every module factory, each called once, in the registry's order.
  */
 export interface ModuleContext {
   config: Config;
@@ -23,8 +25,17 @@ export interface ModuleContext {
   secrets: SecretBox;
   queue: Queue;
   lock: Lock;
-  /** WeChat's hosts, the third-party platform, logged clients and per-account clients. */
+  /** WeChat's hosts, the third-party platform and clients whose calls go to the call log. */
   wechat: WeChatConnection;
+  /** Announcements between modules that do not know each other (an account changed, went away). */
+  bus: EventBus;
+  /** Offers a service to the modules listed after this one (declared in `ModuleServices`). */
+  provide<K extends keyof ModuleServices>(name: K, service: ModuleServices[K]): void;
+  /**
+   * A service a module listed earlier provided. Call it while the factory runs: a module
+   * listed before its provider then fails the start with an error naming both.
+   */
+  use<K extends keyof ModuleServices>(name: K): ModuleServices[K];
 }
 
 /**

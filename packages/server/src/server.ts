@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { createAuth } from "./auth/index.js";
-import type { ScryptCost } from "./auth/password.js";
-import type { AuthService } from "./auth/service.js";
+import { type AuthService, createAuth, type ScryptCost } from "./auth/index.js";
 import { buildApp } from "./http/app.js";
 import type { DomainModule, ModuleContext, ModuleFactory, ModuleWorker } from "./module.js";
+import { EventBus } from "./platform/bus.js";
 import { systemClock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
 import { InProcessLock } from "./platform/lock.js";
@@ -14,6 +13,7 @@ import { tightenPrivateDir } from "./platform/private-files.js";
 import { SqlQueue } from "./platform/queue.js";
 import { MemoryRateLimitStore } from "./platform/rate-limit.js";
 import { loadMasterKey, type MasterKeySource, SecretBox } from "./platform/secrets.js";
+import { ServiceRegistry } from "./platform/services.js";
 import { migrateToLatest } from "./platform/store/migrate.js";
 import { openStore, type Store } from "./platform/store/store.js";
 import { WeChatConnection } from "./platform/wechat.js";
@@ -53,6 +53,23 @@ export interface Server {
 }
 
 /**
+ * Calls each factory once, in the list's order: a module that uses a service no module before
+ * it provided stops the start here (see {@link ServiceRegistry.use}).
+ */
+export function buildModules(
+  factories: readonly ModuleFactory[],
+  context: ModuleContext,
+  services: ServiceRegistry,
+): DomainModule[] {
+  return factories.map((factory, index) => {
+    services.building(`the module ${factory.name || `#${index + 1}`} (number ${index + 1} in the list)`);
+    const module = factory(context);
+    services.building(`the module "${module.name}"`);
+    return module;
+  });
+}
+
+/**
  * The composition root: opens the store and migrates it, builds the ports, the modules and
  * the HTTP app. Nothing listens yet.
  */
@@ -73,6 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       retentionMs: config.jobs.retentionHours * 60 * 60_000,
       dialect: store.dialect,
     });
+    const services = new ServiceRegistry();
     const context: ModuleContext = {
       config,
       logger,
@@ -82,10 +100,14 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       secrets: new SecretBox(masterKey.key),
       queue,
       lock: new InProcessLock(),
-      wechat: new WeChatConnection({ config, db: store.db, clock, logger }),
+      wechat: new WeChatConnection({ config, logger }),
+      bus: new EventBus(),
+      provide: (name, service) => services.provide(name, service),
+      use: (name) => services.use(name),
     };
+    services.building("auth");
     const auth = createAuth(context, options.scryptCost ? { scryptCost: options.scryptCost } : {});
-    const modules = [auth.module, ...(options.modules ?? moduleFactories).map((factory) => factory(context))];
+    const modules = [auth.module, ...buildModules(options.modules ?? moduleFactories, context, services)];
     for (const module of modules) {
       for (const job of module.jobs ?? []) job.register(queue);
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { accountsModule } from "../src/accounts/index.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { tokensModule } from "../src/tokens/index.js";
 import { type SandboxHarness, startSandbox } from "./accounts-fixture.js";
 
 interface ErrorAnswer {
@@ -97,7 +98,7 @@ describe("direct connection (AppID + AppSecret)", () => {
     expect(token.status).toBe(200);
     // The token fetched to check the secret is the one served: no second /cgi-bin/token call.
     expect(h.wechatCalls("/cgi-bin/token", emulated.appId)).toBe(1);
-    const client = await h.server.context.wechat.clientFor(emulated.appId);
+    const client = await h.server.context.use("accountClients").clientFor(emulated.appId);
     const tags = await client.call<{ tags: unknown[] }>("/cgi-bin/tags/get");
     expect(Array.isArray(tags.tags)).toBe(true);
 
@@ -162,7 +163,7 @@ describe("SSRF protection in production mode", () => {
     api: (body: unknown) => Promise<{ status: number; body: ErrorAnswer }>;
   }> {
     const server = await createTestServer({
-      modules: [accountsModule],
+      modules: [tokensModule, accountsModule],
       env: {
         WXGATE_MODE: "production",
         WXGATE_COMPONENT_APPID: "wx0123456789abcdef",

@@ -1,6 +1,7 @@
-import { accountsModule, createAccounts } from "../src/accounts/index.js";
+import { createAccounts } from "../src/accounts/index.js";
 import type { Scope } from "../src/http/principal.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { tokensModule } from "../src/tokens/index.js";
 import { authorizeThroughPage } from "./authorization-page.js";
 
 /** The demo world's ids, as the sandbox preset created them. */
@@ -56,9 +57,10 @@ export async function startSandbox(options: { env?: Record<string, string> } = {
   let accounts: ReturnType<typeof createAccounts> | undefined;
   const server = await createTestServer({
     modules: [
+      tokensModule,
       (ctx) => {
         accounts = createAccounts(ctx);
-        return accountsModule(ctx);
+        return accounts.module;
       },
     ],
     sandbox: true,

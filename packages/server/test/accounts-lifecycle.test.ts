@@ -99,7 +99,7 @@ describe("deleting an account (删除)", () => {
     await h.api("POST", `/accounts/${appId}/quota/reset`);
     await h.api("POST", `/accounts/${appId}/authorization-update`);
     const purged: string[] = [];
-    h.server.context.wechat.onAccountPurge(async (id) => {
+    h.server.context.bus.on("accounts.purge", async (id) => {
       purged.push(id);
       return undefined;
     });

@@ -194,7 +194,7 @@ describe("the reminder, the lapse and a new period", () => {
     // Every outbound use of the token stops, management calls included.
     const quota = await h.api<ErrorAnswer>("GET", `/accounts/${appId}/quota?cgiPath=/cgi-bin/qrcode/create`);
     expect(quota.body.error.details.reason).toBe("authorization_lapsed");
-    await expect(h.server.context.wechat.clientFor(appId)).rejects.toMatchObject({
+    await expect(h.server.context.use("accountClients").clientFor(appId)).rejects.toMatchObject({
       details: { reason: "authorization_lapsed" },
     });
     await h.api("POST", `/accounts/${appId}/disable`);

@@ -9,6 +9,7 @@ import {
 } from "../src/callbacks/index.js";
 import type { Scope } from "../src/http/principal.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { webhooksModule } from "../src/webhooks/index.js";
 
 export const TOKEN = "gatewaytoken";
 export const AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -73,7 +74,7 @@ export async function startGateway(
 ): Promise<Gateway> {
   const { env, ...rest } = options;
   const server = await createTestServer({
-    modules: [callbacksModule({ accounts: new TestAccounts(), ...rest })],
+    modules: [callbacksModule({ accounts: new TestAccounts(), ...rest }), webhooksModule()],
     ...(env ? { env } : {}),
   });
   await server.app.listen({ host: "127.0.0.1", port: 0 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CallbackGateway, EventsRepository, purgeAccountRows, ReplyChain } from "../src/callbacks/index.js";
+import { CallbackGateway, EventsRepository, ReplyChain } from "../src/callbacks/index.js";
 import {
   APP_ID,
   api,
@@ -106,7 +106,7 @@ describe("event recording", () => {
     );
     await gateway.server.queue.runDue();
     expect(await countRows(gateway.server, "webhook_deliveries")).toBe(1);
-    await purgeAccountRows(gateway.server.store.db, APP_ID);
+    await gateway.server.context.bus.request("accounts.purge", APP_ID);
     expect(await countRows(gateway.server, "events")).toBe(1);
     expect(await countRows(gateway.server, "webhook_deliveries")).toBe(0);
     expect(await countRows(gateway.server, "webhooks")).toBe(1);

@@ -2,7 +2,6 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildXml, sealPush, urlSignature } from "@wxgate/wechat";
 import { afterEach, describe, expect, it } from "vitest";
-import { callbackAccountsFor } from "../src/accounts/index.js";
 import { GatewayError } from "../src/callbacks/errors.js";
 import { createCallbacks } from "../src/callbacks/index.js";
 import { moduleFactories } from "../src/registry.js";
@@ -130,7 +129,7 @@ async function liftedQuery(h: Harness, appId: string): Promise<URLSearchParams> 
   const row = await h.server.store.db
     .selectFrom("events")
     .select(["query"])
-    .where("app_id", "=", appId)
+    .where("appid", "=", appId)
     .orderBy("id", "desc")
     .executeTakeFirstOrThrow();
   return new URLSearchParams(row.query);
@@ -353,7 +352,10 @@ describe("forged pushes", () => {
     expect(((await reused.json()) as ErrorAnswer).error.code).toBe("nonce_reused");
 
     // After a restart (a fresh gateway rebuilding its memory from the store), still refused.
-    const fresh = createCallbacks(h.server.context, { accounts: callbackAccountsFor(h.server.context) });
+    const fresh = createCallbacks(h.server.context, {
+      replies: h.server.context.use("replies"),
+      fanout: h.server.context.use("eventFanout"),
+    });
     await expect(
       fresh.gateway.receive(miniProgram.appId, new URLSearchParams(lifted).toString(), forgedBody),
     ).rejects.toSatisfy((error: unknown) => error instanceof GatewayError && error.code === "nonce_reused");

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { accountsModule } from "../src/accounts/index.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import { tokensModule } from "../src/tokens/index.js";
 import { api, type Gateway, startGateway } from "./callbacks-helpers.js";
 
 /** A production server: the address checks apply (the sandbox allows private addresses). */
@@ -29,7 +30,7 @@ describe("mini program send config in production", () => {
     server: TestServer;
     put: (tokenUrl: string) => Promise<{ status: number; body: unknown }>;
   }> {
-    const server = await createTestServer({ modules: [accountsModule], env: PRODUCTION });
+    const server = await createTestServer({ modules: [tokensModule, accountsModule], env: PRODUCTION });
     cleanups.push(() => server.dispose());
     await server.app.listen({ host: "127.0.0.1", port: 0 });
     const base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}/api/v1`;

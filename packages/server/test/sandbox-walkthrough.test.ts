@@ -530,12 +530,7 @@ describe.each(testEngines)("on $name", (current) => {
       const before = await rowsNaming(w.server, appId);
       // The search for leftovers finds them while they are there (on either engine).
       expect(await cellsMentioning(w.server, appId)).toEqual(
-        expect.arrayContaining([
-          "accounts.appid",
-          "events.app_id",
-          "tokens.key",
-          "webhook_deliveries.app_id",
-        ]),
+        expect.arrayContaining(["accounts.appid", "events.appid", "tokens.key", "webhook_deliveries.appid"]),
       );
       for (const table of ["accounts", "tokens", "events", "webhook_deliveries", "authorization_requests"]) {
         expect(before[table], table).toBeGreaterThan(0);

@@ -82,7 +82,7 @@ describe.each(testEngines)("the token endpoint (中控) on $name", (engine) => {
   });
 
   it("a token WeChat killed is recovered by clientFor with one refresh and one retry", async () => {
-    const client = await h.server.context.wechat.clientFor(appId);
+    const client = await h.server.context.use("accountClients").clientFor(appId);
     const before = await client.call<{ tags: unknown[] }>("/cgi-bin/tags/get");
     expect(Array.isArray(before.tags)).toBe(true);
 

@@ -248,7 +248,11 @@ describe.each(testEngines)("webhook fan-out on $name", (engine) => {
     // A fresh gateway on the same store recovers on its first push.
     const { createCallbacks } = await import("../src/callbacks/index.js");
     const { TestAccounts } = await import("./callbacks-helpers.js");
-    const fresh = createCallbacks(gateway.server.context, { accounts: new TestAccounts() });
+    const fresh = createCallbacks(gateway.server.context, {
+      accounts: new TestAccounts(),
+      replies: gateway.server.context.use("replies"),
+      fanout: gateway.server.context.use("eventFanout"),
+    });
     const sealed = seal(gateway, textXml("after restart", seconds(gateway)), "plaintext");
     await fresh.gateway.receive(sealed.appId, new URLSearchParams(sealed.query).toString(), sealed.body);
     await gateway.server.queue.runDue();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isLapsed, latestExpiry, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
-import { beijingMonth, beijingMonthBounds } from "./service.js";
+import { beijingMonth, beijingMonthBounds } from "./month.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

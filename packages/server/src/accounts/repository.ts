@@ -1,6 +1,5 @@
 import type { Insertable, Kysely, Updateable } from "kysely";
 import "./tables.js";
-import "../platform/wechat.js";
 import { newId } from "../platform/ids.js";
 import type { SecretBox } from "../platform/secrets.js";
 import type { Database } from "../platform/store/schema.js";
@@ -61,6 +60,30 @@ export class AccountRepository {
 
   find(appId: string): Promise<AccountRow | undefined> {
     return this.db.selectFrom("accounts").selectAll().where("appid", "=", appId).executeTakeFirst();
+  }
+
+  /** The platform authorization's refresh token of the account, opened. */
+  async refreshToken(appId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("accounts")
+      .select(["appid", "refresh_token"])
+      .where("appid", "=", appId)
+      .executeTakeFirst();
+    return row?.refresh_token
+      ? this.secrets.open(row.refresh_token, `accounts.refresh_token:${appId}`)
+      : undefined;
+  }
+
+  /**
+   * Keeps a new refresh token. Not an account change the caches must hear of: WeChat rotates
+   * it on a refresh, and the credential that refreshed holds it already.
+   */
+  async setRefreshToken(appId: string, refreshToken: string, now: number): Promise<void> {
+    await this.db
+      .updateTable("accounts")
+      .set({ refresh_token: this.seal(appId, "refresh_token", refreshToken), updated_at: now })
+      .where("appid", "=", appId)
+      .execute();
   }
 
   list(): Promise<AccountRow[]> {
@@ -231,7 +254,6 @@ export class AccountRepository {
       const counts: Record<string, number> = {};
       const count = (result: { numDeletedRows: bigint }[]) =>
         result.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
-      counts.tokens = count(await tx.deleteFrom("tokens").where("appid", "=", appId).execute());
       counts.api_calls = count(await tx.deleteFrom("api_calls").where("appid", "=", appId).execute());
       counts.quota_resets = count(await tx.deleteFrom("quota_resets").where("appid", "=", appId).execute());
       counts.authorization_notices = count(

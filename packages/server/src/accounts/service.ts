@@ -1,48 +1,23 @@
-import { createHash } from "node:crypto";
-import {
-  type ApiQuotaResult,
-  type AuthorizerInfoResult,
-  accountKindFromServiceType,
-  type ComponentAuthType,
-  createQuotaApi,
-  getAccessToken,
-  type InboundMessage,
-  sendingLimits,
-  tokenKeys,
-  WeChatApiError,
-  WeChatError,
-} from "@wxgate/wechat";
-import QRCode from "qrcode";
-import { errors, PlatformError } from "../platform/errors.js";
-import { newId } from "../platform/ids.js";
-import type { Logger } from "../platform/logger.js";
-import { type Actor, actorLabel } from "../platform/policy.js";
-import type { Clock, Lock } from "../platform/ports.js";
-import type { WeChatConnection } from "../platform/wechat.js";
-import { GuardedExternalTokenCredential } from "../tokens/credentials.js";
-import { checkTokenUrl, guardedFetch } from "../tokens/external-url.js";
-import { parseHeader, type TokenService } from "../tokens/service.js";
-import {
-  coolingOffEnd,
-  type LifecyclePolicy,
-  latestExpiry,
-  lifecycleOf,
-  MAX_VALIDITY_DAYS,
-} from "./lifecycle.js";
+import { sendingLimits } from "@wxgate/wechat";
+import { errors } from "../platform/errors.js";
+import type { Actor } from "../platform/policy.js";
+import { checkTokenUrl } from "../tokens/index.js";
+import { AccountAuthorization } from "./authorization.js";
+import { AccountConnection } from "./connection.js";
+import { AccountDeletion } from "./deletion.js";
+import { coolingOffEnd, latestExpiry, lifecycleOf, MAX_VALIDITY_DAYS } from "./lifecycle.js";
+import { beijingMonth } from "./month.js";
 import {
   accountAbilities,
   authorizationExpiryRefusal,
-  deleteRefusal,
   enableRefusal,
-  quotaResetRefusal,
-  refreshInfoRefusal,
   rowFacts,
-  rowFactsAt,
   sendConfigRefusal,
 } from "./policy.js";
-import type { AccountRepository, AccountRow, ApiCallFilter } from "./repository.js";
-import type { AccountSettings, MinimumPermissionSets } from "./settings.js";
-import type { AccountsTable } from "./tables.js";
+import { AccountQuota } from "./quota.js";
+import { type AccountDeps, AccountReader } from "./reading.js";
+import type { AccountRow } from "./repository.js";
+import type { MinimumPermissionSets } from "./settings.js";
 import {
   type AccountView,
   type AccountViewWithAbilities,
@@ -51,82 +26,35 @@ import {
   toAccountView,
 } from "./views.js";
 
-/** Where WeChat sends the browser after the administrator confirmed. */
-export const AUTHORIZED_PATH = "/wechat/authorized";
-
-type Kind = AccountsTable["kind"];
-
-/** A pre-auth link, ready to show as a QR code (PC) and a link (mobile). */
-export interface AuthorizationLink {
-  id: string;
-  pcUrl: string;
-  mobileUrl: string;
-  /** `data:image/png;base64,…` of `mobileUrl`. */
-  qrCode: string;
-  expiresAt: number;
-}
-
-/** Rows deleted per table when an account was deleted. */
-export type PurgeReport = Record<string, number>;
-
-function digest(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-/** `YYYY-MM` in Beijing time (UTC+8), the month WeChat counts clear_quota and authorization requests in. */
-export function beijingMonth(epochMs: number): string {
-  return new Date(epochMs + BEIJING_OFFSET_MS).toISOString().slice(0, 7);
-}
-
-/** The Beijing month holding `epochMs`, with its bounds in epoch milliseconds: [from, to). */
-export function beijingMonthBounds(epochMs: number): { month: string; from: number; to: number } {
-  const month = beijingMonth(epochMs);
-  const [year, index] = month.split("-").map(Number) as [number, number];
-  return {
-    month,
-    from: Date.UTC(year, index - 1, 1) - BEIJING_OFFSET_MS,
-    to: Date.UTC(year, index, 1) - BEIJING_OFFSET_MS,
-  };
-}
+export { AUTHORIZED_PATH, type AuthorizationLink } from "./authorization.js";
+export type { PurgeReport } from "./deletion.js";
 
 /**
- * 授权管理: connecting accounts (platform authorization, AppSecret, external token server),
- * the platform's pushes, enabling with checks, quota resets and deletion.
+ * 授权管理, as the routes see it: reading accounts and their settings (enabling with checks,
+ * push and send configuration) here; authorization, connection, quota and deletion in their
+ * own use cases, which this service hands the calls to.
  */
 export class AccountService {
-  /** auth_code digests already exchanged → authorizer appid (the push and the redirect race). */
-  readonly #exchanged = new Map<string, string>();
+  readonly #reader: AccountReader;
+  readonly authorization: AccountAuthorization;
+  readonly connection: AccountConnection;
+  readonly quotas: AccountQuota;
+  readonly deletion: AccountDeletion;
 
-  constructor(
-    private readonly deps: {
-      repository: AccountRepository;
-      settings: AccountSettings;
-      tokens: TokenService;
-      wechat: WeChatConnection;
-      clock: Clock;
-      lock: Lock;
-      logger: Logger;
-      policy: LifecyclePolicy;
-      /** Authorization requests the platform may start per Beijing month. */
-      authorizationRequestsPerMonth: number;
-    },
-  ) {}
-
-  // ── reading ────────────────────────────────────────────────────────────────
-
-  async list(): Promise<AccountView[]> {
-    const [rows, minimum] = await Promise.all([
-      this.deps.repository.list(),
-      this.deps.settings.minimumPermissionSets(),
-    ]);
-    const now = this.deps.clock.now();
-    return rows.map((row) => toAccountView(row, minimum, lifecycleOf(row, now, this.deps.policy)));
+  constructor(private readonly deps: AccountDeps) {
+    this.#reader = new AccountReader(deps);
+    this.authorization = new AccountAuthorization(deps, this.#reader);
+    this.connection = new AccountConnection(deps, this.#reader);
+    this.quotas = new AccountQuota(deps, this.#reader);
+    this.deletion = new AccountDeletion(deps, this.#reader);
   }
 
-  async get(appId: string): Promise<AccountView> {
-    return this.#view(await this.#require(appId));
+  list(): Promise<AccountView[]> {
+    return this.#reader.list();
+  }
+
+  get(appId: string): Promise<AccountView> {
+    return this.#reader.get(appId);
   }
 
   /**
@@ -134,14 +62,13 @@ export class AccountService {
    * rules and this month's counts: the same verdicts the operations would give.
    */
   async withAbilities(actor: Actor, views: readonly AccountView[]): Promise<AccountViewWithAbilities[]> {
-    const now = this.deps.clock.now();
-    const month = beijingMonth(now);
+    const month = beijingMonth(this.deps.clock.now());
     const [resets, requests] = await Promise.all([
       this.deps.repository.countQuotaResetsByAccount(
         month,
         views.map((v) => v.appId),
       ),
-      this.authorizationRequestUsage(),
+      this.authorization.authorizationRequestUsage(),
     ]);
     return views.map((view) => ({
       ...view,
@@ -159,418 +86,102 @@ export class AccountService {
     return one as AccountViewWithAbilities;
   }
 
-  async #view(row: AccountRow): Promise<AccountView> {
-    const minimum = await this.deps.settings.minimumPermissionSets();
-    return toAccountView(row, minimum, lifecycleOf(row, this.deps.clock.now(), this.deps.policy));
+  /** @see AccountAuthorization.createAuthorization */
+  createAuthorization(
+    ...args: Parameters<AccountAuthorization["createAuthorization"]>
+  ): ReturnType<AccountAuthorization["createAuthorization"]> {
+    return this.authorization.createAuthorization(...args);
   }
 
-  async #require(appId: string): Promise<AccountRow> {
-    const row = await this.deps.repository.find(appId);
-    if (!row) throw errors.notFound(`account ${appId}`);
-    return row;
+  /** @see AccountAuthorization.authorizationRequestUsage */
+  authorizationRequestUsage(
+    ...args: Parameters<AccountAuthorization["authorizationRequestUsage"]>
+  ): ReturnType<AccountAuthorization["authorizationRequestUsage"]> {
+    return this.authorization.authorizationRequestUsage(...args);
   }
 
-  async #reload(appId: string): Promise<AccountView> {
-    this.deps.tokens.forget(appId);
-    return this.get(appId);
+  /** @see AccountAuthorization.requestAuthorizationUpdate */
+  requestAuthorizationUpdate(
+    ...args: Parameters<AccountAuthorization["requestAuthorizationUpdate"]>
+  ): ReturnType<AccountAuthorization["requestAuthorizationUpdate"]> {
+    return this.authorization.requestAuthorizationUpdate(...args);
   }
 
-  // ── platform authorization ────────────────────────────────────────────────
-
-  /**
-   * A new pre-auth link (授权链接) for the PC page and the mobile page. The platform may start
-   * a limited number a month (Beijing time): beyond it the request is refused here, before
-   * WeChat is asked.
-   */
-  async createAuthorization(
-    actor: Actor | undefined,
-    input: { authType?: ComponentAuthType | undefined; bizAppId?: string | undefined },
-  ): Promise<AuthorizationLink> {
-    const { wechat, tokens, repository, clock } = this.deps;
-    const api = tokens.componentApi();
-    // One at a time, so two requests cannot both take the month's last one.
-    const { code, id, expiresAt } = await this.deps.lock.runExclusive("authorization-requests", async () => {
-      const usage = await this.authorizationRequestUsage();
-      if (usage.used >= usage.limit) {
-        throw new PlatformError(
-          "too_many_requests",
-          `the platform has started its ${usage.limit} authorization requests of ${usage.month}; the next one is possible next month (Beijing time)`,
-          { reason: "authorization_request_limit", used: usage.used, limit: usage.limit, month: usage.month },
-        );
-      }
-      const code = await api.createPreAuthCode();
-      const now = clock.now();
-      const id = newId(now);
-      const expiresAt = now + code.expires_in * 1000;
-      await repository.createAuthorizationRequest({
-        id,
-        pre_auth_code: code.pre_auth_code,
-        auth_type: input.authType ?? null,
-        biz_appid: input.bizAppId ?? null,
-        created_by: actor ? actorLabel(actor) : null,
-        created_at: now,
-        expires_at: expiresAt,
-        completed_at: null,
-        authorizer_appid: null,
-        auth_code_digest: null,
-      });
-      return { code, id, expiresAt };
-    });
-    const page = {
-      preAuthCode: code.pre_auth_code,
-      redirectUri: `${wechat.origin}${AUTHORIZED_PATH}?state=${id}`,
-      ...(input.authType !== undefined ? { authType: input.authType } : {}),
-      ...(input.bizAppId !== undefined ? { bizAppId: input.bizAppId } : {}),
-    };
-    const mobileUrl = api.bindComponentUrl(page);
-    return {
-      id,
-      pcUrl: api.loginPageUrl(page),
-      mobileUrl,
-      qrCode: await QRCode.toDataURL(mobileUrl, { errorCorrectionLevel: "M", margin: 1, width: 256 }),
-      expiresAt,
-    };
+  /** @see AccountAuthorization.completeAuthorization */
+  completeAuthorization(
+    ...args: Parameters<AccountAuthorization["completeAuthorization"]>
+  ): ReturnType<AccountAuthorization["completeAuthorization"]> {
+    return this.authorization.completeAuthorization(...args);
   }
 
-  /** This Beijing month's authorization requests: how many were started and how many are allowed. */
-  async authorizationRequestUsage() {
-    const { month, from, to } = beijingMonthBounds(this.deps.clock.now());
-    const used = await this.deps.repository.countAuthorizationRequests(from, to);
-    const limit = this.deps.authorizationRequestsPerMonth;
-    return { month, used, limit, remaining: Math.max(0, limit - used) };
+  /** @see AccountAuthorization.handleComponentPush */
+  handleComponentPush(
+    ...args: Parameters<AccountAuthorization["handleComponentPush"]>
+  ): ReturnType<AccountAuthorization["handleComponentPush"]> {
+    return this.authorization.handleComponentPush(...args);
   }
 
-  /** 更新授权: a link restricted to this account, to change its permission sets. */
-  async requestAuthorizationUpdate(actor: Actor, appId: string): Promise<AuthorizationLink> {
-    const row = await this.#require(appId);
-    // The month's limit is the request's own rule, checked under its lock by createAuthorization.
-    if (row.connection !== "component") {
-      throw errors.conflict(`${appId} is not connected through the platform`, { reason: "not_component" });
-    }
-    return this.createAuthorization(actor, {
-      authType: row.kind === "miniprogram" ? 2 : 1,
-      bizAppId: appId,
-    });
+  /** @see AccountAuthorization.refreshInfo */
+  refreshInfo(
+    ...args: Parameters<AccountAuthorization["refreshInfo"]>
+  ): ReturnType<AccountAuthorization["refreshInfo"]> {
+    return this.authorization.refreshInfo(...args);
   }
 
-  /**
-   * The redirect after the administrator confirmed: exchanges the auth_code (unless the
-   * `authorized` push did already) and stores the account.
-   */
-  async completeAuthorization(state: string, authCode: string): Promise<AccountView> {
-    const request = await this.deps.repository.findAuthorizationRequest(state);
-    if (!request) throw errors.notFound("authorization request");
-    const appId = await this.#exchange(authCode, request.id);
-    return this.get(appId);
+  /** @see AccountConnection.connectDirect */
+  connectDirect(
+    ...args: Parameters<AccountConnection["connectDirect"]>
+  ): ReturnType<AccountConnection["connectDirect"]> {
+    return this.connection.connectDirect(...args);
   }
 
-  /** Handles a verified push to the authorization-event URL. */
-  async handleComponentPush(message: InboundMessage): Promise<void> {
-    if (message.kind !== "component") {
-      this.deps.logger.info({ kind: message.kind }, "ignored a push that is not a platform event");
-      return;
-    }
-    const platform = this.deps.wechat.platform();
-    if (message.appId !== platform.componentAppId) {
-      this.deps.logger.warn({ appId: message.appId }, "a platform push names another platform");
-      return;
-    }
-    switch (message.infoType) {
-      case "component_verify_ticket":
-        await this.deps.tokens.tickets.setTicket(platform.componentAppId, message.componentVerifyTicket);
-        this.deps.logger.debug("component_verify_ticket stored");
-        return;
-      case "authorized":
-      case "updateauthorized": {
-        const request = await this.deps.repository.findAuthorizationRequestByPreAuthCode(message.preAuthCode);
-        await this.#exchange(message.authorizationCode, request?.id);
-        return;
-      }
-      case "unauthorized":
-        await this.#markUnauthorized(message.authorizerAppid);
-        return;
-    }
+  /** @see AccountConnection.connectExternal */
+  connectExternal(
+    ...args: Parameters<AccountConnection["connectExternal"]>
+  ): ReturnType<AccountConnection["connectExternal"]> {
+    return this.connection.connectExternal(...args);
   }
 
-  async #exchange(authCode: string, requestId: string | undefined): Promise<string> {
-    const key = digest(authCode);
-    return this.deps.lock.runExclusive(`authorization-code:${key}`, async () => {
-      const done = this.#exchanged.get(key);
-      if (done) return done;
-      const { tokens, repository, clock } = this.deps;
-      const api = tokens.componentApi();
-      const { authorization_info: granted } = await api.queryAuth(authCode);
-      const appId = granted.authorizer_appid;
-      const info = await tokens.componentApi(appId).getAuthorizerInfo(appId);
-      await this.deps.lock.runExclusive(`account:${appId}`, async () => {
-        await this.#storeAuthorized(
-          appId,
-          info,
-          granted.func_info.map((f) => f.funcscope_category.id),
-          { newPeriod: true },
-        );
-        await tokens.acceptAuthorization(granted);
-      });
-      this.#exchanged.set(key, appId);
-      if (this.#exchanged.size > 1000) this.#exchanged.delete(this.#exchanged.keys().next().value as string);
-      if (requestId) {
-        await repository.completeAuthorizationRequest(requestId, {
-          completedAt: clock.now(),
-          authorizerAppId: appId,
-          authCodeDigest: key,
-        });
-      }
-      this.deps.logger.info({ appId }, "account authorized");
-      return appId;
-    });
+  /** @see AccountQuota.resetQuota */
+  resetQuota(...args: Parameters<AccountQuota["resetQuota"]>): ReturnType<AccountQuota["resetQuota"]> {
+    return this.quotas.resetQuota(...args);
   }
 
-  /**
-   * Stores what WeChat says of an authorized account. `newPeriod` (an authorization just
-   * exchanged: first, renewed or updated) starts a new authorization period, with its validity.
-   */
-  async #storeAuthorized(
-    appId: string,
-    result: AuthorizerInfoResult,
-    funcInfo: number[],
-    options: { newPeriod: boolean },
-  ): Promise<void> {
-    const { repository, clock } = this.deps;
-    const info = result.authorizer_info;
-    const now = clock.now();
-    const period = {
-      authorized_at: now,
-      authorization_expires_at: now + this.deps.policy.validityMs,
-      unauthorized_at: null,
-    };
-    const fields = {
-      kind: accountKindFromServiceType(info.service_type_info.id, info.MiniProgramInfo !== undefined),
-      nickname: info.nick_name,
-      original_id: info.user_name,
-      principal_name: info.principal_name,
-      head_img: info.head_img ?? null,
-      service_type: info.service_type_info.id,
-      verify_type: info.verify_type_info.id,
-      account_status: info.account_status ?? null,
-      func_info: JSON.stringify([...new Set(funcInfo)].sort((a, b) => a - b)),
-      authorization_state: "authorized" as const,
-      updated_at: now,
-      last_token_error: null,
-    };
-    const existing = await repository.find(appId);
-    if (!existing) {
-      await repository.insert({
-        id: newId(now),
-        appid: appId,
-        connection: "component",
-        ...fields,
-        declared_verified: 0,
-        ...period,
-        enabled: 0,
-        created_at: now,
-      });
-      return;
-    }
-    if (existing.connection !== "component") {
-      // The platform now holds the account: its own secret would fight the platform for tokens.
-      await repository.update(appId, {
-        ...fields,
-        connection: "component",
-        app_secret: null,
-        token_url: null,
-        token_header: null,
-        ...period,
-      });
-      await this.deps.tokens.dropTokens(appId);
-      return;
-    }
-    await repository.update(appId, { ...fields, ...(options.newPeriod ? period : {}) });
+  /** @see AccountQuota.quotaResets */
+  quotaResets(...args: Parameters<AccountQuota["quotaResets"]>): ReturnType<AccountQuota["quotaResets"]> {
+    return this.quotas.quotaResets(...args);
   }
 
-  async #markUnauthorized(appId: string): Promise<void> {
-    const { repository, clock, tokens } = this.deps;
-    await this.deps.lock.runExclusive(`account:${appId}`, async () => {
-      const row = await repository.find(appId);
-      if (!row) return;
-      const now = clock.now();
-      await repository.update(appId, {
-        authorization_state: "unauthorized",
-        unauthorized_at: now,
-        // No authorization, no validity; the cooling-off starts now.
-        authorization_expires_at: null,
-        enabled: 0,
-        refresh_token: null,
-        updated_at: now,
-      });
-      await tokens.dropTokens(appId);
-    });
-    this.deps.logger.info({ appId }, "account withdrew its authorization: disabled, tokens dropped");
+  /** @see AccountQuota.quota */
+  quota(...args: Parameters<AccountQuota["quota"]>): ReturnType<AccountQuota["quota"]> {
+    return this.quotas.quota(...args);
   }
 
-  /** Reads the account's profile from WeChat again (type, verification, status, permission sets). */
-  async refreshInfo(appId: string): Promise<AccountView> {
-    const row = await this.#require(appId);
-    if (refreshInfoRefusal(rowFacts(row))) {
-      throw errors.conflict(`${appId} is not an authorized platform account`, { reason: "not_component" });
-    }
-    const info = await this.deps.tokens.componentApi(appId).getAuthorizerInfo(appId);
-    await this.#storeAuthorized(
-      appId,
-      info,
-      info.authorization_info.func_info.map((f) => f.funcscope_category.id),
-      { newPeriod: false },
-    );
-    return this.#reload(appId);
+  /** @see AccountQuota.apiCalls */
+  apiCalls(...args: Parameters<AccountQuota["apiCalls"]>): ReturnType<AccountQuota["apiCalls"]> {
+    return this.quotas.apiCalls(...args);
   }
 
-  // ── direct and external connections ───────────────────────────────────────
-
-  /** 直连: AppID + AppSecret, checked by fetching a token. */
-  async connectDirect(input: {
-    appId: string;
-    appSecret: string;
-    kind: Kind;
-    nickname?: string | undefined;
-    verified?: boolean | undefined;
-  }): Promise<AccountView> {
-    await this.#refuseTaken(input.appId);
-    const { wechat, repository, clock, tokens } = this.deps;
-    let token: { access_token: string; expires_in: number };
-    try {
-      token = await getAccessToken(wechat.client({ appId: input.appId }), {
-        appId: input.appId,
-        secret: input.appSecret,
-      });
-    } catch (error) {
-      throw refusedCredential(error, "the AppID and AppSecret");
-    }
-    const now = clock.now();
-    await repository.insert({
-      ...this.#newRow(input, "direct", now),
-      app_secret: repository.seal(input.appId, "app_secret", input.appSecret),
-    });
-    await tokens.acceptToken(tokenKeys.accessToken(input.appId), {
-      value: token.access_token,
-      expiresAt: now + token.expires_in * 1000,
-    });
-    return this.#reload(input.appId);
-  }
-
-  /** 外部中控: tokens are read from the customer's own token server, never refreshed here. */
-  async connectExternal(input: {
-    appId: string;
-    tokenUrl: string;
-    header?: string | undefined;
-    kind: Kind;
-    nickname?: string | undefined;
-    verified?: boolean | undefined;
-  }): Promise<AccountView> {
-    await this.#refuseTaken(input.appId);
-    const { repository, clock, tokens } = this.deps;
-    await this.#checkTokenSource(input.appId, input.tokenUrl, input.header);
-    const now = clock.now();
-    await repository.insert({
-      ...this.#newRow(input, "external", now),
-      token_url: repository.seal(input.appId, "token_url", input.tokenUrl),
-      token_header: input.header ? repository.seal(input.appId, "token_header", input.header) : null,
-    });
-    tokens.forget(input.appId);
-    return this.get(input.appId);
-  }
-
-  /**
-   * Fetches one token from a customer's token server, so a wrong URL is refused at once; the
-   * token is kept for the account's first use.
-   */
-  async #checkTokenSource(appId: string, tokenUrl: string, header: string | undefined): Promise<void> {
-    const production = this.deps.wechat.production;
-    await checkTokenUrl(tokenUrl, { production });
-    const probe = new GuardedExternalTokenCredential(
-      {
-        url: tokenUrl,
-        ...(header ? { headers: parseHeader(header) } : {}),
-        fetch: guardedFetch({ production }),
-        now: () => this.deps.clock.now(),
-        key: tokenKeys.externalToken(appId),
-        store: this.deps.tokens.store,
-      },
-      { lock: this.deps.lock, onFailure: () => {} },
-    );
-    try {
-      await probe.getToken();
-    } catch (error) {
-      throw refusedCredential(error, "the token URL");
-    }
-  }
-
-  #newRow(
-    input: { appId: string; kind: Kind; nickname?: string | undefined; verified?: boolean | undefined },
-    connection: "direct" | "external",
-    now: number,
-  ): AccountsTable {
-    return {
-      id: newId(now),
-      appid: input.appId,
-      kind: input.kind,
-      connection,
-      nickname: input.nickname ?? input.appId,
-      original_id: null,
-      principal_name: null,
-      head_img: null,
-      service_type: null,
-      verify_type: null,
-      declared_verified: input.verified ? 1 : 0,
-      account_status: null,
-      func_info: "[]",
-      authorization_state: "authorized",
-      authorized_at: now,
-      unauthorized_at: null,
-      authorization_expires_at: null,
-      enabled: 0,
-      openid_mapping: null,
-      required_permission_sets: null,
-      app_secret: null,
-      refresh_token: null,
-      token_url: null,
-      token_header: null,
-      send_mode: null,
-      send_app_secret: null,
-      send_token_url: null,
-      send_token_header: null,
-      receipt_token: null,
-      receipt_aes_key: null,
-      receipt_mode: null,
-      last_token_error: null,
-      created_at: now,
-      updated_at: now,
-    };
-  }
-
-  async #refuseTaken(appId: string): Promise<void> {
-    const existing = await this.deps.repository.find(appId);
-    if (existing) {
-      throw errors.conflict(`${appId} is already connected (${existing.connection})`, {
-        reason: "already_connected",
-        connection: existing.connection,
-      });
-    }
+  /** @see AccountDeletion.delete */
+  delete(...args: Parameters<AccountDeletion["delete"]>): ReturnType<AccountDeletion["delete"]> {
+    return this.deletion.delete(...args);
   }
 
   // ── settings of one account ───────────────────────────────────────────────
 
   async setOpenIdMapping(appId: string, property: string): Promise<AccountView> {
-    await this.#require(appId);
+    await this.#reader.require(appId);
     await this.deps.repository.update(appId, { openid_mapping: property, updated_at: this.deps.clock.now() });
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   async setRequiredPermissionSets(appId: string, ids: number[] | null): Promise<AccountView> {
-    await this.#require(appId);
+    await this.#reader.require(appId);
     await this.deps.repository.update(appId, {
       required_permission_sets: ids === null ? null : JSON.stringify([...new Set(ids)].sort((a, b) => a - b)),
       updated_at: this.deps.clock.now(),
     });
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   /**
@@ -581,7 +192,7 @@ export class AccountService {
     appId: string,
     input: { expiresAt: number } | { validityDays: number },
   ): Promise<AccountView> {
-    const row = await this.#require(appId);
+    const row = await this.#reader.require(appId);
     const refused = authorizationExpiryRefusal(rowFacts(row));
     if (refused === "not_component") {
       throw errors.conflict(`${appId} is not connected through the platform; its access does not expire`, {
@@ -611,12 +222,12 @@ export class AccountService {
     }
     await this.deps.repository.update(appId, { authorization_expires_at: expiresAt, updated_at: now });
     this.deps.logger.info({ appId, expiresAt }, "authorization end set by an operator");
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   /** 开启: only when verified, holding the minimum permission sets and with an OpenID mapping. */
   async enable(appId: string): Promise<AccountView> {
-    const row = await this.#require(appId);
+    const row = await this.#reader.require(appId);
     const now = this.deps.clock.now();
     const minimum = await this.deps.settings.minimumPermissionSets();
     // The policy's rule decides (the account's `abilities.enable` reads the same); the details
@@ -647,7 +258,7 @@ export class AccountService {
       }
     }
     await this.deps.repository.update(appId, { enabled: 1, updated_at: this.deps.clock.now() });
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   #failedChecks(row: AccountRow, minimum: MinimumPermissionSets) {
@@ -673,9 +284,9 @@ export class AccountService {
   }
 
   async disable(appId: string): Promise<AccountView> {
-    await this.#require(appId);
+    await this.#reader.require(appId);
     await this.deps.repository.update(appId, { enabled: 0, updated_at: this.deps.clock.now() });
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   /** 小程序发送配置: the mini program's AppSecret, or its token URL. */
@@ -685,7 +296,7 @@ export class AccountService {
       | { mode: "app_secret"; appSecret: string }
       | { mode: "token_url"; tokenUrl: string; header?: string | undefined },
   ): Promise<AccountView> {
-    const row = await this.#require(appId);
+    const row = await this.#reader.require(appId);
     if (sendConfigRefusal({ kind: row.kind })) {
       throw errors.conflict(`${appId} is not a mini program`, { reason: "not_miniprogram" });
     }
@@ -708,7 +319,7 @@ export class AccountService {
         updated_at: this.deps.clock.now(),
       });
     }
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
 
   /** 回执配置: the Token, EncodingAESKey and mode of the account's own push configuration. */
@@ -716,7 +327,7 @@ export class AccountService {
     appId: string,
     input: { token: string; encodingAESKey?: string | undefined; mode: "plaintext" | "compatible" | "safe" },
   ): Promise<AccountView> {
-    await this.#require(appId);
+    await this.#reader.require(appId);
     if (input.mode !== "plaintext" && !input.encodingAESKey) {
       throw errors.validation("compatible and safe modes need an EncodingAESKey", {
         reason: "encoding_aes_key_required",
@@ -731,170 +342,6 @@ export class AccountService {
       receipt_mode: input.mode,
       updated_at: this.deps.clock.now(),
     });
-    return this.#reload(appId);
+    return this.#reader.reload(appId);
   }
-
-  // ── quota ─────────────────────────────────────────────────────────────────
-
-  /**
-   * 重置限额 (clear_quota). WeChat allows 10 a month; the 11th is refused here, before WeChat
-   * is asked, so the count is never wasted on a call that must fail.
-   */
-  async resetQuota(actor: Actor, appId: string) {
-    const row = await this.#require(appId);
-    const { repository, clock, tokens } = this.deps;
-    return this.deps.lock.runExclusive(`quota-reset:${appId}`, async () => {
-      const now = clock.now();
-      const month = beijingMonth(now);
-      const limit = sendingLimits.clearQuotaPerMonth;
-      const used = await repository.countQuotaResets(appId, month);
-      const by = actorLabel(actor);
-      if (quotaResetRefusal({ quotaResetsUsed: used, quotaResetsLimit: limit })) {
-        await repository.recordQuotaReset({
-          appid: appId,
-          month,
-          at: now,
-          by,
-          result: "refused",
-          errcode: null,
-          rid: null,
-        });
-        throw new PlatformError(
-          "too_many_requests",
-          `${row.nickname} has used its ${limit} quota resets of ${month}; the next one is possible next month`,
-          { reason: "quota_reset_limit", used, limit, month },
-        );
-      }
-      try {
-        const client = await tokens.clientFor(appId, { allowDisabled: true });
-        await createQuotaApi(client).clear(appId);
-      } catch (error) {
-        if (error instanceof WeChatApiError) {
-          await repository.recordQuotaReset({
-            appid: appId,
-            month,
-            at: now,
-            by,
-            result: "failed",
-            errcode: error.errcode,
-            rid: error.rid ?? null,
-          });
-        }
-        throw error;
-      }
-      await repository.recordQuotaReset({
-        appid: appId,
-        month,
-        at: now,
-        by,
-        result: "ok",
-        errcode: null,
-        rid: null,
-      });
-      return { month, used: used + 1, limit, remaining: limit - used - 1 };
-    });
-  }
-
-  async quotaResets(appId: string) {
-    await this.#require(appId);
-    const now = this.deps.clock.now();
-    const month = beijingMonth(now);
-    const [history, used] = await Promise.all([
-      this.deps.repository.listQuotaResets(appId),
-      this.deps.repository.countQuotaResets(appId, month),
-    ]);
-    const limit = sendingLimits.clearQuotaPerMonth;
-    return { month, used, limit, remaining: Math.max(0, limit - used), history };
-  }
-
-  /** openapi/quota/get for one API path. */
-  async quota(appId: string, cgiPath: string): Promise<ApiQuotaResult["quota"]> {
-    await this.#require(appId);
-    const client = await this.deps.tokens.clientFor(appId, { allowDisabled: true });
-    return (await createQuotaApi(client).get(cgiPath)).quota;
-  }
-
-  async apiCalls(appId: string, filter: ApiCallFilter) {
-    await this.#require(appId);
-    await this.deps.wechat.flushCallLog();
-    const rows = await this.deps.repository.listApiCalls(appId, filter);
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        api: r.api,
-        method: r.method,
-        errcode: r.errcode,
-        ok: r.ok === 1,
-        error: r.error,
-        rid: r.rid,
-        attempt: r.attempt,
-        latencyMs: r.latency_ms,
-        at: r.at,
-      })),
-      nextBefore: rows.length === filter.limit ? (rows.at(-1)?.id ?? null) : null,
-    };
-  }
-
-  // ── deletion ──────────────────────────────────────────────────────────────
-
-  /**
-   * 删除: only once WeChat no longer authorizes the platform (or for direct and external
-   * connections), after the operator typed the account's name. Every row of the account goes,
-   * in every module (through the purge hooks).
-   */
-  async delete(appId: string, confirm: string): Promise<PurgeReport> {
-    const row = await this.#require(appId);
-    const refused = deleteRefusal(rowFactsAt(row, this.deps.clock.now(), this.deps.policy));
-    if (refused === "still_authorized") {
-      throw errors.conflict(
-        `${appId} still authorizes the platform; withdraw the authorization on WeChat's side first`,
-        { reason: "still_authorized" },
-      );
-    }
-    const until = coolingOffEnd(row, this.deps.policy);
-    if (refused === "cooling_off" && until !== undefined) {
-      // Its own code, as the README promises: a client tells a frozen account from other conflicts.
-      throw new PlatformError(
-        "cooling_off",
-        `${appId} withdrew its authorization ${new Date(row.unauthorized_at ?? 0).toISOString()}; it stays frozen in its cooling-off until ${new Date(until).toISOString()}`,
-        { reason: "cooling_off", until },
-      );
-    }
-    if (confirm !== row.nickname) {
-      throw errors.validation("the confirmation does not match the account's name", {
-        reason: "confirmation_mismatch",
-      });
-    }
-    const { wechat, repository, tokens } = this.deps;
-    return this.deps.lock.runExclusive(`account:${appId}`, async () => {
-      tokens.forget(appId);
-      await wechat.flushCallLog();
-      // The account's own rows first: from then on the gateway refuses pushes for it, so the
-      // other modules' purge (events, deliveries) is not raced by a late push.
-      const report = await repository.purge(appId);
-      for (const hook of wechat.purgeHooks()) Object.assign(report, (await hook(appId)) ?? {});
-      await tokens.dropTokens(appId);
-      this.deps.logger.info({ appId, report }, "account deleted");
-      return report;
-    });
-  }
-}
-
-/** WeChat refused credentials given by an operator: a 400 with WeChat's errcode and rid. */
-function refusedCredential(error: unknown, what: string): unknown {
-  if (error instanceof WeChatApiError) {
-    return new PlatformError("validation_failed", `WeChat refused ${what}: ${error.errmsg}`, {
-      reason: "credential_refused",
-      errcode: error.errcode,
-      errmsg: error.errmsg,
-      rid: error.rid ?? null,
-    });
-  }
-  if (error instanceof WeChatError) {
-    return new PlatformError("validation_failed", `${what} could not be checked: ${error.message}`, {
-      reason: "credential_unchecked",
-      code: error.code,
-    });
-  }
-  return error;
 }

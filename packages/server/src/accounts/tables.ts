@@ -52,24 +52,6 @@ export interface AccountsTable {
   updated_at: number;
 }
 
-/** A token by credential key (see the SDK's `tokenKeys`); `value` bound to `tokens.value:<key>`. */
-export interface TokensTable {
-  key: string;
-  /** The account (or platform) the token belongs to: what deleting an account removes. */
-  appid: string;
-  value: string;
-  expires_at: number;
-  updated_at: number;
-}
-
-/** The platform's latest component_verify_ticket, bound to `component_state.ticket:<appid>`. */
-export interface ComponentStateTable {
-  component_appid: string;
-  ticket: string | null;
-  ticket_received_at: number | null;
-  updated_at: number;
-}
-
 /** A pre-auth link handed out; its id travels as `state` in the redirect URI. */
 export interface AuthorizationRequestsTable {
   id: string;
@@ -114,11 +96,37 @@ export interface AuthorizationNoticesTable {
   recorded_at: number;
 }
 
+/** One outbound WeChat API attempt, as the call log keeps it. */
+export interface ApiCallsTable {
+  id: string;
+  /** The account the call was made for; the platform's appid for its own calls. */
+  appid: string | null;
+  api: string;
+  method: string;
+  errcode: number;
+  /** 1 when WeChat answered without error. */
+  ok: number;
+  /** The SDK's stable failure code (`wechat_api_error`, `timeout`, …). */
+  error: string | null;
+  rid: string | null;
+  attempt: number;
+  latency_ms: number;
+  at: number;
+}
+
+/** Deployment-wide settings of the accounts module by key (created by 0001_foundation). */
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
+    settings: SettingsTable;
+    api_calls: ApiCallsTable;
     accounts: AccountsTable;
-    tokens: TokensTable;
-    component_state: ComponentStateTable;
     authorization_requests: AuthorizationRequestsTable;
     quota_resets: QuotaResetsTable;
     authorization_notices: AuthorizationNoticesTable;

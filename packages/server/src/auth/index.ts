@@ -8,6 +8,7 @@ import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
 export { authConfig } from "./config.js";
+export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import type { ApiKeysTable, Database, UsersTable } from "../platform/store/schema.js";
+import type { Database } from "../platform/store/schema.js";
+import type { ApiKeysTable, UsersTable } from "./tables.js";
 
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;

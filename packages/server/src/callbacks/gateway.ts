@@ -185,7 +185,7 @@ export class CallbackGateway {
     const fields = eventFields(opened.message);
     const row: EventRow = {
       id: eventId,
-      app_id: appId,
+      appid: appId,
       dedupe_key: key.slice(appId.length + 1),
       kind: fields.kind,
       msg_type: fields.msgType,
@@ -269,11 +269,11 @@ export class CallbackGateway {
         for (const row of rows) {
           if (row.body_hash.length === 64) {
             this.memory.claimNonce(
-              `${row.app_id}|${row.timestamp}|${row.nonce}`,
+              `${row.appid}|${row.timestamp}|${row.nonce}`,
               Buffer.from(row.body_hash, "hex"),
             );
           }
-          this.memory.markSeen(`${row.app_id}|${row.dedupe_key}`);
+          this.memory.markSeen(`${row.appid}|${row.dedupe_key}`);
         }
         if (rows.length < RELOAD_PAGE) break;
         afterId = rows.at(-1)?.id;

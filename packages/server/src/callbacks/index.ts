@@ -1,23 +1,17 @@
-import type { Kysely } from "kysely";
+import type {} from "../accounts/index.js";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
-import type { Database } from "../platform/store/schema.js";
-import {
-  createWebhooks,
-  DEFAULT_DELIVERY_TIMEOUT_MS,
-  type DeliveryWorker,
-  type WebhookService,
-  webhookRoutes,
-  webhooksPolicy,
-} from "../webhooks/index.js";
+import { EventFanouts } from "./fanouts.js";
 import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
 import { eventsPolicy } from "./policy.js";
-import type { CallbackAccounts, ReplyProvider } from "./ports.js";
+import type { CallbackAccounts, EventFanout, ReplyProvider } from "./ports.js";
 import { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
 import { EventsRepository } from "./repository.js";
 import { eventRoutes } from "./routes.js";
 
 export { GatewayError, type GatewayErrorCode } from "./errors.js";
+export { EventFanouts } from "./fanouts.js";
+export { type EventFields, eventFields } from "./fields.js";
 export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
 export { CALLBACK_PATH } from "./plugin.js";
 export { eventsPolicy } from "./policy.js";
@@ -27,24 +21,41 @@ export type {
   EventEnvelope,
   EventEnvelopeSource,
   EventFanout,
+  FanoutTransaction,
+  PendingFanout,
   ReplyProvider,
   ReplyRequest,
 } from "./ports.js";
 export { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
 export { type EventRow, type EventStatus, EventsRepository } from "./repository.js";
 
+declare module "../platform/services.js" {
+  interface ModuleServices {
+    /** The recorded events, for the modules that fan them out. */
+    events: EventsRepository;
+    /** Reply providers are registered here, asked in order within the reply budget. */
+    replies: ReplyChain;
+    /** Fan-outs are registered here: told of every push they want, once it is recorded. */
+    eventFanout: EventFanouts;
+  }
+}
+
 /** Options of {@link callbacksModule}. */
 export interface CallbacksOptions {
-  /** Push credentials by appid (implemented by the accounts module). */
-  accounts: CallbackAccounts;
-  /** Reply providers asked before the reply webhooks, in order. */
+  /** Push credentials by appid; by default the `callbackAccounts` the accounts module provides. */
+  accounts?: CallbackAccounts;
+  /** Reply providers asked before those registered later (the reply webhooks), in order. */
   replyProviders?: readonly ReplyProvider[];
   /** The reply budget in ms (default 4000: WeChat gives up after 5 s). */
   replyDeadlineMs?: number;
   /** Largest push body (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Timeout of one queued webhook delivery (default 10 s). */
-  deliveryTimeoutMs?: number;
+  /**
+   * A second gateway over the same store (a restart, in tests) shares the first one's replies
+   * and fan-out instead of starting empty ones.
+   */
+  replies?: ReplyChain;
+  fanout?: EventFanout;
 }
 
 /** What {@link createCallbacks} builds; the module plus the parts other modules may use. */
@@ -53,77 +64,58 @@ export interface Callbacks {
   gateway: CallbackGateway;
   /** Register further reply providers here (e.g. keyword auto-replies). */
   replies: ReplyChain;
-  webhooks: WebhookService;
-  /** Sends the webhook deliveries; runs while the server's worker does. */
-  deliveries: DeliveryWorker;
+  /** Register fan-outs here (the webhooks). */
+  fanout: EventFanouts;
   events: EventsRepository;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The callback gateway and the webhooks: `GET|POST /wechat/accounts/:appid/callback`,
- * `/api/v1/events…` and `/api/v1/webhooks…`, with the worker that fans events out to webhooks
- * and delivers them.
+ * The callback gateway: `GET|POST /wechat/accounts/:appid/callback` and `/api/v1/events…`. It
+ * records every push and hands the recorded ones to the fan-outs registered with it.
  */
-export function createCallbacks(context: ModuleContext, options: CallbacksOptions): Callbacks {
+export function createCallbacks(context: ModuleContext, options: CallbacksOptions = {}): Callbacks {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
-  // A delivery still waiting for its receiver must never be taken over by another worker.
-  if (deliveryTimeoutMs >= context.config.jobs.claimTimeoutSeconds * 1000) {
-    throw new RangeError(
-      "a webhook delivery's timeout must be shorter than WXGATE_JOB_CLAIM_TIMEOUT_SECONDS",
-    );
-  }
   const logger = context.logger.child({ component: "callbacks" });
   const events = new EventsRepository(context.db, context.dialect);
-  const { service: webhooks, worker: deliveries } = createWebhooks({
-    db: context.db,
-    dialect: context.dialect,
-    events,
-    secrets: context.secrets,
-    clock: context.clock,
-    logger,
-    mode: context.config.mode,
-    claimMs: context.config.jobs.claimTimeoutSeconds * 1000,
-    concurrency: context.config.webhooks.concurrency,
-    concurrencyPerWebhook: context.config.webhooks.perWebhook,
-    deliveryTimeoutMs,
-  });
-  const replies = new ReplyChain({
-    deadlineMs: options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS,
-    logger,
-  });
+  const replies =
+    options.replies ??
+    new ReplyChain({ deadlineMs: options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS, logger });
   for (const provider of options.replyProviders ?? []) replies.register(provider);
-  replies.register(webhooks.replyProvider());
+  const fanout = new EventFanouts();
+  if (options.fanout) fanout.register(options.fanout);
   const gateway = new CallbackGateway({
-    accounts: options.accounts,
+    accounts: options.accounts ?? context.use("callbackAccounts"),
     events,
     replies,
-    fanout: webhooks,
+    fanout,
     clock: context.clock,
     logger,
     maxBodyBytes,
   });
   const module: DomainModule = {
     name: "callbacks",
-    policies: [eventsPolicy, webhooksPolicy],
-    routes: [...eventRoutes(events), ...webhookRoutes(webhooks)],
+    policies: [eventsPolicy],
+    routes: eventRoutes(events),
     plugin: callbackPlugin(gateway, { maxBodyBytes }),
-    workers: [deliveries],
   };
-  return { module, gateway, replies, webhooks, deliveries, events };
-}
-
-/** The module factory for the registry: `callbacksModule({ accounts })`. */
-export function callbacksModule(options: CallbacksOptions): ModuleFactory {
-  return (context) => createCallbacks(context, options).module;
+  return { module, gateway, replies, fanout, events };
 }
 
 /**
- * Deletes every row the gateway holds for an account: its events and their webhook
- * deliveries. The accounts module calls it when an account is deleted.
+ * The module factory: `callbacksModule()` in the registry (after accounts), or with test
+ * accounts. Provides `events`, `replies` and `eventFanout`; forgets an account's cached push
+ * credentials when it changes and purges its events when it goes.
  */
-export function purgeAccountRows(db: Kysely<Database>, appId: string): Promise<Record<string, number>> {
-  return new EventsRepository(db).purgeAccount(appId);
+export function callbacksModule(options: CallbacksOptions = {}): ModuleFactory {
+  return function callbacks(context) {
+    const built = createCallbacks(context, options);
+    context.provide("events", built.events);
+    context.provide("replies", built.replies);
+    context.provide("eventFanout", built.fanout);
+    context.bus.on("accounts.changed", (appId) => built.gateway.forgetAccount(appId));
+    context.bus.on("accounts.purge", (appId) => built.events.purgeAccount(appId));
+    return built.module;
+  };
 }

@@ -1,26 +1,10 @@
 import type { InboundMessage, PushMode, Reply } from "@wxgate/wechat";
 import type { Kysely } from "kysely";
+import type { PushCredentials } from "../accounts/index.js";
 import type { Database } from "../platform/store/schema.js";
 
-/** What the gateway needs to know about an account to open its pushes. */
-export interface CallbackCredentials {
-  appId: string;
-  /** A disabled account's pushes are still verified, answered `success` and recorded, never routed. */
-  enabled: boolean;
-  /** The Token of the push configuration. */
-  token: string;
-  encodingAESKey?: string;
-  /** The key in force before the last rotation, still accepted. */
-  previousEncodingAESKey?: string;
-  /** The appid written inside ciphertexts: the component appid for platform-authorized accounts, the account's own for direct ones. */
-  cipherAppId: string;
-  /**
-   * The one mode accepted, as configured for the account: `safe` takes encrypted pushes only;
-   * `compatible` takes encrypted pushes carrying a plaintext copy, and verifies and uses the
-   * encrypted part; only `plaintext` takes pushes whose sole proof is `signature`.
-   */
-  mode: PushMode;
-}
+/** What the gateway needs to know about an account to open its pushes (the accounts module's). */
+export type CallbackCredentials = PushCredentials;
 
 /**
  * The port the accounts module implements for the gateway: push credentials by appid.

@@ -12,7 +12,7 @@ export type FanoutState = "none" | "pending" | "done";
 
 export interface EventsTable {
   id: string;
-  app_id: string;
+  appid: string;
   dedupe_key: string;
   /** `message`, `event`, `component` or `unknown`. */
   kind: string;
@@ -59,7 +59,7 @@ export type EventRow = Selectable<EventsTable>;
 /** Every column of `events`, in the order the batched insert binds them. */
 const EVENT_COLUMNS = [
   "id",
-  "app_id",
+  "appid",
   "dedupe_key",
   "kind",
   "msg_type",
@@ -118,7 +118,7 @@ export class EventsRepository implements EventEnvelopeSource {
       text = this.db
         .insertInto("events")
         .values(Array.from({ length: count }, () => template))
-        .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
+        .onConflict((oc) => oc.columns(["appid", "dedupe_key"]).doNothing())
         .compile().sql;
       this.#insertSqlByCount.set(count, text);
     }
@@ -139,7 +139,7 @@ export class EventsRepository implements EventEnvelopeSource {
     const result = await this.db
       .insertInto("events")
       .values(row)
-      .onConflict((oc) => oc.columns(["app_id", "dedupe_key"]).doNothing())
+      .onConflict((oc) => oc.columns(["appid", "dedupe_key"]).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
@@ -171,7 +171,7 @@ export class EventsRepository implements EventEnvelopeSource {
     return this.db
       .selectFrom("events")
       .selectAll()
-      .where("app_id", "=", appId)
+      .where("appid", "=", appId)
       .where("dedupe_key", "=", dedupeKey)
       .executeTakeFirst();
   }
@@ -188,10 +188,10 @@ export class EventsRepository implements EventEnvelopeSource {
     since: number,
     afterId: string | undefined,
     limit: number,
-  ): Promise<Pick<EventRow, "id" | "app_id" | "dedupe_key" | "timestamp" | "nonce" | "body_hash">[]> {
+  ): Promise<Pick<EventRow, "id" | "appid" | "dedupe_key" | "timestamp" | "nonce" | "body_hash">[]> {
     return this.db
       .selectFrom("events")
-      .select(["id", "app_id", "dedupe_key", "timestamp", "nonce", "body_hash"])
+      .select(["id", "appid", "dedupe_key", "timestamp", "nonce", "body_hash"])
       .where("id", afterId === undefined ? ">=" : ">", afterId ?? idFloor(since))
       .orderBy("id", "asc")
       .limit(limit)
@@ -200,7 +200,7 @@ export class EventsRepository implements EventEnvelopeSource {
 
   /**
    * A page, newest first. Each combination of filters walks one index in id order — (id),
-   * (app_id, id), (push_type, id) or (app_id, push_type, id) — and stops after `limit` rows, so
+   * (appid, id), (push_type, id) or (appid, push_type, id) — and stops after `limit` rows, so
    * a page costs the same whatever the table holds. Time bounds are id bounds (an id begins
    * with its creation time), so they narrow the same walk instead of needing another index.
    */
@@ -211,7 +211,7 @@ export class EventsRepository implements EventEnvelopeSource {
   /** The query behind {@link list}, for the tests that check its plan. */
   listQuery(filter: EventFilter) {
     let query = this.db.selectFrom("events").selectAll();
-    if (filter.appId !== undefined) query = query.where("app_id", "=", filter.appId);
+    if (filter.appId !== undefined) query = query.where("appid", "=", filter.appId);
     if (filter.type !== undefined) query = query.where("push_type", "=", filter.type);
     if (filter.from !== undefined) query = query.where("id", ">=", idFloor(filter.from));
     if (filter.to !== undefined) query = query.where("id", "<", idFloor(filter.to + 1));
@@ -219,7 +219,7 @@ export class EventsRepository implements EventEnvelopeSource {
     // The filtered columns lead the order too (they are constant within the page, so the order
     // is the same): only the matching index gives that order, so no planner walks another one
     // and filters along the way, which costs as much as the rows it skips.
-    if (filter.appId !== undefined) query = query.orderBy("app_id", "desc");
+    if (filter.appId !== undefined) query = query.orderBy("appid", "desc");
     if (filter.type !== undefined) query = query.orderBy("push_type", "desc");
     return query.orderBy("id", "desc").limit(filter.limit);
   }
@@ -229,13 +229,13 @@ export class EventsRepository implements EventEnvelopeSource {
     if (eventIds.length === 0) return found;
     const rows = await this.db
       .selectFrom("events")
-      .select(["id", "app_id", "msg_type", "event", "mode", "received_at", "query", "body", "plaintext_xml"])
+      .select(["id", "appid", "msg_type", "event", "mode", "received_at", "query", "body", "plaintext_xml"])
       .where(inJsonList(this.dialect, "id", eventIds))
       .execute();
     for (const row of rows) {
       found.set(row.id, {
         id: row.id,
-        appId: row.app_id,
+        appId: row.appid,
         msgType: row.msg_type,
         event: row.event,
         mode: row.mode,
@@ -256,7 +256,7 @@ export class EventsRepository implements EventEnvelopeSource {
       const rows = await this.pendingFanoutQuery(limit, trx).execute();
       if (rows.length === 0) return 0;
       await fanOut(
-        rows.map((row) => ({ id: row.id, appId: row.app_id, msgType: row.msg_type, event: row.event })),
+        rows.map((row) => ({ id: row.id, appId: row.appid, msgType: row.msg_type, event: row.event })),
         trx,
       );
       await trx
@@ -283,7 +283,7 @@ export class EventsRepository implements EventEnvelopeSource {
   pendingFanoutQuery(limit: number, db: Kysely<Database> = this.db) {
     let query = db
       .selectFrom("events")
-      .select(["id", "app_id", "msg_type", "event"])
+      .select(["id", "appid", "msg_type", "event"])
       .where("fanout", "=", sql.lit("pending"))
       .orderBy("received_at")
       .limit(limit);
@@ -292,25 +292,24 @@ export class EventsRepository implements EventEnvelopeSource {
   }
 
   /**
-   * Deletes the account's events and their webhook deliveries; rows deleted per table. In
+   * Deletes the account's events; rows deleted per table (the webhooks module purges their
+   * deliveries, before this runs: see `EventBus.request`). In
    * slices of {@link PURGE_SLICE} rows, each its own short transaction, with a turn of the
    * event loop between them: an account with a million events must not stop the server for
    * the seconds one statement would take. The account is gone before this runs, so nothing
    * adds rows meanwhile, and a purge cut short is finished by running it again.
    */
   async purgeAccount(appId: string): Promise<Record<string, number>> {
-    const totals = { webhook_deliveries: 0, events: 0 };
-    for (const table of ["webhook_deliveries", "events"] as const) {
-      for (;;) {
-        const slice = this.db.selectFrom(table).select("id").where("app_id", "=", appId).limit(PURGE_SLICE);
-        const result = await this.db.deleteFrom(table).where("id", "in", slice).executeTakeFirst();
-        const deleted = Number(result.numDeletedRows);
-        totals[table] += deleted;
-        if (deleted < PURGE_SLICE) break;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+    let events = 0;
+    for (;;) {
+      const slice = this.db.selectFrom("events").select("id").where("appid", "=", appId).limit(PURGE_SLICE);
+      const result = await this.db.deleteFrom("events").where("id", "in", slice).executeTakeFirst();
+      const deleted = Number(result.numDeletedRows);
+      events += deleted;
+      if (deleted < PURGE_SLICE) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return totals;
+    return { events };
   }
 }
 

@@ -49,7 +49,7 @@ export function unsignedQuery(rawQuery: string): string {
 function summaryOf(row: EventRow): z.input<typeof eventSummary> {
   return {
     id: row.id,
-    appId: row.app_id,
+    appId: row.appid,
     dedupeKey: row.dedupe_key,
     kind: row.kind,
     msgType: row.msg_type,

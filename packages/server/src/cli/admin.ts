@@ -1,6 +1,4 @@
-import { loginFreezeOf } from "../auth/index.js";
-import { AuthRepository } from "../auth/repository.js";
-import { AuthService } from "../auth/service.js";
+import { AuthRepository, AuthService, loginFreezeOf } from "../auth/index.js";
 import { systemClock } from "../platform/clock.js";
 import { PlatformError } from "../platform/errors.js";
 import { createLogger } from "../platform/logger.js";

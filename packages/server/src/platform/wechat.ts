@@ -5,36 +5,20 @@ import {
   WeChatClient,
   type WeChatEndpoints,
 } from "@wxgate/wechat";
-import type { Kysely } from "kysely";
 import type { Config, Mode } from "./config.js";
 import { PlatformError } from "./errors.js";
-import { newId } from "./ids.js";
 import type { Logger } from "./logger.js";
-import type { Clock } from "./ports.js";
-import type { Database } from "./store/schema.js";
 
-/** One outbound WeChat API attempt, as the call log keeps it. */
-export interface ApiCallsTable {
-  id: string;
-  /** The account the call was made for; the platform's appid for its own calls. */
-  appid: string | null;
-  api: string;
-  method: string;
-  errcode: number;
-  /** 1 when WeChat answered without error. */
-  ok: number;
-  /** The SDK's stable failure code (`wechat_api_error`, `timeout`, …). */
-  error: string | null;
-  rid: string | null;
-  attempt: number;
-  latency_ms: number;
-  at: number;
-}
-
-declare module "./store/schema.js" {
-  interface Database {
-    api_calls: ApiCallsTable;
-  }
+/**
+ * Where every outbound WeChat API attempt is recorded. The port lives here, with the clients
+ * that feed it; the module owning the call log's table installs the adapter
+ * ({@link WeChatConnection.useCallLog}).
+ */
+export interface CallLog {
+  /** Takes one attempt without slowing the call down (`appId` null for calls of no account). */
+  record(appId: string | null, record: ApiCallRecord): void;
+  /** Waits until every attempt taken so far is stored. */
+  flush(): Promise<void>;
 }
 
 /** The third-party platform (第三方平台) wxgate runs as. */
@@ -45,21 +29,6 @@ export interface PlatformCredentials {
   token: string;
   encodingAESKey: string;
 }
-
-/** What other modules use to call WeChat for one connected account. */
-export interface AccountWeChat {
-  /** A client that adds the account's token (refreshing it once and retrying once when WeChat rejects it). */
-  clientFor(appId: string): Promise<WeChatClient>;
-  /** The account's token source, shared by every caller in this process. */
-  tokenProviderFor(appId: string): Promise<TokenProvider>;
-}
-
-/** Runs when an account is deleted: remove every row of `appId` the hooking module owns. */
-/** Deletes a module's rows of an account; may report rows deleted per table. */
-export type AccountPurgeHook = (appId: string) => Promise<Record<string, number> | undefined>;
-
-/** Told when an account's row changed (enabled, authorization, receipt config) or went away. */
-export type AccountChangeHook = (appId: string) => void;
 
 /** The emulated WeChat the sandbox mounts, as the connection needs it. */
 export interface SandboxWorld {
@@ -93,22 +62,18 @@ export const ACCOUNT_CALLBACK_PATH = "/wechat/accounts/$APPID$/callback";
 export class WeChatConnection {
   readonly mode: Mode;
   readonly #config: Config;
-  readonly #log: ApiCallLog;
+  #log: CallLog | undefined;
   readonly #logger: Logger;
   #endpoints: WeChatEndpoints | undefined;
   #platform: PlatformCredentials | undefined;
   #origin: string;
   #generation = 0;
   readonly #listeners = new Set<() => void>();
-  #accounts: AccountWeChat | undefined;
-  readonly #purgeHooks: AccountPurgeHook[] = [];
-  readonly #changeHooks: AccountChangeHook[] = [];
 
-  constructor(deps: { config: Config; db: Kysely<Database>; clock: Clock; logger: Logger }) {
+  constructor(deps: { config: Config; logger: Logger }) {
     this.mode = deps.config.mode;
     this.#config = deps.config;
     this.#logger = deps.logger.child({ component: "wechat" });
-    this.#log = new ApiCallLog(deps.db, deps.clock, this.#logger);
     this.#origin = deps.config.publicUrl;
     if (this.mode === "production") {
       this.#endpoints = { ...defaultEndpoints };
@@ -171,7 +136,7 @@ export class WeChatConnection {
       endpoints: this.endpoints(),
       ...(options.token ? { token: options.token } : {}),
       ...(options.tokenQueryName ? { tokenQueryName: options.tokenQueryName } : {}),
-      onCall: (record) => this.#log.record(appId, record),
+      onCall: (record) => this.#log?.record(appId, record),
     });
   }
 
@@ -210,54 +175,20 @@ export class WeChatConnection {
     for (const listener of this.#listeners) listener();
   }
 
-  /** Called once by the accounts module: the per-account clients other modules use. */
-  provideAccounts(accounts: AccountWeChat): void {
-    this.#accounts = accounts;
-  }
-
-  /** @see AccountWeChat.clientFor */
-  clientFor(appId: string): Promise<WeChatClient> {
-    return this.#requireAccounts().clientFor(appId);
-  }
-
-  /** @see AccountWeChat.tokenProviderFor */
-  tokenProviderFor(appId: string): Promise<TokenProvider> {
-    return this.#requireAccounts().tokenProviderFor(appId);
-  }
-
-  /** Registers what to delete when an account is deleted (events, deliveries, …). */
-  onAccountPurge(hook: AccountPurgeHook): void {
-    this.#purgeHooks.push(hook);
-  }
-
-  /** Registers what must forget cached account state when the account changes (e.g. the gateway). */
-  onAccountChange(hook: AccountChangeHook): void {
-    this.#changeHooks.push(hook);
-  }
-
-  /** Tells every change hook that `appId` changed; called by the accounts repository on every write. */
-  accountChanged(appId: string): void {
-    for (const hook of this.#changeHooks) hook(appId);
-  }
-
-  /** The registered purge hooks, in registration order. */
-  purgeHooks(): readonly AccountPurgeHook[] {
-    return [...this.#purgeHooks];
+  /** Installs the call log every client made from now on writes to (one per connection). */
+  useCallLog(log: CallLog): void {
+    if (this.#log) throw new Error("the WeChat call log is installed already");
+    this.#log = log;
   }
 
   /** Waits until every API call made so far is in the call log. */
-  flushCallLog(): Promise<void> {
-    return this.#log.flush();
+  async flushCallLog(): Promise<void> {
+    await this.#log?.flush();
   }
 
   /** Whether this deployment talks to the real WeChat (and must refuse private addresses). */
   get production(): boolean {
     return this.#config.mode === "production";
-  }
-
-  #requireAccounts(): AccountWeChat {
-    if (!this.#accounts) throw new Error("the accounts module is not mounted");
-    return this.#accounts;
   }
 }
 
@@ -271,48 +202,4 @@ function demoPlatform(sandbox: SandboxWorld): SandboxPlatform | undefined {
       ? demo.componentAppId
       : undefined;
   return (id ? sandbox.world.platform(id) : undefined) ?? Object.values(sandbox.world.state.platforms)[0];
-}
-
-/** Writes every WeChat API attempt to `api_calls`, without slowing the call down. */
-class ApiCallLog {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {}
-
-  readonly #pending = new Set<Promise<void>>();
-
-  /** Waits for the writes under way (before purging an account's rows, or in tests). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.#pending]);
-  }
-
-  record(appId: string | null, record: ApiCallRecord): void {
-    const at = this.clock.now();
-    const write = this.db
-      .insertInto("api_calls")
-      .values({
-        id: newId(at),
-        appid: appId,
-        api: record.api,
-        method: record.method,
-        errcode: record.errcode,
-        ok: record.ok ? 1 : 0,
-        error: record.error ?? null,
-        rid: record.rid ?? null,
-        attempt: record.attempt,
-        latency_ms: Math.round(record.latencyMs),
-        at,
-      })
-      .execute()
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.logger.warn({ err: error, api: record.api }, "the API call could not be logged");
-        },
-      )
-      .finally(() => this.#pending.delete(write));
-    this.#pending.add(write);
-  }
 }

@@ -11,7 +11,6 @@ import {
   WeChatError,
 } from "@wxgate/wechat";
 import type { Kysely } from "kysely";
-import type { AccountRepository, AccountRow } from "../accounts/repository.js";
 import { PlatformError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock, Lock } from "../platform/ports.js";
@@ -26,7 +25,8 @@ import {
   type RefreshGuard,
 } from "./credentials.js";
 import { guardedFetch } from "./external-url.js";
-import { SqlRefreshTokenStore, SqlTicketStore, SqlTokenStore } from "./stores.js";
+import type { TokenAccount, TokenAccounts } from "./ports.js";
+import { SqlTicketStore, SqlTokenStore } from "./stores.js";
 
 /** An access token as the token endpoint hands it out. */
 export interface IssuedToken {
@@ -69,9 +69,9 @@ export const tokenRefusals = {
 export class TokenService {
   readonly store: SqlTokenStore;
   readonly tickets: SqlTicketStore;
-  readonly refreshTokens: SqlRefreshTokenStore;
   readonly #entries = new Map<string, Entry>();
   #component: { generation: number; credential: GuardedComponentAccessTokenCredential } | undefined;
+  #accounts: TokenAccounts | undefined;
 
   constructor(
     private readonly deps: {
@@ -81,16 +81,25 @@ export class TokenService {
       lock: Lock;
       wechat: WeChatConnection;
       logger: Logger;
-      accounts: AccountRepository;
     },
   ) {
     this.store = new SqlTokenStore(deps.db, deps.secrets, deps.clock);
     this.tickets = new SqlTicketStore(deps.db, deps.secrets, deps.clock);
-    this.refreshTokens = new SqlRefreshTokenStore(deps.db, deps.secrets, deps.clock);
     deps.wechat.onChange(() => {
       this.#entries.clear();
       this.#component = undefined;
     });
+  }
+
+  /** Called once by the accounts module, which owns the accounts this service serves. */
+  serveAccounts(accounts: TokenAccounts): void {
+    if (this.#accounts) throw new Error("the token service serves one set of accounts");
+    this.#accounts = accounts;
+  }
+
+  #requireAccounts(): TokenAccounts {
+    if (!this.#accounts) throw new Error("the accounts module is not mounted");
+    return this.#accounts;
   }
 
   /** The platform's component_access_token credential (one per process). */
@@ -181,7 +190,7 @@ export class TokenService {
   /** Keeps the first token and the refresh token an authorization granted. */
   async acceptAuthorization(info: AuthorizationInfo): Promise<void> {
     const appId = info.authorizer_appid;
-    await this.refreshTokens.set(appId, info.authorizer_refresh_token);
+    await this.#requireAccounts().refreshTokens.set(appId, info.authorizer_refresh_token);
     const platform = this.deps.wechat.platform();
     await this.store.set(tokenKeys.authorizerAccessToken(platform.componentAppId, appId), {
       value: info.authorizer_access_token,
@@ -195,10 +204,13 @@ export class TokenService {
     await this.store.set(key, token);
   }
 
-  /** Drops every stored token of the account (de-authorization, deletion). */
-  async dropTokens(appId: string): Promise<void> {
+  /**
+   * Drops every stored token of the account (de-authorization, deletion).
+   * @returns how many stored tokens it deleted
+   */
+  async dropTokens(appId: string): Promise<number> {
     this.forget(appId);
-    await this.store.deleteForAccount(appId);
+    return this.store.deleteForAccount(appId);
   }
 
   async #usable(appId: string, options: UseOptions): Promise<Entry> {
@@ -230,24 +242,22 @@ export class TokenService {
     return this.deps.lock.singleFlight(`token-entry:${appId}`, async () => {
       const again = this.#entries.get(appId);
       if (again && again.generation === this.deps.wechat.generation) return again;
-      const row = await this.deps.accounts.find(appId);
-      if (!row) throw new PlatformError("not_found", `account ${appId} was not found`);
-      const entry = this.#build(row);
+      const account = await this.#requireAccounts().find(appId);
+      if (!account) throw new PlatformError("not_found", `account ${appId} was not found`);
+      const entry = this.#build(account);
       this.#entries.set(appId, entry);
       return entry;
     });
   }
 
-  #build(row: AccountRow): Entry {
-    const { wechat, clock, accounts } = this.deps;
-    const appId = row.appid;
+  #build(account: TokenAccount): Entry {
+    const { wechat, clock } = this.deps;
+    const { appId, source } = account;
     const common = { store: this.store, refreshAheadMs: REFRESH_AHEAD_MS, now: () => clock.now() };
     const guard = this.#guard(appId);
     const client = wechat.client({ appId });
     let credential: CachedCredential;
-    const sendSecret = row.kind === "miniprogram" && row.send_mode === "app_secret";
-    const sendUrl = row.kind === "miniprogram" && row.send_mode === "token_url";
-    if (row.connection === "component") {
+    if (source.kind === "component") {
       const platform = wechat.platform();
       credential = new GuardedAuthorizerAccessTokenCredential(
         {
@@ -256,37 +266,37 @@ export class TokenService {
           authorizerAppId: appId,
           component: this.componentCredential(),
           client,
-          refreshTokenStore: this.refreshTokens,
+          refreshTokenStore: this.#requireAccounts().refreshTokens,
         },
         guard,
       );
-    } else if ((row.connection === "external" && !sendSecret) || sendUrl) {
-      const url = accounts.open(row, sendUrl ? "send_token_url" : "token_url");
-      const header = accounts.open(row, sendUrl ? "send_token_header" : "token_header");
-      if (!url) throw this.#noCredential(appId);
+    } else if (source.kind === "url") {
+      if (!source.url) throw this.#noCredential(appId);
       credential = new GuardedExternalTokenCredential(
         {
           ...common,
           refreshAheadMs: 30_000,
-          url,
+          url: source.url,
           key: tokenKeys.externalToken(appId),
-          ...(header ? { headers: parseHeader(header) } : {}),
+          ...(source.header ? { headers: parseHeader(source.header) } : {}),
           fetch: guardedFetch({ production: wechat.production }),
         },
         guard,
       );
     } else {
-      const secret = accounts.open(row, sendSecret ? "send_app_secret" : "app_secret");
-      if (!secret) throw this.#noCredential(appId);
-      credential = new GuardedAccessTokenCredential({ ...common, appId, secret, client }, guard);
+      if (!source.secret) throw this.#noCredential(appId);
+      credential = new GuardedAccessTokenCredential(
+        { ...common, appId, secret: source.secret, client },
+        guard,
+      );
     }
     return {
       generation: wechat.generation,
       credential,
       client: client.withToken(credential),
-      enabled: row.enabled === 1,
-      authorized: row.authorization_state === "authorized",
-      authorizationExpiresAt: row.connection === "component" ? row.authorization_expires_at : null,
+      enabled: account.enabled,
+      authorized: account.authorized,
+      authorizationExpiresAt: account.authorizationExpiresAt,
     };
   }
 
@@ -317,8 +327,8 @@ export class TokenService {
           at: this.deps.clock.now(),
         };
         this.deps.logger.warn({ appId, ...failure }, "a token refresh failed");
-        return this.deps.accounts
-          .update(appId, { last_token_error: JSON.stringify(failure) })
+        return this.#requireAccounts()
+          .recordFailure(appId, JSON.stringify(failure))
           .catch((err: unknown) =>
             this.deps.logger.warn({ err, appId }, "the token failure was not recorded"),
           );

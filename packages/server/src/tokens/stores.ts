@@ -1,6 +1,6 @@
-import type { RefreshTokenStore, StoredToken, TicketStore, TokenStore } from "@wxgate/wechat";
+import type { StoredToken, TicketStore, TokenStore } from "@wxgate/wechat";
 import type { Kysely } from "kysely";
-import "../accounts/tables.js";
+import "./tables.js";
 import type { Clock } from "../platform/ports.js";
 import type { SecretBox } from "../platform/secrets.js";
 import type { Database } from "../platform/store/schema.js";
@@ -88,9 +88,10 @@ export class SqlTokenStore implements TokenStore {
   }
 
   /** Drops every token of `appId` (de-authorization, deletion). */
-  async deleteForAccount(appId: string): Promise<void> {
-    await this.db.deleteFrom("tokens").where("appid", "=", appId).execute();
+  async deleteForAccount(appId: string): Promise<number> {
+    const result = await this.db.deleteFrom("tokens").where("appid", "=", appId).executeTakeFirst();
     for (const key of [...this.#cache.keys()]) if (appIdOfKey(key) === appId) this.#cache.delete(key);
+    return Number(result.numDeletedRows);
   }
 }
 
@@ -142,40 +143,4 @@ export class SqlTicketStore implements TicketStore {
 
 function ticketContext(componentAppId: string): string {
   return `component_state.ticket:${componentAppId}`;
-}
-
-/** The SDK's {@link RefreshTokenStore} over `accounts.refresh_token`, encrypted. */
-export class SqlRefreshTokenStore implements RefreshTokenStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly secrets: SecretBox,
-    private readonly clock: Clock,
-  ) {}
-
-  async get(authorizerAppId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("accounts")
-      .select("refresh_token")
-      .where("appid", "=", authorizerAppId)
-      .executeTakeFirst();
-    return row?.refresh_token
-      ? this.secrets.open(row.refresh_token, refreshContext(authorizerAppId))
-      : undefined;
-  }
-
-  async set(authorizerAppId: string, refreshToken: string): Promise<void> {
-    await this.db
-      .updateTable("accounts")
-      .set({
-        refresh_token: this.secrets.seal(refreshToken, refreshContext(authorizerAppId)),
-        updated_at: this.clock.now(),
-      })
-      .where("appid", "=", authorizerAppId)
-      .execute();
-  }
-}
-
-/** Where an account's refresh token is bound. */
-export function refreshContext(appId: string): string {
-  return `accounts.refresh_token:${appId}`;
 }

@@ -49,7 +49,7 @@ async function insertWebhooks(store: Store): Promise<void> {
  */
 async function fill(store: Store, from: number, count: number): Promise<void> {
   const columns =
-    "id, webhook_id, event_id, app_id, kind, status, attempts, last_status_code, last_error, last_attempt_at, " +
+    "id, webhook_id, event_id, appid, kind, status, attempts, last_status_code, last_error, last_attempt_at, " +
     "delivered_at, created_at, updated_at, next_attempt_at, locked_until, round_base";
   // Groups of four rows (one per webhook) take turns: pending, finished, pending, finished…
   const status = (group: string) =>
@@ -200,7 +200,7 @@ describe.each(testStoreFactories)("the delivery queue on $name", (factory) => {
       id: `${webhook}-d${String(count - k).padStart(4, "0")}`,
       webhook_id: webhook,
       event_id: `${webhook}-e${k}`,
-      app_id: "wxapp",
+      appid: "wxapp",
       kind: "fanout",
       status: "pending",
       attempts: 0,

@@ -1,6 +1,6 @@
 import { parseXml, toInboundMessage } from "@wxgate/wechat";
 import type { Dispatcher } from "undici";
-import type { EventEnvelope } from "../callbacks/ports.js";
+import type { EventEnvelope } from "../callbacks/index.js";
 import type { Clock } from "../platform/ports.js";
 import type { ActiveWebhook } from "./active.js";
 import { eventPayload } from "./payload.js";

@@ -8,7 +8,7 @@ import type {
   UnknownRow,
 } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EventRow, EventsRepository } from "../callbacks/repository.js";
+import { type EventRow, EventsRepository } from "../callbacks/index.js";
 import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
@@ -103,7 +103,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
       const subscribe = i % 2 === 1;
       return {
         id: `ev${String(i).padStart(6, "0")}`,
-        app_id: "wx1111111111111111",
+        appid: "wx1111111111111111",
         dedupe_key: `k${i}`,
         kind: subscribe ? "event" : "message",
         msg_type: subscribe ? "event" : "text",
@@ -206,7 +206,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
         id: "d-kept",
         webhook_id: "all",
         event_id: first!,
-        app_id: "wx1111111111111111",
+        appid: "wx1111111111111111",
         kind: "fanout",
         status: "delivered",
         attempts: 1,

@@ -1,4 +1,4 @@
-import type { EventEnvelopeSource } from "../callbacks/ports.js";
+import type { EventEnvelopeSource } from "../callbacks/index.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";

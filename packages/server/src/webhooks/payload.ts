@@ -1,6 +1,6 @@
 import type { InboundMessage, Reply } from "@wxgate/wechat";
 import { z } from "zod";
-import { eventFields } from "../callbacks/fields.js";
+import { eventFields } from "../callbacks/index.js";
 
 /** The JSON body a webhook receives for one push. */
 export interface EventPayload {

@@ -1,87 +1,26 @@
-import { type Kysely, type Selectable, sql, type Updateable, type UpdateResult } from "kysely";
+import { type Kysely, sql, type Updateable, type UpdateResult } from "kysely";
 import { jsonElement, jsonRows } from "../platform/store/json-list.js";
 import { ReusableQuery } from "../platform/store/reusable-query.js";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
+import type {
+  DeliveryRow,
+  DeliveryStatus,
+  WebhookDeliveriesTable,
+  WebhookRow,
+  WebhooksTable,
+} from "./tables.js";
 
-export interface WebhooksTable {
-  id: string;
-  name: string;
-  url: string;
-  /** JSON array: MsgTypes, event names, or `*`. */
-  events: string;
-  /** JSON array: appids, or `*`. */
-  accounts: string;
-  /** The signing secret, sealed with the master key (context `webhooks.secret:<id>`). */
-  secret: string;
-  forward_original: number;
-  reply: number;
-  enabled: number;
-  max_attempts: number;
-  created_at: number;
-  updated_at: number;
-}
+export {
+  type DeliveryKind,
+  type DeliveryRow,
+  type DeliveryStatus,
+  deliveryStatuses,
+  type WebhookDeliveriesTable,
+  type WebhookRow,
+  type WebhooksTable,
+} from "./tables.js";
 
-/**
- * `pending` until a 2xx answer (`delivered`) or the last attempt fails (`failed`); `skipped`
- * when its turn came while its webhook was disabled (nothing was sent then). A pending row
- * being sent is still `pending`, with a claim (`locked_until`).
- */
-export type DeliveryStatus = "pending" | "delivered" | "failed" | "skipped";
-/** Every {@link DeliveryStatus}, for the API's filter. */
-export const deliveryStatuses = [
-  "pending",
-  "delivered",
-  "failed",
-  "skipped",
-] as const satisfies readonly DeliveryStatus[];
-/** `fanout`: queued after recording; `reply`: the synchronous call of a reply webhook. */
-export type DeliveryKind = "fanout" | "reply";
-
-/**
- * One delivery of one event to one webhook: its log entry and, while `pending`, its place in
- * the delivery queue.
- */
-export interface WebhookDeliveriesTable {
-  id: string;
-  webhook_id: string;
-  event_id: string;
-  app_id: string;
-  kind: DeliveryKind;
-  status: DeliveryStatus;
-  /** Every attempt made, counted when its request leaves (so one cut short by a crash shows). */
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  last_attempt_at: number | null;
-  delivered_at: number | null;
-  created_at: number;
-  updated_at: number;
-  /**
-   * When a pending delivery is due; a claim moves it to the claim's end, so a claim that
-   * lapses (its worker died) is due again like any other. Null once finished.
-   */
-  next_attempt_at: number | null;
-  /** Until when a worker's claim holds the row (its request is out); null when unclaimed. */
-  locked_until: number | null;
-  /**
-   * Attempts made before the current round (0, or the count when a redelivery was asked):
-   * `attempts - round_base` is this round's attempt number, which the backoff and the
-   * webhook's `max_attempts` are read against.
-   */
-  round_base: number;
-}
-
-declare module "../platform/store/schema.js" {
-  interface Database {
-    webhooks: WebhooksTable;
-    webhook_deliveries: WebhookDeliveriesTable;
-  }
-}
-
-export type WebhookRow = Selectable<WebhooksTable>;
-export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
-/** A delivery taken by a claim: what sending it needs. */
 export type ClaimedDelivery = Pick<
   DeliveryRow,
   "id" | "webhook_id" | "event_id" | "attempts" | "round_base" | "locked_until"
@@ -232,7 +171,7 @@ export class WebhooksRepository {
     if (deliveries.length === 0) return;
     const rows = deliveries.map((d) => [d.id, d.webhookId, d.eventId, d.appId]);
     await sql`insert into webhook_deliveries
-        (id, webhook_id, event_id, app_id, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
+        (id, webhook_id, event_id, appid, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
       select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 0,
         cast(${at} as bigint), cast(${at} as bigint), cast(${at} as bigint), 0
       from ${jsonRows(this.dialect, rows)}
@@ -437,6 +376,31 @@ export class WebhooksRepository {
   }
 
   /**
+   * Deletes the account's deliveries, in slices of {@link PURGE_SLICE} rows with a turn of the
+   * event loop between them (an account with a million must not stop the server), before its
+   * events go. A purge cut short is finished by running it again.
+   */
+  async purgeAccount(appId: string): Promise<Record<string, number>> {
+    let deliveries = 0;
+    for (;;) {
+      const slice = this.db
+        .selectFrom("webhook_deliveries")
+        .select("id")
+        .where("appid", "=", appId)
+        .limit(PURGE_SLICE);
+      const result = await this.db
+        .deleteFrom("webhook_deliveries")
+        .where("id", "in", slice)
+        .executeTakeFirst();
+      const deleted = Number(result.numDeletedRows);
+      deliveries += deleted;
+      if (deleted < PURGE_SLICE) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { webhook_deliveries: deliveries };
+  }
+
+  /**
    * Pending deliveries, counted up to `limit` (through the partial index of pending rows, so
    * the count costs at most `limit` index entries, however large the backlog).
    */
@@ -475,3 +439,6 @@ export class WebhooksRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 }
+
+/** Rows deleted per statement when an account is purged. */
+export const PURGE_SLICE = 2_000;

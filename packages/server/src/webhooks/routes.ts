@@ -66,7 +66,7 @@ function deliveryOf(row: DeliveryRow): z.input<typeof deliveryView> {
     id: row.id,
     webhookId: row.webhook_id,
     eventId: row.event_id,
-    appId: row.app_id,
+    appId: row.appid,
     kind: row.kind,
     status: row.status,
     attempts: row.attempts,

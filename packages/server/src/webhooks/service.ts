@@ -1,15 +1,10 @@
-import type { InboundMessage, Reply } from "@wxgate/wechat";
-import type { Dispatcher } from "undici";
-import { eventFields } from "../callbacks/fields.js";
-import type { EventFanout, ReplyProvider, ReplyRequest } from "../callbacks/ports.js";
 import type { Mode } from "../platform/config.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, type SecretBox } from "../platform/secrets.js";
-import { type ActiveWebhook, type ActiveWebhooks, matches, secretContext } from "./active.js";
-import { eventPayload, readReplyAnswer } from "./payload.js";
+import { type ActiveWebhooks, secretContext } from "./active.js";
 import type {
   DeliveryFilter,
   DeliveryRow,
@@ -17,7 +12,6 @@ import type {
   WebhookRow,
   WebhooksRepository,
 } from "./repository.js";
-import { sendWebhook } from "./sender.js";
 import { addressProblem, urlProblem } from "./url-guard.js";
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -58,12 +52,8 @@ export interface WebhookServiceOptions {
   clock: Clock;
   logger: Logger;
   mode: Mode;
-  /** Where reply webhook calls go out: see `outboundDispatcher`. */
-  dispatcher: Dispatcher;
   /** Tells the delivery worker that a delivery is due again (a redelivery). */
   deliveriesDue: () => void;
-  /** Tells the delivery worker that events marked for fan-out were committed. */
-  eventsRecorded: () => void;
 }
 
 function viewOf(row: WebhookRow): WebhookView {
@@ -83,11 +73,11 @@ function viewOf(row: WebhookRow): WebhookView {
 }
 
 /**
- * The company's webhooks: their configuration, the delivery log and redelivery, the gateway's
- * question whether an event goes anywhere, and the synchronous reply hook. Deliveries are
- * made by the delivery worker (`worker.ts`) from `webhook_deliveries`.
+ * The company's webhooks as subscriptions: their configuration, the delivery log and
+ * redelivery. Which events reach them is `routing.ts`; the reply webhooks are
+ * `reply-webhooks.ts`; deliveries are made by the delivery worker (`worker.ts`).
  */
-export class WebhookService implements EventFanout {
+export class WebhookService {
   constructor(private readonly options: WebhookServiceOptions) {}
 
   // ---- configuration
@@ -193,97 +183,7 @@ export class WebhookService implements EventFanout {
     }
   }
 
-  // ---- the hot path
-
   private invalidate(): void {
     this.options.webhooks.invalidate();
-  }
-
-  /** EventFanout: does any queued (non-reply) webhook want this event? */
-  wants(appId: string, message: InboundMessage): boolean | Promise<boolean> {
-    const fields = eventFields(message);
-    const test = (active: ActiveWebhook[]) =>
-      active.some((w) => w.row.reply === 0 && matches(w, appId, fields.msgType, fields.event));
-    const current = this.options.webhooks.current();
-    return current ? test(current) : this.options.webhooks.load().then(test);
-  }
-
-  /** EventFanout: events marked for fan-out are committed; the worker takes them from there. */
-  recorded(): void {
-    this.options.eventsRecorded();
-  }
-
-  /** The reply hook: each enabled reply webhook matching the push, in creation order, within the budget. */
-  replyProvider(): ReplyProvider {
-    return {
-      name: "reply-webhooks",
-      reply: async (request: ReplyRequest, signal: AbortSignal): Promise<Reply | undefined> => {
-        const fields = eventFields(request.message);
-        const candidates = (await this.options.webhooks.load()).filter(
-          (w) => w.row.reply === 1 && matches(w, request.appId, fields.msgType, fields.event),
-        );
-        for (const webhook of candidates) {
-          if (signal.aborted) return undefined;
-          const reply = await this.callReplyWebhook(webhook, request, signal);
-          if (reply) return reply;
-        }
-        return undefined;
-      },
-    };
-  }
-
-  private async callReplyWebhook(
-    webhook: ActiveWebhook,
-    request: ReplyRequest,
-    signal: AbortSignal,
-  ): Promise<Reply | undefined> {
-    const now = this.options.clock.now();
-    const deliveryId = newId(now);
-    const body = JSON.stringify(
-      eventPayload({
-        eventId: request.eventId,
-        appId: request.appId,
-        message: request.message,
-        xml: request.plaintextXml,
-        mode: request.mode,
-        receivedAt: request.receivedAt,
-        replyExpected: true,
-      }),
-    );
-    const response = await sendWebhook(
-      {
-        url: webhook.row.url,
-        body,
-        contentType: "application/json; charset=utf-8",
-        secret: webhook.secret,
-        eventId: request.eventId,
-        deliveryId,
-        timestampSeconds: Math.floor(now / 1000),
-        signal,
-      },
-      this.options.dispatcher,
-    );
-    // Recorded off the reply path: the follower's answer must not wait for the log.
-    void this.options.repository
-      .ensureDelivery({
-        id: deliveryId,
-        webhook_id: webhook.row.id,
-        event_id: request.eventId,
-        app_id: request.appId,
-        kind: "reply",
-        status: response.ok ? "delivered" : "failed",
-        attempts: 1,
-        last_status_code: response.status,
-        last_error: response.ok ? null : response.error,
-        last_attempt_at: now,
-        delivered_at: response.ok ? now : null,
-        created_at: now,
-        updated_at: now,
-        next_attempt_at: null,
-        locked_until: null,
-        round_base: 0,
-      })
-      .catch((error: unknown) => this.options.logger.error({ err: error }, "could not record a reply call"));
-    return response.ok ? readReplyAnswer(response.body) : undefined;
   }
 }

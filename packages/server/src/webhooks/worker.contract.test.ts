@@ -4,7 +4,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildXml } from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EventRow, EventsRepository } from "../callbacks/repository.js";
+import { type EventRow, EventsRepository } from "../callbacks/index.js";
 import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
@@ -114,7 +114,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
       });
       return {
         id: `ev${String(i).padStart(4, "0")}`,
-        app_id: "wx1111111111111111",
+        appid: "wx1111111111111111",
         dedupe_key: `k${i}`,
         kind: "message",
         msg_type: "text",
@@ -188,7 +188,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     await record(3);
     const { worker } = webhooks;
     worker.start(60_000);
-    webhooks.service.recorded();
+    webhooks.routing.recorded();
     await receiver.holding(2);
     expect(receiver.heldBy("/a")).toBe(2);
     receiver.releaseAll();
@@ -214,7 +214,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     const { worker } = webhooks;
     // Ticks every 10 ms; what is due is read on the manual clock.
     worker.start(10);
-    webhooks.service.recorded();
+    webhooks.routing.recorded();
     await receiver.holding(1);
     receiver.releaseAll(500);
     await worker.settled();

@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventEnvelopeSource } from "../callbacks/ports.js";
+import type { EventEnvelope, EventEnvelopeSource } from "../callbacks/index.js";
 import type { ModuleWorker } from "../module.js";
 import { BackgroundJob } from "../platform/background-job.js";
 import type { Logger } from "../platform/logger.js";

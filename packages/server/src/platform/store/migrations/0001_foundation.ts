@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./index.js";
+import type { PortableMigration } from "./portable.js";
 
 /**
  * The foundation: admin users and their sessions, API keys, the durable job queue,

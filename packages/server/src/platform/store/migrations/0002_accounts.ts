@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./index.js";
+import type { PortableMigration } from "./portable.js";
 
 /**
  * Connected accounts and everything wxgate keeps for them: tokens, the third-party platform's

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { PortableMigration } from "./index.js";
+import type { PortableMigration } from "./portable.js";
 
 /**
  * The callback gateway's tables: every push received (`events`), the company's webhooks and

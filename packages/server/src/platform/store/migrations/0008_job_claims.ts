@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./index.js";
+import type { PortableMigration } from "./portable.js";
 
 /**
  * The queue's claims walk an index in their own order and stop after a batch: pending jobs by

@@ -1,4 +1,3 @@
-import type { Kysely } from "kysely";
 import { foundation } from "./0001_foundation.js";
 import { accounts } from "./0002_accounts.js";
 import { callbacks } from "./0004_callbacks.js";
@@ -8,17 +7,10 @@ import { eventPages } from "./0007_event_pages.js";
 import { jobClaims } from "./0008_job_claims.js";
 import { deliveryQueue } from "./0009_delivery_queue.js";
 import { apiCallPages } from "./0010_api_call_pages.js";
+import { accountColumn } from "./0011_account_column.js";
+import type { PortableMigration } from "./portable.js";
 
-/**
- * A migration written once for both engines: only the portable types (text, integer,
- * bigint), no engine-specific SQL. Names sort in the order they must run.
- */
-export interface PortableMigration {
-  /** `NNNN_what`, e.g. `0002_accounts`. Never renamed once released. */
-  name: string;
-  up(db: Kysely<unknown>): Promise<void>;
-  down?(db: Kysely<unknown>): Promise<void>;
-}
+export type { PortableMigration } from "./portable.js";
 
 /**
  * Every migration, in order. A domain module appends its own file here
@@ -34,4 +26,5 @@ export const migrations: readonly PortableMigration[] = [
   jobClaims,
   deliveryQueue,
   apiCallPages,
+  accountColumn,
 ];

@@ -1,0 +1,4 @@
+import type { IForbiddenRuleType } from "dependency-cruiser";
+
+/** The server's module boundary rules for the modules under `root`. */
+export declare function moduleRules(root: string): IForbiddenRuleType[];
