@@ -17,24 +17,42 @@ export {
   createCallbacks,
   type ReplyProvider,
 } from "./callbacks/index.js";
+export { type Config, ConfigError, loadConfig } from "./config.js";
 export { type AppDeps, buildApp } from "./http/app.js";
 export { buildOpenApiDocument } from "./http/openapi.js";
 export {
-  type Access,
   type Authenticator,
+  actorOf,
   hasScope,
   type Principal,
   type Scope,
   scopes,
 } from "./http/principal.js";
-export { defineRoute, type Route, type RouteContext, type RouteSpec } from "./http/route.js";
+export {
+  type Access,
+  defineRoute,
+  type Route,
+  type RouteContext,
+  type RouteSpec,
+} from "./http/route.js";
 export type { DomainModule, ModuleContext, ModuleFactory } from "./module.js";
 export { type BusTopics, EventBus } from "./platform/bus.js";
 export { ManualClock, systemClock } from "./platform/clock.js";
-export { type Config, ConfigError, loadConfig } from "./platform/config.js";
 export { type ErrorCode, errors, PlatformError } from "./platform/errors.js";
 export { newId } from "./platform/ids.js";
 export { createLogger, type Logger } from "./platform/logger.js";
+export {
+  type Ability,
+  type AccountReach,
+  type Action,
+  ActionCatalog,
+  type ActionSpec,
+  type Actor,
+  actorLabel,
+  definePolicy,
+  type ModulePolicy,
+  type Role,
+} from "./platform/policy.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
 export { type ModuleServices, ServiceOrderError } from "./platform/services.js";

@@ -4,7 +4,8 @@ import type { Route } from "./http/route.js";
 import type { EventBus } from "./platform/bus.js";
 import type { Config } from "./platform/config.js";
 import type { Logger } from "./platform/logger.js";
-import type { Clock, JobHandler, Lock, Queue } from "./platform/ports.js";
+import type { ModulePolicy } from "./platform/policy.js";
+import type { Clock, Lock, ModuleJob, Queue } from "./platform/ports.js";
 import type { SecretBox } from "./platform/secrets.js";
 import type { ModuleServices } from "./platform/services.js";
 import type { Database } from "./platform/store/schema.js";
@@ -47,12 +48,20 @@ export interface DomainModule {
   /** API routes under `/api/v1`, made with `defineRoute`. */
   routes?: readonly Route[];
   /**
+   * The actions its routes take, with the API-key scopes that grant them (its `policy.ts`). A
+   * route's action must be declared by a mounted module's policy.
+   */
+  policies?: readonly ModulePolicy[];
+  /**
    * HTTP surfaces outside the JSON API (e.g. WeChat's XML callbacks), registered at the root
    * in their own encapsulated scope — they may add content-type parsers and hooks freely.
    */
   plugin?: FastifyPluginAsync;
-  /** Job handlers by queue name; names are global, so prefix them with the module name. */
-  jobs?: Readonly<Record<string, JobHandler>>;
+  /**
+   * Handlers of the module's job queues, made with `defineJob`; each queue's payload type is
+   * declared in `JobPayloads` (platform/ports.ts) by the module.
+   */
+  jobs?: readonly ModuleJob[];
   /** In-process workers that run while the server's worker does (started and stopped with it). */
   workers?: readonly ModuleWorker[];
 }

@@ -8,7 +8,7 @@ import { systemClock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
 import { InProcessLock } from "./platform/lock.js";
 import type { Logger } from "./platform/logger.js";
-import type { Clock } from "./platform/ports.js";
+import type { Clock, JobPayloads } from "./platform/ports.js";
 import { tightenPrivateDir } from "./platform/private-files.js";
 import { SqlQueue } from "./platform/queue.js";
 import { MemoryRateLimitStore } from "./platform/rate-limit.js";
@@ -38,7 +38,7 @@ export interface Server {
   context: ModuleContext;
   auth: AuthService;
   modules: readonly DomainModule[];
-  queue: SqlQueue;
+  queue: SqlQueue<JobPayloads>;
   /** The modules' own workers (the webhook deliveries), started and stopped with the queue's. */
   workers: readonly ModuleWorker[];
   masterKeySource: MasterKeySource;
@@ -82,12 +82,12 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
-    const queue = new SqlQueue({
+    const queue = new SqlQueue<JobPayloads>({
       db: store.db,
       clock,
       logger: logger.child({ component: "queue" }),
-      lockMs: config.jobClaimTimeoutSeconds * 1000,
-      retentionMs: config.jobRetentionHours * 60 * 60_000,
+      lockMs: config.jobs.claimTimeoutSeconds * 1000,
+      retentionMs: config.jobs.retentionHours * 60 * 60_000,
       dialect: store.dialect,
     });
     const services = new ServiceRegistry();
@@ -109,7 +109,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
     const auth = createAuth(context, options.scryptCost ? { scryptCost: options.scryptCost } : {});
     const modules = [auth.module, ...buildModules(options.modules ?? moduleFactories, context, services)];
     for (const module of modules) {
-      for (const [name, handler] of Object.entries(module.jobs ?? {})) queue.handle(name, handler);
+      for (const job of module.jobs ?? []) job.register(queue);
     }
     const workers = modules.flatMap((module) => module.workers ?? []);
     const app = await buildApp({

@@ -55,6 +55,8 @@ describe("quota resets (重置限额)", () => {
       month: "2025-06",
     });
     expect(h.wechatCalls("/cgi-bin/clear_quota")).toBe(10);
+    const abilities = await h.api<{ abilities: { resetQuota: unknown } }>("GET", `/accounts/${appId}`);
+    expect(abilities.body.abilities.resetQuota).toEqual({ allowed: false, reason: "quota_reset_limit" });
 
     const history = await h.api<{
       used: number;

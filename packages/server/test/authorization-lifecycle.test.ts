@@ -290,6 +290,7 @@ describe("the cooling-off after a de-authorization", () => {
     const frozen = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例服务号" });
     expect(frozen.status).toBe(409);
     expect(frozen.body.error.details).toEqual({ reason: "cooling_off", until });
+    expect(frozen.body.error.code).toBe("cooling_off");
     expect(frozen.body.error.message).toContain(new Date(until).toISOString());
     const enable = await h.api<ErrorAnswer>("POST", `/accounts/${appId}/enable`);
     expect(enable.status).toBe(409);
@@ -298,12 +299,20 @@ describe("the cooling-off after a de-authorization", () => {
     expect(token.status).toBe(409);
     expect(token.body.error.details.reason).toBe("account_unauthorized");
 
+    // The account's abilities give the same verdicts, so a console shows them without asking.
+    type Abilities = { abilities: Record<string, { allowed: boolean; reason?: string }> };
+    const frozenAbilities = (await h.api<Abilities>("GET", `/accounts/${appId}`)).body.abilities;
+    expect(frozenAbilities["delete"]).toEqual({ allowed: false, reason: "cooling_off" });
+    expect(frozenAbilities["enable"]).toEqual({ allowed: false, reason: "account_unauthorized" });
+
     await advance(48 * HOUR - 1);
     const stillFrozen = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例服务号" });
     expect(stillFrozen.body.error.details).toEqual({ reason: "cooling_off", until });
 
     await advance(1);
     expect(await lifecycleOf(appId)).toMatchObject({ state: "unauthorized", coolingOffUntil: until });
+    const listed = (await h.api<{ items: (Abilities & { appId: string })[] }>("GET", "/accounts")).body.items;
+    expect(listed.find((a) => a.appId === appId)?.abilities["delete"]).toEqual({ allowed: true });
     const enableAfter = await h.api<ErrorAnswer>("POST", `/accounts/${appId}/enable`);
     expect(enableAfter.body.error.details).toEqual({ reason: "account_unauthorized" });
     const usage = (await h.api("GET", "/authorizations/usage")).body;

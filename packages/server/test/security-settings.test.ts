@@ -6,7 +6,7 @@ import {
   type SecuritySetting,
   securitySettings,
   settingNames,
-} from "../src/platform/config.js";
+} from "../src/config.js";
 import { createTestServer } from "../src/testing/server.js";
 import { ADMIN, type SignInAnswer, type SignInHarness, startSignInServer } from "./support/sign-in.js";
 

@@ -5,11 +5,11 @@ import {
   type ComponentAuthType,
   type InboundMessage,
 } from "@wxgate/wechat";
-import type { Principal } from "../http/principal.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { actor } from "./actor.js";
+import { type Actor, actorLabel } from "../platform/policy.js";
 import { beijingMonthBounds } from "./month.js";
+import { refreshInfoRefusal, rowFacts } from "./policy.js";
 import { qrCodeImage } from "./qr-code.js";
 import type { AccountDeps, AccountReader } from "./reading.js";
 import type { AccountView } from "./views.js";
@@ -51,7 +51,7 @@ export class AccountAuthorization {
    * WeChat is asked.
    */
   async createAuthorization(
-    principal: Principal | undefined,
+    actor: Actor | undefined,
     input: { authType?: ComponentAuthType | undefined; bizAppId?: string | undefined },
   ): Promise<AuthorizationLink> {
     const { wechat, tokens, repository, clock } = this.deps;
@@ -75,7 +75,7 @@ export class AccountAuthorization {
         pre_auth_code: code.pre_auth_code,
         auth_type: input.authType ?? null,
         biz_appid: input.bizAppId ?? null,
-        created_by: principal ? actor(principal) : null,
+        created_by: actor ? actorLabel(actor) : null,
         created_at: now,
         expires_at: expiresAt,
         completed_at: null,
@@ -109,12 +109,13 @@ export class AccountAuthorization {
   }
 
   /** 更新授权: a link restricted to this account, to change its permission sets. */
-  async requestAuthorizationUpdate(principal: Principal, appId: string): Promise<AuthorizationLink> {
+  async requestAuthorizationUpdate(actor: Actor, appId: string): Promise<AuthorizationLink> {
     const row = await this.reader.require(appId);
+    // The month's limit is the request's own rule, checked under its lock by createAuthorization.
     if (row.connection !== "component") {
       throw errors.conflict(`${appId} is not connected through the platform`, { reason: "not_component" });
     }
-    return this.createAuthorization(principal, {
+    return this.createAuthorization(actor, {
       authType: row.kind === "miniprogram" ? 2 : 1,
       bizAppId: appId,
     });
@@ -277,7 +278,7 @@ export class AccountAuthorization {
   /** Reads the account's profile from WeChat again (type, verification, status, permission sets). */
   async refreshInfo(appId: string): Promise<AccountView> {
     const row = await this.reader.require(appId);
-    if (row.connection !== "component" || row.authorization_state !== "authorized") {
+    if (refreshInfoRefusal(rowFacts(row))) {
       throw errors.conflict(`${appId} is not an authorized platform account`, { reason: "not_component" });
     }
     const info = await this.deps.tokens.componentApi(appId).getAuthorizerInfo(appId);

@@ -1,5 +1,6 @@
-import { errors } from "../platform/errors.js";
+import { errors, PlatformError } from "../platform/errors.js";
 import { coolingOffEnd } from "./lifecycle.js";
+import { deleteRefusal, rowFactsAt } from "./policy.js";
 import type { AccountDeps, AccountReader } from "./reading.js";
 
 /** Rows deleted per table when an account was deleted. */
@@ -19,15 +20,18 @@ export class AccountDeletion {
    */
   async delete(appId: string, confirm: string): Promise<PurgeReport> {
     const row = await this.reader.require(appId);
-    if (row.connection === "component" && row.authorization_state === "authorized") {
+    const refused = deleteRefusal(rowFactsAt(row, this.deps.clock.now(), this.deps.policy));
+    if (refused === "still_authorized") {
       throw errors.conflict(
         `${appId} still authorizes the platform; withdraw the authorization on WeChat's side first`,
         { reason: "still_authorized" },
       );
     }
     const until = coolingOffEnd(row, this.deps.policy);
-    if (until !== undefined && this.deps.clock.now() < until) {
-      throw errors.conflict(
+    if (refused === "cooling_off" && until !== undefined) {
+      // Its own code, as the README promises: a client tells a frozen account from other conflicts.
+      throw new PlatformError(
+        "cooling_off",
         `${appId} withdrew its authorization ${new Date(row.unauthorized_at ?? 0).toISOString()}; it stays frozen in its cooling-off until ${new Date(until).toISOString()}`,
         { reason: "cooling_off", until },
       );

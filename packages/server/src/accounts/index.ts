@@ -6,6 +6,7 @@ import { AccountCallbackCredentials } from "./callback-accounts.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { PlatformPushes } from "./platform-pushes.js";
+import { accountsPolicy } from "./policy.js";
 import { AccountRepository } from "./repository.js";
 import { accountRoutes } from "./routes.js";
 import { AccountService } from "./service.js";
@@ -14,9 +15,11 @@ import { AccountTokenSource } from "./token-accounts.js";
 import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js";
 
 export { AccountCallbackCredentials, type PushCredentials } from "./callback-accounts.js";
+export { lifecycleConfig } from "./config.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
 export { beijingMonth, beijingMonthBounds } from "./month.js";
+export { type AccountAbility, accountAbilities, accountsPolicy } from "./policy.js";
 export { AccountRepository } from "./repository.js";
 export { AccountService, AUTHORIZED_PATH } from "./service.js";
 export { AccountSettings, type MinimumPermissionSets } from "./settings.js";
@@ -79,7 +82,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
   ctx.wechat.useCallLog(new ApiCallLog(ctx.db, ctx.clock, ctx.logger.child({ component: "wechat" })));
   const settings = new AccountSettings(ctx.db, ctx.clock);
   const logger = ctx.logger.child({ module: "accounts" });
-  const policy = lifecyclePolicy(ctx.config);
+  const policy = lifecyclePolicy(ctx.config.lifecycle);
   const service = new AccountService({
     repository,
     settings,
@@ -90,7 +93,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     lock: ctx.lock,
     logger,
     policy,
-    authorizationRequestsPerMonth: ctx.config.authorizationRequestsPerMonth,
+    authorizationRequestsPerMonth: ctx.config.lifecycle.authorizationRequestsPerMonth,
   });
   const lifecycle = new LifecycleSweep({ repository, clock: ctx.clock, policy, logger });
   const wechatPlugin = wechatRoutes({
@@ -108,10 +111,13 @@ export function createAccounts(ctx: ModuleContext): Accounts {
   return {
     module: {
       name: "accounts",
+      policies: [accountsPolicy],
       routes: accountRoutes(service, settings, lifecycle),
       plugin: async (app) => {
         // The sweep runs while the server does: from ready until close.
-        app.addHook("onReady", async () => lifecycle.start(ctx.config.authorizationSweepMinutes * 60_000));
+        app.addHook("onReady", async () =>
+          lifecycle.start(ctx.config.lifecycle.authorizationSweepMinutes * 60_000),
+        );
         app.addHook("onClose", async () => lifecycle.stop());
         await wechatPlugin(app);
       },

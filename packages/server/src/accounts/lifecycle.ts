@@ -20,7 +20,7 @@ export interface LifecyclePolicy {
 }
 
 export function lifecyclePolicy(
-  config: Pick<Config, "authorizationValidityDays" | "deauthorizationCoolingOffHours">,
+  config: Pick<Config["lifecycle"], "authorizationValidityDays" | "deauthorizationCoolingOffHours">,
 ): LifecyclePolicy {
   return {
     validityMs: Math.min(config.authorizationValidityDays, MAX_VALIDITY_DAYS) * DAY_MS,

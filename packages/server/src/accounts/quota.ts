@@ -1,8 +1,8 @@
 import { type ApiQuotaResult, createQuotaApi, sendingLimits, WeChatApiError } from "@wxgate/wechat";
-import type { Principal } from "../http/principal.js";
 import { PlatformError } from "../platform/errors.js";
-import { actor } from "./actor.js";
+import { type Actor, actorLabel } from "../platform/policy.js";
 import { beijingMonth } from "./month.js";
+import { quotaResetRefusal } from "./policy.js";
 import type { AccountDeps, AccountReader } from "./reading.js";
 import type { ApiCallFilter } from "./repository.js";
 
@@ -17,7 +17,7 @@ export class AccountQuota {
    * 重置限额 (clear_quota). WeChat allows 10 a month; the 11th is refused here, before WeChat
    * is asked, so the count is never wasted on a call that must fail.
    */
-  async resetQuota(principal: Principal, appId: string) {
+  async resetQuota(actor: Actor, appId: string) {
     const row = await this.reader.require(appId);
     const { repository, clock, tokens } = this.deps;
     return this.deps.lock.runExclusive(`quota-reset:${appId}`, async () => {
@@ -25,8 +25,8 @@ export class AccountQuota {
       const month = beijingMonth(now);
       const limit = sendingLimits.clearQuotaPerMonth;
       const used = await repository.countQuotaResets(appId, month);
-      const by = actor(principal);
-      if (used >= limit) {
+      const by = actorLabel(actor);
+      if (quotaResetRefusal({ quotaResetsUsed: used, quotaResetsLimit: limit })) {
         await repository.recordQuotaReset({
           appid: appId,
           month,

@@ -189,6 +189,20 @@ export class AccountRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** Successful quota resets of a month, by account: one statement for a whole list. */
+  async countQuotaResetsByAccount(month: string, appIds: readonly string[]): Promise<Map<string, number>> {
+    if (appIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom("quota_resets")
+      .select(["appid", (eb) => eb.fn.countAll<number | string>().as("n")])
+      .where("month", "=", month)
+      .where("result", "=", "ok")
+      .where("appid", "in", appIds)
+      .groupBy("appid")
+      .execute();
+    return new Map(rows.map((r) => [r.appid, Number(r.n)]));
+  }
+
   async recordQuotaReset(row: Omit<QuotaResetRow, "id">): Promise<QuotaResetRow> {
     const full = { id: newId(row.at), ...row };
     await this.db.insertInto("quota_resets").values(full).execute();

@@ -4,7 +4,7 @@ import { defineRoute, type Route } from "../http/route.js";
 import type { LifecycleSweep } from "./lifecycle-sweep.js";
 import type { AccountService } from "./service.js";
 import type { AccountSettings } from "./settings.js";
-import { accountView, apiCallView, authorizationNoticeView, quotaResetView } from "./views.js";
+import { accountWithAbilitiesView, apiCallView, authorizationNoticeView, quotaResetView } from "./views.js";
 
 const appIdSchema = z
   .string()
@@ -52,7 +52,7 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/authorizations",
-      scope: "accounts:write",
+      action: "accounts.authorize",
       summary: "Create a platform authorization link (QR code and mobile link)",
       description:
         "Asks WeChat for a pre-auth code. The administrator scans `qrCode` (or opens `mobileUrl` in WeChat, or `pcUrl` on a computer), chooses the account and permission sets; WeChat then sends the browser to wxgate, which stores the account. The platform may start a limited number of authorization requests a month, Beijing time (`WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH`, 50 by default; authorization updates count too): beyond it, 429 with `details.reason = authorization_request_limit`, before WeChat is asked.",
@@ -67,12 +67,12 @@ export function accountRoutes(
         .default({}),
       response: authorizationLink,
       status: 201,
-      handler: ({ body, principal }) => service.createAuthorization(principal, body),
+      handler: ({ body, actor }) => service.createAuthorization(actor, body),
     }),
     defineRoute({
       method: "GET",
       url: "/authorizations/usage",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "This month's authorization requests (Beijing time): used and allowed",
       response: z.object({
         month: z.string().describe("`YYYY-MM`, Beijing time."),
@@ -85,7 +85,7 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/authorization-notices",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "Authorization lifecycle notices of every account, newest first",
       description:
         "Recorded once per account and authorization period by the lifecycle sweep: `authorization_expiring` (the authorization ends within 30 days) and `authorization_lapsed` (it ended: no tokens until the account is authorized again).",
@@ -96,15 +96,15 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "List connected accounts",
-      response: z.object({ items: z.array(accountView) }),
-      handler: async () => ({ items: await service.list() }),
+      response: z.object({ items: z.array(accountWithAbilitiesView) }),
+      handler: async ({ actor }) => ({ items: await service.withAbilities(actor, await service.list()) }),
     }),
     defineRoute({
       method: "POST",
       url: "/accounts",
-      scope: "accounts:write",
+      action: "accounts.connect",
       summary: "Connect an account directly (AppSecret) or through the customer's token server",
       description:
         "With `appSecret`, wxgate fetches a token at once and refuses the secret with WeChat's errcode when WeChat does (40125). Other systems that refresh this account's token will conflict with wxgate: prefer the platform authorization or `tokenUrl`. With `tokenUrl`, wxgate reads tokens from that URL (`{access_token, expires_in}`) and never refreshes them itself; in production the URL must resolve to public addresses only.",
@@ -131,27 +131,32 @@ export function accountRoutes(
           })
           .strict(),
       ]),
-      response: accountView,
+      response: accountWithAbilitiesView,
       status: 201,
-      handler: ({ body }) =>
-        "appSecret" in body ? service.connectDirect(body) : service.connectExternal(body),
+      handler: async ({ body, actor }) =>
+        service.withAbilitiesOne(
+          actor,
+          "appSecret" in body ? await service.connectDirect(body) : await service.connectExternal(body),
+        ),
     }),
     defineRoute({
       method: "GET",
       url: "/accounts/:appid",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "One account: permission sets granted, required and missing; enable checks",
       params,
-      response: accountView,
-      handler: ({ params }) => service.get(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) => service.withAbilitiesOne(actor, await service.get(params.appid)),
     }),
     defineRoute({
       method: "DELETE",
       url: "/accounts/:appid",
-      scope: "accounts:write",
+      action: "accounts.delete",
+      account: (params) => params.appid,
       summary: "Delete an account and everything kept for it",
       description:
-        "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 with `details.reason = cooling_off` and `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
+        "Allowed once the account withdrew its authorization on WeChat's side and its cooling-off is over (`WXGATE_DEAUTHORIZATION_COOLING_OFF_HOURS`, 48 by default: until then 409 `cooling_off` (`error.code`, and `details.reason`) with `details.until`), or for direct and external connections. `confirm` must be the account's name. Irreversible.",
       params,
       body: z.object({ confirm: z.string().min(1).max(128) }),
       response: z.object({ deleted: z.record(z.string(), z.number().int()) }),
@@ -160,42 +165,49 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/openid-mapping",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Set which customer property holds this account's OpenID",
       params,
       body: z.object({ property: z.string().trim().min(1).max(128) }),
-      response: accountView,
-      handler: ({ params, body }) => service.setOpenIdMapping(params.appid, body.property),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setOpenIdMapping(params.appid, body.property)),
     }),
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/required-permission-sets",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Override the minimum permission sets for this account (null: use the setting)",
       params,
       body: z.object({ ids: permissionIds.nullable() }),
-      response: accountView,
-      handler: ({ params, body }) => service.setRequiredPermissionSets(params.appid, body.ids),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setRequiredPermissionSets(params.appid, body.ids)),
     }),
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/authorization-expiry",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Set when the account's platform authorization ends (shorten it)",
       description:
-        "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validity_too_long`) and in the future (400 `expiry_in_past`); direct and external connections have no authorization to end (409 `not_component`). Authorizing the account again starts a new period with the configured validity.",
+        "`expiresAt` (epoch ms) or `validityDays` counted from the start of the current authorization period (`authorizedAt`). At most 365 days after that start (400 `validation_failed`, `details.reason = validity_too_long`) and in the future (400 `validation_failed`, `details.reason = expiry_in_past`); direct and external connections have no authorization to end (409 `conflict`, `details.reason = not_component`), nor has an account that withdrew its authorization (409 `conflict`, `details.reason = account_unauthorized`). Authorizing the account again starts a new period with the configured validity.",
       params,
       body: z.union([
         z.object({ expiresAt: z.number().int().min(0) }).strict(),
         z.object({ validityDays: z.number().int().min(1).max(100_000) }).strict(),
       ]),
-      response: accountView,
-      handler: ({ params, body }) => service.setAuthorizationExpiry(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setAuthorizationExpiry(params.appid, body)),
     }),
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/authorization-notices",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "This account's authorization lifecycle notices, newest first",
       params,
       query: noticePage,
@@ -205,46 +217,54 @@ export function accountRoutes(
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/enable",
-      scope: "accounts:write",
+      action: "accounts.enable",
+      account: (params) => params.appid,
       summary: "Enable an account (verified, minimum permission sets, OpenID mapping)",
       description:
         "409 `conflict` with `details.reason = enable_checks_failed` and `details.failed` naming each failed check (`verified`, `permission_sets` with the `missing` sets, `openid_mapping`); `account_unauthorized` (with `coolingOffUntil` during the cooling-off) for a de-authorized account; `authorization_lapsed` once its authorization ended.",
       params,
-      response: accountView,
-      handler: ({ params }) => service.enable(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.enable(params.appid)),
     }),
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/disable",
-      scope: "accounts:write",
+      action: "accounts.disable",
+      account: (params) => params.appid,
       summary: "Disable an account: no tokens, no sending",
       params,
-      response: accountView,
-      handler: ({ params }) => service.disable(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.disable(params.appid)),
     }),
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/authorization-update",
-      scope: "accounts:write",
+      action: "accounts.authorize",
+      account: (params) => params.appid,
       summary: "Create a link to update this account's authorization (change permission sets)",
       params,
       response: authorizationLink,
       status: 201,
-      handler: ({ params, principal }) => service.requestAuthorizationUpdate(principal, params.appid),
+      handler: ({ params, actor }) => service.requestAuthorizationUpdate(actor, params.appid),
     }),
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/refresh-info",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Read the account's type, verification, status and permission sets from WeChat again",
       params,
-      response: accountView,
-      handler: ({ params }) => service.refreshInfo(params.appid),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, actor }) =>
+        service.withAbilitiesOne(actor, await service.refreshInfo(params.appid)),
     }),
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/quota/reset",
-      scope: "accounts:write",
+      action: "accounts.quota.reset",
+      account: (params) => params.appid,
       summary: "Reset the account's API quotas (clear_quota), at most 10 a month",
       description:
         "The 11th reset of a month (Beijing time) is refused here: 429 with `details.reason = quota_reset_limit`.",
@@ -255,12 +275,13 @@ export function accountRoutes(
         limit: z.number().int(),
         remaining: z.number().int(),
       }),
-      handler: ({ params, principal }) => service.resetQuota(principal, params.appid),
+      handler: ({ params, actor }) => service.resetQuota(actor, params.appid),
     }),
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/quota/resets",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "Quota resets: this month's count and the history",
       params,
       response: z.object({
@@ -275,7 +296,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/quota",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "One API's daily quota (openapi/quota/get)",
       params,
       query: z.object({ cgiPath: z.string().regex(/^\/[A-Za-z0-9_/.-]{1,200}$/, "must be an API path") }),
@@ -285,7 +307,8 @@ export function accountRoutes(
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/api-calls",
-      scope: "accounts:read",
+      action: "accounts.read",
+      account: (params) => params.appid,
       summary: "The outbound WeChat API call log of this account, newest first",
       params,
       query: z.object({
@@ -300,7 +323,8 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/miniprogram/send-config",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Mini program send config: its AppSecret or its token URL",
       params,
       body: z.discriminatedUnion("mode", [
@@ -309,13 +333,15 @@ export function accountRoutes(
           .object({ mode: z.literal("token_url"), tokenUrl: tokenUrlSchema, header: headerSchema.optional() })
           .strict(),
       ]),
-      response: accountView,
-      handler: ({ params, body }) => service.setSendConfig(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setSendConfig(params.appid, body)),
     }),
     defineRoute({
       method: "PUT",
       url: "/accounts/:appid/miniprogram/receipt-config",
-      scope: "accounts:write",
+      action: "accounts.update",
+      account: (params) => params.appid,
       summary: "Receipt (push) config: Token, EncodingAESKey and encryption mode",
       params,
       body: z
@@ -328,13 +354,14 @@ export function accountRoutes(
           mode: z.enum(["plaintext", "compatible", "safe"]),
         })
         .strict(),
-      response: accountView,
-      handler: ({ params, body }) => service.setReceiptConfig(params.appid, body),
+      response: accountWithAbilitiesView,
+      handler: async ({ params, body, actor }) =>
+        service.withAbilitiesOne(actor, await service.setReceiptConfig(params.appid, body)),
     }),
     defineRoute({
       method: "GET",
       url: "/settings/minimum-permission-sets",
-      scope: "accounts:read",
+      action: "accounts.read",
       summary: "The permission sets an account must grant before it can be enabled",
       response: minimumSetsView,
       handler: async () => namedSets(await settings.minimumPermissionSets()),
@@ -342,7 +369,7 @@ export function accountRoutes(
     defineRoute({
       method: "PUT",
       url: "/settings/minimum-permission-sets",
-      scope: "admin",
+      action: "accounts.settings.manage",
       summary: "Change the minimum permission sets",
       body: minimumSets,
       response: minimumSetsView,

@@ -1,15 +1,30 @@
-import { isSuspendedStatus } from "@wxgate/wechat";
+import { sendingLimits } from "@wxgate/wechat";
 import { errors } from "../platform/errors.js";
+import type { Actor } from "../platform/policy.js";
 import { checkTokenUrl } from "../tokens/index.js";
 import { AccountAuthorization } from "./authorization.js";
 import { AccountConnection } from "./connection.js";
 import { AccountDeletion } from "./deletion.js";
-import { coolingOffEnd, isLapsed, latestExpiry, lifecycleOf, MAX_VALIDITY_DAYS } from "./lifecycle.js";
+import { coolingOffEnd, latestExpiry, lifecycleOf, MAX_VALIDITY_DAYS } from "./lifecycle.js";
+import { beijingMonth } from "./month.js";
+import {
+  accountAbilities,
+  authorizationExpiryRefusal,
+  enableRefusal,
+  rowFacts,
+  sendConfigRefusal,
+} from "./policy.js";
 import { AccountQuota } from "./quota.js";
 import { type AccountDeps, AccountReader } from "./reading.js";
 import type { AccountRow } from "./repository.js";
 import type { MinimumPermissionSets } from "./settings.js";
-import { type AccountView, enableChecksOf, permissionSetsOf, toAccountView } from "./views.js";
+import {
+  type AccountView,
+  type AccountViewWithAbilities,
+  enableChecksOf,
+  permissionSetsOf,
+  toAccountView,
+} from "./views.js";
 
 export { AUTHORIZED_PATH, type AuthorizationLink } from "./authorization.js";
 export type { PurgeReport } from "./deletion.js";
@@ -40,6 +55,35 @@ export class AccountService {
 
   get(appId: string): Promise<AccountView> {
     return this.#reader.get(appId);
+  }
+
+  /**
+   * The views with what `actor` can do with each account now (`abilities`), by the policy's
+   * rules and this month's counts: the same verdicts the operations would give.
+   */
+  async withAbilities(actor: Actor, views: readonly AccountView[]): Promise<AccountViewWithAbilities[]> {
+    const month = beijingMonth(this.deps.clock.now());
+    const [resets, requests] = await Promise.all([
+      this.deps.repository.countQuotaResetsByAccount(
+        month,
+        views.map((v) => v.appId),
+      ),
+      this.authorization.authorizationRequestUsage(),
+    ]);
+    return views.map((view) => ({
+      ...view,
+      abilities: accountAbilities(actor, view, {
+        quotaResetsUsed: resets.get(view.appId) ?? 0,
+        quotaResetsLimit: sendingLimits.clearQuotaPerMonth,
+        authorizationRequestsRemaining: requests.remaining,
+      }),
+    }));
+  }
+
+  /** One view with its abilities; see {@link withAbilities}. */
+  async withAbilitiesOne(actor: Actor, view: AccountView): Promise<AccountViewWithAbilities> {
+    const [one] = await this.withAbilities(actor, [view]);
+    return one as AccountViewWithAbilities;
   }
 
   /** @see AccountAuthorization.createAuthorization */
@@ -149,12 +193,13 @@ export class AccountService {
     input: { expiresAt: number } | { validityDays: number },
   ): Promise<AccountView> {
     const row = await this.#reader.require(appId);
-    if (row.connection !== "component") {
+    const refused = authorizationExpiryRefusal(rowFacts(row));
+    if (refused === "not_component") {
       throw errors.conflict(`${appId} is not connected through the platform; its access does not expire`, {
         reason: "not_component",
       });
     }
-    if (row.authorization_state !== "authorized" || row.authorized_at === null) {
+    if (refused === "account_unauthorized" || row.authorized_at === null) {
       throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
         reason: "account_unauthorized",
       });
@@ -184,31 +229,33 @@ export class AccountService {
   async enable(appId: string): Promise<AccountView> {
     const row = await this.#reader.require(appId);
     const now = this.deps.clock.now();
-    if (row.authorization_state !== "authorized") {
-      const until = coolingOffEnd(row, this.deps.policy);
-      throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
-        reason: "account_unauthorized",
-        ...(until !== undefined && now < until ? { coolingOffUntil: until } : {}),
-      });
-    }
-    if (isLapsed(row, now)) {
-      throw errors.conflict(`${appId}'s authorization ended; authorize it again first`, {
-        reason: "authorization_lapsed",
-        expiredAt: row.authorization_expires_at,
-      });
-    }
-    if (row.account_status !== null && isSuspendedStatus(row.account_status)) {
-      throw errors.conflict(`${appId} is suspended by WeChat (account_status ${row.account_status})`, {
-        reason: "account_suspended",
-      });
-    }
     const minimum = await this.deps.settings.minimumPermissionSets();
-    const failed = this.#failedChecks(row, minimum);
-    if (failed.length > 0) {
-      throw errors.conflict(`${appId} cannot be enabled: ${failed.map((f) => f.message).join("; ")}`, {
-        reason: "enable_checks_failed",
-        failed,
-      });
+    // The policy's rule decides (the account's `abilities.enable` reads the same); the details
+    // of each refusal are written here.
+    switch (enableRefusal(toAccountView(row, minimum, lifecycleOf(row, now, this.deps.policy)))) {
+      case "account_unauthorized": {
+        const until = coolingOffEnd(row, this.deps.policy);
+        throw errors.conflict(`${appId} has withdrawn its authorization; authorize it again first`, {
+          reason: "account_unauthorized",
+          ...(until !== undefined && now < until ? { coolingOffUntil: until } : {}),
+        });
+      }
+      case "authorization_lapsed":
+        throw errors.conflict(`${appId}'s authorization ended; authorize it again first`, {
+          reason: "authorization_lapsed",
+          expiredAt: row.authorization_expires_at,
+        });
+      case "account_suspended":
+        throw errors.conflict(`${appId} is suspended by WeChat (account_status ${row.account_status})`, {
+          reason: "account_suspended",
+        });
+      case "enable_checks_failed": {
+        const failed = this.#failedChecks(row, minimum);
+        throw errors.conflict(`${appId} cannot be enabled: ${failed.map((f) => f.message).join("; ")}`, {
+          reason: "enable_checks_failed",
+          failed,
+        });
+      }
     }
     await this.deps.repository.update(appId, { enabled: 1, updated_at: this.deps.clock.now() });
     return this.#reader.reload(appId);
@@ -250,7 +297,7 @@ export class AccountService {
       | { mode: "token_url"; tokenUrl: string; header?: string | undefined },
   ): Promise<AccountView> {
     const row = await this.#reader.require(appId);
-    if (row.kind !== "miniprogram") {
+    if (sendConfigRefusal({ kind: row.kind })) {
       throw errors.conflict(`${appId} is not a mini program`, { reason: "not_miniprogram" });
     }
     const { repository } = this.deps;

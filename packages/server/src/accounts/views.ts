@@ -1,6 +1,7 @@
 import { comparePermissionSets, isVerifiedType, permissionSetName } from "@wxgate/wechat";
 import { z } from "zod";
 import type { Lifecycle } from "./lifecycle.js";
+import { accountAbilitiesView } from "./policy.js";
 import type { AccountRow, AuthorizationNoticeRow } from "./repository.js";
 import type { MinimumPermissionSets } from "./settings.js";
 
@@ -76,6 +77,10 @@ export const accountView = z.object({
   updatedAt: z.number().int(),
 });
 export type AccountView = z.input<typeof accountView>;
+
+/** An account as the API answers it: with what the caller can do with it now. */
+export const accountWithAbilitiesView = accountView.extend({ abilities: accountAbilitiesView });
+export type AccountViewWithAbilities = z.input<typeof accountWithAbilitiesView>;
 
 function named(ids: readonly number[]) {
   return ids.map((id) => ({ id, name: permissionSetName(id) ?? `#${id}` }));

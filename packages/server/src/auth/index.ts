@@ -1,17 +1,21 @@
 import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
+import { authJobs } from "./jobs.js";
 import type { ScryptCost } from "./password.js";
+import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
+export { authConfig } from "./config.js";
 export type { ScryptCost } from "./password.js";
+export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
 export { API_KEY_PREFIX, AuthService } from "./service.js";
 
 /** The login freeze as configured. */
 export function loginFreezeOf(config: Config): LoginFreezePolicy {
-  return { maxFailures: config.loginMaxFailures, freezeMs: config.loginFreezeMinutes * 60_000 };
+  return { maxFailures: config.auth.loginMaxFailures, freezeMs: config.auth.loginFreezeMinutes * 60_000 };
 }
 
 /**
@@ -32,22 +36,22 @@ export function createAuth(
   });
   const module: DomainModule = {
     name: "auth",
+    policies: [authPolicy],
     routes: authRoutes(service, {
       secureCookie: config.publicUrl.startsWith("https:"),
       signInLimits: {
-        perAddress: { max: config.signInIpLimit, windowMs: config.signInIpWindowMinutes * 60_000 },
+        perAddress: { max: config.auth.signInIpLimit, windowMs: config.auth.signInIpWindowMinutes * 60_000 },
         perUsername: {
-          max: config.signInUsernameLimit,
-          windowMs: config.signInUsernameWindowMinutes * 60_000,
+          max: config.auth.signInUsernameLimit,
+          windowMs: config.auth.signInUsernameWindowMinutes * 60_000,
         },
       },
-      loginFreeze: { maxFailures: config.loginMaxFailures, freezeMinutes: config.loginFreezeMinutes },
-    }),
-    jobs: {
-      "auth.purge-sessions": async () => {
-        await service.purgeExpiredSessions();
+      loginFreeze: {
+        maxFailures: config.auth.loginMaxFailures,
+        freezeMinutes: config.auth.loginFreezeMinutes,
       },
-    },
+    }),
+    jobs: authJobs(service),
   };
   return { module, service };
 }

@@ -56,7 +56,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "POST",
       url: "/session",
-      scope: "public",
+      action: "public",
       summary: "Sign in to the console",
       description: [
         "Sets the session cookie and returns the CSRF token. Refusals:",
@@ -100,7 +100,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "GET",
       url: "/session",
-      scope: "session",
+      action: "auth.session.manage",
       summary: "The current console session and its CSRF token",
       response: sessionView,
       handler: ({ principal }) => service.session(principal),
@@ -108,7 +108,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "DELETE",
       url: "/session",
-      scope: "session",
+      action: "auth.session.manage",
       summary: "Sign out",
       async handler({ principal, reply }) {
         await service.logout(principal);
@@ -119,7 +119,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "GET",
       url: "/whoami",
-      scope: "authenticated",
+      action: "auth.self.read",
       summary: "Who the caller is and what it may do",
       response: z.object({
         kind: z.enum(["session", "api_key"]),
@@ -135,7 +135,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "POST",
       url: "/api-keys",
-      scope: "admin",
+      action: "auth.keys.manage",
       summary: "Create an API key",
       description: "The key is in this response only; it is stored as a digest and cannot be shown again.",
       body: z.object({
@@ -149,7 +149,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "GET",
       url: "/api-keys",
-      scope: "admin",
+      action: "auth.keys.manage",
       summary: "List API keys",
       response: z.object({ items: z.array(apiKeyView) }),
       handler: async () => ({ items: await service.listApiKeys() }),
@@ -157,11 +157,11 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
     defineRoute({
       method: "DELETE",
       url: "/api-keys/:id",
-      scope: "admin",
+      action: "auth.keys.manage",
       summary: "Revoke an API key",
       params: z.object({ id: z.string().min(1).max(64) }),
-      async handler({ principal, params }) {
-        await service.revokeApiKey(principal, params.id);
+      async handler({ actor, params }) {
+        await service.revokeApiKey(actor, params.id);
         return undefined;
       },
     }),

@@ -4,6 +4,7 @@ import { LruCache } from "../platform/cache.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import type { Actor } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, sha256Hex } from "../platform/secrets.js";
 import {
@@ -356,12 +357,12 @@ export class AuthService implements Authenticator {
   }
 
   /** Revokes a key; revoking twice is harmless. */
-  async revokeApiKey(principal: Principal, id: string): Promise<void> {
+  async revokeApiKey(actor: Pick<Actor, "name">, id: string): Promise<void> {
     const row = await this.repository.findApiKey(id);
     if (!row) throw errors.notFound("the API key");
     await this.repository.revokeApiKey(id, this.clock.now());
     this.apiKeys.clear();
-    this.logger.info({ apiKey: { id, prefix: row.prefix }, by: principal.name }, "API key revoked");
+    this.logger.info({ apiKey: { id, prefix: row.prefix }, by: actor.name }, "API key revoked");
   }
 
   /** Housekeeping: deletes expired sessions. */

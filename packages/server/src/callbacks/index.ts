@@ -3,6 +3,7 @@ import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import { EventFanouts } from "./fanouts.js";
 import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
+import { eventsPolicy } from "./policy.js";
 import type { CallbackAccounts, EventFanout, ReplyProvider } from "./ports.js";
 import { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
 import { EventsRepository } from "./repository.js";
@@ -13,6 +14,7 @@ export { EventFanouts } from "./fanouts.js";
 export { type EventFields, eventFields } from "./fields.js";
 export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
 export { CALLBACK_PATH } from "./plugin.js";
+export { eventsPolicy } from "./policy.js";
 export type {
   CallbackAccounts,
   CallbackCredentials,
@@ -94,6 +96,7 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
   });
   const module: DomainModule = {
     name: "callbacks",
+    policies: [eventsPolicy],
     routes: eventRoutes(events),
     plugin: callbackPlugin(gateway, { maxBodyBytes }),
   };

@@ -83,7 +83,7 @@ export function eventRoutes(events: EventsRepository): Route[] {
     defineRoute({
       method: "GET",
       url: "/events",
-      scope: "events:read",
+      action: "events.read",
       tags: ["events"],
       summary: "List received pushes",
       description:
@@ -109,7 +109,7 @@ export function eventRoutes(events: EventsRepository): Route[] {
     defineRoute({
       method: "GET",
       url: "/events/:id",
-      scope: "events:read",
+      action: "events.read",
       tags: ["events"],
       summary: "One received push, with its XML, the original request and the reply",
       description:

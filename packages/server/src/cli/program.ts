@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { settingsHelp as settingsList } from "../config.js";
 import { VERSION } from "../version.js";
 import { adminCreateCommand } from "./admin.js";
 import { emulatorCommand } from "./emulator.js";
@@ -11,12 +12,11 @@ const configOption = () =>
     "JSON file of settings (keys like port, publicUrl); WXGATE_* variables win",
   ).env("WXGATE_CONFIG");
 
+/** Generated from the assembled config sections, so it lists every setting the server reads. */
 const settingsHelp = `
-Settings (environment): WXGATE_HOST, WXGATE_PORT, WXGATE_DATA_DIR, WXGATE_DATABASE_URL,
-WXGATE_MASTER_KEY, WXGATE_PUBLIC_URL, WXGATE_LOG_LEVEL, WXGATE_MODE, WXGATE_COMPONENT_APPID,
-WXGATE_COMPONENT_SECRET, WXGATE_COMPONENT_TOKEN, WXGATE_COMPONENT_ENCODING_AES_KEY,
-WXGATE_SANDBOX_SEED, WXGATE_SANDBOX_PUBLIC. Exit code 2 means the configuration is invalid
-(every problem is listed).`;
+Settings: environment variables, or the names in parentheses as keys of the --config JSON file
+(the environment wins). Exit code 2 means the configuration is invalid (every problem is listed).
+${settingsList()}`;
 
 /** The `wxgate` command line. */
 export function buildProgram(): Command {

@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from "../platform/config.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 
 /** Options every server command accepts. */
 export interface ConfigOption {

@@ -1,6 +1,7 @@
 import { WeChatApiError } from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { accountsPolicy } from "../accounts/index.js";
 import type { ModuleFactory } from "../module.js";
 import { errors } from "../platform/errors.js";
 import { createTestServer, type TestServer } from "../testing/server.js";
@@ -10,11 +11,13 @@ import { defineRoute } from "./route.js";
 /** A module exercising the edge: validation, scopes, error mapping, response shaping. */
 const probeModule: ModuleFactory = () => ({
   name: "probe",
+  // The probe takes an account action: an accounts:write key may call it, an accounts:read one not.
+  policies: [accountsPolicy],
   routes: [
     defineRoute({
       method: "POST",
       url: "/probe/echo/:id",
-      scope: "accounts:write",
+      action: "accounts.update",
       summary: "Echo",
       params: z.object({ id: z.string().regex(/^\d+$/) }),
       query: z.object({ verbose: z.enum(["yes", "no"]).optional() }),
@@ -25,7 +28,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/wechat-failure",
-      scope: "public",
+      action: "public",
       summary: "Throws a WeChat API error",
       handler: async () => {
         throw new WeChatApiError({
@@ -39,7 +42,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/crash",
-      scope: "public",
+      action: "public",
       summary: "Throws an unexpected error",
       handler: async () => {
         throw new Error("db password is hunter2");
@@ -48,7 +51,7 @@ const probeModule: ModuleFactory = () => ({
     defineRoute({
       method: "GET",
       url: "/probe/conflict",
-      scope: "public",
+      action: "public",
       summary: "Throws a conflict",
       handler: async () => {
         throw errors.conflict("already there", { field: "name" });

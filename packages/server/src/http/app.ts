@@ -13,11 +13,12 @@ import type { DomainModule } from "../module.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import { ActionCatalog, type Actor, type PermissionRefusal } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
-import { type Authenticator, CSRF_HEADER, hasScope, type Principal, SESSION_COOKIE } from "./principal.js";
+import { type Authenticator, actorOf, CSRF_HEADER, type Principal, SESSION_COOKIE } from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
 
 /** What the HTTP app is built from. */
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes = deps.modules.flatMap((m) =>
     (m.routes ?? []).map((r) => ({ ...r, tags: r.tags ?? [m.name] })),
   );
+  const actions = actionCatalogOf(deps.modules);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -160,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     title: "wxgate",
     version: deps.version ?? "0.1.0",
     serverUrl: deps.publicUrl,
+    actions,
   });
 
   await app.register(
@@ -192,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         api.route({
           method: route.method,
           url: route.url,
-          handler: (request, reply) => runRoute(route, deps.authenticator, limiters, request, reply),
+          handler: (request, reply) => runRoute(route, deps.authenticator, actions, limiters, request, reply),
         });
       }
     },
@@ -260,26 +263,58 @@ async function authenticate(
   });
 }
 
-/** Authenticate → authorize → CSRF → validate → rate limits → handle → shape the response. */
+/**
+ * The actions of the mounted modules' policies. Every route must name one of them (or be
+ * public): a route naming an action no module declares stops the start.
+ */
+export function actionCatalogOf(modules: readonly DomainModule[]): ActionCatalog {
+  const catalog = new ActionCatalog(modules.flatMap((m) => m.policies ?? []));
+  for (const module of modules) {
+    for (const route of module.routes ?? []) {
+      if (route.action !== "public" && !catalog.spec(route.action)) {
+        throw new Error(
+          `${route.method} ${route.url} (module ${module.name}) takes the action ${route.action}, which no mounted module's policy declares`,
+        );
+      }
+    }
+  }
+  return catalog;
+}
+
+/** The 403 of an action the actor may not take: `forbidden`, with the action and the reason. */
+function refusal(actions: ActionCatalog, action: string, why: PermissionRefusal): PlatformError {
+  const message =
+    why === "session_required"
+      ? "this operation needs a console session, not an API key"
+      : why === "out_of_reach"
+        ? "this operation is on an account outside the caller's reach"
+        : `this operation needs the ${actions.scopeOf(action)} scope`;
+  return new PlatformError("forbidden", message, { reason: why, action });
+}
+
+/**
+ * Authenticate → the route's action → CSRF → validate → the account in reach → rate limits →
+ * handle → shape the response.
+ */
 async function runRoute(
   route: Route,
   authenticator: Authenticator,
+  actions: ActionCatalog,
   limiters: readonly Limiter[],
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
   let principal: Principal | undefined;
-  if (route.scope === "public") {
+  let actor: Actor | undefined;
+  if (route.action === "public") {
     principal = await authenticate(authenticator, request).catch(() => undefined);
+    actor = principal && actorOf(principal, actions);
   } else {
     principal = await authenticate(authenticator, request);
     if (!principal) throw errors.unauthorized();
-    if (route.scope === "session" && principal.kind !== "session") {
-      throw errors.forbidden("this operation needs a console session, not an API key");
-    }
-    if (route.scope !== "session" && route.scope !== "authenticated" && !hasScope(principal, route.scope)) {
-      throw errors.forbidden(`this operation needs the ${route.scope} scope`);
-    }
+    actor = actorOf(principal, actions);
+    const refused = actions.check(actor, route.action);
+    if (refused) throw refusal(actions, route.action, refused);
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (
@@ -295,6 +330,10 @@ async function runRoute(
     }
   }
   const params = parseInput(route.params, request.params, "path");
+  if (actor && route.account && route.action !== "public") {
+    const refused = actions.check(actor, route.action, route.account(params));
+    if (refused) throw refusal(actions, route.action, refused);
+  }
   const query = parseInput(route.query, request.query, "query");
   const body = parseInput(route.body, request.body, "body");
   for (const limiter of limiters) await limiter(request, body);
@@ -303,6 +342,7 @@ async function runRoute(
     query,
     params,
     principal: principal as Principal,
+    actor: actor as Actor,
     request,
     reply,
   });

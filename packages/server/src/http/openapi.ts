@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ActionCatalog } from "../platform/policy.js";
 import type { Route } from "./route.js";
 
 export const API_PREFIX = "/api/v1";
@@ -62,6 +63,8 @@ export interface OpenApiInfo {
   title: string;
   version: string;
   serverUrl: string;
+  /** The mounted modules' actions: each operation shows its action and the scope that grants it. */
+  actions: ActionCatalog;
 }
 
 /** The OpenAPI 3.1 document of the routes, built from their zod schemas. */
@@ -69,18 +72,17 @@ export function buildOpenApiDocument(routes: readonly Route[], info: OpenApiInfo
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = API_PREFIX + route.url.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    // The scope an API key needs, as keys are given scopes: the narrowest granting the action.
+    const scope = route.action === "public" ? "public" : info.actions.scopeOf(route.action);
     const operation: Record<string, unknown> = {
       operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       ...(route.tags ? { tags: route.tags } : {}),
-      "x-wxgate-scope": route.scope,
+      ...(route.action === "public" ? {} : { "x-wxgate-action": route.action }),
+      "x-wxgate-scope": scope,
       security:
-        route.scope === "public"
-          ? []
-          : route.scope === "session"
-            ? [{ session: [] }]
-            : [{ apiKey: [] }, { session: [] }],
+        scope === "public" ? [] : scope === "session" ? [{ session: [] }] : [{ apiKey: [] }, { session: [] }],
       parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
       responses: {
         [String(route.status)]: route.response

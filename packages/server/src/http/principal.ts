@@ -1,22 +1,6 @@
-/** What an API key may be allowed to do. `admin` implies every other scope. */
-export const scopes = [
-  "token:read",
-  "events:read",
-  "accounts:read",
-  "accounts:write",
-  "webhooks:write",
-  "admin",
-] as const;
-export type Scope = (typeof scopes)[number];
+import { type ActionCatalog, type Actor, type Scope, scopes } from "../platform/policy.js";
 
-/**
- * Who a route requires:
- * - `public`: anyone;
- * - `authenticated`: every valid session or API key;
- * - `session`: a signed-in console user (not an API key);
- * - a {@link Scope}: a session user (who holds every scope) or an API key with that scope.
- */
-export type Access = "public" | "authenticated" | "session" | Scope;
+export { type Scope, scopes };
 
 /** The caller of a request, once authenticated. */
 export interface Principal {
@@ -37,7 +21,10 @@ export interface Principal {
 /** Scopes that include another: whoever may change accounts may read them. */
 const implied: Partial<Record<Scope, Scope>> = { "accounts:read": "accounts:write" };
 
-/** True when `principal` may act with `scope`. */
+/**
+ * True when `principal` holds `scope` (or a wider one). The edge checks actions; this answers
+ * for clients of the package that still think in scopes.
+ */
 export function hasScope(principal: Principal, scope: Scope): boolean {
   if (principal.scopes.includes("admin") || principal.scopes.includes(scope)) return true;
   const wider = implied[scope];
@@ -68,3 +55,20 @@ export interface Authenticator {
 export const SESSION_COOKIE = "wxgate_session";
 /** The header carrying the CSRF token on cookie-authenticated unsafe requests. */
 export const CSRF_HEADER = "x-csrf-token";
+
+/**
+ * The actor a principal acts as: a console session is its user's role (every user is an
+ * administrator today, reaching every account); an API key takes the actions its scopes grant.
+ */
+export function actorOf(principal: Principal, catalog: ActionCatalog): Actor {
+  const session = principal.kind === "session";
+  return {
+    via: principal.kind,
+    id: principal.id,
+    userId: principal.userId,
+    name: principal.name,
+    role: session ? "admin" : null,
+    actions: session ? catalog.actionsOfRole("admin") : catalog.actionsOfScopes(principal.scopes),
+    reach: { all: true },
+  };
+}

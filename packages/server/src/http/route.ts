@@ -1,19 +1,28 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import type { Access, Principal } from "./principal.js";
+import type { Action, Actor } from "../platform/policy.js";
+import type { Principal } from "./principal.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 type Returned<S> = S extends z.ZodType ? z.input<S> : undefined;
 
+/**
+ * Who may call a route: anyone (`public`), or whoever may take the named action — a module's
+ * policy declares it, with the API-key scopes that grant it.
+ */
+export type Access = Action | "public";
+
 /** What a route handler receives: validated input and the caller. */
 export interface RouteContext<A extends Access, B, Q, P> {
   body: B;
   query: Q;
   params: P;
-  /** Always present unless the route is `public`. */
+  /** The credential presented; always present unless the route is `public`. */
   principal: A extends "public" ? Principal | undefined : Principal;
+  /** Who is acting, as services take it; always present unless the route is `public`. */
+  actor: A extends "public" ? Actor | undefined : Actor;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -44,8 +53,13 @@ export interface RouteSpec<
 > {
   method: HttpMethod;
   url: string;
-  /** Who may call it; see {@link Access}. */
-  scope: A;
+  /** The action it takes (checked before the handler runs), or `public`; see {@link Access}. */
+  action: A;
+  /**
+   * The account the action is taken on, when the rule depends on it: the edge refuses an
+   * actor that does not reach it (once the path is validated), before the handler runs.
+   */
+  account?: (params: Parsed<P>) => string;
   summary: string;
   description?: string;
   /** Groups operations in the OpenAPI document; defaults to the module's name. */
@@ -69,7 +83,8 @@ export interface RouteSpec<
 export interface Route {
   method: HttpMethod;
   url: string;
-  scope: Access;
+  action: Access;
+  account: ((params: unknown) => string) | undefined;
   summary: string;
   description: string | undefined;
   tags: string[] | undefined;
@@ -83,7 +98,7 @@ export interface Route {
 }
 
 /**
- * Declares an API route: validation, authorization, response shaping and its OpenAPI entry
+ * Declares an API route: validation, the action it takes, response shaping and its OpenAPI entry
  * all follow from this one object.
  */
 export function defineRoute<
@@ -96,7 +111,9 @@ export function defineRoute<
   return {
     method: spec.method,
     url: spec.url,
-    scope: spec.scope,
+    action: spec.action,
+    // The app validates the path against `params` before calling, so the type holds.
+    account: spec.account as ((params: unknown) => string) | undefined,
     summary: spec.summary,
     description: spec.description,
     tags: spec.tags,

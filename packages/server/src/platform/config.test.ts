@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, securitySettings, settingNames } from "./config.js";
+import { ConfigError, loadConfig, securitySettings, settingNames } from "../config.js";
 
 const goodComponent = {
   WXGATE_COMPONENT_APPID: "wx0123456789abcdef",
@@ -111,7 +111,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the authorization lifecycle settings, within WeChat's bounds, and lists each problem", () => {
-    expect(loadConfig({ env: {} })).toMatchObject({
+    expect(loadConfig({ env: {} }).lifecycle).toMatchObject({
       authorizationValidityDays: 365,
       deauthorizationCoolingOffHours: 48,
       authorizationRequestsPerMonth: 50,
@@ -125,7 +125,7 @@ describe("loadConfig", () => {
           WXGATE_AUTHORIZATION_REQUESTS_PER_MONTH: "20",
           WXGATE_AUTHORIZATION_SWEEP_MINUTES: "5",
         },
-      }),
+      }).lifecycle,
     ).toMatchObject({
       authorizationValidityDays: 180,
       deauthorizationCoolingOffHours: 0,
@@ -147,8 +147,8 @@ describe("loadConfig", () => {
   });
 
   it("reads how long finished jobs are kept", () => {
-    expect(loadConfig({ env: {} }).jobRetentionHours).toBe(24);
-    expect(loadConfig({ env: { WXGATE_JOB_RETENTION_HOURS: "0" } }).jobRetentionHours).toBe(0);
+    expect(loadConfig({ env: {} }).jobs.retentionHours).toBe(24);
+    expect(loadConfig({ env: { WXGATE_JOB_RETENTION_HOURS: "0" } }).jobs.retentionHours).toBe(0);
     expect(problemsOf({ WXGATE_JOB_RETENTION_HOURS: "721" })).toEqual([
       "WXGATE_JOB_RETENTION_HOURS: must be a whole number from 0 to 720",
     ]);
@@ -156,11 +156,11 @@ describe("loadConfig", () => {
 
   it("reads how many webhook deliveries are in flight at once, overall and per webhook", () => {
     const config = loadConfig({ env: {} });
-    expect([config.webhookConcurrency, config.webhookConcurrencyPerWebhook]).toEqual([64, 16]);
+    expect([config.webhooks.concurrency, config.webhooks.perWebhook]).toEqual([64, 16]);
     const set = loadConfig({
       env: { WXGATE_WEBHOOK_CONCURRENCY: "64", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "64" },
     });
-    expect([set.webhookConcurrency, set.webhookConcurrencyPerWebhook]).toEqual([64, 64]);
+    expect([set.webhooks.concurrency, set.webhooks.perWebhook]).toEqual([64, 64]);
     expect(
       problemsOf({ WXGATE_WEBHOOK_CONCURRENCY: "0", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "257" }),
     ).toEqual([
@@ -173,7 +173,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the job claim timeout, longer than a webhook request may take", () => {
-    const claimOf = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds;
+    const claimOf = (env: Record<string, string>) => loadConfig({ env }).jobs.claimTimeoutSeconds;
     expect(claimOf({})).toBe(60);
     expect(claimOf({ WXGATE_JOB_CLAIM_TIMEOUT_SECONDS: "11" })).toBe(11);
     expect(claimOf({ WXGATE_JOB_CLAIM_TIMEOUT_SECONDS: "3600" })).toBe(3600);
@@ -185,8 +185,8 @@ describe("loadConfig", () => {
   });
 
   it("reads the background token refresher's interval, inside the refresh-ahead window, with the other problems", () => {
-    expect(loadConfig({ env: {} }).tokenRefreshSeconds).toBe(60);
-    expect(loadConfig({ env: { WXGATE_TOKEN_REFRESH_SECONDS: "15" } }).tokenRefreshSeconds).toBe(15);
+    expect(loadConfig({ env: {} }).tokens.refreshSeconds).toBe(60);
+    expect(loadConfig({ env: { WXGATE_TOKEN_REFRESH_SECONDS: "15" } }).tokens.refreshSeconds).toBe(15);
     for (const value of ["0", "241", "1.5", "soon"]) {
       expect(problemsOf({ WXGATE_TOKEN_REFRESH_SECONDS: value, WXGATE_PORT: "80a" })).toEqual([
         "WXGATE_PORT: must be a number",
@@ -196,7 +196,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the sign-in protection: login freeze and the per-address and per-username limits", () => {
-    expect(loadConfig({ env: {} })).toMatchObject({
+    expect(loadConfig({ env: {} }).auth).toMatchObject({
       loginMaxFailures: 5,
       loginFreezeMinutes: 120,
       signInIpLimit: 20,
@@ -214,7 +214,7 @@ describe("loadConfig", () => {
           WXGATE_SIGN_IN_USERNAME_LIMIT: "4",
           WXGATE_SIGN_IN_USERNAME_WINDOW_MINUTES: "60",
         },
-      }),
+      }).auth,
     ).toMatchObject({
       loginMaxFailures: 3,
       loginFreezeMinutes: 30,

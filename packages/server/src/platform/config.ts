@@ -3,6 +3,14 @@ import { BlockList, isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { isEncodingAESKey } from "@wxgate/wechat";
 import { z } from "zod";
+import {
+  type ConfigSection,
+  defineSection,
+  flag,
+  type SectionValue,
+  type Setting,
+  wholeNumber,
+} from "./config-kit.js";
 
 /** How wxgate talks to WeChat: the built-in emulator, or the real endpoints. */
 export type Mode = "sandbox" | "production";
@@ -15,8 +23,8 @@ export interface ComponentConfig {
   encodingAESKey: string;
 }
 
-/** The validated configuration; built once at start by {@link loadConfig}. */
-export interface Config {
+/** The settings every part of the server reads: where it listens, its store, its mode. */
+export interface CoreConfig {
   host: string;
   port: number;
   /** Absolute path. */
@@ -36,40 +44,19 @@ export interface Config {
    * use the emulator's control API (its snapshot holds the demo AppSecrets).
    */
   sandboxPublic: boolean;
-  /**
-   * How long a worker's claim on a job lasts, in seconds: a job whose worker died (a crash,
-   * a kill) is run again once its claim lapses.
-   */
-  jobClaimTimeoutSeconds: number;
-  /** How long finished jobs are kept for inspection before they are deleted, in hours. */
-  jobRetentionHours: number;
-  /** Webhook deliveries in flight at once, over all webhooks. */
-  webhookConcurrency: number;
-  /** Webhook deliveries in flight at once to one webhook (at most {@link webhookConcurrency}). */
-  webhookConcurrencyPerWebhook: number;
-  /** How long a platform authorization lasts, in days (at most 365). */
-  authorizationValidityDays: number;
-  /** How long a de-authorized account stays frozen before it may be deleted, in hours. */
-  deauthorizationCoolingOffHours: number;
-  /** Authorization requests (pre-auth links) the platform may start per month, Beijing time. */
-  authorizationRequestsPerMonth: number;
-  /** How often the authorization lifecycle sweep runs, in minutes. */
-  authorizationSweepMinutes: number;
-  /** How often the background token refresher looks for tokens about to expire, in seconds. */
-  tokenRefreshSeconds: number;
-  /** Consecutive wrong passwords that freeze a login. */
-  loginMaxFailures: number;
-  /** How long a frozen login stays frozen, in minutes. */
-  loginFreezeMinutes: number;
-  /** Sign-in attempts one client address may make per window. */
-  signInIpLimit: number;
-  /** The window of {@link signInIpLimit}, in minutes. */
-  signInIpWindowMinutes: number;
-  /** Sign-in attempts for one username (from any address) per window. */
-  signInUsernameLimit: number;
-  /** The window of {@link signInUsernameLimit}, in minutes. */
-  signInUsernameWindowMinutes: number;
 }
+
+/**
+ * Each section, by its name: `config.jobs` here, and each module's own, which its `config.ts`
+ * adds by declaration merging (`interface ConfigSections { tokens: SectionValue<…> }`), so the
+ * platform names no module.
+ */
+export interface ConfigSections {
+  jobs: SectionValue<typeof jobsConfig.settings>;
+}
+
+/** The validated configuration; built once at start by `loadConfig` (src/config.ts). */
+export type Config = CoreConfig & ConfigSections;
 
 export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -85,88 +72,224 @@ export class ConfigError extends Error {
   }
 }
 
-/** The settings, by the name used in the config file; the environment variable is WXGATE_ + upper snake case. */
-const settings = {
-  host: "HOST",
-  port: "PORT",
-  dataDir: "DATA_DIR",
-  databaseUrl: "DATABASE_URL",
-  masterKey: "MASTER_KEY",
-  publicUrl: "PUBLIC_URL",
-  logLevel: "LOG_LEVEL",
-  jobClaimTimeoutSeconds: "JOB_CLAIM_TIMEOUT_SECONDS",
-  jobRetentionHours: "JOB_RETENTION_HOURS",
-  webhookConcurrency: "WEBHOOK_CONCURRENCY",
-  webhookConcurrencyPerWebhook: "WEBHOOK_CONCURRENCY_PER_WEBHOOK",
-  mode: "MODE",
-  componentAppId: "COMPONENT_APPID",
-  componentSecret: "COMPONENT_SECRET",
-  componentToken: "COMPONENT_TOKEN",
-  componentEncodingAESKey: "COMPONENT_ENCODING_AES_KEY",
-  sandboxSeed: "SANDBOX_SEED",
-  sandboxPublic: "SANDBOX_PUBLIC",
-  authorizationValidityDays: "AUTHORIZATION_VALIDITY_DAYS",
-  deauthorizationCoolingOffHours: "DEAUTHORIZATION_COOLING_OFF_HOURS",
-  authorizationRequestsPerMonth: "AUTHORIZATION_REQUESTS_PER_MONTH",
-  authorizationSweepMinutes: "AUTHORIZATION_SWEEP_MINUTES",
-  tokenRefreshSeconds: "TOKEN_REFRESH_SECONDS",
-  loginMaxFailures: "LOGIN_MAX_FAILURES",
-  loginFreezeMinutes: "LOGIN_FREEZE_MINUTES",
-  signInIpLimit: "SIGN_IN_IP_LIMIT",
-  signInIpWindowMinutes: "SIGN_IN_IP_WINDOW_MINUTES",
-  signInUsernameLimit: "SIGN_IN_USERNAME_LIMIT",
-  signInUsernameWindowMinutes: "SIGN_IN_USERNAME_WINDOW_MINUTES",
-} as const;
-export type SettingName = keyof typeof settings;
-
-/** Every setting, by the name used in the config file. */
-export const settingNames = Object.keys(settings) as SettingName[];
-
-/**
- * The settings that protect the server. Each one must change what the running server does:
- * `test/security-settings.test.ts` starts a server with each at a non-default value and
- * fails for a setting listed here without a probe showing the change over HTTP.
- */
-export const securitySettings = [
-  "loginMaxFailures",
-  "loginFreezeMinutes",
-  "signInIpLimit",
-  "signInIpWindowMinutes",
-  "signInUsernameLimit",
-  "signInUsernameWindowMinutes",
-  "sandboxPublic",
-] as const satisfies readonly SettingName[];
-export type SecuritySetting = (typeof securitySettings)[number];
-
-const componentSettings = [
-  "componentAppId",
-  "componentSecret",
-  "componentToken",
-  "componentEncodingAESKey",
-] as const satisfies readonly SettingName[];
-
-/** The environment variable naming a setting, for messages the operator can act on. */
-export function envName(setting: string): string {
-  const suffix = (settings as Record<string, string>)[setting];
-  return suffix ? `WXGATE_${suffix}` : setting;
-}
-
 const optionalText = z
   .string()
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-/** A whole number between `min` and `max`, from the environment's text or the file's number. */
-function wholeNumber(min: number, max: number, fallback: number) {
-  const range = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: range }).int(range).min(min, range).max(max, range).default(fallback);
+/** The core settings, by the name used in the config file. */
+export const coreSettings = {
+  host: {
+    key: "host",
+    env: "HOST",
+    schema: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+    help: "listen address",
+  },
+  port: {
+    key: "port",
+    env: "PORT",
+    schema: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .min(0, "must be between 0 and 65535")
+      .max(65535, "must be between 0 and 65535")
+      .default(8080),
+    help: "listen port (0 picks a free one)",
+  },
+  dataDir: {
+    key: "dataDir",
+    env: "DATA_DIR",
+    schema: z.string().trim().min(1, "must not be empty").default("./data"),
+    help: "SQLite file, master key file, sandbox state",
+  },
+  databaseUrl: {
+    key: "databaseUrl",
+    env: "DATABASE_URL",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .refine(isDatabaseUrl, "must be sqlite:<path> or postgres://user@host[:port]/database")
+        .optional(),
+    ),
+    help: "sqlite:<path> (DATA_DIR/wxgate.db when unset) or postgres://user@host:5432/db",
+  },
+  masterKey: {
+    key: "masterKey",
+    env: "MASTER_KEY",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => decodeBase64Key(v) !== undefined, "must be 32 bytes encoded in base64")
+        .optional(),
+    ),
+    help: "base64 of 32 bytes sealing every stored secret (DATA_DIR/master.key when unset)",
+  },
+  publicUrl: {
+    key: "publicUrl",
+    env: "PUBLIC_URL",
+    schema: optionalText.pipe(
+      z.string().refine(isHttpUrl, "must be an absolute http:// or https:// URL").optional(),
+    ),
+    help: "the URL WeChat and browsers reach (http://HOST:PORT when unset)",
+  },
+  logLevel: {
+    key: "logLevel",
+    env: "LOG_LEVEL",
+    schema: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+    help: logLevels.join(", "),
+  },
+  mode: {
+    key: "mode",
+    env: "MODE",
+    schema: optionalText.pipe(
+      z.enum(["sandbox", "production"], { error: "must be sandbox or production" }).optional(),
+    ),
+    help: "sandbox or production (production when the component settings are given)",
+  },
+  componentAppId: {
+    key: "componentAppId",
+    env: "COMPONENT_APPID",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^wx[0-9a-f]{16}$/, "must look like wx followed by 16 hexadecimal digits")
+        .optional(),
+    ),
+    help: "the third-party platform's AppID",
+  },
+  componentSecret: {
+    key: "componentSecret",
+    env: "COMPONENT_SECRET",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[0-9A-Za-z]{16,64}$/, "must be the AppSecret shown by WeChat (letters and digits)")
+        .optional(),
+    ),
+    help: "the third-party platform's AppSecret",
+  },
+  componentToken: {
+    key: "componentToken",
+    env: "COMPONENT_TOKEN",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[0-9A-Za-z]{3,32}$/, "must be 3 to 32 letters or digits")
+        .optional(),
+    ),
+    help: "the platform's message Token",
+  },
+  componentEncodingAESKey: {
+    key: "componentEncodingAESKey",
+    env: "COMPONENT_ENCODING_AES_KEY",
+    schema: optionalText.pipe(
+      z.string().refine(isEncodingAESKey, "must be exactly 43 letters or digits").optional(),
+    ),
+    help: "the platform's EncodingAESKey",
+  },
+  sandboxSeed: {
+    key: "sandboxSeed",
+    env: "SANDBOX_SEED",
+    schema: z.string().trim().min(1, "must not be empty").default("wxgate-demo"),
+    help: "seed of the demo world's ids",
+  },
+  sandboxPublic: {
+    key: "sandboxPublic",
+    env: "SANDBOX_PUBLIC",
+    schema: flag(false),
+    help: "allow sandbox mode on a host other than loopback (anyone reaching it can use the emulator's control API)",
+  },
+} as const satisfies Record<string, Setting>;
+
+/** The job queue's settings: `config.jobs`. */
+export const jobsConfig = defineSection("jobs", {
+  // Longer than any job may run — a webhook request gives up after 10 s — so a job still
+  // running is never taken over; short enough that a crash delays its work by a minute.
+  claimTimeoutSeconds: {
+    key: "jobClaimTimeoutSeconds",
+    env: "JOB_CLAIM_TIMEOUT_SECONDS",
+    schema: wholeNumber(11, 3600, 60),
+    help: "how long a worker's claim on a job or a webhook delivery lasts, in seconds",
+  },
+  retentionHours: {
+    key: "jobRetentionHours",
+    env: "JOB_RETENTION_HOURS",
+    schema: wholeNumber(0, 720, 24),
+    help: "how long finished jobs are kept for inspection, in hours",
+  },
+});
+
+/** Every setting of these sections: the core ones first, then each section's, in order. */
+export function settingsOf(sections: readonly ConfigSection[]): Setting[] {
+  return [
+    ...Object.values<Setting>(coreSettings),
+    ...sections.flatMap((section) => Object.values<Setting>(section.settings)),
+  ];
 }
 
-/** A yes or no: the file's boolean, or the environment's `true` / `false` (also 1/0, yes/no, on/off). */
-function flag(fallback: boolean) {
-  const message = "must be true or false";
-  return z.union([z.boolean(), z.stringbool({ error: message })], { error: message }).default(fallback);
+/** The environment variable naming a setting (by its file key), for messages the operator can act on. */
+export function envNamer(settings: readonly Setting[]): (key: string) => string {
+  const byKey = new Map(settings.map((s) => [s.key, s]));
+  return (key) => {
+    const found = byKey.get(key);
+    return found ? `WXGATE_${found.env}` : key;
+  };
+}
+
+const componentSettings = [
+  "componentAppId",
+  "componentSecret",
+  "componentToken",
+  "componentEncodingAESKey",
+] as const satisfies readonly (keyof typeof coreSettings)[];
+
+/**
+ * Reads one section's settings from the raw values (file keys), listing each problem with its
+ * variable; undefined when any setting is wrong.
+ */
+function parseSection<F extends Record<string, Setting>>(
+  settings: F,
+  raw: Record<string, unknown>,
+  problems: string[],
+  envName: (key: string) => string,
+): SectionValue<F> | undefined {
+  const value: Record<string, unknown> = {};
+  let valid = true;
+  for (const [field, setting] of Object.entries(settings)) {
+    const parsed = setting.schema.safeParse(raw[setting.key]);
+    if (parsed.success) {
+      value[field] = parsed.data;
+    } else {
+      valid = false;
+      for (const issue of parsed.error.issues) problems.push(`${envName(setting.key)}: ${issue.message}`);
+    }
+  }
+  // Each field was parsed by its own setting's schema just above, so the object has F's shape.
+  return valid ? (value as SectionValue<F>) : undefined;
+}
+
+/** Reads every section, each into its name; undefined when any is wrong (its problems are listed). */
+function parseSections(
+  sections: readonly ConfigSection[],
+  raw: Record<string, unknown>,
+  problems: string[],
+  crossProblems: string[],
+  envName: (key: string) => string,
+): ConfigSections | undefined {
+  const values: Record<string, unknown> = {};
+  let valid = true;
+  for (const section of sections) {
+    const value = parseSection(section.settings, raw, problems, envName);
+    if (value === undefined) {
+      valid = false;
+      continue;
+    }
+    crossProblems.push(...(section.check?.(value, envName) ?? []));
+    values[section.name] = value;
+  }
+  // Every section given was read into its name just above; the caller gives them all.
+  return valid ? (values as unknown as ConfigSections) : undefined;
 }
 
 const loopback = new BlockList();
@@ -184,96 +307,19 @@ export function isLoopbackHost(host: string): boolean {
   return family !== 0 && loopback.check(name, family === 4 ? "ipv4" : "ipv6");
 }
 
-const schema = z.object({
-  host: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
-  port: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(0, "must be between 0 and 65535")
-    .max(65535, "must be between 0 and 65535")
-    .default(8080),
-  dataDir: z.string().trim().min(1, "must not be empty").default("./data"),
-  databaseUrl: optionalText.pipe(
-    z
-      .string()
-      .refine(isDatabaseUrl, "must be sqlite:<path> or postgres://user@host[:port]/database")
-      .optional(),
-  ),
-  masterKey: optionalText.pipe(
-    z
-      .string()
-      .refine((v) => decodeBase64Key(v) !== undefined, "must be 32 bytes encoded in base64")
-      .optional(),
-  ),
-  publicUrl: optionalText.pipe(
-    z.string().refine(isHttpUrl, "must be an absolute http:// or https:// URL").optional(),
-  ),
-  logLevel: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
-  mode: optionalText.pipe(
-    z.enum(["sandbox", "production"], { error: "must be sandbox or production" }).optional(),
-  ),
-  componentAppId: optionalText.pipe(
-    z
-      .string()
-      .regex(/^wx[0-9a-f]{16}$/, "must look like wx followed by 16 hexadecimal digits")
-      .optional(),
-  ),
-  componentSecret: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[0-9A-Za-z]{16,64}$/, "must be the AppSecret shown by WeChat (letters and digits)")
-      .optional(),
-  ),
-  componentToken: optionalText.pipe(
-    z
-      .string()
-      .regex(/^[0-9A-Za-z]{3,32}$/, "must be 3 to 32 letters or digits")
-      .optional(),
-  ),
-  componentEncodingAESKey: optionalText.pipe(
-    z.string().refine(isEncodingAESKey, "must be exactly 43 letters or digits").optional(),
-  ),
-  sandboxSeed: z.string().trim().min(1, "must not be empty").default("wxgate-demo"),
-  sandboxPublic: flag(false),
-  // Longer than any job may run — a webhook request gives up after 10 s — so a job still
-  // running is never taken over; short enough that a crash delays its work by a minute.
-  jobClaimTimeoutSeconds: wholeNumber(11, 3600, 60),
-  jobRetentionHours: wholeNumber(0, 720, 24),
-  // Requests out at once, each holding a connection and its delivery in memory: the backlog
-  // waits in the store, never in memory. A webhook's deliveries per second are about its
-  // share divided by its response time (the event loop's turn included, under load): 16 keep
-  // up with a busy gateway on one core.
-  webhookConcurrency: wholeNumber(1, 256, 64),
-  webhookConcurrencyPerWebhook: wholeNumber(1, 256, 16),
-  // A platform authorization lasts at most a year; an operator may choose less.
-  authorizationValidityDays: wholeNumber(1, 365, 365),
-  // 0 turns the freeze off; a month is the most it may last.
-  deauthorizationCoolingOffHours: wholeNumber(0, 720, 48),
-  authorizationRequestsPerMonth: wholeNumber(1, 1000, 50),
-  authorizationSweepMinutes: wholeNumber(1, 1440, 60),
-  // Well inside the 5-minute refresh-ahead window: a token entering it is seen before it expires.
-  tokenRefreshSeconds: wholeNumber(1, 240, 60),
-  // 5 wrong passwords in a row freeze a login for 2 hours; a right one resets the count.
-  loginMaxFailures: wholeNumber(1, 100, 5),
-  loginFreezeMinutes: wholeNumber(1, 10_080, 120),
-  // Every attempt counts, right or wrong: parallel guesses cannot slip in between a check
-  // and the count. Generous enough for people sharing an office's address.
-  signInIpLimit: wholeNumber(1, 10_000, 20),
-  signInIpWindowMinutes: wholeNumber(1, 1440, 1),
-  // Guessing one login from many addresses; unknown usernames count alike.
-  signInUsernameLimit: wholeNumber(1, 10_000, 10),
-  signInUsernameWindowMinutes: wholeNumber(1, 1440, 15),
-});
-
 /**
  * The sandbox serves its emulator's control API — the demo AppSecrets included — to whoever
  * reaches the port, so it listens on loopback unless the operator says otherwise. Read setting
  * by setting, so that this is listed even when an unrelated setting is wrong.
  */
-function sandboxExposure(raw: Record<string, unknown>, componentGiven: boolean): string | undefined {
-  const mode = schema.shape.mode.safeParse(raw["mode"]);
-  const host = schema.shape.host.safeParse(raw["host"]);
-  const allowed = schema.shape.sandboxPublic.safeParse(raw["sandboxPublic"]);
+function sandboxExposure(
+  raw: Record<string, unknown>,
+  componentGiven: boolean,
+  envName: (key: string) => string,
+): string | undefined {
+  const mode = coreSettings.mode.schema.safeParse(raw["mode"]);
+  const host = coreSettings.host.schema.safeParse(raw["host"]);
+  const allowed = coreSettings.sandboxPublic.schema.safeParse(raw["sandboxPublic"]);
   if (!mode.success || !host.success || !allowed.success) return undefined;
   const sandbox = (mode.data ?? (componentGiven ? "production" : "sandbox")) === "sandbox";
   if (!sandbox || allowed.data || isLoopbackHost(host.data)) return undefined;
@@ -320,37 +366,39 @@ export interface ConfigSources {
   /** Base for relative paths; defaults to the working directory. */
   cwd?: string;
   /** Command-line flags (`--sandbox-public`): they win over the environment and the file. */
-  overrides?: Partial<Record<SettingName, string>>;
+  overrides?: Partial<Record<string, string>>;
 }
 
 /**
- * Reads, validates and normalizes the configuration.
+ * Reads, validates and normalizes the core settings, the job queue's and the given modules'
+ * sections (`loadConfig` in src/config.ts gives them all).
  *
  * @throws {ConfigError} listing every problem at once
  */
-export function loadConfig(sources: ConfigSources): Config {
+export function readConfig(sources: ConfigSources, moduleSections: readonly ConfigSection[]): Config {
+  const sections = [jobsConfig, ...moduleSections];
+  const settings = settingsOf(sections);
+  const known = new Set(settings.map((s) => s.key));
+  const envName = envNamer(settings);
   const cwd = sources.cwd ?? process.cwd();
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
   const fileName = sources.configFile ?? sources.env["WXGATE_CONFIG"];
   if (fileName) Object.assign(raw, readConfigFile(resolve(cwd, fileName), problems));
-  for (const [setting, suffix] of Object.entries(settings)) {
-    const value = sources.env[`WXGATE_${suffix}`];
+  for (const setting of settings) {
+    const value = sources.env[`WXGATE_${setting.env}`];
     // An empty variable counts as unset, as shells and compose files often leave them.
-    if (value !== undefined && value.trim() !== "") raw[setting] = value;
+    if (value !== undefined && value.trim() !== "") raw[setting.key] = value;
   }
   Object.assign(raw, sources.overrides);
   for (const key of Object.keys(raw)) {
-    if (!(key in settings)) problems.push(`${fileName}: unknown setting "${key}"`);
+    if (!known.has(key)) problems.push(`${fileName}: unknown setting "${key}"`);
   }
 
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const setting = String(issue.path[0] ?? "");
-      problems.push(`${envName(setting)}: ${issue.message}`);
-    }
-  }
+  // Every setting is read, whatever else is wrong, so every problem is listed at once.
+  const v = parseSection(coreSettings, raw, problems, envName);
+  const crossProblems: string[] = [];
+  const values = parseSections(sections, raw, problems, crossProblems, envName);
 
   const given = componentSettings.filter(
     (s) => typeof raw[s] === "string" && (raw[s] as string).trim() !== "",
@@ -364,16 +412,11 @@ export function loadConfig(sources: ConfigSources): Config {
   if (raw["mode"] === "production" && given.length === 0) {
     problems.push(`WXGATE_MODE=production needs ${componentSettings.map(envName).join(", ")}`);
   }
-  const exposed = sandboxExposure(raw, given.length > 0);
+  const exposed = sandboxExposure(raw, given.length > 0, envName);
   if (exposed) problems.push(exposed);
-  if (parsed.success && parsed.data.webhookConcurrencyPerWebhook > parsed.data.webhookConcurrency) {
-    problems.push(
-      `${envName("webhookConcurrencyPerWebhook")}: must not exceed ${envName("webhookConcurrency")} (${parsed.data.webhookConcurrency})`,
-    );
-  }
+  problems.push(...crossProblems);
 
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  const v = parsed.data;
+  if (problems.length > 0 || v === undefined || values === undefined) throw new ConfigError(problems);
 
   const dataDir = isAbsolute(v.dataDir) ? v.dataDir : resolve(cwd, v.dataDir);
   const component =
@@ -394,25 +437,11 @@ export function loadConfig(sources: ConfigSources): Config {
     masterKey: v.masterKey ? decodeBase64Key(v.masterKey) : undefined,
     publicUrl: (v.publicUrl ?? `http://${browserHost}:${v.port}`).replace(/\/+$/, ""),
     logLevel: v.logLevel,
-    jobClaimTimeoutSeconds: v.jobClaimTimeoutSeconds,
-    jobRetentionHours: v.jobRetentionHours,
-    webhookConcurrency: v.webhookConcurrency,
-    webhookConcurrencyPerWebhook: v.webhookConcurrencyPerWebhook,
     mode: v.mode ?? (component ? "production" : "sandbox"),
     component,
     sandboxSeed: v.sandboxSeed,
     sandboxPublic: v.sandboxPublic,
-    authorizationValidityDays: v.authorizationValidityDays,
-    deauthorizationCoolingOffHours: v.deauthorizationCoolingOffHours,
-    authorizationRequestsPerMonth: v.authorizationRequestsPerMonth,
-    authorizationSweepMinutes: v.authorizationSweepMinutes,
-    tokenRefreshSeconds: v.tokenRefreshSeconds,
-    loginMaxFailures: v.loginMaxFailures,
-    loginFreezeMinutes: v.loginFreezeMinutes,
-    signInIpLimit: v.signInIpLimit,
-    signInIpWindowMinutes: v.signInIpWindowMinutes,
-    signInUsernameLimit: v.signInUsernameLimit,
-    signInUsernameWindowMinutes: v.signInUsernameWindowMinutes,
+    ...values,
   };
 }
 

@@ -49,6 +49,18 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitCount>;
 }
 
+/**
+ * The job queues and their payloads: each module adds its own queues here by declaration
+ * merging (`declare module "../platform/ports.js" { interface JobPayloads { … } }`), in its
+ * `jobs.ts`. `enqueue` and the queue's handler read the same entry, so a payload is never cast.
+ * Names are global: prefix them with the module's name.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the modules through declaration merging
+export interface JobPayloads {}
+
+/** A queue's name: a key of {@link JobPayloads}. */
+export type QueueName = keyof JobPayloads & string;
+
 /** What a job handler receives. */
 export interface Job<P = unknown> {
   id: string;
@@ -72,13 +84,28 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-/** The durable job queue: survives restarts, retries with exponential backoff. */
-export interface Queue {
-  enqueue(queue: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+/**
+ * The durable job queue: survives restarts, retries with exponential backoff. `M` maps queue
+ * names to payloads: the server's queue is typed by {@link JobPayloads}.
+ */
+export interface Queue<M extends object = JobPayloads> {
+  enqueue<Q extends keyof M & string>(queue: Q, payload: M[Q], options?: EnqueueOptions): Promise<string>;
   /** Registers the handler for one queue name; one handler per name. */
-  handle<P>(queue: string, handler: JobHandler<P>): void;
+  handle<Q extends keyof M & string>(queue: Q, handler: JobHandler<M[Q]>): void;
   /** Starts the worker loop. */
   start(): void;
   /** Stops taking jobs and waits for the running ones to finish. */
   stop(): Promise<void>;
+}
+
+/** A module's handler of one queue, as {@link defineJob} makes it. */
+export interface ModuleJob {
+  readonly queue: QueueName;
+  /** Registers the handler on the server's queue. */
+  register(queue: Queue): void;
+}
+
+/** Declares a module's handler of one of its queues; the payload's type comes from {@link JobPayloads}. */
+export function defineJob<Q extends QueueName>(queue: Q, handler: JobHandler<JobPayloads[Q]>): ModuleJob {
+  return { queue, register: (target) => target.handle(queue, handler) };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../config.js";
 import { ManualClock } from "./clock.js";
-import { loadConfig } from "./config.js";
 import type { Job } from "./ports.js";
 import { DEFAULT_CLAIM_MS, SqlQueue } from "./queue.js";
 import { migrateToLatest } from "./store/migrate.js";
@@ -22,8 +22,9 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
     cleanups.push(handle.dispose);
     await migrateToLatest(handle.store.db);
     const clock = new ManualClock(1_750_000_000_000);
-    const queueOn = (store: Store) =>
-      new SqlQueue({ db: store.db, clock, backoffBaseMs: 1000, lockMs: 60_000 });
+    // Queue names and payloads, as the server's are declared in JobPayloads; any by default.
+    const queueOn = <M extends object = Record<string, unknown>>(store: Store) =>
+      new SqlQueue<M>({ db: store.db, clock, backoffBaseMs: 1000, lockMs: 60_000 });
     return { ...handle, clock, queueOn };
   }
 
@@ -33,9 +34,9 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
 
   it("runs due jobs in order and waits for delayed ones", async () => {
     const { store, clock, queueOn } = await setup();
-    const queue = queueOn(store);
+    const queue = queueOn<{ send: { n: number } }>(store);
     const seen: unknown[] = [];
-    queue.handle<{ n: number }>("send", async (job) => {
+    queue.handle("send", async (job) => {
       seen.push(job.payload.n);
     });
     await queue.enqueue("send", { n: 1 });
@@ -145,7 +146,7 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
 
   it("takes a crashed worker's job again once the configured claim timeout has passed, not before", async () => {
     const { store, reopen, clock } = await setup();
-    const claimMs = (env: Record<string, string>) => loadConfig({ env }).jobClaimTimeoutSeconds * 1000;
+    const claimMs = (env: Record<string, string>) => loadConfig({ env }).jobs.claimTimeoutSeconds * 1000;
     expect(claimMs({})).toBe(DEFAULT_CLAIM_MS);
     // Built as the server builds it; a queue without the option falls back to the same default.
     const configured = (db: Store["db"]) =>

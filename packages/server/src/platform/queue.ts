@@ -45,7 +45,7 @@ export const DEFAULT_CLAIM_MS = 60_000;
  * `locked_until`), so two workers never take the same job at once; completion is fenced by the
  * attempt number, so a worker that lost its reservation cannot overwrite the newer run's outcome.
  */
-export class SqlQueue implements Queue {
+export class SqlQueue<M extends object = Record<string, unknown>> implements Queue<M> {
   private readonly db: Kysely<Database>;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
@@ -78,7 +78,11 @@ export class SqlQueue implements Queue {
     this.defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
   }
 
-  async enqueue(queue: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+  async enqueue<Q extends keyof M & string>(
+    queue: Q,
+    payload: M[Q],
+    options: EnqueueOptions = {},
+  ): Promise<string> {
     const now = this.clock.now();
     const row = {
       queue,
@@ -114,8 +118,9 @@ export class SqlQueue implements Queue {
     throw new Error(`could not enqueue a job on ${queue}`);
   }
 
-  handle<P>(queue: string, handler: JobHandler<P>): void {
+  handle<Q extends keyof M & string>(queue: Q, handler: JobHandler<M[Q]>): void {
     if (this.handlers.has(queue)) throw new Error(`queue ${queue} already has a handler`);
+    // The store gives back the JSON `enqueue` wrote for this queue, typed by the same entry of M.
     this.handlers.set(queue, handler as JobHandler);
   }
 

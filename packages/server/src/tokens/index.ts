@@ -1,11 +1,14 @@
 import { startPushTicket } from "@wxgate/wechat";
 import type { ModuleContext, ModuleFactory } from "../module.js";
+import { tokensPolicy } from "./policy.js";
 import { TokenRefresher } from "./refresher.js";
 import { tokenRoutes } from "./routes.js";
 import { TokenService } from "./service.js";
 
+export { tokensConfig } from "./config.js";
 export { GuardedExternalTokenCredential } from "./credentials.js";
 export { checkTokenUrl, guardedFetch } from "./external-url.js";
+export { tokensPolicy } from "./policy.js";
 export type { TokenAccount, TokenAccounts, TokenSource } from "./ports.js";
 export { TokenRefresher } from "./refresher.js";
 export { type IssuedToken, parseHeader, REFRESH_AHEAD_MS, TokenService, tokenRefusals } from "./service.js";
@@ -43,10 +46,11 @@ export const tokensModule: ModuleFactory = (ctx) => {
   });
   return {
     name: "tokens",
+    policies: [tokensPolicy],
     routes: tokenRoutes(tokens),
     plugin: async (app) => {
       // The refresher runs while the server does: from ready until close.
-      app.addHook("onReady", async () => refresher.start(ctx.config.tokenRefreshSeconds * 1000));
+      app.addHook("onReady", async () => refresher.start(ctx.config.tokens.refreshSeconds * 1000));
       app.addHook("onClose", async () => refresher.stop());
     },
   };

@@ -16,7 +16,8 @@ export function tokenRoutes(tokens: TokenService): Route[] {
     defineRoute({
       method: "GET",
       url: "/accounts/:appid/access-token",
-      scope: "token:read",
+      action: "tokens.read",
+      account: (params) => params.appid,
       tags: ["tokens"],
       summary: "The account's access token, valid now",
       description:
@@ -31,7 +32,8 @@ export function tokenRoutes(tokens: TokenService): Route[] {
     defineRoute({
       method: "POST",
       url: "/accounts/:appid/access-token/invalidate",
-      scope: "token:read",
+      action: "tokens.invalidate",
+      account: (params) => params.appid,
       tags: ["tokens"],
       summary: "Report a token WeChat rejected; get the new one",
       description:

@@ -12,6 +12,7 @@ import type { Dialect } from "../platform/store/store.js";
 import { ActiveWebhooks } from "./active.js";
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DeliveryAttempts } from "./delivery.js";
 import { WebhookFanout } from "./fanout.js";
+import { webhooksPolicy } from "./policy.js";
 import { ReplyWebhooks } from "./reply-webhooks.js";
 import { WebhooksRepository } from "./repository.js";
 import { webhookRoutes } from "./routes.js";
@@ -19,9 +20,11 @@ import { WebhookRouting } from "./routing.js";
 import { WebhookService } from "./service.js";
 import { DeliveryWorker } from "./worker.js";
 
+export { webhooksConfig } from "./config.js";
 export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
 export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
 export type { EventPayload } from "./payload.js";
+export { webhooksPolicy } from "./policy.js";
 export { ReplyWebhooks } from "./reply-webhooks.js";
 export type { DeliveryKind, DeliveryRow, DeliveryStatus, WebhookRow } from "./repository.js";
 export { WebhooksRepository } from "./repository.js";
@@ -147,7 +150,7 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): ModuleFacto
   return function webhooks(context) {
     const deliveryTimeoutMs = options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     // A delivery still waiting for its receiver must never be taken over by another worker.
-    if (deliveryTimeoutMs >= context.config.jobClaimTimeoutSeconds * 1000) {
+    if (deliveryTimeoutMs >= context.config.jobs.claimTimeoutSeconds * 1000) {
       throw new RangeError(
         "a webhook delivery's timeout must be shorter than WXGATE_JOB_CLAIM_TIMEOUT_SECONDS",
       );
@@ -161,9 +164,9 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): ModuleFacto
       // The log lines keep the component they had when webhooks were part of callbacks.
       logger: context.logger.child({ component: "callbacks" }),
       mode: context.config.mode,
-      claimMs: context.config.jobClaimTimeoutSeconds * 1000,
-      concurrency: context.config.webhookConcurrency,
-      concurrencyPerWebhook: context.config.webhookConcurrencyPerWebhook,
+      claimMs: context.config.jobs.claimTimeoutSeconds * 1000,
+      concurrency: context.config.webhooks.concurrency,
+      concurrencyPerWebhook: context.config.webhooks.perWebhook,
       deliveryTimeoutMs,
     });
     context.use("replies").register(built.replies);
@@ -172,6 +175,7 @@ export function webhooksModule(options: WebhooksModuleOptions = {}): ModuleFacto
     context.bus.on("accounts.purge", (appId) => built.repository.purgeAccount(appId));
     return {
       name: "webhooks",
+      policies: [webhooksPolicy],
       routes: webhookRoutes(built.service),
       workers: [built.worker],
     };

@@ -87,7 +87,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "POST",
       url: "/webhooks",
-      scope: "webhooks:write",
+      action: "webhooks.manage",
       tags,
       summary: "Create a webhook",
       description:
@@ -104,7 +104,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "GET",
       url: "/webhooks",
-      scope: "webhooks:write",
+      action: "webhooks.read",
       tags,
       summary: "List webhooks",
       response: z.object({ items: z.array(webhookView) }),
@@ -113,7 +113,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "GET",
       url: "/webhooks/:id",
-      scope: "webhooks:write",
+      action: "webhooks.read",
       tags,
       summary: "One webhook",
       params: idParams,
@@ -123,7 +123,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "PATCH",
       url: "/webhooks/:id",
-      scope: "webhooks:write",
+      action: "webhooks.manage",
       tags,
       summary: "Change a webhook",
       description:
@@ -137,7 +137,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "DELETE",
       url: "/webhooks/:id",
-      scope: "webhooks:write",
+      action: "webhooks.manage",
       tags,
       summary: "Delete a webhook and its delivery log",
       params: idParams,
@@ -149,7 +149,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "GET",
       url: "/webhooks/:id/deliveries",
-      scope: "webhooks:write",
+      action: "webhooks.read",
       tags,
       summary: "The delivery log of a webhook, newest first",
       params: idParams,
@@ -171,7 +171,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
     defineRoute({
       method: "POST",
       url: "/webhooks/:id/deliveries/:deliveryId/retry",
-      scope: "webhooks:write",
+      action: "webhooks.manage",
       tags,
       summary: "Send a finished delivery again",
       description: "Refused (409) while the webhook is disabled.",

@@ -1,0 +1,17 @@
+import { definePolicy } from "../platform/policy.js";
+
+/** The central token server (中控): serving an account's token and replacing a rejected one. */
+export const tokensPolicy = definePolicy("tokens", {
+  "tokens.read": { summary: "Get an account's access token", scopes: ["token:read"] },
+  "tokens.invalidate": {
+    summary: "Report a token WeChat rejected and get its replacement",
+    scopes: ["token:read"],
+  },
+});
+
+/** This module's actions, by name. */
+export type TokenAction = keyof typeof tokensPolicy.actions;
+
+declare module "../platform/policy.js" {
+  interface Actions extends Record<TokenAction, true> {}
+}
