@@ -74,7 +74,7 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path: options.path, driver, intervalMs: options.intervalMs ?? 100 },
+    workerData: { path: options.path, driver, intervalMs: options.intervalMs ?? 1000 },
   });
   // The thread must not keep a process alive that has nothing else to do.
   worker.unref();
