@@ -37,6 +37,8 @@ describe("platform authorization through WeChat's pages (sandbox)", () => {
     expect(back.status).toBe(200);
     expect(back.html).toContain("授权成功");
     expect(back.html).toContain("示例服务号");
+    // A way back to the console: the account's own page.
+    expect(back.html).toContain(`href="/accounts/${h.demo.serviceAppId}"`);
 
     const account = await h.api("GET", `/accounts/${h.demo.serviceAppId}`);
     expect(account.status).toBe(200);
@@ -86,9 +88,12 @@ describe("platform authorization through WeChat's pages (sandbox)", () => {
   it("the redirect page refuses a missing or unknown state, and a used auth_code", async () => {
     const missing = await fetch(`${h.url}/wechat/authorized?auth_code=abc`);
     expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('href="/accounts"');
     const unknown = await fetch(`${h.url}/wechat/authorized?state=nope&auth_code=abc`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toContain("授权未完成");
+    const unknownHtml = await unknown.text();
+    expect(unknownHtml).toContain("授权未完成");
+    expect(unknownHtml).toContain('href="/accounts"');
   });
 
   it("bad input on the API is refused with stable codes", async () => {

@@ -35,7 +35,8 @@ function page(reply: FastifyReply, status: number, title: string, body: string):
     `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>` +
     `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}` +
-    `h1{font-size:1.4rem}dt{color:#666}dd{margin:0 0 .6rem}</style></head>` +
+    `h1{font-size:1.4rem}dt{color:#666}dd{margin:0 0 .6rem}` +
+    `a.back{display:inline-block;margin-top:1rem;padding:.5rem 1rem;border-radius:6px;background:#1677ff;color:#fff;text-decoration:none}</style></head>` +
     `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
   return reply
     .code(status)
@@ -138,7 +139,12 @@ export function wechatRoutes(deps: {
       const state = query.state ?? "";
       const authCode = query.auth_code ?? "";
       if (!state || !authCode) {
-        return page(reply, 400, "授权未完成", "<p>链接缺少 state 或 auth_code 参数。</p>");
+        return page(
+          reply,
+          400,
+          "授权未完成",
+          `<p>链接缺少 state 或 auth_code 参数。</p><a class="back" href="/accounts">回到授权账号 · Back to the accounts</a>`,
+        );
       }
       try {
         const account = await service.completeAuthorization(state, authCode);
@@ -149,7 +155,9 @@ export function wechatRoutes(deps: {
           `<p>「${escapeHtml(account.nickname)}」已授权。请回到控制台关闭扫码弹窗。</p>` +
             `<dl><dt>AppID</dt><dd>${escapeHtml(account.appId)}</dd>` +
             `<dt>原始 ID</dt><dd>${escapeHtml(account.originalId ?? "")}</dd>` +
-            `<dt>权限集</dt><dd>${escapeHtml(account.permissionSets.granted.map((s) => s.name).join("、"))}</dd></dl>`,
+            `<dt>权限集</dt><dd>${escapeHtml(account.permissionSets.granted.map((s) => s.name).join("、"))}</dd></dl>` +
+            // The way back: the account's page in the console (same origin; the router takes it).
+            `<a class="back" href="/accounts/${encodeURIComponent(account.appId)}">在控制台查看此账号 · Open it in the console</a>`,
         );
       } catch (error) {
         const mapped = mapError(error);
@@ -163,7 +171,8 @@ export function wechatRoutes(deps: {
           reply,
           mapped.status,
           "授权未完成",
-          `<p>${escapeHtml(mapped.message)}${escapeHtml(details)}</p><p>请回到控制台重新生成授权链接。</p>`,
+          `<p>${escapeHtml(mapped.message)}${escapeHtml(details)}</p><p>请回到控制台重新生成授权链接。</p>` +
+            `<a class="back" href="/accounts">回到授权账号 · Back to the accounts</a>`,
         );
       }
     });
