@@ -1,26 +1,10 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditScreen, ensureConsoleBuilt, launchBrowser, WatchedPage } from "./support/browser.js";
-import { type RunningServer, startServer } from "./support/server.js";
+import { describe, expect, it } from "vitest";
+import { auditScreen, WatchedPage } from "./support/browser.js";
+import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
+import { consoleSuite } from "./support/suite.js";
 
-let browser: Browser;
-let server: RunningServer | undefined;
-let watched: WatchedPage | undefined;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await watched?.close();
-  watched = undefined;
-  await server?.stop();
-  server = undefined;
-});
+const t = consoleSuite();
 
 interface Summary {
   platforms: { componentAppId: string }[];
@@ -40,18 +24,18 @@ describe("授权账号 (the accounts screens)", () => {
   it("authorize through the dialog and the emulator's page; the enable refusal names the check; map, enable, reset quota; de-authorized: actions disabled with the reason", {
     timeout: 300_000,
   }, async () => {
-    server = await startServer();
-    const summary = await server.control<Summary>("GET", "/summary");
+    t.server = await startServer();
+    const summary = await t.server.control<Summary>("GET", "/summary");
     const service = summary.accounts.find((a) => a.kind === "service" && a.verifyType === 0)!;
     const componentAppId = summary.platforms[0]!.componentAppId;
-    watched = await WatchedPage.open(browser, server.url);
-    const { page } = watched;
-    await signInThroughPage(watched, server);
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
 
     // The empty list, with the month's authorization requests.
     await expect(page.getByTestId("usage").textContent()).resolves.toBe("本月授权请求 0/50");
     await page.getByText("暂无账号，请点击“授权账号”。").waitFor();
-    await auditScreen(watched, "accounts-empty");
+    await auditScreen(t.watched, "accounts-empty");
 
     // The authorize dialog: a QR code, the links, the expiry, and in the sandbox the emulator's page.
     const openDialog = async () => {
@@ -66,7 +50,7 @@ describe("授权账号 (the accounts screens)", () => {
     await page
       .getByText(/^链接有效期至 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+08:00，且只能使用一次。$/)
       .waitFor();
-    await auditScreen(watched, "authorize-dialog", openDialog);
+    await auditScreen(t.watched, "authorize-dialog", openDialog);
     const [emulatorPage] = await Promise.all([
       page.context().waitForEvent("page"),
       page.getByTestId("sandbox-authorize").click(),
@@ -82,7 +66,7 @@ describe("授权账号 (the accounts screens)", () => {
     // Four requests: one per dialog opened in the audit (two languages, and the one before).
     await expect(page.getByTestId("usage").textContent()).resolves.toMatch(/^本月授权请求 \d+\/50$/);
     await expect(row.getByTestId("validity").textContent()).resolves.toMatch(/^有效\d{4}-\d\d-\d\d$/);
-    await auditScreen(watched, "accounts-list");
+    await auditScreen(t.watched, "accounts-list");
 
     // Filters and search.
     await page.getByLabel("搜索名称或 AppID").fill("nothing like it");
@@ -96,10 +80,10 @@ describe("授权账号 (the accounts screens)", () => {
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Enable before the mapping: refused, naming the check.
-    watched.expect({ method: "POST", path: `/api/v1/accounts/${service.appId}/enable`, status: 409 });
+    t.watched.expect({ method: "POST", path: `/api/v1/accounts/${service.appId}/enable`, status: 409 });
     await row.getByRole("button", { name: "开启" }).click();
     await expect(page.getByTestId("failed-checks").textContent()).resolves.toBe("未设置 OpenID");
-    await auditScreen(watched, "enable-refused", async () => {
+    await auditScreen(t.watched, "enable-refused", async () => {
       await page
         .getByRole("row", { name: new RegExp(service.nickname) })
         .getByRole("button", { name: /^(开启|Enable)$/ })
@@ -117,7 +101,7 @@ describe("授权账号 (the accounts screens)", () => {
     const actions = page.getByTestId("account-actions");
     await actions.getByRole("button", { name: "开启" }).click();
     await actions.getByRole("button", { name: "停用" }).waitFor();
-    await auditScreen(watched, "account-detail");
+    await auditScreen(t.watched, "account-detail");
 
     // Reset the quota: a confirmation, then 1 of 10 used.
     await actions.getByRole("button", { name: "重置限额" }).click();
@@ -126,12 +110,15 @@ describe("授权账号 (the accounts screens)", () => {
     await page.getByTestId("quota-used").getByText("本月已重置 1/10 次").waitFor();
 
     // De-authorized on WeChat's side: cooling-off; what the rules forbid is disabled, with why.
-    await server.control("POST", "/component/deauthorize", {
+    await t.server.control("POST", "/component/deauthorize", {
       componentAppId,
       authorizerAppId: service.appId,
     });
     await eventually("the de-authorization to arrive", async () => {
-      const account = await server!.api<{ authorizationState: string }>("GET", `/accounts/${service.appId}`);
+      const account = await t.server!.api<{ authorizationState: string }>(
+        "GET",
+        `/accounts/${service.appId}`,
+      );
       return account.body.authorizationState === "unauthorized";
     });
     await page.reload({ waitUntil: "networkidle" });
@@ -144,29 +131,29 @@ describe("授权账号 (the accounts screens)", () => {
     await expect(actions.getByRole("button", { name: "重置限额" }).isDisabled()).resolves.toBe(true);
     await deleteButton.hover({ force: true });
     await page.getByRole("tooltip").waitFor();
-    await auditScreen(watched, "account-cooling-off");
-    watched.assertClean();
+    await auditScreen(t.watched, "account-cooling-off");
+    t.watched.assertClean();
   });
 
   it("connects an account by its AppSecret, then deletes it only once its name is typed", {
     timeout: 180_000,
   }, async () => {
-    server = await startServer();
-    const created = await server.control<{ appId: string; secret: string }>("POST", "/accounts", {
+    t.server = await startServer();
+    const created = await t.server.control<{ appId: string; secret: string }>("POST", "/accounts", {
       kind: "service",
       verifyType: 0,
       nickname: "直连测试号",
     });
-    watched = await WatchedPage.open(browser, server.url);
-    const { page } = watched;
-    await signInThroughPage(watched, server);
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
     // Connect it by its AppSecret through the dialog.
     const openConnect = async () => {
       await page.getByTestId("connect").click();
       await page.locator("#appSecret").waitFor();
     };
     await openConnect();
-    await auditScreen(watched, "connect-dialog", openConnect);
+    await auditScreen(t.watched, "connect-dialog", openConnect);
     await page.locator("#appId").fill(created.appId);
     await page.locator("#nickname").fill("直连测试号");
     await page.locator("#appSecret").fill(created.secret);
@@ -186,13 +173,13 @@ describe("授权账号 (the accounts screens)", () => {
     await expect(confirm.isDisabled()).resolves.toBe(true);
     await page.getByLabel("账号名称").fill("直连测试");
     await expect(confirm.isDisabled()).resolves.toBe(true);
-    await auditScreen(watched, "delete-modal", openModal);
+    await auditScreen(t.watched, "delete-modal", openModal);
     await page.getByLabel("账号名称").fill("直连测试号");
     await confirm.click();
     await page.waitForURL(/\/accounts$/);
     await page.getByText("暂无账号，请点击“授权账号”。").waitFor();
-    const list = await server.api<{ items: unknown[] }>("GET", "/accounts");
+    const list = await t.server.api<{ items: unknown[] }>("GET", "/accounts");
     expect(list.body.items).toEqual([]);
-    watched.assertClean();
+    t.watched.assertClean();
   });
 });

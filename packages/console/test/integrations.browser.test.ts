@@ -1,38 +1,22 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditScreen, ensureConsoleBuilt, launchBrowser, WatchedPage } from "./support/browser.js";
-import { type RunningServer, startServer } from "./support/server.js";
+import { describe, expect, it } from "vitest";
+import { auditScreen, WatchedPage } from "./support/browser.js";
+import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
+import { consoleSuite } from "./support/suite.js";
 
-let browser: Browser;
-let server: RunningServer | undefined;
-let watched: WatchedPage | undefined;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await watched?.close();
-  watched = undefined;
-  await server?.stop();
-  server = undefined;
-});
+const t = consoleSuite();
 
 describe("API keys, webhooks and settings", () => {
   it("creates an API key shown once, which works until it is revoked", { timeout: 180_000 }, async () => {
-    server = await startServer();
-    watched = await WatchedPage.open(browser, server.url);
-    const { page } = watched;
-    await signInThroughPage(watched, server);
+    t.server = await startServer();
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
     await page.getByRole("link", { name: "API 密钥" }).click();
     await page.getByRole("heading", { level: 1, name: "API 密钥" }).waitFor();
-    await auditScreen(watched, "api-keys-empty");
+    await auditScreen(t.watched, "api-keys-empty");
 
     await page.getByRole("button", { name: "新建 API 密钥" }).click();
     await page.getByLabel("名称").fill("CRM");
@@ -40,13 +24,13 @@ describe("API keys, webhooks and settings", () => {
     await page.getByRole("dialog").getByRole("button", { name: "确定" }).click();
     const shown = (await page.getByTestId("secret").textContent()) ?? "";
     expect(shown).toMatch(/^wxg_/);
-    await auditScreen(watched, "api-key-shown-once", "once");
+    await auditScreen(t.watched, "api-key-shown-once", "once");
     await page.getByRole("button", { name: /^(我已保存|I have saved it)$/ }).click();
     await page.getByRole("cell", { name: /CRM/ }).waitFor();
     // Shown once: the list has its prefix only.
     await page.getByText(shown).waitFor({ state: "detached" });
     const call = async () =>
-      (await fetch(`${server!.url}/api/v1/accounts`, { headers: { authorization: `Bearer ${shown}` } }))
+      (await fetch(`${t.server!.url}/api/v1/accounts`, { headers: { authorization: `Bearer ${shown}` } }))
         .status;
     expect(await call()).toBe(200);
 
@@ -54,21 +38,21 @@ describe("API keys, webhooks and settings", () => {
     await page.getByRole("dialog").getByRole("button", { name: "吊销" }).click();
     await page.getByText("已吊销", { exact: true }).waitFor();
     expect(await call()).toBe(401);
-    await auditScreen(watched, "api-keys");
-    watched.assertClean();
+    await auditScreen(t.watched, "api-keys");
+    t.watched.assertClean();
   });
 
   it("creates a webhook whose secret is shown once, and shows its delivery log", {
     timeout: 180_000,
   }, async () => {
-    server = await startServer();
+    t.server = await startServer();
     const receiver = createServer((_request, response) => response.end());
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const port = (receiver.address() as AddressInfo).port;
     try {
-      watched = await WatchedPage.open(browser, server.url, "en-US");
-      const { page } = watched;
-      await signInThroughPage(watched, server);
+      t.watched = await WatchedPage.open(t.browser, t.server.url, "en-US");
+      const { page } = t.watched;
+      await signInThroughPage(t.watched, t.server);
       await page.getByRole("link", { name: "Webhooks" }).click();
       await page.getByRole("heading", { level: 1, name: "Webhooks" }).waitFor();
       await page.getByRole("button", { name: "New webhook" }).click();
@@ -77,35 +61,35 @@ describe("API keys, webhooks and settings", () => {
       await page.getByRole("dialog").getByRole("button", { name: "OK" }).click();
       const secret = (await page.getByTestId("secret").textContent()) ?? "";
       expect(secret.length).toBeGreaterThan(20);
-      await auditScreen(watched, "webhook-secret-shown-once", "once");
+      await auditScreen(t.watched, "webhook-secret-shown-once", "once");
       await page.getByRole("button", { name: "I have saved it" }).click();
       await page.getByText("CRM events").waitFor();
-      const listed = await server.api<{ items: Array<Record<string, unknown>> }>("GET", "/webhooks");
+      const listed = await t.server.api<{ items: Array<Record<string, unknown>> }>("GET", "/webhooks");
       expect(listed.body.items).toHaveLength(1);
       expect(JSON.stringify(listed.body)).not.toContain(secret);
-      await auditScreen(watched, "webhooks");
+      await auditScreen(t.watched, "webhooks");
 
       await page.getByRole("button", { name: "Deliveries" }).click();
       await page.getByText("Deliveries: CRM events").waitFor();
-      await auditScreen(watched, "webhook-deliveries", async () => {
+      await auditScreen(t.watched, "webhook-deliveries", async () => {
         await page.getByRole("button", { name: /^(投递记录|Deliveries)$/ }).click();
         await page.getByText(/^(投递记录：|Deliveries: )CRM events$/).waitFor();
       });
-      watched.assertClean();
+      t.watched.assertClean();
     } finally {
       receiver.close();
     }
   });
 
   it("changes the minimum permission sets in the settings", { timeout: 180_000 }, async () => {
-    server = await startServer();
-    watched = await WatchedPage.open(browser, server.url);
-    const { page } = watched;
-    await signInThroughPage(watched, server);
+    t.server = await startServer();
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
     await page.getByRole("link", { name: "设置" }).click();
     await page.getByRole("heading", { level: 1, name: "设置" }).waitFor();
-    await auditScreen(watched, "settings");
-    const before = await server.api<{ official: { id: number }[] }>(
+    await auditScreen(t.watched, "settings");
+    const before = await t.server.api<{ official: { id: number }[] }>(
       "GET",
       "/settings/minimum-permission-sets",
     );
@@ -116,11 +100,11 @@ describe("API keys, webhooks and settings", () => {
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "保存" }).click();
     await page.getByText("已保存最小权限集。").waitFor();
-    const after = await server.api<{ official: { id: number }[] }>(
+    const after = await t.server.api<{ official: { id: number }[] }>(
       "GET",
       "/settings/minimum-permission-sets",
     );
     expect(after.body.official.map((s) => s.id)).toContain(5);
-    watched.assertClean();
+    t.watched.assertClean();
   });
 });

@@ -1,52 +1,36 @@
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authorizeThroughPage } from "../../server/test/authorization-page.js";
-import { auditScreen, ensureConsoleBuilt, launchBrowser, WatchedPage } from "./support/browser.js";
-import { type RunningServer, startServer } from "./support/server.js";
+import { auditScreen, WatchedPage } from "./support/browser.js";
+import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
+import { consoleSuite } from "./support/suite.js";
 
-let browser: Browser;
-let server: RunningServer | undefined;
-let watched: WatchedPage | undefined;
-
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await watched?.close();
-  watched = undefined;
-  await server?.stop();
-  server = undefined;
-});
+const t = consoleSuite();
 
 describe("the sandbox phone", () => {
   it("follows and sends a message as a WeChat user; each push reaches wxgate and shows in the chat and the account's events", {
     timeout: 180_000,
   }, async () => {
-    server = await startServer();
-    const summary = await server.control<{
+    t.server = await startServer();
+    const summary = await t.server.control<{
       accounts: { appId: string; kind: string; verifyType: number; nickname: string }[];
     }>("GET", "/summary");
     const service = summary.accounts.find((a) => a.kind === "service" && a.verifyType === 0)!;
     // The platform needs its ticket before it can create a link; the sandbox pushes it at start.
     let link: { status: number; body: { pcUrl: string } } = { status: 0, body: { pcUrl: "" } };
     for (let attempt = 0; attempt < 100 && link.status !== 201; attempt++) {
-      link = await server.api<{ pcUrl: string }>("POST", "/authorizations", {});
+      link = await t.server.api<{ pcUrl: string }>("POST", "/authorizations", {});
       if (link.status !== 201) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(link.status).toBe(201);
     expect((await authorizeThroughPage({ pcUrl: link.body.pcUrl, appId: service.appId })).status).toBe(200);
 
-    watched = await WatchedPage.open(browser, server.url);
-    const { page } = watched;
-    await signInThroughPage(watched, server);
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
     await page.getByRole("link", { name: "沙箱手机" }).click();
     await page.getByRole("heading", { level: 1, name: "沙箱手机" }).waitFor();
-    await auditScreen(watched, "sandbox-phone-empty");
+    await auditScreen(t.watched, "sandbox-phone-empty");
 
     await page.getByRole("button", { name: "关注" }).click();
     await page.getByTestId("chat").getByText("关注了公众号").waitFor();
@@ -55,16 +39,16 @@ describe("the sandbox phone", () => {
     await page.getByRole("button", { name: "发送" }).click();
     await page.getByTestId("chat").getByText("你好").waitFor();
     await expect(page.getByTestId("chat").getByText("wxgate 已接收").count()).resolves.toBe(2);
-    await auditScreen(watched, "sandbox-phone", "once");
+    await auditScreen(t.watched, "sandbox-phone", "once");
 
     // wxgate recorded both pushes.
-    const events = await server.api<{ items: Array<{ event: string | null; msgType: string | null }> }>(
+    const events = await t.server.api<{ items: Array<{ event: string | null; msgType: string | null }> }>(
       "GET",
       `/events?appid=${service.appId}`,
     );
     expect(events.body.items.map((e) => e.event ?? e.msgType)).toEqual(
       expect.arrayContaining(["subscribe", "text"]),
     );
-    watched.assertClean();
+    t.watched.assertClean();
   });
 });
