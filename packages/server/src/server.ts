@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { sql } from "kysely";
 import { type AuthService, createAuth, type ScryptCost } from "./auth/index.js";
 import { buildApp } from "./http/app.js";
 import type { DomainModule, ModuleContext, ModuleFactory, ModuleWorker } from "./module.js";
@@ -118,9 +117,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       authenticator: auth.service,
       modules,
       rateLimitStore: new MemoryRateLimitStore({ clock }),
-      healthCheck: async () => {
-        await sql`select 1`.execute(store.db);
-      },
+      healthCheck: () => store.ping(),
     });
     // In sandbox mode, WeChat is the emulator mounted on this app, reachable once it listens.
     onSandboxReady(app, (core, origin) => context.wechat.attachSandbox(core, origin));

@@ -35,14 +35,14 @@ describe("PushMemory", () => {
     expect(memory.maybeSeen("wx1|msg:3")).toBe(false);
   });
 
-  it("keeps every pair for the nonce memory time, growing as needed, and forgets them within twice that", () => {
+  it("keeps every pair for the nonce memory time and forgets them within twice that", () => {
     const clock = new ManualClock();
     const memory = memoryOf(clock);
     memory.claimNonce("wx1|1|old", sha("a"));
     clock.advance(20 * MINUTE);
     expect(memory.claimNonce("wx1|1|old", sha("b"))).toBe(true);
 
-    // Far more pairs than the table starts with (2^15 entries): nothing is forgotten early.
+    // Hundreds of thousands of pairs: nothing is forgotten early.
     memory.claimNonce("wx1|1|first", sha("a"));
     for (let i = 0; i < 300_000; i++) memory.claimNonce(`wx1|1|n${i}`, sha(String(i % 7)));
     expect(memory.claimNonce("wx1|1|first", sha("b"))).toBe(false);
@@ -53,6 +53,19 @@ describe("PushMemory", () => {
     expect(memory.claimNonce("wx1|1|first", sha("b"))).toBe(false);
     clock.advance(10 * MINUTE);
     expect(memory.claimNonce("wx1|1|first", sha("b"))).toBe(true);
+  });
+
+  it("starts a fresh generation early when one fills up, and says so", () => {
+    const memory = memoryOf(new ManualClock());
+    const fingerprint = sha("same");
+    const generation = 2 ** 21;
+    for (let i = 0; i < generation; i++) memory.claimNonce(`wx1|1|${i}`, fingerprint);
+    expect(memory.nonceMemoryOverflowed).toBe(false);
+    memory.claimNonce("wx1|1|one-more", fingerprint);
+    expect(memory.nonceMemoryOverflowed).toBe(true);
+    // The full generation is now the previous one: still remembered.
+    expect(memory.claimNonce("wx1|1|0", sha("other"))).toBe(false);
+    expect(memory.claimNonce("wx1|1|one-more", sha("other"))).toBe(false);
   });
 
   it("never confuses two of a million pairs (64-bit keys)", () => {

@@ -1,28 +1,35 @@
 import type { Clock } from "../platform/ports.js";
 
 /**
- * Nonce tables start at 2^16 slots and double up to 2^22 (64 MiB, two million pushes per
- * generation): complete for the replay window up to about 3,300 pushes a second sustained.
+ * A nonce table has 2^22 slots (64 MiB, two million pushes per generation): complete for the
+ * replay window up to about 3,300 pushes a second sustained. It is allocated whole, never
+ * grown: a zero-filled typed array this large is mapped by the system page by page as slots
+ * are first written, so an idle server holds little of it, and a busy one reaches its size
+ * within seconds and stays there. Growing by doubling instead stopped the event loop for a
+ * rehash (25 ms at a million slots) and raised the resident size in steps for as long as a
+ * generation lasted.
  */
-const NONCE_SLOTS_LOG2 = { min: 16, max: 22 } as const;
+const NONCE_SLOTS_LOG2 = 22;
 /** Seen-hashes per generation: 2^19, in a table of 2^20 slots (4 MiB), half full at most. */
 const SEEN_SLOTS_LOG2 = 20;
+/** The generation before the first: nothing to find in it. */
+const EMPTY_NONCES = new Uint32Array(4);
 
 /**
  * Two generations of a table from 64-bit key hashes to 64-bit content fingerprints, open
  * addressed in one interleaved Uint32Array (key high, key low, value high, value low per slot):
- * no object per entry, nothing for the garbage collector to trace. A generation grows by
- * doubling up to `maxSlotsLog2`; when the current one is `periodMs` old (or full at its
- * largest) the older one is dropped whole, so an entry lives at least `periodMs` unless its
- * generation filled up at the largest size.
+ * no object per entry, nothing for the garbage collector to trace. When the current generation
+ * is `periodMs` old (or half full) the older one is dropped whole and a fresh one starts, so an
+ * entry lives at least `periodMs` unless its generation filled up.
  *
  * 64-bit key hashes make a false "same key" between two genuine pushes about one in 2^45 at
  * a million entries; the 64-bit fingerprint is a prefix of a SHA-256, which a forger cannot
  * match with a body of their choosing.
  */
 class NonceTable {
+  readonly #maxEntries: number;
   #current: Uint32Array;
-  #previous: Uint32Array;
+  #previous: Uint32Array = EMPTY_NONCES;
   #entries = 0;
   #startedAt: number;
   #turnedEarly = false;
@@ -30,15 +37,14 @@ class NonceTable {
   constructor(
     private readonly clock: Clock,
     private readonly periodMs: number,
-    private readonly minSlotsLog2: number,
-    private readonly maxSlotsLog2: number,
+    private readonly slotsLog2: number,
   ) {
-    this.#current = new Uint32Array(4 * 2 ** minSlotsLog2);
-    this.#previous = new Uint32Array(4 * 2 ** minSlotsLog2);
+    this.#maxEntries = 2 ** slotsLog2 / 2;
+    this.#current = this.#fresh();
     this.#startedAt = clock.now();
   }
 
-  /** Whether the table had to forget entries younger than `periodMs` (it was full at its largest). */
+  /** Whether the table had to forget entries younger than `periodMs` (a generation filled up). */
   get turnedEarly(): boolean {
     return this.#turnedEarly;
   }
@@ -51,31 +57,15 @@ class NonceTable {
 
   set(k1: number, k2: number, v1: number, v2: number): void {
     this.#turn();
-    if (this.#entries + 1 > this.#current.length / 8) this.#grow();
+    if (this.#entries >= this.#maxEntries) {
+      this.#turnedEarly = true;
+      this.#rotate(false);
+    }
     if (insert(this.#current, k1, k2, v1, v2)) this.#entries++;
   }
 
-  #grow(): void {
-    const slots = this.#current.length / 4;
-    if (slots >= 2 ** this.maxSlotsLog2) {
-      this.#turnedEarly = true;
-      this.#rotate(false);
-      return;
-    }
-    const bigger = new Uint32Array(this.#current.length * 2);
-    const table = this.#current;
-    for (let at = 0; at < table.length; at += 4) {
-      if (table[at] !== 0 || table[at + 1] !== 0) {
-        insert(
-          bigger,
-          table[at] as number,
-          table[at + 1] as number,
-          table[at + 2] as number,
-          table[at + 3] as number,
-        );
-      }
-    }
-    this.#current = bigger;
+  #fresh(): Uint32Array {
+    return new Uint32Array(4 * 2 ** this.slotsLog2);
   }
 
   #turn(): void {
@@ -85,9 +75,10 @@ class NonceTable {
   }
 
   #rotate(stale: boolean): void {
-    // The current generation becomes the previous one; a fresh one starts small again.
-    this.#previous = stale ? new Uint32Array(4 * 2 ** this.minSlotsLog2) : this.#current;
-    this.#current = new Uint32Array(4 * 2 ** this.minSlotsLog2);
+    // The current generation becomes the previous one; the fresh one is new memory, not the
+    // old array cleared (clearing 64 MiB would stop the event loop as long as a rehash did).
+    this.#previous = stale ? EMPTY_NONCES : this.#current;
+    this.#current = this.#fresh();
     this.#entries = 0;
     this.#startedAt = this.clock.now();
   }
@@ -233,7 +224,7 @@ export class PushMemory {
   constructor(options: PushMemoryOptions) {
     const { clock, memoryMs, nonceMemoryMs } = options;
     this.#enabled = memoryMs > 0;
-    this.#nonces = new NonceTable(clock, nonceMemoryMs, NONCE_SLOTS_LOG2.min, NONCE_SLOTS_LOG2.max);
+    this.#nonces = new NonceTable(clock, nonceMemoryMs, NONCE_SLOTS_LOG2);
     this.#seen = new SeenHashes(clock, memoryMs, SEEN_SLOTS_LOG2);
   }
 

@@ -156,7 +156,7 @@ describe("loadConfig", () => {
 
   it("reads how many webhook deliveries are in flight at once, overall and per webhook", () => {
     const config = loadConfig({ env: {} });
-    expect([config.webhooks.concurrency, config.webhooks.perWebhook]).toEqual([64, 16]);
+    expect([config.webhooks.concurrency, config.webhooks.perWebhook]).toEqual([128, 64]);
     const set = loadConfig({
       env: { WXGATE_WEBHOOK_CONCURRENCY: "64", WXGATE_WEBHOOK_CONCURRENCY_PER_WEBHOOK: "64" },
     });

@@ -4,13 +4,13 @@ import { BackgroundJob } from "../platform/background-job.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import type { ActiveWebhook, ActiveWebhooks } from "./active.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK } from "./config.js";
 import type { DeliveryAttempts } from "./delivery.js";
 import type { WebhookFanout } from "./fanout.js";
 import type { ClaimedDelivery, FinishedAttempt, WebhooksRepository } from "./repository.js";
 
-/** Deliveries in flight at once, overall and per webhook: WXGATE_WEBHOOK_CONCURRENCY's defaults. */
-export const DEFAULT_CONCURRENCY = 64;
-export const DEFAULT_CONCURRENCY_PER_WEBHOOK = 16;
+export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK };
+
 /** How often the worker looks for due work when nothing wakes it (retries after a backoff). */
 export const DEFAULT_POLL_MS = 500;
 /**

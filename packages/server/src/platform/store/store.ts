@@ -16,6 +16,13 @@ export type Dialect = "sqlite" | "postgres";
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /**
+   * Proves the database answers (for `/healthz`): rejects when it is out of reach. On SQLite it
+   * reads the schema on the connection directly, not through the query builder, whose one
+   * connection is handed out in turn: a probe queued behind every request's queries measured
+   * the queue, not the database.
+   */
+  ping(): Promise<void>;
   /** Closes the connection(s). */
   close(): Promise<void>;
 }
@@ -82,7 +89,7 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   database.pragma("synchronous = NORMAL");
   // A checkpoint copies the log into the database and syncs it: left to SQLite alone, tens of
   // megabytes at a time inside whichever commit crosses the threshold, on the event loop. A
-  // thread of its own copies the log every second (passive, beside reads and writes), so the
+  // thread of its own copies the log ten times a second (passive, beside reads and writes), so the
   // main connection's own checkpoint — still needed: only a connection that writes can start
   // the log over, and under steady writes a checkpoint from elsewhere never finds the log
   // quiet — finds nearly everything copied already and costs little. The file is cut back to
@@ -101,9 +108,13 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
   });
+  const schemaVersion = database.prepare("pragma schema_version");
   return {
     db,
     dialect: "sqlite",
+    ping: async () => {
+      schemaVersion.get();
+    },
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
@@ -145,5 +156,12 @@ async function openPostgres(
   });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  return {
+    db,
+    dialect: "postgres",
+    ping: async () => {
+      await pool.query("select 1");
+    },
+    close: () => db.destroy(),
+  };
 }
