@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "./platform/store/migrate.js";
 import { testStoreFactories } from "./platform/store/test-stores.js";
+import { migrations } from "./registry.js";
 import { type OwnedTable, tableOwners } from "./table-owners.js";
 
 const SRC = fileURLToPath(new URL(".", import.meta.url));
@@ -92,7 +93,7 @@ describe("each table belongs to one module", () => {
     const sqlite = testStoreFactories.find((f) => f.name === "sqlite")!;
     const { store, dispose } = await sqlite.create();
     try {
-      await migrateToLatest(store.db);
+      await migrateToLatest(store.db, migrations);
       const created = (await store.db.introspection.getTables())
         .map((t) => t.name)
         .filter((name) => !name.startsWith("schema_migrations"));

@@ -4,8 +4,8 @@ import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
-import { migrations } from "../platform/store/migrations/index.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { AccountRepository } from "./repository.js";
@@ -81,7 +81,7 @@ describe.each(testStoreFactories)("authorization lifecycle storage on $name", (f
 
   it("records each notice once, even from two sweeps at once; counts a month's requests; purge leaves none naming the account", async () => {
     const { store: opened } = await store();
-    await migrateToLatest(opened.db);
+    await migrateToLatest(opened.db, migrations);
     const repository = new AccountRepository(opened.db, new SecretBox(randomBytes(32)));
     const appId = "wxcomponent000001";
     await repository.insert({ ...account(appId, "component"), authorization_expires_at: start + 365 * DAY });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
 import { type EventFilter, EventsRepository } from "./repository.js";
 
@@ -86,7 +87,7 @@ describe.each(testStoreFactories)("event pages on $name", (factory) => {
     const handle = await factory.create();
     store = handle.store;
     dispose = handle.dispose;
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     repository = new EventsRepository(store.db);
     await fill(store, 0, 1_000);
     await measure();

@@ -13,6 +13,7 @@ export { GatewayError, type GatewayErrorCode } from "./errors.js";
 export { EventFanouts } from "./fanouts.js";
 export { type EventFields, eventFields } from "./fields.js";
 export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
+export { callbacksMigrations } from "./migrations/index.js";
 export { CALLBACK_PATH } from "./plugin.js";
 export { eventsPolicy } from "./policy.js";
 export type {

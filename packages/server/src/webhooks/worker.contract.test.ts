@@ -10,6 +10,7 @@ import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { createWebhooks, type Webhooks } from "./index.js";
 import { DELIVERY_ID_HEADER } from "./signature.js";
 
@@ -77,7 +78,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
 
   beforeEach(async () => {
     handle = await factory.create();
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, migrations);
     events = new EventsRepository(handle.store.db, handle.store.dialect);
     clock = new ManualClock(START);
     receiver = new HoldingReceiver();
