@@ -51,7 +51,11 @@ export {
   actorLabel,
   definePolicy,
   type ModulePolicy,
+  outOfReach,
   type Role,
+  reachedAppIds,
+  reaches,
+  requireReach,
 } from "./platform/policy.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
