@@ -44,9 +44,9 @@ if (process.argv[2] === "--bare") {
   sandbox.setOrigin(url);
 
   const { user } = await server.auth.createAdmin({ username: "admin", password: "bench password 1" });
-  const principal = { kind: "session", id: user.id, userId: user.id, name: "admin", scopes: ["admin"] };
-  const admin = (await server.auth.createApiKey(principal, { name: "admin", scopes: ["admin"] })).key;
-  const reader = (await server.auth.createApiKey(principal, { name: "reader", scopes: ["token:read"] })).key;
+  const creator = { userId: user.id, name: "admin" };
+  const admin = (await server.auth.createApiKey(creator, { name: "admin", scopes: ["admin"] })).key;
+  const reader = (await server.auth.createApiKey(creator, { name: "reader", scopes: ["token:read"] })).key;
   const call = async (method, path, body) => {
     const response = await fetch(`${url}/api/v1${path}`, {
       method,

@@ -51,16 +51,24 @@ export {
   actorLabel,
   definePolicy,
   type ModulePolicy,
+  outOfReach,
   type Role,
+  reachedAppIds,
+  reaches,
+  requireReach,
 } from "./platform/policy.js";
 export type { Cache, Clock, EnqueueOptions, Job, JobHandler, Lock, Queue } from "./platform/ports.js";
 export { SecretBox, safeEqual } from "./platform/secrets.js";
 export { type ModuleServices, ServiceOrderError } from "./platform/services.js";
 export { migrateToLatest } from "./platform/store/migrate.js";
-export type { PortableMigration } from "./platform/store/migrations/index.js";
+export {
+  assembleMigrations,
+  type MigrationSource,
+  type PortableMigration,
+} from "./platform/store/migrations/index.js";
 export type { Database } from "./platform/store/schema.js";
 export { openStore, type Store } from "./platform/store/store.js";
-export { moduleFactories } from "./registry.js";
+export { migrationSources, migrations, moduleFactories } from "./registry.js";
 export { createServer, type Server } from "./server.js";
 export { tokensModule } from "./tokens/index.js";
 export { VERSION } from "./version.js";

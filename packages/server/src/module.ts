@@ -39,8 +39,9 @@ export interface ModuleContext {
 }
 
 /**
- * A domain module as the server mounts it. Its tables come from its migration (listed in
- * `platform/store/migrations/index.ts`); everything else is declared here.
+ * A domain module as the server mounts it. Its tables come from its own migrations (its
+ * `migrations/` folder, exported from its `index.ts` and listed in `migrationSources` in
+ * `registry.ts`); everything else is declared here.
  */
 export interface DomainModule {
   /** Short name, also the default OpenAPI tag. */

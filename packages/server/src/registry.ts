@@ -1,15 +1,22 @@
-import { accountsModule } from "./accounts/index.js";
-import { callbacksModule } from "./callbacks/index.js";
+import { accountsMigrations, accountsModule } from "./accounts/index.js";
+import { authMigrations } from "./auth/index.js";
+import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { homeModule } from "./home/index.js";
 import type { ModuleFactory } from "./module.js";
-import { tokensModule } from "./tokens/index.js";
-import { webhooksModule } from "./webhooks/index.js";
+import {
+  assembleMigrations,
+  type MigrationSource,
+  type PortableMigration,
+  platformMigrations,
+} from "./platform/store/migrations/index.js";
+import { tokensMigrations, tokensModule } from "./tokens/index.js";
+import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
 
 /**
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
  * before it (tokens ← accounts ← callbacks ← webhooks), which the start checks. A new module
- * adds its factory here and its migration to `platform/store/migrations/index.ts`.
+ * adds its factory here and its migrations to `migrationSources` below.
  */
 export const moduleFactories: readonly ModuleFactory[] = [
   tokensModule,
@@ -18,3 +25,24 @@ export const moduleFactories: readonly ModuleFactory[] = [
   webhooksModule(),
   homeModule,
 ];
+
+/**
+ * Every owner's migrations, each from its own folder: the platform's (the job queue), then the
+ * modules' in the order they are built (auth, then the registry's). Where several owners have a
+ * part in one step (the steps released before each module had its own migrations: `0001`,
+ * `0002`, `0004`, `0011`), the parts run in this order.
+ */
+export const migrationSources: readonly MigrationSource[] = [
+  { owner: "platform", migrations: platformMigrations },
+  { owner: "auth", migrations: authMigrations },
+  { owner: "tokens", migrations: tokensMigrations },
+  { owner: "accounts", migrations: accountsMigrations },
+  { owner: "callbacks", migrations: callbacksMigrations },
+  { owner: "webhooks", migrations: webhooksMigrations },
+];
+
+/**
+ * The one ordered list of migrations the store runs, by step name: every path that opens the
+ * store (the server, `wxgate migrate`, `wxgate admin create`, tests) migrates with it.
+ */
+export const migrations: readonly PortableMigration[] = assembleMigrations(migrationSources);

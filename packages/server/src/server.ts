@@ -16,7 +16,7 @@ import { ServiceRegistry } from "./platform/services.js";
 import { migrateToLatest } from "./platform/store/migrate.js";
 import { openStore, type Store } from "./platform/store/store.js";
 import { WeChatConnection } from "./platform/wechat.js";
-import { moduleFactories } from "./registry.js";
+import { migrations, moduleFactories } from "./registry.js";
 import { onSandboxReady } from "./sandbox.js";
 
 /** Options of {@link createServer}. */
@@ -79,7 +79,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
   const masterKey = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir });
   const store = await openStore(config.databaseUrl, { logger });
   try {
-    const { applied } = await migrateToLatest(store.db);
+    const { applied } = await migrateToLatest(store.db, migrations);
     if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
     const queue = new SqlQueue<JobPayloads>({
       db: store.db,

@@ -1,9 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "./platform/store/migrate.js";
+import { type MigrationSource, platformMigrations } from "./platform/store/migrations/index.js";
+import type { Store } from "./platform/store/store.js";
 import { testStoreFactories } from "./platform/store/test-stores.js";
+import { migrationSources, migrations } from "./registry.js";
 import { type OwnedTable, tableOwners } from "./table-owners.js";
 
 const SRC = fileURLToPath(new URL(".", import.meta.url));
@@ -92,7 +96,7 @@ describe("each table belongs to one module", () => {
     const sqlite = testStoreFactories.find((f) => f.name === "sqlite")!;
     const { store, dispose } = await sqlite.create();
     try {
-      await migrateToLatest(store.db);
+      await migrateToLatest(store.db, migrations);
       const created = (await store.db.introspection.getTables())
         .map((t) => t.name)
         .filter((name) => !name.startsWith("schema_migrations"));
@@ -100,5 +104,93 @@ describe("each table belongs to one module", () => {
     } finally {
       await dispose();
     }
+  });
+});
+
+/** The schema's objects (tables and indexes) by name: the table each is on, and its definition. */
+async function schemaObjects(store: Store): Promise<Map<string, string>> {
+  const rows = await sql<{ name: string; tbl_name: string; sql: string | null }>`
+    select name, tbl_name, sql from sqlite_master where name not like 'schema_migrations%'`.execute(store.db);
+  return new Map(rows.rows.map((r) => [r.name, `${r.tbl_name}\u0000${r.sql ?? ""}`]));
+}
+
+/**
+ * Runs every owner's migrations step by step on a fresh SQLite database, each owner's part of a
+ * step alone, and says where a part created, altered or dropped a table (or an index on one)
+ * that its owner does not own.
+ */
+async function foreignSchemaChanges(sources: readonly MigrationSource[]): Promise<string[]> {
+  const sqlite = testStoreFactories.find((f) => f.name === "sqlite")!;
+  const { store, dispose } = await sqlite.create();
+  const problems: string[] = [];
+  try {
+    const steps = [...new Set(sources.flatMap((s) => s.migrations.map((m) => m.name)))].sort();
+    for (const step of steps) {
+      for (const source of sources) {
+        const part = source.migrations.find((m) => m.name === step);
+        if (!part) continue;
+        const before = await schemaObjects(store);
+        await part.up(store.db as unknown as Kysely<unknown>);
+        const after = await schemaObjects(store);
+        const changed = new Set<string>();
+        for (const name of new Set([...before.keys(), ...after.keys()])) {
+          const was = before.get(name);
+          const is = after.get(name);
+          if (was !== is) changed.add((is ?? was)!.split("\u0000")[0]!);
+        }
+        for (const table of changed) {
+          const owner = tableOwners[table as OwnedTable] as string | undefined;
+          if (owner !== source.owner) {
+            problems.push(
+              `${step} of ${source.owner} changes ${table}, which belongs to ${owner ?? "no one"}`,
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await dispose();
+  }
+  return problems;
+}
+
+describe("each table is made by its owner's migrations", () => {
+  it("has every owner's migrations create and alter only the owner's tables", async () => {
+    expect(await foreignSchemaChanges(migrationSources)).toEqual([]);
+    const owners = new Set<string>(Object.values(tableOwners));
+    expect(new Set(migrationSources.map((s) => s.owner))).toEqual(owners);
+  });
+
+  it("catches a part that creates another owner's table, or alters one", async () => {
+    const intruder: MigrationSource = {
+      owner: "auth",
+      migrations: [
+        {
+          name: "0001_foundation",
+          async up(db) {
+            await db.schema.createTable("settings").addColumn("key", "text").execute();
+          },
+        },
+        {
+          name: "0002_reach",
+          async up(db) {
+            await db.schema.alterTable("jobs").addColumn("appid", "text").execute();
+          },
+        },
+        {
+          name: "0003_stray",
+          async up(db) {
+            await db.schema.createTable("stray").addColumn("id", "text").execute();
+          },
+        },
+      ],
+    };
+    expect(
+      await foreignSchemaChanges([{ owner: "platform", migrations: platformMigrations }, intruder]),
+    ).toEqual([
+      "0001_foundation of auth changes settings, which belongs to accounts",
+      "0002_reach of auth changes jobs, which belongs to platform",
+      "0003_stray of auth changes stray, which belongs to no one",
+    ]);
   });
 });

@@ -1,12 +1,10 @@
 /**
- * Which module owns each table: the one whose code reads and writes it (its repository), and
- * which purges its rows of a deleted account. `platform` is the layer's own (the job queue's
- * table); Kysely keeps its migration tables itself. `table-owners.test.ts` fails when code of
- * another folder names a table, or when the migrated schema has a table missing here.
- *
- * The tables were created before this map, by the migrations of their time: webhooks'
- * tables by `0004_callbacks`, tokens', the call log and `settings` by `0002_accounts`, auth's
- * by `0001_foundation`. Released migrations are not edited; ownership moved, the rows stayed.
+ * Which module owns each table: the one whose code reads and writes it (its repository), whose
+ * migrations (in its own `migrations/` folder) create and alter it, and which purges its rows
+ * of a deleted account. `platform` is the layer's own (the job queue's table); Kysely keeps its
+ * migration tables itself. `table-owners.test.ts` fails when code of another folder names a
+ * table, when an owner's migration changes a table it does not own, or when the migrated
+ * schema has a table missing here.
  */
 export const tableOwners = {
   users: "auth",

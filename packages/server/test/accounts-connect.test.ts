@@ -175,7 +175,7 @@ describe("SSRF protection in production mode", () => {
     cleanups.push(() => server.dispose());
     const { user } = await server.auth.createAdmin({ username: "admin", password: "correct horse battery" });
     const { key } = await server.auth.createApiKey(
-      { kind: "session", id: user.id, userId: user.id, name: "admin", scopes: ["admin"] },
+      { userId: user.id, name: "admin" },
       { name: "t", scopes: ["admin"] },
     );
     return {

@@ -74,13 +74,7 @@ export async function startSandbox(options: { env?: Record<string, string> } = {
   if (ticket.push.outcome !== "success") throw new Error(`the ticket push ended ${ticket.push.outcome}`);
 
   const { user } = await server.auth.createAdmin({ username: "admin", password: "correct horse battery" });
-  const creator = {
-    kind: "session" as const,
-    id: user.id,
-    userId: user.id,
-    name: user.username,
-    scopes: ["admin" as const],
-  };
+  const creator = { userId: user.id, name: user.username };
   const keyWith = async (scopes: Scope[]) =>
     (await server.auth.createApiKey(creator, { name: scopes.join(","), scopes })).key;
   const apiKey = await keyWith(["admin"]);

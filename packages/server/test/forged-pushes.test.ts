@@ -56,7 +56,7 @@ async function start(): Promise<Harness> {
   if (ticket.push.outcome !== "success") throw new Error(`the ticket push ended ${ticket.push.outcome}`);
   const { user } = await server.auth.createAdmin({ username: "admin", password: "correct horse battery" });
   const { key: apiKey } = await server.auth.createApiKey(
-    { kind: "session", id: user.id, userId: user.id, name: user.username, scopes: ["admin"] },
+    { userId: user.id, name: user.username },
     { name: "tests", scopes: ["admin"] },
   );
   const api = async <T>(method: string, path: string, body?: unknown) => {

@@ -35,7 +35,7 @@ describe("mini program send config in production", () => {
     await server.app.listen({ host: "127.0.0.1", port: 0 });
     const base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}/api/v1`;
     const { key } = await server.auth.createApiKey(
-      { kind: "session", id: "test", userId: null, name: "test", scopes: ["admin"] },
+      { userId: null, name: "test" },
       { name: "tests", scopes: ["admin"] },
     );
     // A mini program connected earlier with its AppSecret: reaching WeChat is not what is tested.

@@ -5,6 +5,7 @@ import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
 import { AccountRepository, type ApiCallFilter } from "./repository.js";
 
@@ -72,7 +73,7 @@ describe.each(testStoreFactories)("the outbound call log's pages on $name", (fac
     const handle = await factory.create();
     store = handle.store;
     dispose = handle.dispose;
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     repository = new AccountRepository(store.db, new SecretBox(randomBytes(32)));
     await fill(store, 0, 1_000);
     await measure();

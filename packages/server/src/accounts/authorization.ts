@@ -7,7 +7,7 @@ import {
 } from "@wxgate/wechat";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { type Actor, actorLabel } from "../platform/policy.js";
+import { type Actor, actorLabel, requireReach } from "../platform/policy.js";
 import { beijingMonthBounds } from "./month.js";
 import { refreshInfoRefusal, rowFacts } from "./policy.js";
 import { qrCodeImage } from "./qr-code.js";
@@ -54,6 +54,8 @@ export class AccountAuthorization {
     actor: Actor | undefined,
     input: { authType?: ComponentAuthType | undefined; bizAppId?: string | undefined },
   ): Promise<AuthorizationLink> {
+    // A link offering one account only: an account the actor reaches.
+    if (actor && input.bizAppId !== undefined) requireReach(actor, "accounts.authorize", input.bizAppId);
     const { wechat, tokens, repository, clock } = this.deps;
     const api = tokens.componentApi();
     // One at a time, so two requests cannot both take the month's last one.

@@ -1,6 +1,7 @@
 import { getAccessToken, tokenKeys, WeChatApiError, WeChatError } from "@wxgate/wechat";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
+import { type Actor, requireReach } from "../platform/policy.js";
 import { checkTokenUrl, GuardedExternalTokenCredential, guardedFetch, parseHeader } from "../tokens/index.js";
 import type { AccountDeps, AccountReader } from "./reading.js";
 import type { AccountsTable } from "./tables.js";
@@ -15,14 +16,18 @@ export class AccountConnection {
     private readonly reader: AccountReader,
   ) {}
 
-  /** 直连: AppID + AppSecret, checked by fetching a token. */
-  async connectDirect(input: {
-    appId: string;
-    appSecret: string;
-    kind: Kind;
-    nickname?: string | undefined;
-    verified?: boolean | undefined;
-  }): Promise<AccountView> {
+  /** 直连: AppID + AppSecret, checked by fetching a token. Only an account in the actor's reach. */
+  async connectDirect(
+    actor: Pick<Actor, "reach">,
+    input: {
+      appId: string;
+      appSecret: string;
+      kind: Kind;
+      nickname?: string | undefined;
+      verified?: boolean | undefined;
+    },
+  ): Promise<AccountView> {
+    requireReach(actor, "accounts.connect", input.appId);
     await this.#refuseTaken(input.appId);
     const { wechat, repository, clock, tokens } = this.deps;
     let token: { access_token: string; expires_in: number };
@@ -46,15 +51,22 @@ export class AccountConnection {
     return this.reader.reload(input.appId);
   }
 
-  /** 外部中控: tokens are read from the customer's own token server, never refreshed here. */
-  async connectExternal(input: {
-    appId: string;
-    tokenUrl: string;
-    header?: string | undefined;
-    kind: Kind;
-    nickname?: string | undefined;
-    verified?: boolean | undefined;
-  }): Promise<AccountView> {
+  /**
+   * 外部中控: tokens are read from the customer's own token server, never refreshed here. Only
+   * an account in the actor's reach.
+   */
+  async connectExternal(
+    actor: Pick<Actor, "reach">,
+    input: {
+      appId: string;
+      tokenUrl: string;
+      header?: string | undefined;
+      kind: Kind;
+      nickname?: string | undefined;
+      verified?: boolean | undefined;
+    },
+  ): Promise<AccountView> {
+    requireReach(actor, "accounts.connect", input.appId);
     await this.#refuseTaken(input.appId);
     const { repository, clock, tokens } = this.deps;
     await this.#checkTokenSource(input.appId, input.tokenUrl, input.header);

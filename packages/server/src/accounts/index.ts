@@ -18,6 +18,7 @@ export { AccountCallbackCredentials, type PushCredentials } from "./callback-acc
 export { lifecycleConfig } from "./config.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
+export { accountsMigrations } from "./migrations/index.js";
 export { beijingMonth, beijingMonthBounds } from "./month.js";
 export { type AccountAbility, accountAbilities, accountsPolicy } from "./policy.js";
 export { AccountRepository } from "./repository.js";

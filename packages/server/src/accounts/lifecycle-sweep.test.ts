@@ -5,6 +5,7 @@ import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { openStore, type Store } from "../platform/store/store.js";
+import { migrations } from "../registry.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { AccountRepository } from "./repository.js";
@@ -21,7 +22,7 @@ afterEach(async () => {
 
 async function sweepOverOneAccount(clock: ManualClock) {
   store = await openStore("sqlite::memory:");
-  await migrateToLatest(store.db);
+  await migrateToLatest(store.db, migrations);
   const repository = new AccountRepository(store.db, new SecretBox(randomBytes(32)));
   await repository.insert({
     id: "id-1",

@@ -2,6 +2,7 @@ import { BackgroundJob } from "../platform/background-job.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import { type Actor, reachedAppIds, requireReach } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import type { LifecyclePolicy } from "./lifecycle.js";
 import type { AccountRepository } from "./repository.js";
@@ -70,12 +71,19 @@ export class LifecycleSweep extends BackgroundJob<SweepReport> {
     return report;
   }
 
-  /** Notices, newest first; of one account when `appId` is given. */
-  async notices(filter: { appId?: string | undefined; before?: string | undefined; limit: number }) {
-    if (filter.appId !== undefined && !(await this.deps.repository.find(filter.appId))) {
-      throw errors.notFound(`account ${filter.appId}`);
+  /**
+   * Notices, newest first, of the accounts in the actor's reach; of one account when `appId`
+   * is given.
+   */
+  async notices(
+    actor: Pick<Actor, "reach">,
+    filter: { appId?: string | undefined; before?: string | undefined; limit: number },
+  ) {
+    if (filter.appId !== undefined) {
+      requireReach(actor, "accounts.read", filter.appId);
+      if (!(await this.deps.repository.find(filter.appId))) throw errors.notFound(`account ${filter.appId}`);
     }
-    const rows = await this.deps.repository.listNotices(filter);
+    const rows = await this.deps.repository.listNotices({ ...filter, appIds: reachedAppIds(actor) });
     return {
       items: rows.map(toAuthorizationNoticeView),
       nextBefore: rows.length === filter.limit ? (rows.at(-1)?.id ?? null) : null,

@@ -4,8 +4,9 @@ import { ManualClock } from "../platform/clock.js";
 import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
-import { migrations } from "../platform/store/migrations/index.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
+import { adminActor } from "../testing/actors.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
 import { AccountRepository } from "./repository.js";
@@ -81,7 +82,7 @@ describe.each(testStoreFactories)("authorization lifecycle storage on $name", (f
 
   it("records each notice once, even from two sweeps at once; counts a month's requests; purge leaves none naming the account", async () => {
     const { store: opened } = await store();
-    await migrateToLatest(opened.db);
+    await migrateToLatest(opened.db, migrations);
     const repository = new AccountRepository(opened.db, new SecretBox(randomBytes(32)));
     const appId = "wxcomponent000001";
     await repository.insert({ ...account(appId, "component"), authorization_expires_at: start + 365 * DAY });
@@ -96,11 +97,20 @@ describe.each(testStoreFactories)("authorization lifecycle storage on $name", (f
     clock.set(start + 365 * DAY);
     expect(await sweeps[1]!.run()).toEqual({ expiring: 0, lapsed: 1 });
     expect(await sweeps[0]!.run()).toEqual({ expiring: 0, lapsed: 0 });
-    const notices = await sweeps[0]!.notices({ appId, limit: 10 });
+    const notices = await sweeps[0]!.notices(adminActor(), { appId, limit: 10 });
     expect(notices.items.map((n) => [n.kind, n.periodStartedAt, n.expiresAt])).toEqual([
       ["authorization_lapsed", start, start + 365 * DAY],
       ["authorization_expiring", start, start + 365 * DAY],
     ]);
+    // Every account's notices are the accounts in reach's only.
+    expect((await sweeps[0]!.notices(adminActor([appId]), { limit: 10 })).items).toHaveLength(2);
+    const elsewhere = adminActor(["wxcomponent000002"]);
+    expect(await sweeps[0]!.notices(elsewhere, { limit: 10 })).toEqual({ items: [], nextBefore: null });
+    expect((await sweeps[0]!.notices(adminActor([]), { limit: 10 })).items).toEqual([]);
+    await expect(sweeps[0]!.notices(elsewhere, { appId, limit: 10 })).rejects.toMatchObject({
+      code: "forbidden",
+      details: { reason: "out_of_reach", action: "accounts.read" },
+    });
 
     const from = Date.UTC(2025, 0, 31, 16);
     const to = Date.UTC(2025, 1, 28, 16);

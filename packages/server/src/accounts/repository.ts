@@ -169,10 +169,22 @@ export class AccountRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  /** Notices, newest first; of one account when `appId` is given. */
-  listNotices(filter: { appId?: string | undefined; before?: string | undefined; limit: number }) {
+  /**
+   * Notices, newest first; of one account when `appId` is given, of these accounts only when
+   * `appIds` is (a few a year per account: the list filters the walk by id).
+   */
+  listNotices(filter: {
+    appId?: string | undefined;
+    appIds?: readonly string[] | undefined;
+    before?: string | undefined;
+    limit: number;
+  }) {
     let query = this.db.selectFrom("authorization_notices").selectAll();
     if (filter.appId !== undefined) query = query.where("appid", "=", filter.appId);
+    if (filter.appIds !== undefined) {
+      if (filter.appIds.length === 0) return Promise.resolve([]);
+      query = query.where("appid", "in", filter.appIds);
+    }
     if (filter.before !== undefined) query = query.where("id", "<", filter.before);
     return query.orderBy("id", "desc").limit(filter.limit).execute();
   }

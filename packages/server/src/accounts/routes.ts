@@ -62,7 +62,9 @@ export function accountRoutes(
             .union([z.literal(1), z.literal(2), z.literal(3)])
             .optional()
             .describe("1 official accounts, 2 mini programs, 3 both (default)."),
-          bizAppId: appIdSchema.optional().describe("Offer only this account."),
+          bizAppId: appIdSchema
+            .optional()
+            .describe("Offer only this account (one in the caller's reach: otherwise 403 `out_of_reach`)."),
         })
         .default({}),
       response: authorizationLink,
@@ -86,20 +88,22 @@ export function accountRoutes(
       method: "GET",
       url: "/authorization-notices",
       action: "accounts.read",
-      summary: "Authorization lifecycle notices of every account, newest first",
+      summary: "Authorization lifecycle notices of every account in reach, newest first",
       description:
         "Recorded once per account and authorization period by the lifecycle sweep: `authorization_expiring` (the authorization ends within 30 days) and `authorization_lapsed` (it ended: no tokens until the account is authorized again).",
       query: noticePage,
       response: noticeList,
-      handler: ({ query }) => lifecycle.notices(query),
+      handler: ({ query, actor }) => lifecycle.notices(actor, query),
     }),
     defineRoute({
       method: "GET",
       url: "/accounts",
       action: "accounts.read",
-      summary: "List connected accounts",
+      summary: "List connected accounts (those in the caller's reach)",
       response: z.object({ items: z.array(accountWithAbilitiesView) }),
-      handler: async ({ actor }) => ({ items: await service.withAbilities(actor, await service.list()) }),
+      handler: async ({ actor }) => ({
+        items: await service.withAbilities(actor, await service.list(actor)),
+      }),
     }),
     defineRoute({
       method: "POST",
@@ -107,7 +111,7 @@ export function accountRoutes(
       action: "accounts.connect",
       summary: "Connect an account directly (AppSecret) or through the customer's token server",
       description:
-        "With `appSecret`, wxgate fetches a token at once and refuses the secret with WeChat's errcode when WeChat does (40125). Other systems that refresh this account's token will conflict with wxgate: prefer the platform authorization or `tokenUrl`. With `tokenUrl`, wxgate reads tokens from that URL (`{access_token, expires_in}`) and never refreshes them itself; in production the URL must resolve to public addresses only.",
+        "With `appSecret`, wxgate fetches a token at once and refuses the secret with WeChat's errcode when WeChat does (40125). Other systems that refresh this account's token will conflict with wxgate: prefer the platform authorization or `tokenUrl`. With `tokenUrl`, wxgate reads tokens from that URL (`{access_token, expires_in}`) and never refreshes them itself; in production the URL must resolve to public addresses only. An `appId` out of the caller's reach: 403 `forbidden`, `details.reason = out_of_reach`.",
       body: z.union([
         z
           .object({
@@ -136,7 +140,9 @@ export function accountRoutes(
       handler: async ({ body, actor }) =>
         service.withAbilitiesOne(
           actor,
-          "appSecret" in body ? await service.connectDirect(body) : await service.connectExternal(body),
+          "appSecret" in body
+            ? await service.connectDirect(actor, body)
+            : await service.connectExternal(actor, body),
         ),
     }),
     defineRoute({
@@ -212,7 +218,7 @@ export function accountRoutes(
       params,
       query: noticePage,
       response: noticeList,
-      handler: ({ params, query }) => lifecycle.notices({ ...query, appId: params.appid }),
+      handler: ({ params, query, actor }) => lifecycle.notices(actor, { ...query, appId: params.appid }),
     }),
     defineRoute({
       method: "POST",

@@ -1,6 +1,6 @@
 import { sendingLimits } from "@wxgate/wechat";
 import { errors } from "../platform/errors.js";
-import type { Actor } from "../platform/policy.js";
+import { type Actor, reaches } from "../platform/policy.js";
 import { checkTokenUrl } from "../tokens/index.js";
 import { AccountAuthorization } from "./authorization.js";
 import { AccountConnection } from "./connection.js";
@@ -49,8 +49,9 @@ export class AccountService {
     this.deletion = new AccountDeletion(deps, this.#reader);
   }
 
-  list(): Promise<AccountView[]> {
-    return this.#reader.list();
+  /** The accounts in the actor's reach. */
+  async list(actor: Pick<Actor, "reach">): Promise<AccountView[]> {
+    return (await this.#reader.list()).filter((view) => reaches(actor, view.appId));
   }
 
   get(appId: string): Promise<AccountView> {

@@ -114,7 +114,7 @@ export interface ApiCallsTable {
   at: number;
 }
 
-/** Deployment-wide settings of the accounts module by key (created by 0001_foundation). */
+/** Deployment-wide settings of the accounts module by key (created by its part of 0001_foundation). */
 export interface SettingsTable {
   key: string;
   /** JSON. */

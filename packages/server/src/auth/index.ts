@@ -8,6 +8,7 @@ import { authRoutes } from "./routes.js";
 import { AuthService, type LoginFreezePolicy } from "./service.js";
 
 export { authConfig } from "./config.js";
+export { authMigrations } from "./migrations/index.js";
 export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";

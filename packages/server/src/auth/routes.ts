@@ -144,7 +144,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       }),
       response: apiKeyView.extend({ key: z.string().describe("Shown once.") }),
       status: 201,
-      handler: ({ principal, body }) => service.createApiKey(principal, body),
+      handler: ({ actor, body }) => service.createApiKey(actor, body),
     }),
     defineRoute({
       method: "GET",

@@ -326,9 +326,9 @@ export class AuthService implements Authenticator {
     };
   }
 
-  /** Creates an API key; the key is returned here and never again. */
+  /** Creates an API key, made by the acting `creator`; the key is returned here and never again. */
   async createApiKey(
-    creator: Principal,
+    creator: Pick<Actor, "userId" | "name">,
     input: { name: string; scopes: readonly Scope[] },
   ): Promise<ApiKeyView & { key: string }> {
     const now = this.clock.now();

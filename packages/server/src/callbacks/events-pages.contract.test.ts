@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
+import { adminActor } from "../testing/actors.js";
 import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
+import { EventReader } from "./reading.js";
 import { type EventFilter, EventsRepository } from "./repository.js";
 
 const APPS = 10;
@@ -86,7 +89,7 @@ describe.each(testStoreFactories)("event pages on $name", (factory) => {
     const handle = await factory.create();
     store = handle.store;
     dispose = handle.dispose;
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     repository = new EventsRepository(store.db);
     await fill(store, 0, 1_000);
     await measure();
@@ -130,6 +133,25 @@ describe.each(testStoreFactories)("event pages on $name", (factory) => {
     expect(cost.indexes.length, cost.text).toBeGreaterThan(0);
     expect(cost.sorts, cost.text).toBe(false);
     expect(cost.scansTable, cost.text).toBe(false);
+  });
+
+  it("pages the accounts of a limited reach newest first, each account's page read by its own walk", async () => {
+    const reader = new EventReader(repository);
+    const reach = adminActor(["wxapp0000000000003", "wxapp0000000000007"]);
+    const expected = await store.db
+      .selectFrom("events")
+      .select("id")
+      .where("appid", "in", ["wxapp0000000000003", "wxapp0000000000007"])
+      .orderBy("id", "desc")
+      .limit(2 * LIMIT)
+      .execute();
+    const first = await reader.list(reach, { limit: LIMIT });
+    const second = await reader.list(reach, { limit: LIMIT, before: first.at(-1)!.id });
+    expect([...first, ...second].map((row) => row.id)).toEqual(expected.map((row) => row.id));
+    const typed = await reader.list(reach, { type: "CLICK", limit: LIMIT });
+    expect(typed).toHaveLength(LIMIT);
+    expect(typed.every((row) => row.appid === "wxapp0000000000003" && row.push_type === "CLICK")).toBe(true);
+    expect(await reader.list(adminActor([]), { limit: LIMIT })).toEqual([]);
   });
 
   it("purges an account's 20,000 events in slices, and no other account's", async () => {

@@ -5,6 +5,7 @@ import { CallbackGateway } from "./gateway.js";
 import { callbackPlugin } from "./plugin.js";
 import { eventsPolicy } from "./policy.js";
 import type { CallbackAccounts, EventFanout, ReplyProvider } from "./ports.js";
+import { EventReader } from "./reading.js";
 import { DEFAULT_REPLY_DEADLINE_MS, ReplyChain } from "./replies.js";
 import { EventsRepository } from "./repository.js";
 import { eventRoutes } from "./routes.js";
@@ -13,6 +14,7 @@ export { GatewayError, type GatewayErrorCode } from "./errors.js";
 export { EventFanouts } from "./fanouts.js";
 export { type EventFields, eventFields } from "./fields.js";
 export { CallbackGateway, type GatewayAnswer, parseQuery } from "./gateway.js";
+export { callbacksMigrations } from "./migrations/index.js";
 export { CALLBACK_PATH } from "./plugin.js";
 export { eventsPolicy } from "./policy.js";
 export type {
@@ -97,7 +99,7 @@ export function createCallbacks(context: ModuleContext, options: CallbacksOption
   const module: DomainModule = {
     name: "callbacks",
     policies: [eventsPolicy],
-    routes: eventRoutes(events),
+    routes: eventRoutes(new EventReader(events)),
     plugin: callbackPlugin(gateway, { maxBodyBytes }),
   };
   return { module, gateway, replies, fanout, events };

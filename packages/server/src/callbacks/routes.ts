@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
-import { errors } from "../platform/errors.js";
-import type { EventRow, EventsRepository } from "./repository.js";
+import type { EventReader } from "./reading.js";
+import type { EventRow } from "./repository.js";
 
 const eventSummary = z.object({
   id: z.string(),
@@ -78,7 +78,7 @@ const listQuery = z.object({
 });
 
 /** `GET /events` and `GET /events/:id`. */
-export function eventRoutes(events: EventsRepository): Route[] {
+export function eventRoutes(events: EventReader): Route[] {
   return [
     defineRoute({
       method: "GET",
@@ -87,11 +87,11 @@ export function eventRoutes(events: EventsRepository): Route[] {
       tags: ["events"],
       summary: "List received pushes",
       description:
-        "Newest first. Filter by `appid`, `type` (a MsgType such as `text`, an event name such as `subscribe`, or a platform InfoType) and `from`/`to` (received time, epoch ms). Pass `nextCursor` as `cursor` for the next page. Every combination of filters is read through an index in page order, so a page costs the same however many events are kept.",
+        "Newest first, of the accounts in the caller's reach (an `appid` out of reach: 403 `forbidden`, `details.reason = out_of_reach`). Filter by `appid`, `type` (a MsgType such as `text`, an event name such as `subscribe`, or a platform InfoType) and `from`/`to` (received time, epoch ms). Pass `nextCursor` as `cursor` for the next page. Every combination of filters is read through an index in page order, so a page costs the same however many events are kept.",
       query: listQuery,
       response: z.object({ items: z.array(eventSummary), nextCursor: z.string().nullable() }),
-      async handler({ query }) {
-        const rows = await events.list({
+      async handler({ query, actor }) {
+        const rows = await events.list(actor, {
           appId: query.appid,
           type: query.type,
           from: query.from,
@@ -113,12 +113,11 @@ export function eventRoutes(events: EventsRepository): Route[] {
       tags: ["events"],
       summary: "One received push, with its XML, the original request and the reply",
       description:
-        "The query is shown without WeChat's `signature`, `msg_signature` and `nonce`: they prove nothing to a reader, and could only help someone sign another push.",
+        "An event of an account out of the caller's reach: 403 `forbidden`, `details.reason = out_of_reach`. The query is shown without WeChat's `signature`, `msg_signature` and `nonce`: they prove nothing to a reader, and could only help someone sign another push.",
       params: z.object({ id: z.string().min(1).max(64) }),
       response: eventDetail,
-      async handler({ params }) {
-        const row = await events.findById(params.id);
-        if (!row) throw errors.notFound("event");
+      async handler({ params, actor }) {
+        const row = await events.get(actor, params.id);
         return {
           ...summaryOf(row),
           plaintextXml: row.plaintext_xml,

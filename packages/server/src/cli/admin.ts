@@ -4,6 +4,7 @@ import { PlatformError } from "../platform/errors.js";
 import { createLogger } from "../platform/logger.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { openStore } from "../platform/store/store.js";
+import { migrations } from "../registry.js";
 import { type ConfigOption, configOrExit, fail, readStdin } from "./shared.js";
 
 /** `wxgate admin create`: adds an administrator; the password comes from stdin or is generated. */
@@ -14,7 +15,7 @@ export async function adminCreateCommand(
   const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, "") : undefined;
   const store = await openStore(config.databaseUrl);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     const service = new AuthService({
       repository: new AuthRepository(store.db),
       clock: systemClock,

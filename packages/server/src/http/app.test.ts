@@ -67,15 +67,9 @@ let readKey: string;
 beforeEach(async () => {
   server = await createTestServer({ modules: [probeModule] });
   const { user } = await server.auth.createAdmin({ username: "root", password: "a long enough password" });
-  const principal = {
-    kind: "session" as const,
-    id: user.id,
-    userId: user.id,
-    name: "root",
-    scopes: ["admin" as const],
-  };
-  adminKey = (await server.auth.createApiKey(principal, { name: "ci", scopes: ["accounts:write"] })).key;
-  readKey = (await server.auth.createApiKey(principal, { name: "reader", scopes: ["accounts:read"] })).key;
+  const creator = { userId: user.id, name: "root" };
+  adminKey = (await server.auth.createApiKey(creator, { name: "ci", scopes: ["accounts:write"] })).key;
+  readKey = (await server.auth.createApiKey(creator, { name: "reader", scopes: ["accounts:read"] })).key;
 });
 afterEach(async () => {
   await server.dispose();

@@ -13,7 +13,13 @@ import type { DomainModule } from "../module.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
-import { ActionCatalog, type Actor, type PermissionRefusal } from "../platform/policy.js";
+import {
+  type Action,
+  ActionCatalog,
+  type Actor,
+  outOfReach,
+  type PermissionRefusal,
+} from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
@@ -282,13 +288,12 @@ export function actionCatalogOf(modules: readonly DomainModule[]): ActionCatalog
 }
 
 /** The 403 of an action the actor may not take: `forbidden`, with the action and the reason. */
-function refusal(actions: ActionCatalog, action: string, why: PermissionRefusal): PlatformError {
+function refusal(actions: ActionCatalog, action: Action, why: PermissionRefusal): PlatformError {
+  if (why === "out_of_reach") return outOfReach(action);
   const message =
     why === "session_required"
       ? "this operation needs a console session, not an API key"
-      : why === "out_of_reach"
-        ? "this operation is on an account outside the caller's reach"
-        : `this operation needs the ${actions.scopeOf(action)} scope`;
+      : `this operation needs the ${actions.scopeOf(action)} scope`;
   return new PlatformError("forbidden", message, { reason: why, action });
 }
 

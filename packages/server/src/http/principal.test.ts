@@ -31,6 +31,15 @@ describe("actorOf", () => {
     expect([...actor.actions].sort()).toEqual([...catalog.names].sort());
   });
 
+  it("gives the actor the reach its credential is limited to, every account otherwise", () => {
+    const limited = actorOf(
+      { ...key("accounts:read"), reach: { all: false, appIds: new Set(["wx1"]) } },
+      catalog,
+    );
+    expect(limited.reach).toEqual({ all: false, appIds: new Set(["wx1"]) });
+    expect(actorOf(key("accounts:read"), catalog).reach).toEqual({ all: true });
+  });
+
   it("gives an API key no role and the actions of its scopes only", () => {
     const actor = actorOf(key("accounts:read"), catalog);
     expect(actor).toMatchObject({ via: "api_key", id: "k", role: null });

@@ -1,4 +1,4 @@
-import { type ActionCatalog, type Actor, type Scope, scopes } from "../platform/policy.js";
+import { type AccountReach, type ActionCatalog, type Actor, type Scope, scopes } from "../platform/policy.js";
 
 export { type Scope, scopes };
 
@@ -16,6 +16,11 @@ export interface Principal {
   csrfToken?: string;
   /** Sessions only: the stored (hashed) session id. */
   sessionId?: string;
+  /**
+   * The accounts the credential is limited to; every account when absent — as for every
+   * session and API key today (roles and departments will set it).
+   */
+  reach?: AccountReach;
 }
 
 /** Scopes that include another: whoever may change accounts may read them. */
@@ -58,7 +63,8 @@ export const CSRF_HEADER = "x-csrf-token";
 
 /**
  * The actor a principal acts as: a console session is its user's role (every user is an
- * administrator today, reaching every account); an API key takes the actions its scopes grant.
+ * administrator today); an API key takes the actions its scopes grant. Either reaches the
+ * accounts its credential is limited to, or every account.
  */
 export function actorOf(principal: Principal, catalog: ActionCatalog): Actor {
   const session = principal.kind === "session";
@@ -69,6 +75,6 @@ export function actorOf(principal: Principal, catalog: ActionCatalog): Actor {
     name: principal.name,
     role: session ? "admin" : null,
     actions: session ? catalog.actionsOfRole("admin") : catalog.actionsOfScopes(principal.scopes),
-    reach: { all: true },
+    reach: principal.reach ?? { all: true },
   };
 }

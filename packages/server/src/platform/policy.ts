@@ -1,3 +1,5 @@
+import { PlatformError } from "./errors.js";
+
 /**
  * Permissions as actions. Each module's `policy.ts` declares the actions it offers, named
  * `<domain>.<verb>` (`accounts.enable`, `webhooks.manage`), and which API-key scopes grant
@@ -67,8 +69,11 @@ export function definePolicy<const D extends string, A extends `${D}.${string}`>
 }
 
 /**
- * Which accounts an actor may act on. Everyone reaches every account today; a team member
- * limited to some accounts (a department) will carry their appids.
+ * Which accounts an actor may act on. Console sessions and API keys reach every account today;
+ * a credential limited to some accounts (a team member's department, say) carries their appids.
+ * Lists show only the accounts in reach (and what belongs to them), and an operation on an
+ * account out of reach — named in the path, a query or a body, or owning the object — is
+ * refused with {@link outOfReach}.
  */
 export type AccountReach = { all: true } | { all: false; appIds: ReadonlySet<string> };
 
@@ -100,6 +105,30 @@ export function actorLabel(actor: Pick<Actor, "via" | "name">): string {
 /** True when the actor may act on this account. */
 export function reaches(actor: Pick<Actor, "reach">, appId: string): boolean {
   return actor.reach.all || actor.reach.appIds.has(appId);
+}
+
+/** The appids an actor is limited to, sorted; `undefined` when it reaches every account. */
+export function reachedAppIds(actor: Pick<Actor, "reach">): string[] | undefined {
+  return actor.reach.all ? undefined : [...actor.reach.appIds].sort();
+}
+
+/**
+ * The answer to an operation on an account outside the actor's reach: 403 `forbidden`, with
+ * `details.reason = out_of_reach` and the action. The same answer whether the edge refuses the
+ * account a route names in its path, before the handler, or a service refuses one it found: an
+ * event's, a webhook's, one a query or a body names. It is not a 404: for an account the request
+ * names, the answer is the same whether the account exists or not.
+ */
+export function outOfReach(action: Action): PlatformError {
+  return new PlatformError("forbidden", "this operation is on an account outside the caller's reach", {
+    reason: "out_of_reach" satisfies PermissionRefusal,
+    action,
+  });
+}
+
+/** Refuses with {@link outOfReach} unless the actor reaches every one of these accounts. */
+export function requireReach(actor: Pick<Actor, "reach">, action: Action, ...appIds: string[]): void {
+  if (appIds.some((appId) => !reaches(actor, appId))) throw outOfReach(action);
 }
 
 /** Whether an action is allowed, and why not: a stable reason code. */

@@ -4,6 +4,7 @@ import { analyze, queryCost } from "../testing/query-plan.js";
 import { ManualClock } from "./clock.js";
 import { SqlQueue } from "./queue.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { platformMigrations } from "./store/migrations/index.js";
 import type { Store } from "./store/store.js";
 import { testStoreFactories } from "./store/test-stores.js";
 
@@ -40,7 +41,7 @@ describe.each(testStoreFactories)("queue claims on $name", (factory) => {
   async function setup(options: { retentionMs?: number } = {}) {
     const handle = await factory.create();
     cleanups.push(handle.dispose);
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, platformMigrations);
     const clock = new ManualClock(NOW);
     const queue = new SqlQueue({ db: handle.store.db, clock, dialect: handle.store.dialect, ...options });
     queue.handle("work", async () => {});

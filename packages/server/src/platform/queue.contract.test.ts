@@ -4,6 +4,7 @@ import { ManualClock } from "./clock.js";
 import type { Job } from "./ports.js";
 import { DEFAULT_CLAIM_MS, SqlQueue } from "./queue.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { platformMigrations } from "./store/migrations/index.js";
 import type { Store } from "./store/store.js";
 import { testStoreFactories } from "./store/test-stores.js";
 
@@ -20,7 +21,7 @@ describe.each(testStoreFactories)("queue contract on $name", (factory) => {
   async function setup() {
     const handle = await factory.create();
     cleanups.push(handle.dispose);
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, platformMigrations);
     const clock = new ManualClock(1_750_000_000_000);
     // Queue names and payloads, as the server's are declared in JobPayloads; any by default.
     const queueOn = <M extends object = Record<string, unknown>>(store: Store) =>

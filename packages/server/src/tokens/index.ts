@@ -8,6 +8,7 @@ import { TokenService } from "./service.js";
 export { tokensConfig } from "./config.js";
 export { GuardedExternalTokenCredential } from "./credentials.js";
 export { checkTokenUrl, guardedFetch } from "./external-url.js";
+export { tokensMigrations } from "./migrations/index.js";
 export { tokensPolicy } from "./policy.js";
 export type { TokenAccount, TokenAccounts, TokenSource } from "./ports.js";
 export { TokenRefresher } from "./refresher.js";

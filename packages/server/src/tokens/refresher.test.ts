@@ -13,6 +13,7 @@ import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { openStore, type Store } from "../platform/store/store.js";
+import { migrations } from "../registry.js";
 import { type PlatformCredential, type RefresherTokens, TokenRefresher } from "./refresher.js";
 import { REFRESH_AHEAD_MS } from "./service.js";
 import { SqlTokenStore } from "./stores.js";
@@ -73,7 +74,7 @@ afterEach(async () => {
 /** A refresher over real SQLite, with `credentials` by appid (an Error: the account is refused). */
 async function refresherOver(clock: ManualClock) {
   store = await openStore("sqlite::memory:");
-  await migrateToLatest(store.db);
+  await migrateToLatest(store.db, migrations);
   const tokenStore = new SqlTokenStore(store.db, new SecretBox(randomBytes(32)), clock);
   const credentials = new Map<string, CachedCredential | Error>();
   const platform: { credential: PlatformCredential | undefined; ticket: string | undefined } = {

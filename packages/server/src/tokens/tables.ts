@@ -1,4 +1,5 @@
-// The tokens module's tables (created by migration 0002_accounts, when tokens were part of it).
+// The tokens module's tables (created by its part of the step 0002_accounts, named when tokens
+// were part of the accounts module).
 
 /** A token by credential key (see the SDK's `tokenKeys`); `value` bound to `tokens.value:<key>`. */
 export interface TokensTable {

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../platform/store/migrate.js";
-import { migrations } from "../platform/store/migrations/index.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { WebhooksRepository } from "./repository.js";
 
 const T = 1_750_000_000_000;

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
 import {
   type DeliveryFilter,
@@ -130,7 +131,7 @@ describe.each(testStoreFactories)("the delivery queue's plans on $name", (factor
     const handle = await factory.create();
     store = handle.store;
     dispose = handle.dispose;
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     repository = new WebhooksRepository(store.db, store.dialect);
     await insertWebhooks(store);
     await fill(store, 0, 1_000);
@@ -186,7 +187,7 @@ describe.each(testStoreFactories)("the delivery queue on $name", (factory) => {
 
   beforeEach(async () => {
     handle = await factory.create();
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, migrations);
     repository = new WebhooksRepository(handle.store.db, handle.store.dialect);
     await insertWebhooks(handle.store);
   });

@@ -14,6 +14,7 @@ import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
 import { queryCost } from "../testing/query-plan.js";
 import { ActiveWebhooks, secretContext } from "./active.js";
 import { WebhookFanout } from "./fanout.js";
@@ -62,7 +63,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
 
   beforeEach(async () => {
     handle = await factory.create();
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, migrations);
     const { store } = handle;
     clock = new ManualClock(START);
     secrets = new SecretBox(randomBytes(32));

@@ -23,6 +23,7 @@ import { DeliveryWorker } from "./worker.js";
 export { webhooksConfig } from "./config.js";
 export { DEFAULT_DELIVERY_TIMEOUT_MS } from "./delivery.js";
 export { DEFAULT_BACKLOG_LIMIT, FANOUT_BATCH } from "./fanout.js";
+export { webhooksMigrations } from "./migrations/index.js";
 export type { EventPayload } from "./payload.js";
 export { webhooksPolicy } from "./policy.js";
 export { ReplyWebhooks } from "./reply-webhooks.js";

@@ -44,6 +44,8 @@ export interface DeliveryFilter {
   status?: DeliveryStatus | undefined;
   /** Ids sort by time: return deliveries older than this one. */
   before?: string | undefined;
+  /** Only the deliveries of these accounts (filtered along the walk). */
+  appIds?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -184,6 +186,7 @@ export class WebhooksRepository {
   }
 
   listDeliveries(webhookId: string, filter: DeliveryFilter): Promise<DeliveryRow[]> {
+    if (filter.appIds?.length === 0) return Promise.resolve([]);
     return this.listDeliveriesQuery(webhookId, filter).execute();
   }
 
@@ -197,6 +200,7 @@ export class WebhooksRepository {
     let query = this.db.selectFrom("webhook_deliveries").selectAll().where("webhook_id", "=", webhookId);
     if (filter.status !== undefined) query = query.where("status", "=", filter.status);
     if (filter.before !== undefined) query = query.where("id", "<", filter.before);
+    if (filter.appIds !== undefined) query = query.where("appid", "in", filter.appIds);
     query = query.orderBy("webhook_id", "desc");
     if (filter.status !== undefined) query = query.orderBy("status", "desc");
     return query.orderBy("id", "desc").limit(filter.limit);

@@ -95,20 +95,21 @@ export function webhookRoutes(service: WebhookService): Route[] {
         "`forwardOriginal`: POST WeChat's original body with its original query string instead of JSON " +
         "(the receiver then sees the push's `signature`, `timestamp` and `nonce`; wxgate refuses other content under a pair it accepted, and signs its copy with `x-wxgate-signature`). " +
         '`reply`: called synchronously for each push; may answer `{"reply": {…}}` within the reply budget. ' +
-        "The signing `secret` is in this response only.",
+        "The signing `secret` is in this response only. " +
+        "A webhook is in a caller's reach when every account it names is (`*` only for a caller reaching every account): a caller sees and changes only those, and names only accounts in its reach (otherwise 403 `forbidden`, `details.reason = out_of_reach`).",
       body: createBody,
       status: 201,
       response: webhookView.extend({ secret: z.string() }),
-      handler: ({ body }) => service.create(body),
+      handler: ({ body, actor }) => service.create(actor, body),
     }),
     defineRoute({
       method: "GET",
       url: "/webhooks",
       action: "webhooks.read",
       tags,
-      summary: "List webhooks",
+      summary: "List webhooks (those in the caller's reach)",
       response: z.object({ items: z.array(webhookView) }),
-      handler: async () => ({ items: await service.list() }),
+      handler: async ({ actor }) => ({ items: await service.list(actor) }),
     }),
     defineRoute({
       method: "GET",
@@ -118,7 +119,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
       summary: "One webhook",
       params: idParams,
       response: webhookView,
-      handler: ({ params }) => service.get(params.id),
+      handler: ({ params, actor }) => service.get(actor, params.id),
     }),
     defineRoute({
       method: "PATCH",
@@ -132,7 +133,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
       params: idParams,
       body: updateBody,
       response: webhookView,
-      handler: ({ params, body }) => service.update(params.id, body),
+      handler: ({ params, body, actor }) => service.update(actor, params.id, body),
     }),
     defineRoute({
       method: "DELETE",
@@ -141,8 +142,8 @@ export function webhookRoutes(service: WebhookService): Route[] {
       tags,
       summary: "Delete a webhook and its delivery log",
       params: idParams,
-      async handler({ params }) {
-        await service.remove(params.id);
+      async handler({ params, actor }) {
+        await service.remove(actor, params.id);
         return undefined;
       },
     }),
@@ -159,8 +160,8 @@ export function webhookRoutes(service: WebhookService): Route[] {
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
       response: z.object({ items: z.array(deliveryView), nextCursor: z.string().nullable() }),
-      async handler({ params, query }) {
-        const rows = await service.deliveries(params.id, query);
+      async handler({ params, query, actor }) {
+        const rows = await service.deliveries(actor, params.id, query);
         const last = rows.at(-1);
         return {
           items: rows.map(deliveryOf),
@@ -178,7 +179,8 @@ export function webhookRoutes(service: WebhookService): Route[] {
       params: z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) }),
       status: 202,
       response: deliveryView,
-      handler: async ({ params }) => deliveryOf(await service.redeliver(params.id, params.deliveryId)),
+      handler: async ({ params, actor }) =>
+        deliveryOf(await service.redeliver(actor, params.id, params.deliveryId)),
     }),
   ];
 }

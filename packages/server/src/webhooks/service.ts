@@ -2,9 +2,11 @@ import type { Mode } from "../platform/config.js";
 import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
+import { type Action, type Actor, outOfReach, reachedAppIds, requireReach } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, type SecretBox } from "../platform/secrets.js";
 import { type ActiveWebhooks, secretContext } from "./active.js";
+import { webhookInReach } from "./policy.js";
 import type {
   DeliveryFilter,
   DeliveryRow,
@@ -82,7 +84,8 @@ export class WebhookService {
 
   // ---- configuration
 
-  async create(input: WebhookInput): Promise<WebhookView & { secret: string }> {
+  async create(actor: Pick<Actor, "reach">, input: WebhookInput): Promise<WebhookView & { secret: string }> {
+    if (!webhookInReach(actor, input.accounts ?? ["*"])) throw outOfReach("webhooks.manage");
     await this.checkUrl(input.url);
     const now = this.options.clock.now();
     const id = newId(now);
@@ -107,16 +110,26 @@ export class WebhookService {
     return { ...viewOf(row), secret };
   }
 
-  async list(): Promise<WebhookView[]> {
-    return (await this.options.repository.list()).map(viewOf);
+  /** The webhooks in the actor's reach. */
+  async list(actor: Pick<Actor, "reach">): Promise<WebhookView[]> {
+    return (await this.options.repository.list())
+      .map(viewOf)
+      .filter((w) => webhookInReach(actor, w.accounts));
   }
 
-  async get(id: string): Promise<WebhookView> {
-    return viewOf(await this.row(id));
+  async get(actor: Pick<Actor, "reach">, id: string): Promise<WebhookView> {
+    return viewOf(await this.rowInReach(actor, id, "webhooks.read"));
   }
 
-  async update(id: string, changes: Partial<WebhookInput>): Promise<WebhookView> {
-    await this.row(id);
+  async update(
+    actor: Pick<Actor, "reach">,
+    id: string,
+    changes: Partial<WebhookInput>,
+  ): Promise<WebhookView> {
+    await this.rowInReach(actor, id, "webhooks.manage");
+    if (changes.accounts !== undefined && !webhookInReach(actor, changes.accounts)) {
+      throw outOfReach("webhooks.manage");
+    }
     if (changes.url !== undefined) await this.checkUrl(changes.url);
     await this.options.repository.update(id, {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -130,28 +143,40 @@ export class WebhookService {
       updated_at: this.options.clock.now(),
     });
     this.invalidate();
-    return this.get(id);
+    return viewOf(await this.row(id));
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(actor: Pick<Actor, "reach">, id: string): Promise<void> {
+    await this.rowInReach(actor, id, "webhooks.manage");
     if (!(await this.options.repository.delete(id))) throw errors.notFound("webhook");
     this.invalidate();
   }
 
+  /**
+   * A webhook's delivery log, of the accounts in the actor's reach (a webhook's accounts may
+   * have changed since a delivery was made).
+   */
   async deliveries(
+    actor: Pick<Actor, "reach">,
     webhookId: string,
     filter: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
   ): Promise<DeliveryRow[]> {
-    await this.row(webhookId);
-    const page: DeliveryFilter = { status: filter.status, before: filter.cursor, limit: filter.limit };
+    await this.rowInReach(actor, webhookId, "webhooks.read");
+    const page: DeliveryFilter = {
+      status: filter.status,
+      before: filter.cursor,
+      appIds: reachedAppIds(actor),
+      limit: filter.limit,
+    };
     return this.options.repository.listDeliveries(webhookId, page);
   }
 
   /** Sends a finished delivery again (same event id, so receivers can tell). */
-  async redeliver(webhookId: string, deliveryId: string): Promise<DeliveryRow> {
-    const webhook = await this.row(webhookId);
+  async redeliver(actor: Pick<Actor, "reach">, webhookId: string, deliveryId: string): Promise<DeliveryRow> {
+    const webhook = await this.rowInReach(actor, webhookId, "webhooks.manage");
     const delivery = await this.options.repository.findDelivery(deliveryId);
     if (!delivery || delivery.webhook_id !== webhookId) throw errors.notFound("delivery");
+    requireReach(actor, "webhooks.manage", delivery.appid);
     if (delivery.kind === "reply") throw errors.conflict("a reply call cannot be sent again");
     // It would only be skipped again when its turn comes.
     if (webhook.enabled === 0) throw errors.conflict("the webhook is disabled; enable it first");
@@ -165,6 +190,13 @@ export class WebhookService {
   private async row(id: string): Promise<WebhookRow> {
     const row = await this.options.repository.find(id);
     if (!row) throw errors.notFound("webhook");
+    return row;
+  }
+
+  /** The webhook, refused (403 `out_of_reach`) when it is not in the actor's reach. */
+  private async rowInReach(actor: Pick<Actor, "reach">, id: string, action: Action): Promise<WebhookRow> {
+    const row = await this.row(id);
+    if (!webhookInReach(actor, JSON.parse(row.accounts) as string[])) throw outOfReach(action);
     return row;
   }
 

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 
-// The webhooks module's tables (created by migration 0004_callbacks, when webhooks were part of
-// the callbacks module; the delivery queue's columns by 0009_delivery_queue).
+// The webhooks module's tables (created by its part of the step 0004_callbacks, named when
+// webhooks were part of the callbacks module; the delivery queue's columns by 0009_delivery_queue).
 
 export interface WebhooksTable {
   id: string;

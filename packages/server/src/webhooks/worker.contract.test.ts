@@ -10,6 +10,8 @@ import { createLogger } from "../platform/logger.js";
 import { SecretBox } from "../platform/secrets.js";
 import { migrateToLatest } from "../platform/store/migrate.js";
 import { testStoreFactories } from "../platform/store/test-stores.js";
+import { migrations } from "../registry.js";
+import { adminActor } from "../testing/actors.js";
 import { createWebhooks, type Webhooks } from "./index.js";
 import { DELIVERY_ID_HEADER } from "./signature.js";
 
@@ -77,7 +79,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
 
   beforeEach(async () => {
     handle = await factory.create();
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, migrations);
     events = new EventsRepository(handle.store.db, handle.store.dialect);
     clock = new ManualClock(START);
     receiver = new HoldingReceiver();
@@ -152,7 +154,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
 
   it("has no more requests out than its slots, overall and per webhook, and claims no more than it sends", async () => {
     for (const name of ["a", "b", "c"])
-      await webhooks.service.create({ name, url: `${receiver.url}/${name}` });
+      await webhooks.service.create(adminActor(), { name, url: `${receiver.url}/${name}` });
     await record(10);
     const { worker } = webhooks;
 
@@ -184,7 +186,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
   });
 
   it("started, delivers what is recorded when told, and stops only once the outcomes are written", async () => {
-    await webhooks.service.create({ url: `${receiver.url}/a` });
+    await webhooks.service.create(adminActor(), { url: `${receiver.url}/a` });
     await record(3);
     const { worker } = webhooks;
     worker.start(60_000);
@@ -209,7 +211,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
   });
 
   it("started, takes a retry when it falls due, and a redelivery at once", async () => {
-    const hook = await webhooks.service.create({ url: `${receiver.url}/a` });
+    const hook = await webhooks.service.create(adminActor(), { url: `${receiver.url}/a` });
     await record(1);
     const { worker } = webhooks;
     // Ticks every 10 ms; what is due is read on the manual clock.
@@ -231,7 +233,7 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     expect(await row()).toMatchObject({ status: "delivered", attempts: 2 });
 
     // Sent again on request, without waiting for the clock.
-    await webhooks.service.redeliver(hook.id, (await row()).id);
+    await webhooks.service.redeliver(adminActor(), hook.id, (await row()).id);
     await receiver.holding(1);
     receiver.releaseAll(200);
     await worker.stop();

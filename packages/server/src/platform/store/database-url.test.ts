@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { randomToken } from "../secrets.js";
 import { migrateToLatest } from "./migrate.js";
+import { platformMigrations } from "./migrations/index.js";
 import { openStore, postgresTarget, type Store } from "./store.js";
 import { pgTestsOff, testPgUrl } from "./test-stores.js";
 
@@ -73,8 +74,8 @@ describe.skipIf(pgTestsOff)("a PostgreSQL URL's schema parameter, on a real serv
     stores.push(store);
     const current = await sql<{ name: string }>`select current_schema() as name`.execute(store.db);
     expect(current.rows[0]?.name).toBe(schema);
-    await migrateToLatest(store.db);
-    expect(await tablesIn(schema)).toEqual(expect.arrayContaining(["jobs", "users", "schema_migrations"]));
+    await migrateToLatest(store.db, platformMigrations);
+    expect(await tablesIn(schema)).toEqual(expect.arrayContaining(["jobs", "schema_migrations"]));
   });
 
   it("gives way to the schema option", async () => {
@@ -94,7 +95,7 @@ describe.skipIf(pgTestsOff)("a PostgreSQL URL's schema parameter, on a real serv
     const separator = testPgUrl.includes("?") ? "&" : "?";
     const otherStore = await openStore(`${testPgUrl}${separator}schema=${other}`);
     stores.push(otherStore);
-    await migrateToLatest(otherStore.db);
+    await migrateToLatest(otherStore.db, platformMigrations);
     const store = await openStore(`${testPgUrl}${separator}schema=${mine}`);
     stores.push(store);
     expect(await store.db.introspection.getTables()).toEqual([]);
@@ -118,7 +119,7 @@ describe.skipIf(pgTestsOff)("a PostgreSQL URL's schema parameter, on a real serv
       }
     })();
     try {
-      for (let i = 0; i < 5; i++) await migrateToLatest(store.db);
+      for (let i = 0; i < 5; i++) await migrateToLatest(store.db, platformMigrations);
     } finally {
       stop = true;
       await churning;
@@ -126,7 +127,7 @@ describe.skipIf(pgTestsOff)("a PostgreSQL URL's schema parameter, on a real serv
     }
     expect(churned).toBeGreaterThan(0);
     const tables = await store.db.introspection.getTables();
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["jobs", "users", "schema_migrations"]));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["jobs", "schema_migrations"]));
     expect(tables.every((t) => t.schema === mine)).toBe(true);
     const jobs = tables.find((t) => t.name === "jobs");
     expect(jobs?.columns.find((c) => c.name === "id")).toMatchObject({ isNullable: false });

@@ -4,22 +4,24 @@ import { analyze, queryCost } from "../../testing/query-plan.js";
 import { inJsonList, jsonElement, jsonRows } from "./json-list.js";
 import { migrateToLatest } from "./migrate.js";
 import { testStoreFactories } from "./test-stores.js";
+import { testTableMigrations, withTestTables } from "./test-tables.js";
 
 describe.each(testStoreFactories)("lists as one JSON parameter on $name", (factory) => {
   let handle: Awaited<ReturnType<typeof factory.create>>;
 
   beforeEach(async () => {
     handle = await factory.create();
-    await migrateToLatest(handle.store.db);
+    await migrateToLatest(handle.store.db, testTableMigrations);
   });
   afterEach(async () => {
     await handle.dispose();
   });
 
   it("inserts any number of rows and finds any number of keys with one statement text each", async () => {
-    const { db, dialect } = handle.store;
+    const { dialect } = handle.store;
+    const db = withTestTables(handle.store.db);
     const insert = (rows: string[][]) =>
-      sql`insert into settings (key, value, updated_at)
+      sql`insert into pairs (key, value, updated_at)
         select ${jsonElement(0)}, ${jsonElement(1)}, cast(${7} as bigint) from ${jsonRows(dialect, rows)}`;
     const rows = Array.from({ length: 150 }, (_, i) => [`k${i}`, `it's "value" ${i} ✓`]);
     await insert(rows.slice(0, 1)).execute(db);
@@ -28,7 +30,7 @@ describe.each(testStoreFactories)("lists as one JSON parameter on $name", (facto
 
     const find = (keys: string[]) =>
       db
-        .selectFrom("settings")
+        .selectFrom("pairs")
         .select(["key", "value", "updated_at"])
         .where(inJsonList(dialect, "key", keys))
         .orderBy("key");
@@ -47,6 +49,6 @@ describe.each(testStoreFactories)("lists as one JSON parameter on $name", (facto
     await analyze(handle.store);
     const cost = await queryCost(handle.store, find(["k1", "k2"]).compile());
     expect(cost.scansTable, cost.text).toBe(false);
-    expect(cost.indexes, cost.text).toEqual([expect.stringMatching(/settings/)]);
+    expect(cost.indexes, cost.text).toEqual([expect.stringMatching(/pairs/)]);
   });
 });

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationResult, Migrator, PostgresAdapter, sql } from "kysely";
-import { type PortableMigration, migrations as registered } from "./migrations/index.js";
+import type { PortableMigration } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
 /** What a migration run did. */
@@ -24,12 +24,14 @@ export class MigrationError extends Error {
 }
 
 /**
- * Brings the schema up to date. Idempotent; safe to run at every start (Kysely's migrator
- * takes a lock so two processes starting together do not both migrate).
+ * Brings the schema up to date with `migrations`: the one ordered list of every owner's
+ * (`assembleMigrations`; the server's is `migrations` in `src/registry.ts` — the platform knows
+ * no module, so whoever opens the store passes it). Idempotent; safe to run at every start
+ * (Kysely's migrator takes a lock so two processes starting together do not both migrate).
  */
 export async function migrateToLatest(
   db: Kysely<Database>,
-  migrations: readonly PortableMigration[] = registered,
+  migrations: readonly PortableMigration[],
 ): Promise<MigrationReport> {
   const names = migrations.map((m) => m.name);
   if (new Set(names).size !== names.length) throw new Error("two migrations share a name");

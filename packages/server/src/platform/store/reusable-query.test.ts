@@ -2,19 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrateToLatest } from "./migrate.js";
 import { ReusableQuery } from "./reusable-query.js";
 import { openStore, type Store } from "./store.js";
+import { testTableMigrations, withTestTables } from "./test-tables.js";
 
 describe("ReusableQuery", () => {
   let store: Store;
 
   beforeEach(async () => {
     store = await openStore("sqlite::memory:");
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, testTableMigrations);
     for (const [key, value] of [
       ["a", "1"],
       ["b", "2"],
       ["c", "3"],
     ] as const) {
-      await store.db.insertInto("settings").values({ key, value, updated_at: 5 }).execute();
+      await withTestTables(store.db).insertInto("pairs").values({ key, value, updated_at: 5 }).execute();
     }
   });
   afterEach(async () => {
@@ -26,8 +27,8 @@ describe("ReusableQuery", () => {
   it("compiles once and runs with each call's values where the marks were; other values stay", async () => {
     const query = new ReusableQuery(
       (key: string, since: number) =>
-        store.db
-          .selectFrom("settings")
+        withTestTables(store.db)
+          .selectFrom("pairs")
           .select(["key", "value"])
           .where("key", "!=", key)
           .where("updated_at", ">=", since)
@@ -45,7 +46,8 @@ describe("ReusableQuery", () => {
     expect(
       () =>
         new ReusableQuery(
-          (key: string, _since: number) => store.db.selectFrom("settings").selectAll().where("key", "=", key),
+          (key: string, _since: number) =>
+            withTestTables(store.db).selectFrom("pairs").selectAll().where("key", "=", key),
           marks,
         ),
     ).toThrow("each mark");
@@ -53,7 +55,11 @@ describe("ReusableQuery", () => {
       () =>
         new ReusableQuery(
           (a: string, b: string) =>
-            store.db.selectFrom("settings").selectAll().where("key", "=", a).where("value", "=", b),
+            withTestTables(store.db)
+              .selectFrom("pairs")
+              .selectAll()
+              .where("key", "=", a)
+              .where("value", "=", b),
           ["\u0000same", "\u0000same"],
         ),
     ).toThrow("each mark");

@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "../ids.js";
 import { migrateToLatest } from "./migrate.js";
-import { migrations } from "./migrations/index.js";
 import { testStoreFactories } from "./test-stores.js";
+import { testTableMigrations as migrations, withTestTables } from "./test-tables.js";
 
 /** The driver's code for a broken constraint, by engine (better-sqlite3's name, PostgreSQL's SQLSTATE). */
 const UNIQUE_VIOLATION = { sqlite: "SQLITE_CONSTRAINT_UNIQUE", postgres: "23505" } as const;
@@ -23,22 +23,24 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
 
   it("migrates an empty database, and a second run applies nothing", async () => {
     const { store } = await freshStore();
-    const first = await migrateToLatest(store.db);
+    const first = await migrateToLatest(store.db, migrations);
     expect(first.applied).toEqual(migrations.map((m) => m.name));
-    const second = await migrateToLatest(store.db);
+    const second = await migrateToLatest(store.db, migrations);
     expect(second.applied).toEqual([]);
   });
 
   it("migrates a store beside another one already migrated in the same database", async () => {
     const first = await freshStore();
     const second = await freshStore();
-    await migrateToLatest(first.store.db);
-    expect((await migrateToLatest(second.store.db)).applied).toEqual(migrations.map((m) => m.name));
+    await migrateToLatest(first.store.db, migrations);
+    expect((await migrateToLatest(second.store.db, migrations)).applied).toEqual(
+      migrations.map((m) => m.name),
+    );
   });
 
   it("round-trips portable types: epoch-ms bigints as numbers, JSON as text", async () => {
     const { store } = await freshStore();
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     const farFuture = 8_640_000_000_000; // beyond 2^32, within 2^53
     await store.db
       .insertInto("jobs")
@@ -65,97 +67,44 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
 
   it("orders by UUIDv7 id as creation order and enforces uniqueness", async () => {
     const { store } = await freshStore();
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
+    const db = withTestTables(store.db);
     const now = 1_700_000_000_000;
     const ids = [newId(now), newId(now), newId(now + 1)];
     for (const [i, id] of [...ids].reverse().entries()) {
-      await store.db
-        .insertInto("users")
-        .values({
-          id,
-          username: `user${i}`,
-          password_hash: "x",
-          locked_until: null,
-          last_login_at: null,
-          created_at: now,
-          updated_at: now,
-        })
+      await db
+        .insertInto("parents")
+        .values({ id, name: `parent${i}`, created_at: now })
         .execute();
     }
-    const listed = await store.db.selectFrom("users").select("id").orderBy("id").execute();
+    const listed = await db.selectFrom("parents").select("id").orderBy("id").execute();
     expect(listed.map((r) => r.id)).toEqual(ids);
     await expect(
-      store.db
-        .insertInto("users")
-        .values({
-          id: newId(),
-          username: "user0",
-          password_hash: "x",
-          locked_until: null,
-          last_login_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute(),
+      db.insertInto("parents").values({ id: newId(), name: "parent0", created_at: now }).execute(),
     ).rejects.toMatchObject({ code: UNIQUE_VIOLATION[factory.name] });
   });
 
   it("enforces foreign keys with cascading deletes", async () => {
     const { store } = await freshStore();
-    await migrateToLatest(store.db);
-    const now = 1_700_000_000_000;
+    await migrateToLatest(store.db, migrations);
+    const db = withTestTables(store.db);
     await expect(
-      store.db
-        .insertInto("sessions")
-        .values({
-          id: "s0",
-          user_id: "nobody",
-          csrf_token: "c",
-          created_at: now,
-          expires_at: now,
-          last_seen_at: now,
-          ip: null,
-          user_agent: null,
-        })
-        .execute(),
+      db.insertInto("children").values({ id: "c0", parent_id: "nobody" }).execute(),
     ).rejects.toMatchObject({ code: FOREIGN_KEY_VIOLATION[factory.name] });
-    const userId = newId();
-    await store.db
-      .insertInto("users")
-      .values({
-        id: userId,
-        username: "admin",
-        password_hash: "x",
-        locked_until: null,
-        last_login_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await store.db
-      .insertInto("sessions")
-      .values({
-        id: "s1",
-        user_id: userId,
-        csrf_token: "c",
-        created_at: now,
-        expires_at: now,
-        last_seen_at: now,
-        ip: null,
-        user_agent: null,
-      })
-      .execute();
-    await store.db.deleteFrom("users").where("id", "=", userId).execute();
-    const left = await store.db
-      .selectFrom("sessions")
+    const parentId = newId();
+    await db.insertInto("parents").values({ id: parentId, name: "p", created_at: 1 }).execute();
+    await db.insertInto("children").values({ id: "c1", parent_id: parentId }).execute();
+    await db.deleteFrom("parents").where("id", "=", parentId).execute();
+    const left = await db
+      .selectFrom("children")
       .select(sql<number>`count(*)`.as("n"))
       .executeTakeFirstOrThrow();
     expect(Number(left.n)).toBe(0);
   });
 
-  it("allows many NULL dedupe keys but only one of each value, and upserts settings", async () => {
+  it("allows many NULL dedupe keys but only one of each value, and upserts a key's value", async () => {
     const { store } = await freshStore();
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
     const base = {
       queue: "q",
       payload: "{}",
@@ -186,26 +135,28 @@ describe.each(testStoreFactories)("store contract on $name", (factory) => {
         .execute(),
     ).rejects.toMatchObject({ code: UNIQUE_VIOLATION[factory.name] });
 
+    const db = withTestTables(store.db);
     for (const value of ["1", "2"]) {
-      await store.db
-        .insertInto("settings")
+      await db
+        .insertInto("pairs")
         .values({ key: "login.freeze_minutes", value, updated_at: 1 })
         .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: 2 }))
         .execute();
     }
-    const setting = await store.db.selectFrom("settings").selectAll().executeTakeFirstOrThrow();
-    expect(setting).toEqual({ key: "login.freeze_minutes", value: "2", updated_at: 2 });
+    const pair = await db.selectFrom("pairs").selectAll().executeTakeFirstOrThrow();
+    expect(pair).toEqual({ key: "login.freeze_minutes", value: "2", updated_at: 2 });
   });
 
   it("rolls back a failed transaction", async () => {
     const { store } = await freshStore();
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, migrations);
+    const db = withTestTables(store.db);
     await expect(
-      store.db.transaction().execute(async (trx) => {
-        await trx.insertInto("settings").values({ key: "a", value: "1", updated_at: 1 }).execute();
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("pairs").values({ key: "a", value: "1", updated_at: 1 }).execute();
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
-    expect(await store.db.selectFrom("settings").selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom("pairs").selectAll().execute()).toEqual([]);
   });
 });

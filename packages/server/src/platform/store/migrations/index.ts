@@ -1,30 +1,12 @@
 import { foundation } from "./0001_foundation.js";
-import { accounts } from "./0002_accounts.js";
-import { callbacks } from "./0004_callbacks.js";
-import { lifecycle } from "./0005_lifecycle.js";
-import { platformPushes } from "./0006_platform_pushes.js";
-import { eventPages } from "./0007_event_pages.js";
 import { jobClaims } from "./0008_job_claims.js";
-import { deliveryQueue } from "./0009_delivery_queue.js";
-import { apiCallPages } from "./0010_api_call_pages.js";
-import { accountColumn } from "./0011_account_column.js";
 import type { PortableMigration } from "./portable.js";
 
-export type { PortableMigration } from "./portable.js";
+export { assembleMigrations, type MigrationSource, type PortableMigration } from "./portable.js";
 
 /**
- * Every migration, in order. A domain module appends its own file here
- * (`0002_accounts.ts`, …); released migrations are never edited.
+ * The platform's own migrations (the job queue's table), in name order. Each domain module
+ * keeps its migrations in its own `migrations/` folder; `src/registry.ts` assembles every
+ * owner's into the one list the store runs. Released migrations are never edited.
  */
-export const migrations: readonly PortableMigration[] = [
-  foundation,
-  accounts,
-  callbacks,
-  lifecycle,
-  platformPushes,
-  eventPages,
-  jobClaims,
-  deliveryQueue,
-  apiCallPages,
-  accountColumn,
-];
+export const platformMigrations: readonly PortableMigration[] = [foundation, jobClaims];

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /** One year, the longest a platform authorization lasts; what accounts authorized earlier get. */
 const ONE_YEAR_MS = 365 * 86_400_000;

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /** The queue names of the jobs that carried webhook work before this migration. */
 const OLD_FANOUT_QUEUE = "callbacks.webhooks-fanout";

@@ -1,10 +1,10 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /**
- * Connected accounts and everything wxgate keeps for them: tokens, the third-party platform's
- * ticket, authorization requests, quota resets and the outbound API call log. Secret columns
- * hold SecretBox envelopes bound to their table, column and row.
+ * Connected accounts and what the module keeps for them: authorization requests, quota resets
+ * and the outbound API call log (the step's token tables are the tokens module's part of it).
+ * Secret columns hold SecretBox envelopes bound to their table, column and row.
  */
 export const accounts: PortableMigration = {
   name: "0002_accounts",
@@ -43,24 +43,6 @@ export const accounts: PortableMigration = {
       .addColumn("receipt_mode", "text")
       .addColumn("last_token_error", "text")
       .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-
-    await db.schema
-      .createTable("tokens")
-      .addColumn("key", "text", (c) => c.primaryKey())
-      .addColumn("appid", "text", (c) => c.notNull())
-      .addColumn("value", "text", (c) => c.notNull())
-      .addColumn("expires_at", "bigint", (c) => c.notNull())
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex("tokens_appid").on("tokens").column("appid").execute();
-
-    await db.schema
-      .createTable("component_state")
-      .addColumn("component_appid", "text", (c) => c.primaryKey())
-      .addColumn("ticket", "text")
-      .addColumn("ticket_received_at", "bigint")
       .addColumn("updated_at", "bigint", (c) => c.notNull())
       .execute();
 
@@ -122,14 +104,7 @@ export const accounts: PortableMigration = {
     await db.schema.createIndex("api_calls_appid_at").on("api_calls").columns(["appid", "at"]).execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of [
-      "api_calls",
-      "quota_resets",
-      "authorization_requests",
-      "component_state",
-      "tokens",
-      "accounts",
-    ]) {
+    for (const table of ["api_calls", "quota_resets", "authorization_requests", "accounts"]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /**
  * The outbound call log is read a page at a time, newest first by id, for one account and

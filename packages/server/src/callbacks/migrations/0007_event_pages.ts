@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /**
  * Event pages read by an index that matches their filter and order: newest first by id (ids

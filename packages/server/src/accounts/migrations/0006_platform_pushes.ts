@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { PortableMigration } from "./portable.js";
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 
 /**
  * The platform pushes accepted on the authorization-event URL, by (timestamp, nonce), with a

@@ -1,0 +1,5 @@
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
+import { foundation } from "./0001_foundation.js";
+
+/** The auth module's migrations, in name order (the registry merges every module's). */
+export const authMigrations: readonly PortableMigration[] = [foundation];
