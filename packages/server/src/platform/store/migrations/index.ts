@@ -8,6 +8,7 @@ import { jobClaims } from "./0008_job_claims.js";
 import { deliveryQueue } from "./0009_delivery_queue.js";
 import { apiCallPages } from "./0010_api_call_pages.js";
 import { accountColumn } from "./0011_account_column.js";
+import { audit } from "./0012_audit.js";
 import type { PortableMigration } from "./portable.js";
 
 export type { PortableMigration } from "./portable.js";
@@ -27,4 +28,5 @@ export const migrations: readonly PortableMigration[] = [
   deliveryQueue,
   apiCallPages,
   accountColumn,
+  audit,
 ];
