@@ -15,7 +15,14 @@ export const MAX_SUMMARY = 4096;
 export function redactBody(body: unknown): string | null {
   if (body === undefined || body === null) return null;
   const json = JSON.stringify(redact(body, 0));
-  return json.length <= MAX_SUMMARY ? json : JSON.stringify({ truncated: json.slice(0, MAX_SUMMARY - 40) });
+  if (json.length <= MAX_SUMMARY) return json;
+  // Kept as a string under `truncated`: its escaping may lengthen it, so cut until it fits.
+  let cut = MAX_SUMMARY - 20;
+  for (;;) {
+    const truncated = JSON.stringify({ truncated: json.slice(0, cut) });
+    if (truncated.length <= MAX_SUMMARY) return truncated;
+    cut -= truncated.length - MAX_SUMMARY;
+  }
 }
 
 function redact(value: unknown, depth: number): unknown {
