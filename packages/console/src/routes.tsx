@@ -32,6 +32,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
       },
       {
+        path: "audit",
+        lazy: async () => ({ Component: (await import("./pages/audit/index.js")).AuditPage }),
+      },
+      {
         path: "settings",
         lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
       },

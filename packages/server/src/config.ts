@@ -1,4 +1,5 @@
 import { lifecycleConfig } from "./accounts/index.js";
+import { auditConfig } from "./audit/index.js";
 import { authConfig } from "./auth/index.js";
 import {
   type Config,
@@ -20,7 +21,13 @@ export { type Config, ConfigError, type ConfigSources } from "./platform/config.
  * settings and the job queue's). A module with settings adds its section here, as it adds
  * its factory to `registry.ts`.
  */
-export const configSections = [webhooksConfig, lifecycleConfig, tokensConfig, authConfig] as const;
+export const configSections = [
+  webhooksConfig,
+  lifecycleConfig,
+  tokensConfig,
+  authConfig,
+  auditConfig,
+] as const;
 
 /** Every setting the server reads: the core ones, the job queue's, then each module's. */
 export const everySetting: readonly Setting[] = settingsOf([jobsConfig, ...configSections]);

@@ -12,6 +12,8 @@ import { releasedCombinedSteps } from "./testing/released-migrations.js";
 /** The last step of the previous release, and the last step before the modules wrote their own parts. */
 const PREVIOUS_RELEASE = "0010_api_call_pages";
 const BEFORE_THE_SPLIT = "0011_account_column";
+/** Tables created by steps after the split, by the step that creates each: absent before it. */
+const CREATED_SINCE_THE_SPLIT: Record<string, string> = { audit_entries: "0012_audit" };
 
 /** Columns the migrations since renamed: `table.old` → new name. */
 const RENAMED: Record<string, string> = {
@@ -137,7 +139,11 @@ describe.each(testStoreFactories)("the migrations on $name", (factory) => {
           .execute();
         inserted.set(table.name, row);
       }
-      expect([...inserted.keys()].sort()).toEqual(Object.keys(tableOwners).sort());
+      expect([...inserted.keys()].sort()).toEqual(
+        Object.keys(tableOwners)
+          .filter((table) => (CREATED_SINCE_THE_SPLIT[table] ?? "") <= last)
+          .sort(),
+      );
 
       // Only the steps it had not run: none of those it ran is run again.
       const applied = (await migrateToLatest(db, migrations)).applied;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Kysely } from "kysely";
+import type { ApiRequestObserver } from "./http/observer.js";
 import type { Route } from "./http/route.js";
 import type { EventBus } from "./platform/bus.js";
 import type { Config } from "./platform/config.js";
@@ -65,6 +66,8 @@ export interface DomainModule {
   jobs?: readonly ModuleJob[];
   /** In-process workers that run while the server's worker does (started and stopped with it). */
   workers?: readonly ModuleWorker[];
+  /** Told of every changing API request once it is answered (the audit log keeps them). */
+  requestObservers?: readonly ApiRequestObserver[];
 }
 
 /**

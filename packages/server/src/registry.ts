@@ -1,4 +1,5 @@
 import { accountsMigrations, accountsModule } from "./accounts/index.js";
+import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { homeModule } from "./home/index.js";
@@ -15,8 +16,9 @@ import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
 /**
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
- * before it (tokens ← accounts ← callbacks ← webhooks), which the start checks. A new module
- * adds its factory here and its migrations to `migrationSources` below.
+ * before it (tokens ← accounts ← callbacks ← webhooks), which the start checks. The audit log
+ * is last: it observes every module's changing requests at the edge and uses no one's service.
+ * A new module adds its factory here and its migrations to `migrationSources` below.
  */
 export const moduleFactories: readonly ModuleFactory[] = [
   tokensModule,
@@ -24,6 +26,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   callbacksModule(),
   webhooksModule(),
   homeModule,
+  auditModule(),
 ];
 
 /**
@@ -39,6 +42,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "accounts", migrations: accountsMigrations },
   { owner: "callbacks", migrations: callbacksMigrations },
   { owner: "webhooks", migrations: webhooksMigrations },
+  { owner: "audit", migrations: auditMigrations },
 ];
 
 /**

@@ -23,6 +23,7 @@ export const tableOwners = {
   events: "callbacks",
   webhooks: "webhooks",
   webhook_deliveries: "webhooks",
+  audit_entries: "audit",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -51,6 +51,7 @@ const notSecurity: Record<string, string> = {
   jobRetentionHours: "how long finished jobs are kept for inspection: housekeeping",
   webhookConcurrency: "how many webhook requests are out at once: throughput",
   webhookConcurrencyPerWebhook: "how many requests one webhook receives at once: throughput",
+  auditRetentionDays: "how long the audit log keeps entries: retention, whose purge audit.test.ts checks",
 };
 
 async function withSignInServer<T>(

@@ -335,6 +335,34 @@ export const zhCN = {
   "errors.reason.already_connected": "该账号已接入。",
   "errors.reason.account_suspended": "账号已被微信封禁。",
   "errors.reason.account_disabled": "账号未开启。",
+
+  // The audit log
+  "menu.audit": "审计日志",
+  "pages.audit.title": "审计日志",
+  "pages.audit.intro":
+    "每一次变更操作：谁、何时、从哪个地址、对哪个账号、做了什么、结果如何。提交的内容中的密钥一律不记录。保留 180 天。",
+  "pages.audit.anonymous": "未登录",
+  "pages.audit.onlyThisActor": "只看此人的操作",
+  "pages.audit.byActor": "操作人：{name}",
+  "pages.audit.actionPlaceholder": "操作，如 accounts.enable",
+  "pages.audit.anyOutcome": "全部结果",
+  "pages.audit.timeRange": "时间范围",
+  "pages.audit.export": "导出 CSV",
+  "fields.audit.time": "时间",
+  "fields.audit.actor": "操作人",
+  "fields.audit.action": "操作",
+  "fields.audit.account": "账号 AppID",
+  "fields.audit.outcome": "结果",
+  "fields.audit.ip": "IP 地址",
+  "fields.audit.summary": "提交内容（已去除密钥）",
+  "fields.audit.target": "操作对象",
+  "fields.audit.userAgent": "浏览器 / 客户端",
+  "fields.audit.requestId": "请求 ID",
+  "fields.audit.outcomes.ok": "成功",
+  "fields.audit.outcomes.refused": "被拒绝",
+  "fields.audit.outcomes.failed": "失败",
+  "fields.audit.actorKind.session": "控制台",
+  "fields.audit.actorKind.api_key": "API 密钥",
 };
 
 /** A key of the console's dictionary. */

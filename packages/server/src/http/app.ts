@@ -23,6 +23,7 @@ import {
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
+import type { ApiRequestObserver, ApiRequestRecord } from "./observer.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
 import { type Authenticator, actorOf, CSRF_HEADER, type Principal, SESSION_COOKIE } from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
@@ -58,6 +59,19 @@ export const DOCS_CSP = [
 ].join("; ");
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * What the edge learns of a changing API request on its way through, for the observers: filled
+ * by {@link runRoute} as it goes (the actor once authenticated, the parameters once valid) and
+ * by the error handler (the code), read once the answer is sent.
+ */
+interface RequestNote {
+  route: Route;
+  actor: Actor | undefined;
+  params: unknown;
+  appid: string | undefined;
+  errorCode: string | undefined;
+}
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 type ZodIssueLike = { path: PropertyKey[]; code: string; message: string };
@@ -86,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (m.routes ?? []).map((r) => ({ ...r, tags: r.tags ?? [m.name] })),
   );
   const actions = actionCatalogOf(deps.modules);
+  const observers: readonly ApiRequestObserver[] = deps.modules.flatMap((m) => m.requestObservers ?? []);
+  const notes = new WeakMap<FastifyRequest, RequestNote>();
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -137,6 +153,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error, request, reply) => {
     const mapped = mapError(error);
+    const note = notes.get(request);
+    if (note) note.errorCode = mapped.code;
     if (mapped.unexpected) request.log.error({ err: error }, "request failed");
     else request.log.info({ code: mapped.code, status: mapped.status }, "request refused");
     const body = errorBody(mapped, request.id);
@@ -196,12 +214,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // No top bar: it offers to explore other documents.
         uiConfig: { deepLinking: true, defaultModelsExpandDepth: 1, layout: "BaseLayout" },
       });
+      if (observers.length > 0) {
+        api.addHook("onResponse", (request, reply, done) => {
+          const note = notes.get(request);
+          if (note) tell(observers, recordOf(note, request, reply.statusCode), request);
+          done();
+        });
+      }
       for (const route of routes) {
         const limiters = route.rateLimits.map((limit) => limiterFor(api, limit));
+        const observed = observers.length > 0 && UNSAFE_METHODS.has(route.method);
         api.route({
           method: route.method,
           url: route.url,
-          handler: (request, reply) => runRoute(route, deps.authenticator, actions, limiters, request, reply),
+          handler: (request, reply) => {
+            let note: RequestNote | undefined;
+            if (observed) {
+              note = { route, actor: undefined, params: undefined, appid: undefined, errorCode: undefined };
+              notes.set(request, note);
+            }
+            return runRoute(route, deps.authenticator, actions, limiters, request, reply, note);
+          },
         });
       }
     },
@@ -308,16 +341,19 @@ async function runRoute(
   limiters: readonly Limiter[],
   request: FastifyRequest,
   reply: FastifyReply,
+  note?: RequestNote,
 ) {
   let principal: Principal | undefined;
   let actor: Actor | undefined;
   if (route.action === "public") {
     principal = await authenticate(authenticator, request).catch(() => undefined);
     actor = principal && actorOf(principal, actions);
+    if (note) note.actor = actor;
   } else {
     principal = await authenticate(authenticator, request);
     if (!principal) throw errors.unauthorized();
     actor = actorOf(principal, actions);
+    if (note) note.actor = actor;
     const refused = actions.check(actor, route.action);
     if (refused) throw refusal(actions, route.action, refused);
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
@@ -335,6 +371,10 @@ async function runRoute(
     }
   }
   const params = parseInput(route.params, request.params, "path");
+  if (note) {
+    note.params = params;
+    if (route.account) note.appid = route.account(params);
+  }
   if (actor && route.account && route.action !== "public") {
     const refused = actions.check(actor, route.action, route.account(params));
     if (refused) throw refusal(actions, route.action, refused);
@@ -362,4 +402,39 @@ async function runRoute(
     throw new Error(`response of ${route.method} ${route.url} does not match its schema`);
   }
   return reply.code(route.status).send(shaped.data);
+}
+
+/** The record of a changing request, from what the edge noted of it. */
+function recordOf(note: RequestNote, request: FastifyRequest, status: number): ApiRequestRecord {
+  const params = (note.params ?? request.params ?? {}) as Record<string, unknown>;
+  const userAgent = request.headers["user-agent"];
+  return {
+    requestId: request.id,
+    method: request.method,
+    route: `${API_PREFIX}${note.route.url}`,
+    action: note.route.action,
+    actor: note.actor && { kind: note.actor.via, id: note.actor.id, name: note.actor.name },
+    appid: note.appid ?? (typeof params["appid"] === "string" ? params["appid"] : undefined),
+    params,
+    body: request.body,
+    status,
+    errorCode: note.errorCode,
+    ip: request.ip,
+    userAgent: typeof userAgent === "string" ? userAgent : undefined,
+  };
+}
+
+/** Tells every observer; one that throws is logged, never the request's problem. */
+function tell(
+  observers: readonly ApiRequestObserver[],
+  record: ApiRequestRecord,
+  request: FastifyRequest,
+): void {
+  for (const observe of observers) {
+    try {
+      observe(record);
+    } catch (error) {
+      request.log.error({ err: error }, "a request observer failed");
+    }
+  }
 }

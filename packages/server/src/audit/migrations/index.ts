@@ -1,0 +1,5 @@
+import type { PortableMigration } from "../../platform/store/migrations/portable.js";
+import { audit } from "./0012_audit.js";
+
+/** The audit module's migrations, in name order (the registry merges every module's). */
+export const auditMigrations: readonly PortableMigration[] = [audit];
