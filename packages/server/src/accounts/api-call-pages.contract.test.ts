@@ -1,12 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { CompiledQuery } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox } from "../platform/secrets.js";
-import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
-import { testStoreFactories } from "../platform/store/test-stores.js";
-import { migrations } from "../registry.js";
-import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
+import { describePageCosts, type PageCase } from "../testing/page-costs.suite.js";
 import { AccountRepository, type ApiCallFilter } from "./repository.js";
 
 const LIMIT = 50;
@@ -34,7 +30,7 @@ async function fill(store: Store, from: number, count: number): Promise<void> {
 }
 
 /** Each page, its index, and the share of all calls it matches (1 in `oneIn`). */
-const pages: { name: string; filter: ApiCallFilter; index: string; oneIn: number }[] = [
+const pages: PageCase<ApiCallFilter>[] = [
   { name: "one account", filter: { limit: LIMIT }, index: "api_calls_page", oneIn: 10 },
   {
     name: "one API",
@@ -50,50 +46,16 @@ const pages: { name: string; filter: ApiCallFilter; index: string; oneIn: number
   },
 ];
 
-describe.each(testStoreFactories)("the outbound call log's pages on $name", (factory) => {
-  let store: Store;
-  let dispose: () => Promise<void>;
-  let repository: AccountRepository;
-  const costs = new Map<string, QueryCost[]>();
-
-  async function measure(): Promise<void> {
-    await analyze(store);
-    for (const page of pages) {
-      const first = await repository.listApiCalls("wxcaller2", page.filter);
-      expect(first).toHaveLength(LIMIT);
-      const next = { ...page.filter, before: first.at(-1)!.id };
-      const list = costs.get(page.name) ?? [];
-      list.push(await queryCost(store, repository.apiCallsQuery("wxcaller2", page.filter).compile()));
-      list.push(await queryCost(store, repository.apiCallsQuery("wxcaller2", next).compile()));
-      costs.set(page.name, list);
-    }
-  }
-
-  beforeAll(async () => {
-    const handle = await factory.create();
-    store = handle.store;
-    dispose = handle.dispose;
-    await migrateToLatest(store.db, migrations);
-    repository = new AccountRepository(store.db, new SecretBox(randomBytes(32)));
-    await fill(store, 0, 1_000);
-    await measure();
-    await fill(store, 1_000, 199_000);
-    await measure();
-  }, 120_000);
-  afterAll(async () => {
-    await dispose();
-  });
-
-  for (const page of pages) {
-    it(`pages ${page.name} in index order, reading no more rows at 200k calls than at 1k`, () => {
-      const [small, smallNext, large, largeNext] = costs.get(page.name)!;
-      expect(
-        pageCostProblems(
-          store.dialect,
-          { small: small!, smallNext: smallNext!, large: large!, largeNext: largeNext! },
-          { index: page.index, maxRowsRead: LIMIT * page.oneIn },
-        ),
-      ).toEqual([]);
-    });
-  }
+describePageCosts({
+  title: "the outbound call log's pages",
+  rows: "calls",
+  fill,
+  lister: (store) => {
+    const repository = new AccountRepository(store.db, new SecretBox(randomBytes(32)));
+    return {
+      list: (filter) => repository.listApiCalls("wxcaller2", filter),
+      query: (filter) => repository.apiCallsQuery("wxcaller2", filter),
+    };
+  },
+  pages,
 });

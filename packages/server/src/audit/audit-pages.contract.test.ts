@@ -1,10 +1,6 @@
 import { CompiledQuery } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest } from "../platform/store/migrate.js";
 import type { Store } from "../platform/store/store.js";
-import { testStoreFactories } from "../platform/store/test-stores.js";
-import { migrations } from "../registry.js";
-import { analyze, pageCostProblems, type QueryCost, queryCost } from "../testing/query-plan.js";
+import { describePageCosts, type PageCase } from "../testing/page-costs.suite.js";
 import { type AuditFilter, AuditRepository } from "./repository.js";
 
 const LIMIT = 50;
@@ -32,7 +28,7 @@ async function fill(store: Store, from: number, count: number): Promise<void> {
 }
 
 /** Each filter's page, its index, and the share of all entries it matches (1 in `oneIn`). */
-const pages: { name: string; filter: AuditFilter; index: string; oneIn: number }[] = [
+const pages: PageCase<AuditFilter>[] = [
   { name: "one person", filter: { actorId: "user3", limit: LIMIT }, index: "audit_actor_id_page", oneIn: 10 },
   { name: "one account", filter: { appid: "wxapp4", limit: LIMIT }, index: "audit_appid_page", oneIn: 10 },
   {
@@ -49,50 +45,13 @@ const pages: { name: string; filter: AuditFilter; index: string; oneIn: number }
   },
 ];
 
-describe.each(testStoreFactories)("the audit log's pages on $name", (factory) => {
-  let store: Store;
-  let dispose: () => Promise<void>;
-  let repository: AuditRepository;
-  const costs = new Map<string, QueryCost[]>();
-
-  async function measure(): Promise<void> {
-    await analyze(store);
-    for (const page of pages) {
-      const first = await repository.list(page.filter);
-      expect(first).toHaveLength(LIMIT);
-      const next = { ...page.filter, before: first.at(-1)!.id };
-      const list = costs.get(page.name) ?? [];
-      list.push(await queryCost(store, repository.listQuery(page.filter).compile()));
-      list.push(await queryCost(store, repository.listQuery(next).compile()));
-      costs.set(page.name, list);
-    }
-  }
-
-  beforeAll(async () => {
-    const handle = await factory.create();
-    store = handle.store;
-    dispose = handle.dispose;
-    await migrateToLatest(store.db, migrations);
-    repository = new AuditRepository(store.db);
-    await fill(store, 0, 1_000);
-    await measure();
-    await fill(store, 1_000, 199_000);
-    await measure();
-  }, 120_000);
-  afterAll(async () => {
-    await dispose();
-  });
-
-  for (const page of pages) {
-    it(`pages ${page.name} in index order, reading no more rows at 200k entries than at 1k`, () => {
-      const [small, smallNext, large, largeNext] = costs.get(page.name)!;
-      expect(
-        pageCostProblems(
-          store.dialect,
-          { small: small!, smallNext: smallNext!, large: large!, largeNext: largeNext! },
-          { index: page.index, maxRowsRead: LIMIT * page.oneIn },
-        ),
-      ).toEqual([]);
-    });
-  }
+describePageCosts({
+  title: "the audit log's pages",
+  rows: "entries",
+  fill,
+  lister: (store) => {
+    const repository = new AuditRepository(store.db);
+    return { list: (filter) => repository.list(filter), query: (filter) => repository.listQuery(filter) };
+  },
+  pages,
 });

@@ -13,6 +13,18 @@ const filters = z.object({
   to: z.coerce.number().int().min(0).optional().describe("Latest time, epoch ms, inclusive."),
 });
 
+/** The query's filters as the repository names them. */
+function filterOf(query: z.output<typeof filters>) {
+  return {
+    actorId: query.actor,
+    appid: query.appid,
+    action: query.action,
+    outcome: query.outcome,
+    from: query.from,
+    to: query.to,
+  };
+}
+
 const entry = z.object({
   id: z.string(),
   at: z.number().describe("Epoch ms."),
@@ -49,17 +61,7 @@ export function auditRoutes(service: AuditService): Route[] {
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
       response: z.object({ items: z.array(entry), nextCursor: z.string().nullable() }),
-      handler: ({ query }) =>
-        service.list({
-          actorId: query.actor,
-          appid: query.appid,
-          action: query.action,
-          outcome: query.outcome,
-          from: query.from,
-          to: query.to,
-          before: query.cursor,
-          limit: query.limit,
-        }),
+      handler: ({ query }) => service.list({ ...filterOf(query), before: query.cursor, limit: query.limit }),
     }),
     defineRoute({
       method: "GET",
@@ -74,16 +76,7 @@ export function auditRoutes(service: AuditService): Route[] {
         reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="wxgate-audit-${stamp}.csv"`);
-        return reply.send(
-          service.exportCsv({
-            actorId: query.actor,
-            appid: query.appid,
-            action: query.action,
-            outcome: query.outcome,
-            from: query.from,
-            to: query.to,
-          }),
-        );
+        return reply.send(service.exportCsv(filterOf(query)));
       },
     }),
   ];
