@@ -153,8 +153,8 @@ describe("wxgate start (end to end)", () => {
   });
 });
 
-describe("wxgate migrate and admin create", () => {
-  it("migrates once, then creates an admin from stdin and refuses a duplicate", async () => {
+describe("wxgate migrate and admin create, list, reset-password", () => {
+  it("migrates once, creates an admin from stdin and refuses a duplicate, lists admins and resets a password", async () => {
     const env = { WXGATE_DATA_DIR: tempDataDir() };
     const first = runCli(cli, ["migrate"], env);
     expect(await first.exited).toBe(0);
@@ -175,10 +175,32 @@ describe("wxgate migrate and admin create", () => {
     const duplicate = runCli(cli, ["admin", "create", "--username", "ops"], env);
     expect(await duplicate.exited).toBe(1);
     expect(duplicate.stderr()).toContain("already exists");
+
+    const listed = runCli(cli, ["admin", "list"], env);
+    expect(await listed.exited).toBe(0);
+    expect(listed.stdout()).toMatch(/^USERNAME\s+CREATED\s+LAST SIGN-IN\s+FROZEN UNTIL$/m);
+    expect(listed.stdout()).toMatch(/^ops\s+\d{4}-\d{2}-\d{2}T\S+Z\s+—\s+—$/m);
+    expect(listed.stdout()).toContain("1 administrator\n");
+
+    const reset = runCli(cli, ["admin", "reset-password", "--username", "OPS"], env);
+    expect(await reset.exited).toBe(0);
+    expect(reset.stdout()).toContain("a new password for ops; 0 sessions ended");
+    const generated = /^\s+password\s+(\S+)$/m.exec(reset.stdout())?.[1] ?? "";
+    expect(generated.length).toBeGreaterThanOrEqual(16);
+    const unknown = runCli(cli, ["admin", "reset-password", "--username", "nobody"], env);
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.stderr()).toContain("no administrator is called nobody");
   });
 
   it("prints help for each command", async () => {
-    for (const command of [["start"], ["migrate"], ["admin", "create"], ["emulator"]]) {
+    for (const command of [
+      ["start"],
+      ["migrate"],
+      ["admin", "create"],
+      ["admin", "list"],
+      ["admin", "reset-password"],
+      ["emulator"],
+    ]) {
       const help = runCli(cli, [...command, "--help"], {});
       expect(await help.exited).toBe(0);
       expect(help.stdout()).toContain(`Usage: wxgate ${command.join(" ")}`);

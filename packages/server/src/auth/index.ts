@@ -12,7 +12,7 @@ export { authMigrations } from "./migrations/index.js";
 export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
-export { API_KEY_PREFIX, AuthService } from "./service.js";
+export { API_KEY_PREFIX, AuthService, normalizeUsername } from "./service.js";
 
 /** The login freeze as configured. */
 export function loginFreezeOf(config: Config): LoginFreezePolicy {

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { settingsHelp as settingsList } from "../config.js";
 import { VERSION } from "../version.js";
-import { adminCreateCommand } from "./admin.js";
+import { adminCreateCommand, adminListCommand, adminResetPasswordCommand } from "./admin.js";
 import { emulatorCommand } from "./emulator.js";
 import { migrateCommand } from "./migrate.js";
 import { startCommand } from "./start.js";
@@ -57,6 +57,22 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .action((options: { username: string; passwordStdin?: boolean; config?: string }) =>
       adminCreateCommand(options),
+    );
+  admin
+    .command("list")
+    .description("List the administrators: created, last sign-in, and a login freeze if any.")
+    .addOption(configOption())
+    .action((options: { config?: string }) => adminListCommand(options));
+  admin
+    .command("reset-password")
+    .description(
+      "Give an administrator a new password (without --password-stdin one is generated and printed once); their sessions end and a login freeze is lifted.",
+    )
+    .requiredOption("-u, --username <name>", "the administrator's login name")
+    .option("--password-stdin", "read the new password from standard input")
+    .addOption(configOption())
+    .action((options: { username: string; passwordStdin?: boolean; config?: string }) =>
+      adminResetPasswordCommand(options),
     );
 
   program

@@ -11,7 +11,7 @@ export interface ApiRequestRecord {
   /** The action the route takes, or `public`. */
   action: string;
   /** Who acted, when the request carried a valid credential. */
-  actor: { kind: "session" | "api_key"; id: string; name: string } | undefined;
+  actor: { kind: "session" | "api_key" | "cli"; id: string; name: string } | undefined;
   /** The account acted on, when the route names one. */
   appid: string | undefined;
   /** The validated path parameters, or the raw ones when validation failed. */

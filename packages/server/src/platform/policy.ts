@@ -82,8 +82,8 @@ export type AccountReach = { all: true } | { all: false; appIds: ReadonlySet<str
  * from the authenticated caller (or by the CLI and background work for themselves).
  */
 export interface Actor {
-  /** How the actor came in: a console user's session or an API key. */
-  via: "session" | "api_key";
+  /** How the actor came in: a console user's session, an API key, or the CLI on the server's host. */
+  via: "session" | "api_key" | "cli";
   /** The user's id for a session, the key's id for an API key. */
   id: string;
   /** The user acting: the signed-in user, or the user who made the key. */
