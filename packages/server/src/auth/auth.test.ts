@@ -256,7 +256,7 @@ describe("admin users", () => {
 
   it("refuses duplicates, bad usernames and short passwords", async () => {
     await expect(server.auth.createAdmin({ username: "ops", password: PASSWORD })).rejects.toMatchObject({
-      code: "conflict",
+      code: "username_taken",
     });
     await expect(server.auth.createAdmin({ username: "a b", password: PASSWORD })).rejects.toMatchObject({
       code: "validation_failed",

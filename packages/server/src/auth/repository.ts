@@ -52,6 +52,31 @@ export class AuthRepository {
       .execute();
   }
 
+  /** Every user, oldest first (ids are UUIDv7: their order is the creation order). */
+  listUsers(): Promise<UserRow[]> {
+    return this.db.selectFrom("users").selectAll().orderBy("id").execute();
+  }
+
+  findUser(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /**
+   * Replaces a user's password hash, clears a login freeze and ends every session of the user,
+   * in one transaction; returns how many sessions ended.
+   */
+  async replacePassword(userId: string, passwordHash: string, now: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("users")
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now })
+        .where("id", "=", userId)
+        .execute();
+      const ended = await trx.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+      return Number(ended.numDeletedRows);
+    });
+  }
+
   /**
    * Records a failed login in one transaction: `next` turns the stored count and freeze into
    * the new ones, which are written and returned.

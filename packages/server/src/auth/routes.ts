@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SESSION_COOKIE, scopes } from "../http/principal.js";
 import { defineRoute, type Route } from "../http/route.js";
+import { MAX_PASSWORD, MIN_PASSWORD } from "./admins.js";
 import { type AuthService, normalizeUsername } from "./service.js";
 
 const sessionView = z.object({
@@ -20,6 +21,33 @@ const apiKeyView = z.object({
   lastUsedAt: z.number().int().nullable(),
   revokedAt: z.number().int().nullable(),
 });
+
+const abilityView = z.object({
+  allowed: z.boolean(),
+  reason: z
+    .string()
+    .optional()
+    .describe("Why not: `not_permitted`, or the refusal's `details.reason` the API would answer."),
+});
+
+const adminView = z.object({
+  id: z.string(),
+  username: z.string(),
+  createdAt: z.number().int(),
+  lastLoginAt: z.number().int().nullable(),
+  frozenUntil: z
+    .number()
+    .int()
+    .nullable()
+    .describe("While wrong passwords keep the login frozen, when the freeze ends (epoch ms)."),
+});
+
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD)
+  .max(MAX_PASSWORD)
+  .optional()
+  .describe(`${MIN_PASSWORD} to ${MAX_PASSWORD} characters; omit it to have one generated (returned once).`);
 
 /** A limit of sign-in attempts per window. */
 export interface SignInLimit {
@@ -42,7 +70,7 @@ function minutes(windowMs: number): string {
   return n === 1 ? "a minute" : `${n} minutes`;
 }
 
-/** The auth module's routes: sessions and API keys. */
+/** The auth module's routes: sessions, API keys and administrators. */
 export function authRoutes(service: AuthService, options: AuthRoutesOptions): Route[] {
   const { perAddress, perUsername } = options.signInLimits;
   const { maxFailures, freezeMinutes } = options.loginFreeze;
@@ -153,6 +181,62 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       summary: "List API keys",
       response: z.object({ items: z.array(apiKeyView) }),
       handler: async () => ({ items: await service.listApiKeys() }),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/admins",
+      action: "auth.admins.manage",
+      summary: "List the administrators who sign in to the console",
+      description: "Oldest first. No password or hash is ever part of an answer.",
+      response: z.object({
+        items: z.array(
+          adminView.extend({
+            abilities: z
+              .object({ resetPassword: abilityView })
+              .describe("What the caller can do with this administrator now, by the rules the API enforces."),
+          }),
+        ),
+      }),
+      handler: async ({ actor }) => ({ items: await service.admins.list(actor) }),
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/admins",
+      action: "auth.admins.manage",
+      summary: "Add an administrator",
+      description:
+        "Usernames are compared trimmed and in lower case: 3 to 64 letters, digits, `.`, `-` or `_`, starting with a letter or digit (else 400 `validation_failed`, `details.reason = invalid_username`). Without `password`, one is generated and returned in this response only. A username another administrator has: 409 `username_taken`.",
+      body: z.object({ username: z.string().trim().min(1).max(64), password: newPassword }),
+      response: adminView.extend({
+        password: z.string().optional().describe("The generated password, shown once; absent when given."),
+      }),
+      status: 201,
+      handler: async ({ body }) => {
+        const { admin, generatedPassword } = await service.admins.create(body);
+        return { ...admin, ...(generatedPassword === undefined ? {} : { password: generatedPassword }) };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/admins/:id/password",
+      action: "auth.admins.manage",
+      summary: "Reset another administrator's password",
+      description:
+        "Sets the given password, or generates one and returns it in this response only; lifts a login freeze and ends every session of that administrator. A session cannot reset its own user's password (409 `conflict`, `details.reason = own_password`).",
+      params: z.object({ id: z.string().min(1).max(64) }),
+      body: z.object({ password: newPassword }).default({}),
+      response: z.object({
+        password: z.string().optional().describe("The generated password, shown once; absent when given."),
+        sessionsEnded: z.number().int().describe("The administrator's sessions this reset ended."),
+      }),
+      handler: async ({ actor, params, body }) => {
+        const { generatedPassword, sessionsEnded } = await service.admins.resetPassword(
+          actor,
+          params.id,
+          body,
+        );
+        return { ...(generatedPassword === undefined ? {} : { password: generatedPassword }), sessionsEnded };
+      },
     }),
     defineRoute({
       method: "DELETE",

@@ -7,6 +7,7 @@ import type { Logger } from "../platform/logger.js";
 import type { Actor } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, sha256Hex } from "../platform/secrets.js";
+import { Administrators, normalizeUsername, type PasswordHasher } from "./admins.js";
 import {
   defaultScryptCost,
   generatePassword,
@@ -16,11 +17,10 @@ import {
 } from "./password.js";
 import type { ApiKeyRow, AuthRepository, LoginFailures } from "./repository.js";
 
+export { normalizeUsername, type PasswordHasher } from "./admins.js";
+
 /** API keys start with this, so a leaked one is recognizable (and scannable) as ours. */
 export const API_KEY_PREFIX = "wxg_";
-const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-const MIN_PASSWORD = 10;
-const MAX_PASSWORD = 256;
 /** Bookkeeping writes (last seen / last used) at most this often per session or key. */
 const TOUCH_INTERVAL_MS = 60_000;
 /**
@@ -41,18 +41,7 @@ export interface LoginFreezePolicy {
   freezeMs: number;
 }
 
-/** How passwords are hashed and checked: scrypt, unless a test counts the calls. */
-export interface PasswordHasher {
-  hash(password: string, cost: ScryptCost): Promise<string>;
-  verify(password: string, stored: string): Promise<boolean>;
-}
-
 const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
-
-/** Usernames are compared trimmed and in lower case: `Ops ` and `ops` are one login. */
-export function normalizeUsername(username: string): string {
-  return username.trim().toLowerCase();
-}
 
 /** Options of {@link AuthService}. */
 export interface AuthServiceOptions {
@@ -134,6 +123,8 @@ export class AuthService implements Authenticator {
    * Kept in memory (a restart forgets them; a real user's count is in the store).
    */
   private readonly unknownFailures: LruCache<LoginFailures>;
+  /** The administrators: listing, adding, resetting passwords. */
+  readonly admins: Administrators;
 
   constructor(options: AuthServiceOptions) {
     this.repository = options.repository;
@@ -149,6 +140,13 @@ export class AuthService implements Authenticator {
       defaultTtlMs: Math.max(this.loginFreeze.freezeMs, 60_000),
       clock: this.clock,
     });
+    this.admins = new Administrators({
+      repository: this.repository,
+      clock: this.clock,
+      logger: this.logger,
+      passwords: this.passwords,
+      scryptCost: this.scryptCost,
+    });
   }
 
   /**
@@ -159,29 +157,8 @@ export class AuthService implements Authenticator {
     user: { id: string; username: string };
     generatedPassword: string | undefined;
   }> {
-    const username = normalizeUsername(input.username);
-    if (!USERNAME.test(username)) {
-      throw errors.validation(
-        "a username is 3 to 64 characters: lower-case letters, digits, dot, dash, underscore",
-      );
-    }
-    const generatedPassword = input.password === undefined ? generatePassword() : undefined;
-    const password = input.password ?? generatedPassword!;
-    if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-      throw errors.validation(`a password is ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
-    }
-    if (await this.repository.findUserByUsername(username))
-      throw errors.conflict(`the user ${username} already exists`);
-    const now = this.clock.now();
-    const id = newId(now);
-    await this.repository.insertUser({
-      id,
-      username,
-      passwordHash: await this.passwords.hash(password, this.scryptCost),
-      now,
-    });
-    this.logger.info({ user: { id, username } }, "admin user created");
-    return { user: { id, username }, generatedPassword };
+    const { admin, generatedPassword } = await this.admins.create(input);
+    return { user: { id: admin.id, username: admin.username }, generatedPassword };
   }
 
   /** On first start: creates `admin` with a generated password when no user exists yet. */

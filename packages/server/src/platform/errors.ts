@@ -10,6 +10,8 @@ export const errorStatus = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** Creating an administrator under a username another one has. */
+  username_taken: 409,
   /** Deleting an account still in its cooling-off after a de-authorization. */
   cooling_off: 409,
   payload_too_large: 413,

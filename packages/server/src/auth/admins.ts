@@ -1,0 +1,156 @@
+import { errors, PlatformError } from "../platform/errors.js";
+import { newId } from "../platform/ids.js";
+import type { Logger } from "../platform/logger.js";
+import { type Actor, actorLabel } from "../platform/policy.js";
+import type { Clock } from "../platform/ports.js";
+import { generatePassword, type ScryptCost } from "./password.js";
+import { adminAbilities, passwordResetRefusal } from "./policy.js";
+import type { AuthRepository, UserRow } from "./repository.js";
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const MIN_PASSWORD = 10;
+export const MAX_PASSWORD = 256;
+
+/** How passwords are hashed and checked: scrypt, unless a test counts the calls. */
+export interface PasswordHasher {
+  hash(password: string, cost: ScryptCost): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+/** Usernames are compared trimmed and in lower case: `Ops ` and `ops` are one login. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+function usernameTaken(username: string): PlatformError {
+  return new PlatformError("username_taken", `an administrator named ${username} already exists`, {
+    username,
+  });
+}
+
+/** An administrator as listed: never a password hash. */
+export interface AdminView {
+  id: string;
+  username: string;
+  createdAt: number;
+  lastLoginAt: number | null;
+  /** While a login freeze lasts, its end (epoch ms); null otherwise. */
+  frozenUntil: number | null;
+}
+
+/** What the services are built with. */
+export interface AdministratorsDeps {
+  repository: AuthRepository;
+  clock: Clock;
+  logger: Logger;
+  passwords: PasswordHasher;
+  scryptCost: ScryptCost;
+}
+
+/**
+ * The administrators who sign in to the console: listing them, adding one, resetting another's
+ * password. A password is given, or generated and returned once — it is stored only as its
+ * scrypt hash. A reset ends every session of the user and lifts a login freeze.
+ */
+export class Administrators {
+  constructor(private readonly deps: AdministratorsDeps) {}
+
+  #view(row: UserRow, now: number): AdminView {
+    return {
+      id: row.id,
+      username: row.username,
+      createdAt: row.created_at,
+      lastLoginAt: row.last_login_at,
+      frozenUntil: row.locked_until !== null && row.locked_until > now ? row.locked_until : null,
+    };
+  }
+
+  #password(given: string | undefined): { password: string; generated: string | undefined } {
+    const generated = given === undefined ? generatePassword() : undefined;
+    const password = given ?? generated!;
+    if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+      throw errors.validation(`a password is ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`, {
+        reason: "password_length",
+        min: MIN_PASSWORD,
+        max: MAX_PASSWORD,
+      });
+    }
+    return { password, generated };
+  }
+
+  /** Every administrator, oldest first, with what `actor` can do with each. */
+  async list(actor: Actor) {
+    const now = this.deps.clock.now();
+    return (await this.deps.repository.listUsers()).map((row) => ({
+      ...this.#view(row, now),
+      abilities: adminAbilities(actor, row.id),
+    }));
+  }
+
+  /**
+   * Adds an administrator. Without a password, one is generated and returned — the only time it
+   * exists in clear.
+   */
+  async create(input: { username: string; password?: string | undefined }): Promise<{
+    admin: AdminView;
+    generatedPassword: string | undefined;
+  }> {
+    const username = normalizeUsername(input.username);
+    if (!USERNAME.test(username)) {
+      throw errors.validation(
+        "a username is 3 to 64 characters: lower-case letters, digits, dot, dash, underscore; it starts with a letter or digit",
+        { reason: "invalid_username" },
+      );
+    }
+    const { password, generated } = this.#password(input.password);
+    const { repository, clock, passwords, scryptCost, logger } = this.deps;
+    if (await repository.findUserByUsername(username)) {
+      throw usernameTaken(username);
+    }
+    const now = clock.now();
+    const id = newId(now);
+    const passwordHash = await passwords.hash(password, scryptCost);
+    try {
+      await repository.insertUser({ id, username, passwordHash, now });
+    } catch (error) {
+      // Two requests for one name: the unique index lets one in.
+      if (await repository.findUserByUsername(username)) {
+        throw usernameTaken(username);
+      }
+      throw error;
+    }
+    logger.info({ user: { id, username } }, "admin user created");
+    const row = await repository.findUser(id);
+    return { admin: this.#view(row!, now), generatedPassword: generated };
+  }
+
+  /**
+   * Gives another administrator a new password (given, or generated and returned once), lifts
+   * a login freeze, and ends every session of theirs.
+   */
+  async resetPassword(
+    actor: Actor,
+    userId: string,
+    input: { password?: string | undefined },
+  ): Promise<{ generatedPassword: string | undefined; sessionsEnded: number }> {
+    const { repository, clock, passwords, scryptCost, logger } = this.deps;
+    const user = await repository.findUser(userId);
+    if (!user) throw errors.notFound("the administrator");
+    if (passwordResetRefusal(actor, userId)) {
+      throw errors.conflict("a session cannot reset its own user's password; another administrator can", {
+        reason: "own_password",
+      });
+    }
+    const { password, generated } = this.#password(input.password);
+    const sessionsEnded = await repository.replacePassword(
+      userId,
+      await passwords.hash(password, scryptCost),
+      clock.now(),
+    );
+    logger.info(
+      { user: { id: user.id, username: user.username }, sessionsEnded, by: actorLabel(actor) },
+      "admin password reset",
+    );
+    return { generatedPassword: generated, sessionsEnded };
+  }
+}
