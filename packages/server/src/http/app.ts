@@ -16,6 +16,7 @@ import type { Logger } from "../platform/logger.js";
 import { ActionCatalog, type Actor, type PermissionRefusal } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
+import { docsTheme } from "./docs-theme.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
 import { type Authenticator, actorOf, CSRF_HEADER, type Principal, SESSION_COOKIE } from "./principal.js";
@@ -187,8 +188,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         routePrefix: "/docs",
         indexPrefix: API_PREFIX,
         staticCSP: DOCS_CSP,
-        // No top bar: it offers to explore other documents.
-        uiConfig: { deepLinking: true, defaultModelsExpandDepth: 1, layout: "BaseLayout" },
+        // No top bar: it offers to explore other documents. No deep links: each one is a link
+        // inside its operation's button, which assistive technology cannot reach. No syntax
+        // colours: several of its theme's are under 4.5:1 on its dark background.
+        uiConfig: {
+          deepLinking: false,
+          defaultModelsExpandDepth: 1,
+          layout: "BaseLayout",
+          syntaxHighlight: false,
+        },
+        theme: docsTheme,
       });
       for (const route of routes) {
         const limiters = route.rateLimits.map((limit) => limiterFor(api, limit));
