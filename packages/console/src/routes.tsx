@@ -32,6 +32,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/api-keys/index.js")).ApiKeysPage }),
       },
       {
+        path: "admins",
+        lazy: async () => ({ Component: (await import("./pages/admins/index.js")).AdminsPage }),
+      },
+      {
         path: "settings",
         lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
       },

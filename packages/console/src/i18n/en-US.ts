@@ -259,6 +259,27 @@ export const enUS: Record<MessageKey, string> = {
   "pages.miniProgram.aesKeyFormat": "An EncodingAESKey is 43 letters or digits.",
   "pages.miniProgram.generate": "Generate",
 
+  "menu.admins": "Administrators",
+  "pages.admins.intro":
+    "Administrators sign in to the console and may do everything. When you add one or reset a password, set it yourself or let wxgate generate one (shown once).",
+  "pages.admins.create": "New administrator",
+  "pages.admins.reset": "Reset password",
+  "pages.admins.resetTitle": "Reset the password of {name}",
+  "pages.admins.resetWarning":
+    "Resetting ends every session of {name} at once: they sign in again with the new password. A login freeze is lifted too.",
+  "pages.admins.generate": "Generate one (shown once)",
+  "pages.admins.choose": "Set it myself",
+  "pages.admins.newPassword": "New password",
+  "pages.admins.passwordTitle": "The new password",
+  "pages.admins.created": "{name} is an administrator now.",
+  "pages.admins.resetDone": "The password of {name} is reset; {sessions} session(s) ended.",
+  "pages.admins.you": "(you)",
+  "fields.admin.lastLoginAt": "Last sign-in",
+  "fields.admin.never": "Never signed in",
+  "fields.admin.active": "Active",
+  "fields.admin.frozenUntil": "Frozen until {time}",
+  "fields.admin.createdAt": "Added",
+
   "common.yes": "Yes",
   "common.no": "No",
   "common.none": "none",
@@ -331,6 +352,7 @@ export const enUS: Record<MessageKey, string> = {
   "errors.code.not_found": "It was not found.",
   "errors.code.method_not_allowed": "That operation is not supported.",
   "errors.code.conflict": "The current state does not allow that.",
+  "errors.code.username_taken": "That username is taken.",
   "errors.code.payload_too_large": "What was sent is too large.",
   "errors.code.unsupported_media_type": "That content type is not supported.",
   "errors.code.too_many_requests": "Too many requests: try again later.",
@@ -364,4 +386,8 @@ export const enUS: Record<MessageKey, string> = {
   "errors.reason.already_connected": "The account is already connected.",
   "errors.reason.account_suspended": "WeChat has suspended the account.",
   "errors.reason.account_disabled": "The account is not enabled.",
+  "errors.reason.invalid_username":
+    "A username is 3 to 64 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.",
+  "errors.reason.password_length": "A password is 10 to 256 characters.",
+  "errors.reason.own_password": "You cannot reset your own password: another administrator can.",
 };

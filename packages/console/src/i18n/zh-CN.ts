@@ -258,6 +258,27 @@ export const zhCN = {
   "pages.miniProgram.aesKeyFormat": "EncodingAESKey 为 43 个英文字母或数字。",
   "pages.miniProgram.generate": "随机生成",
 
+  "menu.admins": "管理员",
+  "pages.admins.intro":
+    "管理员可以登录控制台并执行所有操作。新建管理员或重置密码时，可以自己设置密码，也可以由 wxgate 生成（只显示一次）。",
+  "pages.admins.create": "新建管理员",
+  "pages.admins.reset": "重置密码",
+  "pages.admins.resetTitle": "重置“{name}”的密码",
+  "pages.admins.resetWarning":
+    "重置后，“{name}”的所有登录会话立即结束，需要用新密码重新登录；登录冻结也一并解除。",
+  "pages.admins.generate": "由 wxgate 生成（只显示一次）",
+  "pages.admins.choose": "自己设置",
+  "pages.admins.newPassword": "新密码",
+  "pages.admins.passwordTitle": "新密码",
+  "pages.admins.created": "已添加管理员“{name}”。",
+  "pages.admins.resetDone": "已重置“{name}”的密码，结束了 {sessions} 个登录会话。",
+  "pages.admins.you": "（你）",
+  "fields.admin.lastLoginAt": "最近登录",
+  "fields.admin.never": "从未登录",
+  "fields.admin.active": "正常",
+  "fields.admin.frozenUntil": "冻结至 {time}",
+  "fields.admin.createdAt": "创建时间",
+
   "common.yes": "是",
   "common.no": "否",
   "common.none": "无",
@@ -327,6 +348,7 @@ export const zhCN = {
   "errors.code.not_found": "找不到所请求的内容。",
   "errors.code.method_not_allowed": "不支持此操作。",
   "errors.code.conflict": "当前状态不允许此操作。",
+  "errors.code.username_taken": "该用户名已被使用。",
   "errors.code.payload_too_large": "提交的内容过大。",
   "errors.code.unsupported_media_type": "不支持的内容类型。",
   "errors.code.too_many_requests": "请求过于频繁，请稍后再试。",
@@ -359,6 +381,10 @@ export const zhCN = {
   "errors.reason.already_connected": "该账号已接入。",
   "errors.reason.account_suspended": "账号已被微信封禁。",
   "errors.reason.account_disabled": "账号未开启。",
+  "errors.reason.invalid_username":
+    "用户名为 3 到 64 个字符：小写字母、数字、点、短横线或下划线，以字母或数字开头。",
+  "errors.reason.password_length": "密码长度为 10 到 256 个字符。",
+  "errors.reason.own_password": "不能重置自己的密码：请另一位管理员重置。",
 };
 
 /** A key of the console's dictionary. */
