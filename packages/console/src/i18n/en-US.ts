@@ -229,7 +229,6 @@ export const enUS: Record<MessageKey, string> = {
 
   "rules.coolingOff": "In cooling-off (until {time}): it cannot be enabled or deleted.",
 
-  "rules.notPermitted": "You are not permitted to do that.",
   "rules.enableChecks": "The enable checks fail: {checks}",
   "pages.account.eventsFrom": "From",
   "pages.account.eventsTo": "To",
@@ -356,6 +355,7 @@ export const enUS: Record<MessageKey, string> = {
   "errors.code.method_not_allowed": "That operation is not supported.",
   "errors.code.conflict": "The current state does not allow that.",
   "errors.code.username_taken": "That username is taken.",
+  "errors.code.cooling_off": "The account is in its cooling-off after a de-authorization: not now.",
   "errors.code.payload_too_large": "What was sent is too large.",
   "errors.code.unsupported_media_type": "That content type is not supported.",
   "errors.code.too_many_requests": "Too many requests: try again later.",
@@ -393,4 +393,7 @@ export const enUS: Record<MessageKey, string> = {
     "A username is 3 to 64 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.",
   "errors.reason.password_length": "A password is 10 to 256 characters.",
   "errors.reason.own_password": "You cannot reset your own password: another administrator can.",
+  "errors.reason.not_permitted": "You are not permitted to do that.",
+  "errors.reason.session_required": "Only a console session may do that, not an API key.",
+  "errors.reason.out_of_reach": "That account is out of your reach.",
 };

@@ -228,7 +228,6 @@ export const zhCN = {
 
   "rules.coolingOff": "冷静期内（至 {time}）不能开启或删除。",
 
-  "rules.notPermitted": "你没有执行此操作的权限。",
   "rules.enableChecks": "开启校验未通过：{checks}",
   "pages.account.eventsFrom": "开始时间",
   "pages.account.eventsTo": "结束时间",
@@ -352,6 +351,7 @@ export const zhCN = {
   "errors.code.method_not_allowed": "不支持此操作。",
   "errors.code.conflict": "当前状态不允许此操作。",
   "errors.code.username_taken": "该用户名已被使用。",
+  "errors.code.cooling_off": "账号处于取消授权后的冷静期，暂不能执行此操作。",
   "errors.code.payload_too_large": "提交的内容过大。",
   "errors.code.unsupported_media_type": "不支持的内容类型。",
   "errors.code.too_many_requests": "请求过于频繁，请稍后再试。",
@@ -388,6 +388,9 @@ export const zhCN = {
     "用户名为 3 到 64 个字符：小写字母、数字、点、短横线或下划线，以字母或数字开头。",
   "errors.reason.password_length": "密码长度为 10 到 256 个字符。",
   "errors.reason.own_password": "不能重置自己的密码：请另一位管理员重置。",
+  "errors.reason.not_permitted": "你没有执行此操作的权限。",
+  "errors.reason.session_required": "只有登录控制台的会话可以这样做，API 密钥不行。",
+  "errors.reason.out_of_reach": "你无权操作这个账号。",
 };
 
 /** A key of the console's dictionary. */

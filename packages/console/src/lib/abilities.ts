@@ -16,8 +16,6 @@ export function reasonText(t: Translate, reason: string | undefined, account?: A
   switch (reason) {
     case undefined:
       return "";
-    case "not_permitted":
-      return t("rules.notPermitted");
     case "cooling_off":
       if (account) return t("rules.coolingOff", { time: formatTime(account.lifecycle.coolingOffUntil) });
       break;
