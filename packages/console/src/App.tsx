@@ -1,7 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider } from "antd";
-import enUS from "antd/locale/en_US";
-import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { RouterProvider } from "react-router";
@@ -21,11 +19,11 @@ const queryClient = new QueryClient({
 });
 
 function Themed() {
-  const { language } = useI18n();
+  const { language, antdLocale } = useI18n();
   dayjs.locale(language === "zh-CN" ? "zh-cn" : "en");
   return (
     <ConfigProvider
-      locale={language === "zh-CN" ? zhCN : enUS}
+      locale={antdLocale}
       csp={serverInfo.styleNonce ? { nonce: serverInfo.styleNonce } : {}}
       button={{ autoInsertSpace: false }}
       theme={{

@@ -36,6 +36,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/audit/index.js")).AuditPage }),
       },
       {
+        path: "admins",
+        lazy: async () => ({ Component: (await import("./pages/admins/index.js")).AdminsPage }),
+      },
+      {
         path: "settings",
         lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
       },

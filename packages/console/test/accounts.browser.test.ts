@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { eventually, type Summary } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
 
 const t = consoleSuite();
-
-interface Summary {
-  platforms: { componentAppId: string }[];
-  accounts: { appId: string; kind: string; nickname: string; verifyType: number }[];
-}
-
-/** Polls until `probe` is true; bounded. */
-async function eventually(what: string, probe: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe("授权账号 (the accounts screens)", () => {
   it("authorize through the dialog and the emulator's page; the enable refusal names the check; map, enable, reset quota; de-authorized: actions disabled with the reason", {
@@ -79,18 +66,22 @@ describe("授权账号 (the accounts screens)", () => {
     await page.getByTestId("account-card").first().waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // Enable before the mapping: refused, naming the check.
-    t.watched.expect({ method: "POST", path: `/api/v1/accounts/${service.appId}/enable`, status: 409 });
-    await row.getByRole("button", { name: "开启" }).click();
-    await expect(page.getByTestId("failed-checks").textContent()).resolves.toBe("未设置 OpenID");
-    await auditScreen(t.watched, "enable-refused", async () => {
+    // Before the mapping, the server's answer disables enabling, and its reason names the check.
+    const enableInRow = row.getByRole("button", { name: "开启" });
+    await expect(enableInRow.isDisabled()).resolves.toBe(true);
+    await expect(row.locator("[data-reason]").getAttribute("data-reason")).resolves.toBe(
+      "开启校验未通过：未设置 OpenID",
+    );
+    const hoverEnable = async () => {
       await page
         .getByRole("row", { name: new RegExp(service.nickname) })
         .getByRole("button", { name: /^(开启|Enable)$/ })
-        .click();
-      await page.getByTestId("failed-checks").waitFor();
-    });
-    await page.getByRole("button", { name: /^(知道了|OK)$/ }).click();
+        .hover({ force: true });
+      await page.getByRole("tooltip").waitFor();
+    };
+    await hoverEnable();
+    await page.getByRole("tooltip").getByText("开启校验未通过：未设置 OpenID").waitFor();
+    await auditScreen(t.watched, "enable-refused", hoverEnable);
 
     // The detail: set the mapping, enable.
     await row.getByRole("link", { name: service.nickname }).click();

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, OUTPUT_DIR, WatchedPage } from "./support/browser.js";
+import { launchBrowser, OUTPUT_DIR, seriousViolations, WatchedPage } from "./support/browser.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 let browser: Browser;
@@ -36,6 +36,26 @@ describe("the API reference at /api/v1/docs", () => {
       await page.locator(".model-box").first().waitFor();
       mkdirSync(OUTPUT_DIR, { recursive: true });
       await page.screenshot({ path: join(OUTPUT_DIR, "api-docs.png") });
+      watched.assertClean();
+    } finally {
+      await watched.close();
+    }
+  });
+
+  it("has no serious or critical axe-core violation, an operation opened or not, at both widths", async () => {
+    const watched = await WatchedPage.open(browser, server.url, "en-US");
+    const { page } = watched;
+    try {
+      await watched.goto("/api/v1/docs");
+      await page.getByText("/api/v1/admins").first().waitFor();
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
+        expect(await seriousViolations(page), `axe on /api/v1/docs at ${width}`).toEqual([]);
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.locator(".opblock-summary", { hasText: "Add an administrator" }).click();
+      await page.getByText("Example Value").first().waitFor();
+      expect(await seriousViolations(page), "axe on /api/v1/docs with an operation open").toEqual([]);
       watched.assertClean();
     } finally {
       await watched.close();

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -42,11 +43,19 @@ describe("API keys, webhooks and settings", () => {
     t.watched.assertClean();
   });
 
-  it("creates a webhook whose secret is shown once, and shows its delivery log", {
+  it("creates a webhook whose secret is shown once, shows its delivery log, and redelivers from it", {
     timeout: 180_000,
   }, async () => {
     t.server = await startServer();
-    const receiver = createServer((_request, response) => response.end());
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        received.push(Buffer.concat(chunks).toString());
+        response.end();
+      });
+    });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const port = (receiver.address() as AddressInfo).port;
     try {
@@ -69,12 +78,42 @@ describe("API keys, webhooks and settings", () => {
       expect(JSON.stringify(listed.body)).not.toContain(secret);
       await auditScreen(t.watched, "webhooks");
 
-      await page.getByRole("button", { name: "Deliveries" }).click();
-      await page.getByText("Deliveries: CRM events").waitFor();
-      await auditScreen(t.watched, "webhook-deliveries", async () => {
+      // A push for the webhook: a follower of an authorized account follows it.
+      const service = await demoAccount(t.server);
+      await authorizeByApi(t.server, service.appId, { enable: true });
+      await t.server.control("POST", "/follower/follow", { appId: service.appId });
+      const hookId = listed.body.items[0]!["id"] as string;
+      type Deliveries = { items: Array<{ id: string; status: string; eventId: string; attempts: number }> };
+      const deliveries = () => t.server!.api<Deliveries>("GET", `/webhooks/${hookId}/deliveries`);
+      await eventually(
+        "the delivery",
+        async () => (await deliveries()).body.items[0]?.status === "delivered",
+      );
+      expect(received).toHaveLength(1);
+
+      const openLog = async () => {
         await page.getByRole("button", { name: /^(投递记录|Deliveries)$/ }).click();
         await page.getByText(/^(投递记录：|Deliveries: )CRM events$/).waitFor();
+        await page
+          .getByRole("dialog")
+          .getByText(/^(已送达|Delivered)$/)
+          .waitFor();
+      };
+      await openLog();
+      await auditScreen(t.watched, "webhook-deliveries", openLog);
+
+      // Redeliver: the same event again, as a new round of attempts.
+      await page.getByRole("dialog").getByRole("button", { name: "Redeliver" }).click();
+      await page.getByText("Queued for delivery again.").waitFor();
+      await eventually("the redelivery", async () => received.length === 2);
+      expect(JSON.parse(received[1]!).id).toBe(JSON.parse(received[0]!).id);
+      await eventually("the redelivery's outcome", async () => {
+        const [delivery] = (await deliveries()).body.items;
+        return delivery?.status === "delivered" && delivery.attempts === 2;
       });
+      await page.getByRole("button", { name: "Close", exact: true }).click();
+      await openLog();
+      await page.getByRole("dialog").getByRole("cell", { name: "2", exact: true }).waitFor();
       t.watched.assertClean();
     } finally {
       receiver.close();

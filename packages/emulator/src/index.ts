@@ -23,6 +23,7 @@ export {
   CoreControl,
   type EmulatorControl,
   type EmulatorControlExtensions,
+  type FollowerSummary,
   type InvalidateTokenOptions,
   type RequestLogFilter,
 } from "./control/control.js";

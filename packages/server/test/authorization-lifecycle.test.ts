@@ -304,6 +304,10 @@ describe("the cooling-off after a de-authorization", () => {
     const frozenAbilities = (await h.api<Abilities>("GET", `/accounts/${appId}`)).body.abilities;
     expect(frozenAbilities["delete"]).toEqual({ allowed: false, reason: "cooling_off" });
     expect(frozenAbilities["enable"]).toEqual({ allowed: false, reason: "account_unauthorized" });
+    const quotaReset = await h.api<ErrorAnswer>("POST", `/accounts/${appId}/quota/reset`);
+    expect(quotaReset.status).toBe(409);
+    expect(quotaReset.body.error.details.reason).toBe("account_unauthorized");
+    expect(frozenAbilities["resetQuota"]).toEqual({ allowed: false, reason: "account_unauthorized" });
 
     await advance(48 * HOUR - 1);
     const stillFrozen = await h.api<ErrorAnswer>("DELETE", `/accounts/${appId}`, { confirm: "示例服务号" });

@@ -5,6 +5,26 @@ export type AccountKind = "subscription" | "service" | "miniprogram";
 export type Connection = "component" | "direct" | "external";
 export type LifecycleState = "active" | "expiring" | "lapsed" | "cooling_off" | "unauthorized";
 
+/** What the caller can do with an account, by the server's rules: `reason` is a stable code. */
+export interface Ability {
+  allowed: boolean;
+  reason?: string;
+}
+
+/** The operations an account view carries an {@link Ability} for. */
+export type AccountAbility =
+  | "enable"
+  | "disable"
+  | "delete"
+  | "resetQuota"
+  | "updateAuthorization"
+  | "setAuthorizationExpiry"
+  | "syncProfile"
+  | "setOpenIdMapping"
+  | "setRequiredPermissionSets"
+  | "setSendConfig"
+  | "setReceiptConfig";
+
 export interface PermissionSet {
   id: number;
   name: string;
@@ -42,10 +62,11 @@ export interface Account {
   lastTokenError: { code: string; errcode: number | null; rid: string | null; at: number } | null;
   miniProgram?: {
     sendConfig: { mode: "app_secret" | "token_url" } | null;
-    receiptConfig: { mode: "plaintext" | "compatible" | "safe" } | null;
+    receiptConfig: { mode: ReceiptMode } | null;
   };
   createdAt: number;
   updatedAt: number;
+  abilities: Record<AccountAbility, Ability>;
 }
 
 export interface Usage {
@@ -106,7 +127,8 @@ export const accountKeys = {
   list: () => ["accounts", "list"] as const,
   one: (appId: string) => ["accounts", "one", appId] as const,
   quota: (appId: string) => ["accounts", "quota", appId] as const,
-  events: (appId: string, type: string) => ["accounts", "events", appId, type] as const,
+  events: (appId: string, filter: EventFilter) =>
+    ["accounts", "events", appId, filter.type, filter.from ?? 0, filter.to ?? 0] as const,
   apiCalls: (appId: string, errcode: string) => ["accounts", "api-calls", appId, errcode] as const,
   usage: () => ["authorizations", "usage"] as const,
 };
@@ -143,13 +165,20 @@ export function useQuotaResets(appId: string, enabled = true) {
   });
 }
 
-export function useEvents(appId: string, type: string, cursor: string | undefined) {
+/** Filters of an account's events: a push type, and received-time bounds (epoch ms, inclusive). */
+export interface EventFilter {
+  type: string;
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export function useEvents(appId: string, filter: EventFilter, cursor: string | undefined) {
   return useQuery({
-    queryKey: [...accountKeys.events(appId, type), cursor ?? ""],
+    queryKey: [...accountKeys.events(appId, filter), cursor ?? ""],
     queryFn: () =>
       request<{ items: EventItem[]; nextCursor: string | null }>(
         "GET",
-        `/events${query({ appid: appId, type: type || undefined, cursor, limit: 10 })}`,
+        `/events${query({ appid: appId, type: filter.type || undefined, from: filter.from, to: filter.to, cursor, limit: 10 })}`,
       ),
     placeholderData: keepPreviousData,
   });
@@ -180,6 +209,32 @@ export const useSetOpenIdMapping = () =>
   useAccountMutation((input: { appId: string; property: string }) =>
     request<Account>("PUT", path(input.appId, "/openid-mapping"), { property: input.property }),
   );
+/** Moves the end of the platform authorization: a date, or days from the period's start. */
+export const useSetAuthorizationExpiry = () =>
+  useAccountMutation((input: { appId: string } & ({ expiresAt: number } | { validityDays: number })) => {
+    const { appId, ...body } = input;
+    return request<Account>("PUT", path(appId, "/authorization-expiry"), body);
+  });
+
+export type SendConfigInput =
+  | { mode: "app_secret"; appSecret: string }
+  | { mode: "token_url"; tokenUrl: string; header?: string };
+export const useSetSendConfig = () =>
+  useAccountMutation((input: { appId: string; config: SendConfigInput }) =>
+    request<Account>("PUT", path(input.appId, "/miniprogram/send-config"), input.config),
+  );
+
+export type ReceiptMode = "plaintext" | "compatible" | "safe";
+export interface ReceiptConfigInput {
+  token: string;
+  encodingAESKey?: string;
+  mode: ReceiptMode;
+}
+export const useSetReceiptConfig = () =>
+  useAccountMutation((input: { appId: string; config: ReceiptConfigInput }) =>
+    request<Account>("PUT", path(input.appId, "/miniprogram/receipt-config"), input.config),
+  );
+
 export const useEnable = () =>
   useAccountMutation((appId: string) => request<Account>("POST", path(appId, "/enable")));
 export const useDisable = () =>

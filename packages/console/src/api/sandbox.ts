@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 /**
  * The sandbox's WeChat users, through the emulator's control API (sandbox mode only): what a
@@ -56,9 +56,32 @@ export type PhoneAction =
   | { kind: "scan"; scene: string }
   | { kind: "unfollow" };
 
+/** A follower of a sandbox account, as the emulator lists them. */
+export interface Follower {
+  openId: string;
+  nickname: string;
+  subscribed: boolean;
+  subscribeTime: number;
+}
+
 export const phoneKeys = {
   inbox: (appId: string, openId: string) => ["sandbox", "inbox", appId, openId] as const,
+  followers: (appId: string) => ["sandbox", "followers", appId] as const,
 };
+
+/** The account's followers in the emulator, newest first; `search` in the nickname or OpenID. */
+export function useFollowers(appId: string, search: string) {
+  return useQuery({
+    queryKey: [...phoneKeys.followers(appId), search],
+    queryFn: () =>
+      control<{ followers: Follower[]; total: number }>(
+        "GET",
+        `/accounts/${encodeURIComponent(appId)}/followers?limit=50&q=${encodeURIComponent(search)}`,
+      ),
+    enabled: appId !== "",
+    placeholderData: keepPreviousData,
+  });
+}
 
 export function useFollowerAction(appId: string, openId: string | undefined) {
   const client = useQueryClient();
@@ -78,8 +101,10 @@ export function useFollowerAction(appId: string, openId: string | undefined) {
           return control<FollowerAction>("POST", "/follower/unfollow", who);
       }
     },
-    onSettled: (result) => {
+    onSettled: (result, _error, action) => {
       if (result) void client.invalidateQueries({ queryKey: phoneKeys.inbox(appId, result.openId) });
+      if (action.kind === "follow" || action.kind === "unfollow" || action.kind === "scan")
+        void client.invalidateQueries({ queryKey: phoneKeys.followers(appId) });
     },
   });
 }

@@ -12,6 +12,7 @@ const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
   { key: "accounts", label: "menu.accounts" },
   { key: "webhooks", label: "menu.webhooks" },
   { key: "api-keys", label: "menu.apiKeys" },
+  { key: "admins", label: "menu.admins" },
   { key: "audit", label: "menu.audit" },
   { key: "settings", label: "menu.settings" },
   ...(serverInfo.mode === "sandbox" ? [{ key: "sandbox-phone", label: "menu.sandboxPhone" as const }] : []),

@@ -1,61 +1,47 @@
-import type { Account } from "../api/accounts.js";
-import type { MessageKey } from "../i18n/index.js";
+import type { Ability, Account } from "../api/accounts.js";
+import { isMessageKey, type Translate } from "../i18n/index.js";
+import { failedChecks } from "./labels.js";
 import { formatTime } from "./time.js";
 
+export type { Ability } from "../api/accounts.js";
+
 /**
- * What the console may offer on an account, and why not. Computed here, in one place, from the
- * fields the API returns today (lifecycle, cooling-off, connection, quota); when account
- * responses carry `abilities` ({ allowed, reason } per action) this module reads those instead.
+ * Why the server says an action is not allowed, in words. The rules themselves are the
+ * server's (an account's `abilities`, an administrator's): the console never re-derives them,
+ * it translates the reason code — the same word as the refusal's `details.reason` — and, for
+ * an account, adds the facts its view carries (until when the cooling-off lasts, which enable
+ * checks fail).
  */
-export type AccountAction = "enable" | "disable" | "openId" | "update" | "quota" | "delete";
+export function reasonText(t: Translate, reason: string | undefined, account?: Account): string {
+  switch (reason) {
+    case undefined:
+      return "";
+    case "cooling_off":
+      if (account) return t("rules.coolingOff", { time: formatTime(account.lifecycle.coolingOffUntil) });
+      break;
+    case "enable_checks_failed":
+      if (account) return t("rules.enableChecks", { checks: failedChecks(t, account).join("；") });
+      break;
+  }
+  const key = `errors.reason.${reason}`;
+  return isMessageKey(key) ? t(key) : t("errors.code.forbidden");
+}
 
-export interface Ability {
+/** An ability with its reason in words, for a {@link GuardedButton}. */
+export interface Explained {
   allowed: boolean;
-  /** Why not, as a message key and its values. */
-  reason?: { key: MessageKey; vars?: Record<string, string | number> };
+  reason: string;
 }
 
-const yes: Ability = { allowed: true };
-const no = (key: MessageKey, vars?: Record<string, string | number>): Ability => ({
-  allowed: false,
-  reason: vars ? { key, vars } : { key },
-});
-
-/** Extra state some rules need (the month's quota resets, the month's authorization requests). */
-export interface AbilityContext {
-  quotaResets?: { used: number; limit: number } | undefined;
-  usage?: { remaining: number } | undefined;
-}
-
+/** The account's abilities with their reasons in words. */
 export function accountAbilities(
+  t: Translate,
   account: Account,
-  context: AbilityContext = {},
-): Record<AccountAction, Ability> {
-  const { state, coolingOffUntil } = account.lifecycle;
-  const coolingOff =
-    state === "cooling_off" ? no("rules.coolingOff", { time: formatTime(coolingOffUntil) }) : undefined;
-  const withdrawn = state === "unauthorized" ? no("rules.unauthorized") : undefined;
-  const lapsed = state === "lapsed" ? no("rules.lapsed") : undefined;
-  const platform = account.connection === "component";
-
-  const enable = coolingOff ?? withdrawn ?? lapsed ?? (account.enabled ? no("rules.alreadyEnabled") : yes);
-  const disable = account.enabled ? yes : no("rules.notEnabled");
-  const openId = coolingOff ?? withdrawn ?? yes;
-  const update = !platform
-    ? no("rules.notComponent")
-    : context.usage && context.usage.remaining <= 0
-      ? no("rules.usageExhausted")
-      : yes;
-  const quota =
-    account.kind === "miniprogram"
-      ? no("rules.notService")
-      : (coolingOff ??
-        withdrawn ??
-        (context.quotaResets && context.quotaResets.used >= context.quotaResets.limit
-          ? no("rules.quotaUsed", { limit: context.quotaResets.limit })
-          : yes));
-  const remove =
-    coolingOff ??
-    (platform && account.authorizationState === "authorized" ? no("rules.stillAuthorized") : yes);
-  return { enable, disable, openId, update, quota, delete: remove };
+): Record<keyof Account["abilities"], Explained> {
+  return Object.fromEntries(
+    Object.entries(account.abilities).map(([name, ability]: [string, Ability]) => [
+      name,
+      { allowed: ability.allowed, reason: ability.allowed ? "" : reasonText(t, ability.reason, account) },
+    ]),
+  ) as Record<keyof Account["abilities"], Explained>;
 }

@@ -20,3 +20,11 @@ export function formatTime(ms: number | null | undefined): string {
 export function formatDate(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "—" : formatTime(ms).slice(0, 10);
 }
+
+/** The browser's UTC offset at `ms` (now by default), as {@link formatTime} writes it: `UTC+08:00`. */
+export function zoneLabel(ms: number = Date.now()): string {
+  return formatTime(ms).slice(20);
+}
+
+/** The date-time pickers' format: {@link formatTime}'s, the zone shown beside them. */
+export const PICKER_FORMAT = "YYYY-MM-DD HH:mm:ss";

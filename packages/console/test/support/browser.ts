@@ -150,6 +150,23 @@ async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(350);
 }
 
+/** The serious and critical axe-core violations of the page as it is now, each with a few of its nodes. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const hasAxe = await page.evaluate(() => "axe" in window);
+  if (!hasAxe) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Result = {
+      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }>;
+    };
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<Result> } })
+      .axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
+}
+
 async function checkViewport(watched: WatchedPage, name: string, language: Language): Promise<void> {
   const { page } = watched;
   await settle(page);
@@ -169,20 +186,7 @@ async function checkViewport(watched: WatchedPage, name: string, language: Langu
     overflow.scrollWidth,
     `horizontal overflow on ${where}: ${overflow.culprits.join(", ")}`,
   ).toBeLessThanOrEqual(overflow.clientWidth);
-  const hasAxe = await page.evaluate(() => "axe" in window);
-  if (!hasAxe) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    type Result = {
-      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }>;
-    };
-    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<Result> } })
-      .axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-  expect(violations, `axe violations on ${where}`).toEqual([]);
+  expect(await seriousViolations(page), `axe violations on ${where}`).toEqual([]);
   mkdirSync(OUTPUT_DIR, { recursive: true });
   await page.screenshot({
     path: join(OUTPUT_DIR, `${name}.${language}.${size?.width}x${size?.height}.png`),

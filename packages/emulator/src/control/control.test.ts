@@ -71,6 +71,39 @@ describe("control API", () => {
     });
   });
 
+  it("lists an account's followers, newest subscription first, filtered and bounded", async () => {
+    const emu = await start();
+    const { appId } = emu.control.createAccount({ kind: "service" });
+    await control(emu, "POST", `/accounts/${appId}/followers`, {
+      followers: [
+        { nickname: "张三", subscribeTime: START - 3_000 },
+        { nickname: "李四", subscribeTime: START - 2_000 },
+        { nickname: "王五", subscribeTime: START - 1_000, subscribed: false },
+      ],
+    });
+    const all = await control(emu, "GET", `/accounts/${appId}/followers`);
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBe(3);
+    const listed = all.body.followers as { nickname: string; openId: string; subscribed: boolean }[];
+    expect(listed.map((f) => f.nickname)).toEqual(["王五", "李四", "张三"]);
+    expect(Object.keys(listed[0]!).sort()).toEqual(
+      ["nickname", "openId", "remark", "subscribeTime", "subscribed", "tagIds"].sort(),
+    );
+    const following = await control(emu, "GET", `/accounts/${appId}/followers?subscribed=true&limit=1`);
+    expect(following.body).toMatchObject({ total: 2, followers: [{ nickname: "李四" }] });
+    const byOpenId = await control(
+      emu,
+      "GET",
+      `/accounts/${appId}/followers?q=${encodeURIComponent(listed[2]!.openId.toUpperCase())}`,
+    );
+    expect(byOpenId.body).toMatchObject({ total: 1, followers: [{ nickname: "张三" }] });
+    const byName = await control(emu, "GET", `/accounts/${appId}/followers?q=${encodeURIComponent("李")}`);
+    expect(byName.body).toMatchObject({ total: 1, followers: [{ nickname: "李四" }] });
+    expect((await control(emu, "GET", `/accounts/${appId}/followers?limit=0`)).status).toBe(400);
+    expect((await control(emu, "GET", `/accounts/${appId}/followers?subscribed=yes`)).status).toBe(400);
+    expect((await control(emu, "GET", "/accounts/wx0/followers")).status).toBe(404);
+  });
+
   it("refuses bad input with 400, unknown accounts with 404, duplicates with 409", async () => {
     const emu = await start();
     expect((await control(emu, "POST", "/accounts", { kind: "enterprise" })).status).toBe(400);

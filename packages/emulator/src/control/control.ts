@@ -61,6 +61,12 @@ export interface InvalidateTokenOptions {
   overlap?: boolean;
 }
 
+/** A follower as {@link CoreControl.followers} lists it. */
+export type FollowerSummary = Pick<
+  Follower,
+  "openId" | "nickname" | "subscribed" | "subscribeTime" | "tagIds" | "remark"
+>;
+
 /** The emulator's own operations (tests, the sandbox UI, the CLI). */
 export class CoreControl {
   constructor(private readonly core: EmulatorCore) {}
@@ -80,6 +86,37 @@ export class CoreControl {
     const inputs = typeof spec === "number" ? Array.from({ length: spec }, () => ({})) : spec;
     const { world, ids, clock } = this.core;
     return inputs.map((input) => createFollower(world, ids, clock.now(), appId, input));
+  }
+
+  /**
+   * An account's followers, most recently subscribed first: those matching `subscribed` and
+   * whose nickname or OpenID contains `search` (any case), at most `limit` (50 by default) of
+   * `total` matching. Without their inboxes (`/follower/inbox` reads one).
+   */
+  followers(
+    appId: string,
+    filter: { subscribed?: boolean; search?: string; limit?: number } = {},
+  ): { followers: FollowerSummary[]; total: number } {
+    const search = filter.search?.trim().toLowerCase() ?? "";
+    const matching = Object.values(this.core.world.followersOf(appId)).filter(
+      (f) =>
+        (filter.subscribed === undefined || f.subscribed === filter.subscribed) &&
+        (search === "" ||
+          f.nickname.toLowerCase().includes(search) ||
+          f.openId.toLowerCase().includes(search)),
+    );
+    matching.sort((a, b) => b.subscribeTime - a.subscribeTime || (a.openId < b.openId ? -1 : 1));
+    return {
+      total: matching.length,
+      followers: matching.slice(0, filter.limit ?? 50).map((f) => ({
+        openId: f.openId,
+        nickname: f.nickname,
+        subscribed: f.subscribed,
+        subscribeTime: f.subscribeTime,
+        tagIds: [...f.tagIds],
+        remark: f.remark,
+      })),
+    };
   }
 
   /** Adds tags by name. */

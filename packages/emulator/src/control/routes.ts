@@ -103,6 +103,30 @@ function register(app: FastifyInstance, ctx: EmulatorContext): void {
     },
   });
   controlRoute(app, {
+    method: "GET",
+    path: "/accounts/:appid/followers",
+    handler: ({ query, params }) => {
+      const appid = params.appid ?? "";
+      if (!ctx.world.account(appid)) throw new ControlError(404, `no account ${appid}`);
+      const limit = query.limit === undefined ? 50 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new ControlError(400, "limit must be a whole number from 1 to 1000");
+      }
+      const { subscribed } = query;
+      if (subscribed !== undefined && subscribed !== "true" && subscribed !== "false") {
+        throw new ControlError(400, "subscribed must be true or false");
+      }
+      return control.followers(
+        appid,
+        defined({
+          limit,
+          search: query.q,
+          subscribed: subscribed === undefined ? undefined : subscribed === "true",
+        }),
+      );
+    },
+  });
+  controlRoute(app, {
     method: "POST",
     path: "/accounts/:appid/tags",
     handler: ({ body, params }) => {

@@ -78,6 +78,21 @@ describe("account abilities", () => {
     expect([over["enable"], over["delete"]]).toEqual(["account_unauthorized", "yes"]);
   });
 
+  it("refuses a quota reset where no token is served: withdrawn or lapsed, after the month's count", () => {
+    const withdrawn = { ...ready, authorizationState: "unauthorized" as const };
+    expect(verdicts(admin, { ...withdrawn, lifecycle: { state: "cooling_off" } })["resetQuota"]).toBe(
+      "account_unauthorized",
+    );
+    expect(verdicts(admin, { ...ready, lifecycle: { state: "lapsed" } })["resetQuota"]).toBe(
+      "authorization_lapsed",
+    );
+    expect(
+      verdicts(admin, { ...ready, lifecycle: { state: "lapsed" } }, { ...counts, quotaResetsUsed: 10 })[
+        "resetQuota"
+      ],
+    ).toBe("quota_reset_limit");
+  });
+
   it("refuses the 11th quota reset of a month, and an authorization update once the month's requests are spent", () => {
     expect(verdicts(admin, ready, { ...counts, quotaResetsUsed: 9 })["resetQuota"]).toBe("yes");
     expect(verdicts(admin, ready, { ...counts, quotaResetsUsed: 10 })["resetQuota"]).toBe(

@@ -114,6 +114,18 @@ export function deleteRefusal(
   return undefined;
 }
 
+/**
+ * A call to WeChat with the account's token: the token service refuses it once the account
+ * withdrew its authorization, or its authorization ended (the same reasons it answers).
+ */
+export function tokenUseRefusal(
+  account: Pick<AccountFacts, "authorizationState" | "lifecycle">,
+): AccountRefusal | undefined {
+  if (account.authorizationState !== "authorized") return "account_unauthorized";
+  if (account.lifecycle.state === "lapsed") return "authorization_lapsed";
+  return undefined;
+}
+
 /** WeChat allows a limited number of clear_quota calls a month; the one over it is refused here. */
 export function quotaResetRefusal(counts: Pick<AccountCounts, "quotaResetsUsed" | "quotaResetsLimit">) {
   return counts.quotaResetsUsed >= counts.quotaResetsLimit ? ("quota_reset_limit" as const) : undefined;
@@ -160,7 +172,11 @@ const abilityRules = {
   enable: { action: "accounts.enable", refusal: (a) => enableRefusal(a) },
   disable: { action: "accounts.disable", refusal: () => undefined },
   delete: { action: "accounts.delete", refusal: (a) => deleteRefusal(a) },
-  resetQuota: { action: "accounts.quota.reset", refusal: (_a, c) => quotaResetRefusal(c) },
+  // The month's count first, as the service checks it before asking for a token.
+  resetQuota: {
+    action: "accounts.quota.reset",
+    refusal: (a, c) => quotaResetRefusal(c) ?? tokenUseRefusal(a),
+  },
   updateAuthorization: { action: "accounts.authorize", refusal: (a, c) => authorizationUpdateRefusal(a, c) },
   setAuthorizationExpiry: { action: "accounts.update", refusal: (a) => authorizationExpiryRefusal(a) },
   syncProfile: { action: "accounts.update", refusal: (a) => refreshInfoRefusal(a) },

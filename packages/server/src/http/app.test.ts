@@ -228,6 +228,12 @@ describe("the HTTP edge", () => {
     expect(docs.headers["content-security-policy"]).toBe(DOCS_CSP);
     expect(docs.body).toContain('src="/api/v1/docs/static/swagger-ui-bundle.js"');
     expect(docs.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|https?:\/\/(?!127)/);
+    // Its accessibility fixes (contrast, the server list's name) are files of their own too.
+    for (const file of ["wxgate.css", "wxgate.js"]) {
+      expect(docs.body).toContain(`/api/v1/docs/static/theme/${file}`);
+      const served = await server.app.inject({ method: "GET", url: `/api/v1/docs/static/theme/${file}` });
+      expect(served.statusCode).toBe(200);
+    }
     const shown = await server.app.inject({ method: "GET", url: "/api/v1/docs/json" });
     expect(shown.json().paths).toEqual(document.paths);
   });

@@ -22,6 +22,7 @@ import {
 } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
+import { docsTheme } from "./docs-theme.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import type { ApiRequestObserver, ApiRequestRecord } from "./observer.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
@@ -211,8 +212,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         routePrefix: "/docs",
         indexPrefix: API_PREFIX,
         staticCSP: DOCS_CSP,
-        // No top bar: it offers to explore other documents.
-        uiConfig: { deepLinking: true, defaultModelsExpandDepth: 1, layout: "BaseLayout" },
+        // No top bar: it offers to explore other documents. No deep links: each one is a link
+        // inside its operation's button, which assistive technology cannot reach. No syntax
+        // colours: several of its theme's are under 4.5:1 on its dark background.
+        uiConfig: {
+          deepLinking: false,
+          defaultModelsExpandDepth: 1,
+          layout: "BaseLayout",
+          syntaxHighlight: false,
+        },
+        theme: docsTheme,
       });
       if (observers.length > 0) {
         api.addHook("onResponse", (request, reply, done) => {

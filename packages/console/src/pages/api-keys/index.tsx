@@ -1,17 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import {
-  Alert,
-  App,
-  Button,
-  Checkbox,
-  Flex,
-  Form,
-  Input,
-  Modal,
-  Table,
-  type TableColumnsType,
-  Tag,
-} from "antd";
+import { Alert, App, Button, Checkbox, Flex, Form, Input, Table, type TableColumnsType, Tag } from "antd";
 import { useEffect, useState } from "react";
 import {
   type ApiKey,
@@ -22,7 +10,7 @@ import {
   useRevokeApiKey,
 } from "../../api/api-keys.js";
 import { errorMessage } from "../../api/errors.js";
-import { SecretOnce } from "../../components/SecretOnce.js";
+import { SecretFormDialog } from "../../components/SecretFormDialog.js";
 import { useI18n } from "../../i18n/index.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatTime } from "../../lib/time.js";
@@ -35,8 +23,6 @@ export function ApiKeysPage() {
   const create = useCreateApiKey();
   const revoke = useRevokeApiKey();
   const [creating, setCreating] = useState(false);
-  const [secret, setSecret] = useState<string | null>(null);
-  const [form] = Form.useForm<{ name: string; scopes: Scope[] }>();
 
   useEffect(() => {
     document.title = `${t("menu.apiKeys")} · ${t("app.name")}`;
@@ -126,66 +112,43 @@ export function ApiKeysPage() {
         dataSource={keys.data ?? []}
         pagination={false}
       />
-      <Modal
+      <SecretFormDialog<{ name: string; scopes: Scope[] }>
         open={creating}
         title={t("pages.apiKeys.create")}
-        okText={t("actions.confirm")}
-        cancelText={t("actions.cancel")}
-        confirmLoading={create.isPending}
-        onCancel={() => {
-          setCreating(false);
-          create.reset();
-        }}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        secretTitle={t("pages.apiKeys.secretTitle")}
+        initialValues={{ scopes: ["token:read"] }}
+        submit={async (values) =>
+          (await create.mutateAsync({ name: values.name.trim(), scopes: values.scopes })).key
+        }
+        onClose={() => setCreating(false)}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          preserve={false}
-          initialValues={{ scopes: ["token:read"] }}
-          onFinish={(values) =>
-            create.mutate(
-              { name: values.name.trim(), scopes: values.scopes },
-              {
-                onSuccess: (created) => {
-                  setCreating(false);
-                  setSecret(created.key);
-                },
-              },
-            )
-          }
+        <Form.Item
+          name="name"
+          label={t("fields.apiKey.name")}
+          rules={[
+            {
+              required: true,
+              whitespace: true,
+              message: t("pages.signIn.required", { field: t("fields.apiKey.name") }),
+            },
+          ]}
         >
-          <Form.Item
-            name="name"
-            label={t("fields.apiKey.name")}
-            rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("pages.signIn.required", { field: t("fields.apiKey.name") }),
-              },
-            ]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item
-            name="scopes"
-            label={t("fields.apiKey.scopes")}
-            rules={[{ required: true, message: t("pages.apiKeys.scopeRequired") }]}
-          >
-            <Checkbox.Group
-              style={{ display: "grid", gap: 6 }}
-              options={SCOPES.map((value) => ({
-                value,
-                label: `${enumLabel(t, "fields.apiKey.scope", value)} (${value})`,
-              }))}
-            />
-          </Form.Item>
-        </Form>
-        {create.isError && <Alert type="error" showIcon message={errorMessage(t, create.error)} />}
-      </Modal>
-      <SecretOnce title={t("pages.apiKeys.secretTitle")} secret={secret} onClose={() => setSecret(null)} />
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item
+          name="scopes"
+          label={t("fields.apiKey.scopes")}
+          rules={[{ required: true, message: t("pages.apiKeys.scopeRequired") }]}
+        >
+          <Checkbox.Group
+            style={{ display: "grid", gap: 6 }}
+            options={SCOPES.map((value) => ({
+              value,
+              label: `${enumLabel(t, "fields.apiKey.scope", value)} (${value})`,
+            }))}
+          />
+        </Form.Item>
+      </SecretFormDialog>
     </Flex>
   );
 }

@@ -7,6 +7,7 @@ import {
   type PhoneAction,
   replyText,
   useFollowerAction,
+  useFollowers,
   useInbox,
 } from "../../api/sandbox.js";
 import { useI18n } from "../../i18n/index.js";
@@ -31,6 +32,8 @@ export function SandboxPhonePage() {
   const usable = (accounts.data ?? []).filter((a) => a.authorizationState === "authorized");
   const [appId, setAppId] = useState<string | undefined>(undefined);
   const [openId, setOpenId] = useState<string | undefined>(undefined);
+  const [subscribed, setSubscribed] = useState(false);
+  const [search, setSearch] = useState("");
   const [lines, setLines] = useState<Line[]>([]);
   const [text, setText] = useState("");
   const [key, setKey] = useState("");
@@ -38,6 +41,7 @@ export function SandboxPhonePage() {
   const current = appId ?? usable[0]?.appId;
   const act = useFollowerAction(current ?? "", openId);
   const inbox = useInbox(current ?? "", openId);
+  const followers = useFollowers(current ?? "", search);
 
   useEffect(() => {
     document.title = `${t("menu.sandboxPhone")} · ${t("app.name")}`;
@@ -50,6 +54,7 @@ export function SandboxPhonePage() {
     act.mutate(action, {
       onSuccess: (result) => {
         setOpenId(result.openId);
+        setSubscribed(result.subscribed);
         setLines((previous) => [...previous, { id: previous.length, at: Date.now(), mine, result }]);
       },
     });
@@ -81,17 +86,43 @@ export function SandboxPhonePage() {
                 onChange={(value) => {
                   setAppId(value);
                   setOpenId(undefined);
+                  setSearch("");
                   setLines([]);
                 }}
                 options={usable.map((a) => ({ value: a.appId, label: `${a.nickname} (${a.appId})` }))}
               />
             </div>
-            <div className="wx-muted wx-small" data-testid="follower">
+            <div className="wx-field" style={{ marginBottom: 0 }}>
+              <span id="phone-follower">{t("pages.phone.followerPick")}</span>
+              <Select<string>
+                aria-labelledby="phone-follower"
+                data-testid="follower-picker"
+                showSearch
+                filterOption={false}
+                onSearch={setSearch}
+                value={openId ?? ""}
+                notFoundContent={null}
+                onChange={(value) => {
+                  const picked = followers.data?.followers.find((f) => f.openId === value);
+                  setOpenId(value || undefined);
+                  setSubscribed(picked?.subscribed ?? false);
+                  setLines([]);
+                }}
+                options={[
+                  { value: "", label: t("pages.phone.newFollower") },
+                  ...(followers.data?.followers ?? []).map((f) => ({
+                    value: f.openId,
+                    label: `${f.nickname} · ${f.openId}${f.subscribed ? "" : ` (${t("pages.phone.unsubscribed")})`}`,
+                  })),
+                ]}
+              />
+            </div>
+            <div className="wx-muted wx-small" data-testid="follower" style={{ overflowWrap: "anywhere" }}>
               {openId ? t("pages.phone.follower", { openId }) : t("pages.phone.noFollower")}
             </div>
             <Button
               type="primary"
-              disabled={!current}
+              disabled={!current || subscribed}
               loading={act.isPending}
               onClick={() => run({ kind: "follow" }, t("pages.phone.followed"))}
             >

@@ -7,7 +7,6 @@ import {
   Flex,
   Form,
   Input,
-  Modal,
   Select,
   Space,
   Switch,
@@ -28,7 +27,7 @@ import {
   useWebhooks,
   type Webhook,
 } from "../../api/webhooks.js";
-import { SecretOnce } from "../../components/SecretOnce.js";
+import { SecretFormDialog } from "../../components/SecretFormDialog.js";
 import { useI18n } from "../../i18n/index.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatTime } from "../../lib/time.js";
@@ -173,9 +172,7 @@ export function WebhooksPage() {
   const setEnabled = useSetWebhookEnabled();
   const remove = useDeleteWebhook();
   const [creating, setCreating] = useState(false);
-  const [secret, setSecret] = useState<string | null>(null);
   const [viewing, setViewing] = useState<Webhook | null>(null);
-  const [form] = Form.useForm<NewWebhook>();
 
   useEffect(() => {
     document.title = `${t("menu.webhooks")} · ${t("app.name")}`;
@@ -272,70 +269,50 @@ export function WebhooksPage() {
         dataSource={webhooks.data ?? []}
         pagination={false}
       />
-      <Modal
+      <SecretFormDialog<NewWebhook>
         open={creating}
         title={t("pages.webhooks.create")}
-        okText={t("actions.confirm")}
-        cancelText={t("actions.cancel")}
-        confirmLoading={create.isPending}
-        onCancel={() => {
-          setCreating(false);
-          create.reset();
+        secretTitle={t("pages.webhooks.secretTitle")}
+        submit={async (values) => {
+          const events = list(values.events ?? "");
+          const accounts = list(values.accounts ?? "");
+          const created = await create.mutateAsync({
+            name: values.name?.trim() ?? "",
+            url: values.url.trim(),
+            ...(events ? { events } : {}),
+            ...(accounts ? { accounts } : {}),
+          });
+          return created.secret;
         }}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        onClose={() => setCreating(false)}
       >
-        <Form<NewWebhook>
-          form={form}
-          layout="vertical"
-          preserve={false}
-          onFinish={(values) =>
-            create.mutate(
-              {
-                name: values.name?.trim() ?? "",
-                url: values.url.trim(),
-                ...(list(values.events ?? "") ? { events: list(values.events ?? "") } : {}),
-                ...(list(values.accounts ?? "") ? { accounts: list(values.accounts ?? "") } : {}),
-              },
-              {
-                onSuccess: (created) => {
-                  setCreating(false);
-                  setSecret(created.secret);
-                },
-              },
-            )
-          }
+        <Form.Item name="name" label={t("fields.webhook.name")}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item
+          name="url"
+          label={t("fields.webhook.url")}
+          rules={[
+            {
+              required: true,
+              whitespace: true,
+              message: t("pages.signIn.required", { field: t("fields.webhook.url") }),
+            },
+          ]}
         >
-          <Form.Item name="name" label={t("fields.webhook.name")}>
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item
-            name="url"
-            label={t("fields.webhook.url")}
-            rules={[
-              {
-                required: true,
-                whitespace: true,
-                message: t("pages.signIn.required", { field: t("fields.webhook.url") }),
-              },
-            ]}
-          >
-            <Input placeholder="https://example.com/wechat-events" inputMode="url" />
-          </Form.Item>
-          <Form.Item name="events" label={t("fields.webhook.events")} extra={t("pages.webhooks.eventsHint")}>
-            <Input placeholder="*" />
-          </Form.Item>
-          <Form.Item
-            name="accounts"
-            label={t("fields.webhook.accounts")}
-            extra={t("pages.webhooks.accountsHint")}
-          >
-            <Input placeholder="*" />
-          </Form.Item>
-        </Form>
-        {create.isError && <Alert type="error" showIcon message={errorMessage(t, create.error)} />}
-      </Modal>
-      <SecretOnce title={t("pages.webhooks.secretTitle")} secret={secret} onClose={() => setSecret(null)} />
+          <Input placeholder="https://example.com/wechat-events" inputMode="url" />
+        </Form.Item>
+        <Form.Item name="events" label={t("fields.webhook.events")} extra={t("pages.webhooks.eventsHint")}>
+          <Input placeholder="*" />
+        </Form.Item>
+        <Form.Item
+          name="accounts"
+          label={t("fields.webhook.accounts")}
+          extra={t("pages.webhooks.accountsHint")}
+        >
+          <Input placeholder="*" />
+        </Form.Item>
+      </SecretFormDialog>
       {viewing && <Deliveries webhook={viewing} onClose={() => setViewing(null)} />}
       <Typography.Text className="wx-muted wx-small">{t("pages.webhooks.signature")}</Typography.Text>
     </Flex>

@@ -1,4 +1,5 @@
 import { ArrowLeftOutlined, CheckCircleTwoTone, CloseCircleTwoTone } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
 import {
   Alert,
   App,
@@ -20,6 +21,7 @@ import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import {
   type Account,
+  accountKeys,
   useAccount,
   useDisable,
   useEnable,
@@ -27,7 +29,6 @@ import {
   useRefreshInfo,
   useResetQuota,
   useSetOpenIdMapping,
-  useUsage,
 } from "../../../api/accounts.js";
 import { errorMessage } from "../../../api/errors.js";
 import { GuardedButton } from "../../../components/GuardedButton.js";
@@ -40,6 +41,8 @@ import { StateTag, ValidityBadge } from "../components/StateTags.js";
 import { ApiCallLog } from "./components/ApiCallLog.js";
 import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
+import { MiniProgramConfig } from "./components/MiniProgramConfig.js";
+import { ValidityCard } from "./components/ValidityCard.js";
 
 function SetList({ sets, tone }: { sets: { id: number; name: string }[]; tone: string }) {
   const { t } = useI18n();
@@ -114,10 +117,9 @@ export function AccountPage() {
   const { message, modal } = App.useApp();
   const appId = useParams()["appId"] ?? "";
   const [deleted, setDeleted] = useState(false);
+  const client = useQueryClient();
   const account = useAccount(appId, !deleted);
-  const usage = useUsage();
-  const isOfficial = account.data !== undefined && account.data.kind !== "miniprogram";
-  const quota = useQuotaResets(appId, isOfficial && !deleted);
+  const quota = useQuotaResets(appId, account.data !== undefined && !deleted);
   const enable = useEnable();
   const disable = useDisable();
   const resetQuota = useResetQuota();
@@ -131,17 +133,19 @@ export function AccountPage() {
 
   if (deleted) return null;
   if (account.isPending) return <Spin />;
-  if (account.isError || !account.data)
-    return (
-      <Alert
-        type="error"
-        showIcon
-        message={errorMessage(t, account.error)}
-        action={<Link to="/accounts">{t("pages.account.back")}</Link>}
-      />
-    );
+  const failed = account.isError && (
+    <Alert
+      type="error"
+      showIcon
+      message={errorMessage(t, account.error)}
+      action={<Link to="/accounts">{t("pages.account.back")}</Link>}
+    />
+  );
+  // A reading that fails after one succeeded (the account deleted meanwhile) leaves what was
+  // shown in place, under the refusal.
+  if (!account.data) return failed || null;
   const a = account.data;
-  const abilities = accountAbilities(a, { quotaResets: quota.data, usage: usage.data });
+  const abilities = accountAbilities(t, a);
   const checks = failedChecks(t, a);
   const origin = window.location.origin;
 
@@ -184,6 +188,7 @@ export function AccountPage() {
 
   return (
     <Flex vertical gap={16}>
+      {failed}
       <Link to="/accounts">
         <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
           {t("pages.account.back")}
@@ -221,20 +226,21 @@ export function AccountPage() {
             {t("actions.enable")}
           </GuardedButton>
         )}
-        <GuardedButton ability={abilities.update} onClick={() => setUpdating(true)}>
+        <GuardedButton ability={abilities.updateAuthorization} onClick={() => setUpdating(true)}>
           {t("actions.update")}
         </GuardedButton>
-        <GuardedButton ability={abilities.quota} onClick={onResetQuota}>
+        <GuardedButton ability={abilities.resetQuota} onClick={onResetQuota}>
           {t("actions.quota")}
         </GuardedButton>
-        <Button
+        <GuardedButton
+          ability={abilities.syncProfile}
           loading={refreshInfo.isPending}
           onClick={() =>
             refreshInfo.mutate(a.appId, { onError: (error) => void message.error(errorMessage(t, error)) })
           }
         >
           {t("actions.refreshInfo")}
-        </Button>
+        </GuardedButton>
         <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
           {t("actions.delete")}
         </GuardedButton>
@@ -298,7 +304,11 @@ export function AccountPage() {
               <Typography.Title level={3} style={{ fontSize: 14 }}>
                 {t("pages.account.openId")}
               </Typography.Title>
-              <OpenIdForm key={a.openIdMapping ?? ""} account={a} allowed={abilities.openId.allowed} />
+              <OpenIdForm
+                key={a.openIdMapping ?? ""}
+                account={a}
+                allowed={abilities.setOpenIdMapping.allowed}
+              />
             </div>
           </Card>
         </Col>
@@ -324,46 +334,12 @@ export function AccountPage() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={<h2 className="wx-card-title">{t("pages.account.lifecycle")}</h2>} size="small">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t("fields.account.lifecycle")}>
-                {enumLabel(t, "fields.account.lifecycle", a.lifecycle.state)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("pages.account.expiresAt")}>
-                {a.lifecycle.expiresAt === null
-                  ? t("fields.account.lifecycle.noExpiry")
-                  : formatTime(a.lifecycle.expiresAt)}
-              </Descriptions.Item>
-              {a.lifecycle.coolingOffUntil !== null && (
-                <Descriptions.Item label={enumLabel(t, "fields.account.lifecycle", "cooling_off")}>
-                  {formatTime(a.lifecycle.coolingOffUntil)}
-                </Descriptions.Item>
-              )}
-              <Descriptions.Item label={t("pages.account.token")}>
-                {a.lastTokenError ? (
-                  <Typography.Text type="danger">
-                    {t("pages.account.tokenError", {
-                      code: a.lastTokenError.code,
-                      errcode: a.lastTokenError.errcode ?? "—",
-                      rid: a.lastTokenError.rid ?? "—",
-                      time: formatTime(a.lastTokenError.at),
-                    })}
-                  </Typography.Text>
-                ) : (
-                  t("pages.account.tokenOk")
-                )}
-              </Descriptions.Item>
-              {isOfficial && (
-                <Descriptions.Item label={t("pages.account.quota")}>
-                  <span data-testid="quota-used">
-                    {quota.data
-                      ? t("pages.account.quotaUsed", { used: quota.data.used, limit: quota.data.limit })
-                      : "…"}
-                  </span>
-                </Descriptions.Item>
-              )}
-            </Descriptions>
-          </Card>
+          <ValidityCard
+            account={a}
+            abilities={abilities}
+            quota={quota.data}
+            onRenew={() => setUpdating(true)}
+          />
         </Col>
         <Col xs={24}>
           <Card title={<h2 className="wx-card-title">{t("pages.account.callbacks")}</h2>} size="small">
@@ -373,23 +349,14 @@ export function AccountPage() {
                   {`${origin}/wechat/accounts/${a.appId}/callback`}
                 </Typography.Text>
               </Descriptions.Item>
-              {a.miniProgram && (
-                <>
-                  <Descriptions.Item label={t("pages.account.sendConfig")}>
-                    {a.miniProgram.sendConfig
-                      ? enumLabel(t, "fields.account.sendMode", a.miniProgram.sendConfig.mode)
-                      : t("common.notSet")}
-                  </Descriptions.Item>
-                  <Descriptions.Item label={t("pages.account.receiptConfig")}>
-                    {a.miniProgram.receiptConfig
-                      ? enumLabel(t, "fields.account.receiptMode", a.miniProgram.receiptConfig.mode)
-                      : t("common.notSet")}
-                  </Descriptions.Item>
-                </>
-              )}
             </Descriptions>
           </Card>
         </Col>
+        {a.kind === "miniprogram" && (
+          <Col xs={24}>
+            <MiniProgramConfig account={a} abilities={abilities} />
+          </Col>
+        )}
         <Col xs={24}>
           <EventLog appId={a.appId} />
         </Col>
@@ -399,7 +366,11 @@ export function AccountPage() {
       </Row>
       <AuthorizeDialog
         open={updating}
-        onClose={() => setUpdating(false)}
+        onClose={() => {
+          setUpdating(false);
+          // Authorizing again starts a new validity period: read the account afresh.
+          void client.invalidateQueries({ queryKey: accountKeys.one(a.appId) });
+        }}
         update={{ appId: a.appId, name: a.nickname }}
       />
       <DeleteAccountModal

@@ -72,7 +72,7 @@ function ToggleButton({ account }: { account: Account }) {
   const { message, modal } = App.useApp();
   const enable = useEnable();
   const disable = useDisable();
-  const abilities = accountAbilities(account);
+  const abilities = accountAbilities(t, account);
   if (account.enabled)
     return (
       <GuardedButton
@@ -268,7 +268,9 @@ export function AccountsPage() {
             type="primary"
             icon={<PlusOutlined />}
             ability={
-              exhausted ? { allowed: false, reason: { key: "rules.usageExhausted" } } : { allowed: true }
+              exhausted
+                ? { allowed: false, reason: t("errors.reason.authorization_request_limit") }
+                : { allowed: true, reason: "" }
             }
             onClick={() => setAuthorizing(true)}
             data-testid="authorize"

@@ -1,18 +1,26 @@
-import { Button, Card, Flex, Input, Table, type TableColumnsType, Tag, Typography } from "antd";
+import { Button, Card, DatePicker, Flex, Input, Table, type TableColumnsType, Tag, Typography } from "antd";
+import type { Dayjs } from "dayjs";
 import { useState } from "react";
-import { type EventItem, useEvents } from "../../../../api/accounts.js";
+import { type EventFilter, type EventItem, useEvents } from "../../../../api/accounts.js";
 import { errorMessage } from "../../../../api/errors.js";
 import { useI18n } from "../../../../i18n/index.js";
 import { enumLabel } from "../../../../lib/labels.js";
-import { formatTime } from "../../../../lib/time.js";
+import { formatTime, PICKER_FORMAT, zoneLabel } from "../../../../lib/time.js";
 
-/** The account's received pushes, newest first, ten a page, filtered by type. */
+/**
+ * The account's received pushes, newest first, ten a page, filtered by type and by a range of
+ * received times, from and to (local, the zone shown; the API's `from`/`to`, both inclusive).
+ */
 export function EventLog({ appId }: { appId: string }) {
   const { t } = useI18n();
-  const [type, setType] = useState("");
+  const [filter, setFilter] = useState<EventFilter>({ type: "" });
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const events = useEvents(appId, type, cursor);
+  const events = useEvents(appId, filter, cursor);
+  const change = (next: Partial<EventFilter>) => {
+    setFilter((previous) => ({ ...previous, ...next }));
+    setCursors([]);
+  };
   const columns: TableColumnsType<EventItem> = [
     {
       title: t("fields.event.receivedAt"),
@@ -45,23 +53,34 @@ export function EventLog({ appId }: { appId: string }) {
     },
   ];
   return (
-    <Card
-      size="small"
-      title={<h2 className="wx-card-title">{t("pages.account.events")}</h2>}
-      extra={
+    <Card size="small" title={<h2 className="wx-card-title">{t("pages.account.events")}</h2>}>
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }} data-testid="event-filters">
         <Input.Search
           allowClear
-          size="small"
           placeholder={t("pages.account.eventType")}
           aria-label={t("pages.account.eventType")}
-          onSearch={(value) => {
-            setType(value.trim());
-            setCursors([]);
-          }}
-          style={{ width: 180 }}
+          onSearch={(value) => change({ type: value.trim() })}
+          style={{ width: 200 }}
         />
-      }
-    >
+        <span className="wx-muted">{t("pages.account.eventsRange", { zone: zoneLabel() })}</span>
+        {/* Two pickers rather than one range picker: they wrap at phone width. */}
+        <DatePicker
+          showTime
+          format={PICKER_FORMAT}
+          placeholder={t("pages.account.eventsFrom")}
+          aria-label={`${t("pages.account.eventsFrom")} (${zoneLabel()})`}
+          onChange={(day: Dayjs | null) => change({ from: day?.startOf("second").valueOf() ?? undefined })}
+          style={{ width: 210 }}
+        />
+        <DatePicker
+          showTime
+          format={PICKER_FORMAT}
+          placeholder={t("pages.account.eventsTo")}
+          aria-label={`${t("pages.account.eventsTo")} (${zoneLabel()})`}
+          onChange={(day: Dayjs | null) => change({ to: day?.endOf("second").valueOf() ?? undefined })}
+          style={{ width: 210 }}
+        />
+      </Flex>
       {events.isError && <Typography.Text type="danger">{errorMessage(t, events.error)}</Typography.Text>}
       <Table<EventItem>
         rowKey="id"
