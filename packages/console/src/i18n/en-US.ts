@@ -228,8 +228,8 @@ export const enUS: Record<MessageKey, string> = {
   "actions.more": "More",
 
   "rules.coolingOff": "In cooling-off (until {time}): it cannot be enabled or deleted.",
-
   "rules.enableChecks": "The enable checks fail: {checks}",
+
   "pages.account.eventsFrom": "From",
   "pages.account.eventsTo": "To",
   "pages.account.eventsRange": "Received between ({zone})",

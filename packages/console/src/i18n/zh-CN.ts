@@ -227,8 +227,8 @@ export const zhCN = {
   "actions.more": "更多",
 
   "rules.coolingOff": "冷静期内（至 {time}）不能开启或删除。",
-
   "rules.enableChecks": "开启校验未通过：{checks}",
+
   "pages.account.eventsFrom": "开始时间",
   "pages.account.eventsTo": "结束时间",
   "pages.account.eventsRange": "接收时间范围（{zone}）",
