@@ -150,6 +150,8 @@ describe("授权账号 (the accounts screens)", () => {
     await page.locator("#appSecret").fill(created.secret);
     await page.getByRole("dialog").getByRole("button", { name: "接入" }).click();
     await page.getByText("已接入“直连测试号”。").waitFor();
+    // The message leaves before the screens below are checked (a message fading out has no contrast).
+    await page.getByText("已接入“直连测试号”。").waitFor({ state: "detached" });
     await page.getByRole("link", { name: "直连测试号" }).first().click();
     await page.getByRole("heading", { level: 1, name: "直连测试号" }).waitFor();
     const openModal = async () => {

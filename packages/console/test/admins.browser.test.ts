@@ -59,6 +59,9 @@ describe("管理员 (administrators)", () => {
     expect(password).toMatch(/^[\w-]{24}$/);
     await auditScreen(t.watched, "admin-password-shown-once", "once");
     await page.getByRole("button", { name: "我已保存" }).click();
+    // Told once the password is saved; gone before the next screens are checked.
+    await page.getByText("已添加管理员“ops”。").waitFor();
+    await page.getByText("已添加管理员“ops”。").waitFor({ state: "detached" });
     await page.getByRole("cell", { name: "ops", exact: true }).waitFor();
     await page.getByText(password).waitFor({ state: "detached" });
     const ops = await signIn(t.server, "ops", password);

@@ -39,6 +39,7 @@ describe("API keys, webhooks and settings", () => {
     await page.getByRole("dialog").getByRole("button", { name: "吊销" }).click();
     await page.getByText("已吊销", { exact: true }).waitFor();
     expect(await call()).toBe(401);
+    await page.getByText("已吊销“CRM”。").waitFor({ state: "detached" });
     await auditScreen(t.watched, "api-keys");
     t.watched.assertClean();
   });

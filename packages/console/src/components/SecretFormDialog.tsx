@@ -19,8 +19,11 @@ export function SecretFormDialog<Values extends object>(props: {
   form?: FormInstance<Values>;
   initialValues?: Partial<Values>;
   submit(values: Values): Promise<string | null>;
-  /** After the form is cancelled, or once its secret is saved (or when it had none). */
-  onClose(): void;
+  /**
+   * When the dialog closes: `done` once the answer came and its secret (if any) was saved,
+   * false when the form was cancelled.
+   */
+  onClose(done: boolean): void;
   children: ReactNode;
 }) {
   const { t } = useI18n();
@@ -28,9 +31,9 @@ export function SecretFormDialog<Values extends object>(props: {
   const form = props.form ?? own;
   const [secret, setSecret] = useState<string | null>(null);
   const send = useMutation({ mutationFn: props.submit });
-  const close = () => {
+  const close = (done: boolean) => {
     send.reset();
-    props.onClose();
+    props.onClose(done);
   };
   return (
     <>
@@ -40,7 +43,7 @@ export function SecretFormDialog<Values extends object>(props: {
         okText={t("actions.confirm")}
         cancelText={t("actions.cancel")}
         confirmLoading={send.isPending}
-        onCancel={close}
+        onCancel={() => close(false)}
         onOk={() => form.submit()}
         destroyOnHidden
       >
@@ -52,7 +55,7 @@ export function SecretFormDialog<Values extends object>(props: {
           onFinish={(values) =>
             send.mutate(values, {
               onSuccess: (shown) => {
-                if (shown === null) close();
+                if (shown === null) close(true);
                 else setSecret(shown);
               },
             })
@@ -67,7 +70,7 @@ export function SecretFormDialog<Values extends object>(props: {
         secret={secret}
         onClose={() => {
           setSecret(null);
-          close();
+          close(true);
         }}
       />
     </>

@@ -148,6 +148,15 @@ async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
   // Ant Design's motion (modals, messages) ends within 0.3 s.
   await page.waitForTimeout(350);
+  // And any that runs still (a message leaving, under load): contrast is judged at rest.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
 }
 
 /** The serious and critical axe-core violations of the page as it is now, each with a few of its nodes. */

@@ -12,7 +12,7 @@ import {
   Tag,
   Typography,
 } from "antd";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type Admin, useAdmins, useCreateAdmin, useResetPassword } from "../../api/admins.js";
 import { errorMessage } from "../../api/errors.js";
 import { useSession } from "../../api/session.js";
@@ -79,6 +79,12 @@ export function AdminsPage() {
   const reset = useResetPassword();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<Admin | null>(null);
+  // What the last answer said, told once its dialog closes (after a password shown once).
+  const told = useRef("");
+  const tell = (done: boolean) => {
+    if (done && told.current) void message.success(told.current);
+    told.current = "";
+  };
 
   useEffect(() => {
     document.title = `${t("menu.admins")} · ${t("app.name")}`;
@@ -172,10 +178,13 @@ export function AdminsPage() {
         submit={async (values) => {
           const username = values.username.trim().toLowerCase();
           const created = await create.mutateAsync({ username, ...chosen(values) });
-          void message.success(t("pages.admins.created", { name: created.username }));
+          told.current = t("pages.admins.created", { name: created.username });
           return created.password ?? null;
         }}
-        onClose={() => setCreating(false)}
+        onClose={(done) => {
+          setCreating(false);
+          tell(done);
+        }}
       >
         <Form.Item
           name="username"
@@ -207,12 +216,16 @@ export function AdminsPage() {
         submit={async (values) => {
           if (!resetting) return null;
           const done = await reset.mutateAsync({ id: resetting.id, ...chosen(values) });
-          void message.success(
-            t("pages.admins.resetDone", { name: resetting.username, sessions: done.sessionsEnded }),
-          );
+          told.current = t("pages.admins.resetDone", {
+            name: resetting.username,
+            sessions: done.sessionsEnded,
+          });
           return done.password ?? null;
         }}
-        onClose={() => setResetting(null)}
+        onClose={(done) => {
+          setResetting(null);
+          tell(done);
+        }}
       >
         <Typography.Paragraph>
           {t("pages.admins.resetWarning", { name: resetting?.username ?? "" })}
