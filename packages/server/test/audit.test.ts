@@ -1,28 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditModule } from "../src/audit/index.js";
+import { type AuditEntryView, auditModule } from "../src/audit/index.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../src/http/principal.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
 
 const ADMIN = { username: "ops", password: "correct horse battery staple" };
 const DAY = 24 * 60 * 60 * 1000;
 
-interface Entry {
-  id: string;
-  at: number;
-  actor: { kind: string; id: string; name: string } | null;
-  ip: string;
-  userAgent: string | null;
-  appid: string | null;
-  action: string;
-  method: string;
-  route: string;
-  target: Record<string, unknown>;
-  outcome: string;
-  status: number;
-  errorCode: string | null;
-  summary: unknown;
-  requestId: string;
-}
+type Entry = AuditEntryView;
 
 let server: TestServer;
 let session: { cookie: string; csrf: string };

@@ -69,7 +69,7 @@ export function auditRoutes(service: AuditService): Route[] {
       action: "audit.read",
       summary: "Export audit entries as CSV",
       description:
-        "The entries the filters select, newest first, as `text/csv` (UTF-8 with a byte-order mark), streamed as they are read: any number of entries in constant memory.",
+        "The entries the filters select, newest first, as `text/csv` (UTF-8 with a byte-order mark), streamed as they are read, in constant memory however many there are.",
       query: filters,
       async handler({ query, reply }) {
         const stamp = new Date().toISOString().slice(0, 10);
