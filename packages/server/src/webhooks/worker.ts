@@ -245,7 +245,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
           if (!row) continue;
           const webhook = byId.get(row.id);
           if (webhook && free <= 0) continue;
-          if (!everyone && (!webhook || (this.drained.get(row.id) ?? now) > now)) continue;
+          if (!everyone && (!webhook || this.isDrained(row.id))) continue;
           if (!webhook) {
             const ended = await tx.skipDue(row.id, now, SKIP_BATCH);
             if (ended === SKIP_BATCH) {
@@ -280,6 +280,12 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
     return skipped + taken.length;
   }
 
+  /** True while a webhook's last claim found nothing more due (see {@link drained}). */
+  private isDrained(webhookId: string): boolean {
+    const until = this.drained.get(webhookId);
+    return until !== undefined && until > this.options.clock.now();
+  }
+
   /** Writes the outcomes waiting, without claiming. */
   private async writeFinished(): Promise<void> {
     const finished = this.finished;
@@ -312,10 +318,18 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
         const left = (this.busy.get(id) ?? 1) - 1;
         if (left === 0) this.busy.delete(id);
         else this.busy.set(id, left);
-        // A turn when there is a batch of slots to refill (and outcomes to write with it), or
-        // nothing is out any more; until then the outcomes gather, so that a transaction
-        // carries several.
-        if (this.perWebhook - left >= this.refill || this.inFlight.size === 0) this.wake();
+        // A turn when there is a batch of slots to refill and the webhook may have work for
+        // them, when enough outcomes gathered to be worth a transaction, or when nothing is
+        // out any more. A webhook whose last claim came back short waits for the fan-out (which
+        // wakes the worker) or the poll: a turn per ended request would write a transaction
+        // for a handful of outcomes and claim nothing.
+        if (
+          (this.perWebhook - left >= this.refill && !this.isDrained(id)) ||
+          this.finished.length >= this.refill ||
+          this.inFlight.size === 0
+        ) {
+          this.wake();
+        }
       });
     this.inFlight.add(request);
   }
