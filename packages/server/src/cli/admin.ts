@@ -21,6 +21,7 @@ const CLI_ACTOR: Actor = {
   role: "admin",
   actions: new Set(),
   reach: { all: true },
+  grants: null,
 };
 
 /** Runs `work` with the auth service on the configured store (migrated first), then closes it. */
