@@ -388,8 +388,12 @@ async function runRoute(
     if (!principal) throw errors.unauthorized();
     actor = actorOf(principal, actions, route.action);
     if (note) note.actor = actor;
-    const decision = decide(actions, subjectOf(principal, actions), route.action);
-    if (!decision.allowed) throw refusal(actions, route.action, decision);
+    // A route about one account is decided on it, once its path is valid (below): a member
+    // of other accounts is refused it as out of reach, not by a switch of theirs elsewhere.
+    if (!route.account) {
+      const decision = decide(actions, subjectOf(principal, actions), route.action);
+      if (!decision.allowed) throw refusal(actions, route.action, decision);
+    }
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (

@@ -81,11 +81,22 @@ const callers: Caller[] = [
   { name: "admin", subject: { via: "session", role: "admin", reach: { all: true }, memberships: null } },
   {
     name: "department admin",
-    subject: { via: "session", role: "admin", reach: { all: false, appIds: new Set([MINE]) }, memberships: null },
+    subject: {
+      via: "session",
+      role: "admin",
+      reach: { all: false, appIds: new Set([MINE]) },
+      memberships: null,
+    },
   },
   { name: "super admin", subject: member("super_admin", []) },
-  ...permissionSwitches.map((s) => ({ name: `long-term operator with ${s}`, subject: member("long_term", [s]) })),
-  ...permissionSwitches.map((s) => ({ name: `short-term operator with ${s}`, subject: member("short_term", [s]) })),
+  ...permissionSwitches.map((s) => ({
+    name: `long-term operator with ${s}`,
+    subject: member("long_term", [s]),
+  })),
+  ...permissionSwitches.map((s) => ({
+    name: `short-term operator with ${s}`,
+    subject: member("short_term", [s]),
+  })),
   { name: "operator with every switch", subject: member("long_term", permissionSwitches) },
   { name: "operator with no switch", subject: member("long_term", []) },
   {
@@ -158,7 +169,9 @@ describe("the policy matrix", () => {
           const want = expected(caller.subject, rule, appId);
           cells++;
           if (got !== want)
-            differences.push(`${route.method} ${route.url} · ${caller.name} · ${appId ?? "-"}: ${got}, not ${want}`);
+            differences.push(
+              `${route.method} ${route.url} · ${caller.name} · ${appId ?? "-"}: ${got}, not ${want}`,
+            );
         }
       }
     }
