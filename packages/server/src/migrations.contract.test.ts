@@ -13,7 +13,13 @@ import { releasedCombinedSteps } from "./testing/released-migrations.js";
 const PREVIOUS_RELEASE = "0010_api_call_pages";
 const BEFORE_THE_SPLIT = "0011_account_column";
 /** Tables created by steps after the split, by the step that creates each: absent before it. */
-const CREATED_SINCE_THE_SPLIT: Record<string, string> = { audit_entries: "0012_audit" };
+const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
+  audit_entries: "0012_audit",
+  team_members: "0013_team",
+  team_departments: "0013_team",
+  team_department_accounts: "0013_team",
+  team_department_admins: "0013_team",
+};
 
 /** Columns the migrations since renamed: `table.old` → new name. */
 const RENAMED: Record<string, string> = {
@@ -26,6 +32,8 @@ const REFERENCES: Record<string, string> = {
   "sessions.user_id": "users",
   "api_keys.created_by": "users",
   "webhook_deliveries.webhook_id": "webhooks",
+  "team_department_accounts.department_id": "team_departments",
+  "team_department_admins.department_id": "team_departments",
 };
 
 type Row = Record<string, string | number>;

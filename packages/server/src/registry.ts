@@ -10,13 +10,14 @@ import {
   type PortableMigration,
   platformMigrations,
 } from "./platform/store/migrations/index.js";
+import { teamMigrations, teamModule } from "./team/index.js";
 import { tokensMigrations, tokensModule } from "./tokens/index.js";
 import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
 
 /**
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
- * before it (tokens ← accounts ← callbacks ← webhooks), which the start checks. The audit log
+ * before it (tokens ← accounts ← callbacks ← webhooks; accounts ← team), which the start checks. The audit log
  * is last: it observes every module's changing requests at the edge and uses no one's service.
  * A new module adds its factory here and its migrations to `migrationSources` below.
  */
@@ -26,6 +27,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   callbacksModule(),
   webhooksModule(),
   homeModule,
+  teamModule,
   auditModule(),
 ];
 
@@ -43,6 +45,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "callbacks", migrations: callbacksMigrations },
   { owner: "webhooks", migrations: webhooksMigrations },
   { owner: "audit", migrations: auditMigrations },
+  { owner: "team", migrations: teamMigrations },
 ];
 
 /**

@@ -24,6 +24,10 @@ export const tableOwners = {
   webhooks: "webhooks",
   webhook_deliveries: "webhooks",
   audit_entries: "audit",
+  team_members: "team",
+  team_departments: "team",
+  team_department_accounts: "team",
+  team_department_admins: "team",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -153,7 +153,7 @@ describe("wxgate start (end to end)", () => {
   });
 });
 
-describe("wxgate migrate and admin create, list, reset-password", () => {
+describe("wxgate migrate and admin create, list, reset-password, disable", () => {
   it("migrates once, creates an admin from stdin and refuses a duplicate, lists admins and resets a password", async () => {
     const env = { WXGATE_DATA_DIR: tempDataDir() };
     const first = runCli(cli, ["migrate"], env);
@@ -190,6 +190,18 @@ describe("wxgate migrate and admin create, list, reset-password", () => {
     const unknown = runCli(cli, ["admin", "reset-password", "--username", "nobody"], env);
     expect(await unknown.exited).toBe(1);
     expect(unknown.stderr()).toContain("no administrator is called nobody");
+
+    // The first user owns the platform: never disabled; another is, and enabled again.
+    expect(await runCli(cli, ["admin", "create", "--username", "ops2"], env).exited).toBe(0);
+    const owner = runCli(cli, ["admin", "disable", "--username", "ops"], env);
+    expect(await owner.exited).toBe(1);
+    expect(owner.stderr()).toContain("the owner's role and access cannot change");
+    const disabled = runCli(cli, ["admin", "disable", "--username", "ops2"], env);
+    expect(await disabled.exited).toBe(0);
+    expect(disabled.stdout()).toContain("disabled ops2; 0 sessions ended");
+    const enabled = runCli(cli, ["admin", "disable", "--username", "ops2", "--enable"], env);
+    expect(await enabled.exited).toBe(0);
+    expect(enabled.stdout()).toContain("ops2 may sign in again");
   });
 
   it("prints help for each command", async () => {
@@ -199,6 +211,7 @@ describe("wxgate migrate and admin create, list, reset-password", () => {
       ["admin", "create"],
       ["admin", "list"],
       ["admin", "reset-password"],
+      ["admin", "disable"],
       ["emulator"],
     ]) {
       const help = runCli(cli, [...command, "--help"], {});

@@ -357,7 +357,13 @@ describe.each(testEngines)("on $name", (current) => {
       expect(key).toMatch(/^wxg_/);
       expect(created.body.scopes).toEqual(KEY_SCOPES);
       const whoami = await w.call("GET", "/api/v1/whoami", { bearer: key });
-      expect(whoami.body).toEqual({ kind: "api_key", name: "walkthrough", scopes: KEY_SCOPES });
+      expect(whoami.body).toMatchObject({
+        kind: "api_key",
+        name: "walkthrough",
+        scopes: KEY_SCOPES,
+        role: null,
+      });
+      expect(whoami.body["actions"]).toContain("tokens.read");
       expect((await w.call("GET", "/api/v1/api-keys", { bearer: key })).status).toBe(403);
       transcript.push(`a. signed in as admin; API key ${key.slice(0, 12)}… (${KEY_SCOPES.join(" ")})`);
 

@@ -396,6 +396,29 @@ export const enUS: Record<MessageKey, string> = {
   "errors.reason.not_permitted": "You are not permitted to do that.",
   "errors.reason.session_required": "Only a console session may do that, not an API key.",
   "errors.reason.out_of_reach": "That account is out of your reach.",
+  "errors.reason.role_required": "Only the owner and the platform's administrators may do that.",
+  "errors.reason.switch_off": "Your permission for this is off on this account.",
+  "errors.reason.risk_not_permitted":
+    "A risk operation is for the account's super admin or an administrator.",
+  "errors.reason.super_admin_required": "Only the account's super admin or an administrator may do that.",
+  "errors.reason.user_disabled": "This user is disabled.",
+  "errors.reason.owner_protected": "The owner's role and access cannot change.",
+  "errors.reason.own_user": "You cannot change your own role or access: another administrator can.",
+  "errors.reason.long_term_limit":
+    "The account has as many long-term operators as allowed (invitations count).",
+  "errors.reason.short_term_limit":
+    "The account has as many short-term operators as allowed (invitations count).",
+  "errors.reason.accounts_per_member_limit":
+    "This person operates as many accounts as allowed (invitations count).",
+  "errors.reason.already_member": "This person is a member of the account already.",
+  "errors.reason.not_a_member_role":
+    "The owner and administrators reach every account already: invite members.",
+  "errors.reason.super_admin_unbind": "The super admin cannot be unbound: move the role first.",
+  "errors.reason.not_super_admin": "Only the account's super admin may move the role.",
+  "errors.reason.not_an_operator": "The super admin holds every permission.",
+  "errors.reason.not_an_admin": "A department limits administrators only.",
+  "errors.reason.name_taken": "That name is taken.",
+  "errors.reason.unknown_account": "No such account is connected.",
 
   // The audit log
   "menu.audit": "Audit log",

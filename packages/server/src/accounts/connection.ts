@@ -18,7 +18,7 @@ export class AccountConnection {
 
   /** 直连: AppID + AppSecret, checked by fetching a token. Only an account in the actor's reach. */
   async connectDirect(
-    actor: Pick<Actor, "reach">,
+    actor: Pick<Actor, "reach" | "userId">,
     input: {
       appId: string;
       appSecret: string;
@@ -48,6 +48,7 @@ export class AccountConnection {
       value: token.access_token,
       expiresAt: now + token.expires_in * 1000,
     });
+    await this.deps.bus.request("accounts.connected", { appId: input.appId, userId: actor.userId });
     return this.reader.reload(input.appId);
   }
 
@@ -56,7 +57,7 @@ export class AccountConnection {
    * an account in the actor's reach.
    */
   async connectExternal(
-    actor: Pick<Actor, "reach">,
+    actor: Pick<Actor, "reach" | "userId">,
     input: {
       appId: string;
       tokenUrl: string;
@@ -77,6 +78,7 @@ export class AccountConnection {
       token_header: input.header ? repository.seal(input.appId, "token_header", input.header) : null,
     });
     tokens.forget(input.appId);
+    await this.deps.bus.request("accounts.connected", { appId: input.appId, userId: actor.userId });
     return this.reader.get(input.appId);
   }
 

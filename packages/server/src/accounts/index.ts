@@ -33,12 +33,19 @@ export interface AccountClients {
   tokenProviderFor(appId: string): Promise<TokenProvider>;
 }
 
+/** Which accounts exist, without their rows. */
+export interface AccountDirectory {
+  exists(appId: string): Promise<boolean>;
+}
+
 declare module "../platform/services.js" {
   interface ModuleServices {
     /** Per-account WeChat clients. */
     accountClients: AccountClients;
     /** Push credentials by appid, for the callback gateway. */
     callbackAccounts: AccountCallbackCredentials;
+    /** Which accounts are connected, for modules that keep something per account (the team's members). */
+    accountDirectory: AccountDirectory;
   }
 }
 
@@ -49,6 +56,11 @@ declare module "../platform/bus.js" {
      * account state elsewhere forget it.
      */
     "accounts.changed": { payload: string; result: undefined };
+    /**
+     * An account was connected directly or to a token server, by this user (null for an API key
+     * without a user, or the CLI): the team module makes them its super admin.
+     */
+    "accounts.connected": { payload: { appId: string; userId: string | null }; result: undefined };
     /**
      * An account is being deleted: each module deletes its own rows of the account, and may
      * answer how many it deleted per table.
@@ -109,6 +121,7 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     tokenProviderFor: (appId) => tokens.tokenProviderFor(appId),
   });
   ctx.provide("callbackAccounts", callbackAccounts);
+  ctx.provide("accountDirectory", { exists: async (appId) => (await repository.find(appId)) !== undefined });
   return {
     module: {
       name: "accounts",

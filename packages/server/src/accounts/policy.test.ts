@@ -34,6 +34,7 @@ const admin: Actor = {
   role: "admin",
   actions: actionCatalog.actionsOfRole("admin"),
   reach: { all: true },
+  grants: null,
 };
 
 function keyWith(...scopes: Parameters<typeof actionCatalog.actionsOfScopes>[0]): Actor {

@@ -1,6 +1,6 @@
 import { isSuspendedStatus } from "@wxgate/wechat";
 import { z } from "zod";
-import { type Ability, type Actor, definePolicy, reaches } from "../platform/policy.js";
+import { type Ability, type Actor, definePolicy, permits } from "../platform/policy.js";
 import { type LifecyclePolicy, type LifecycleState, lifecycleOf } from "./lifecycle.js";
 import type { AccountRow } from "./repository.js";
 
@@ -9,30 +9,44 @@ export const accountsPolicy = definePolicy("accounts", {
   "accounts.read": {
     summary: "See accounts, their lifecycle, quota resets, notices and call log",
     scopes: ["accounts:read", "accounts:write"],
+    switch: "account.view",
   },
   "accounts.connect": {
     summary: "Connect an account directly (AppSecret) or through a token server",
     scopes: ["accounts:write"],
+    platform: true,
   },
   "accounts.authorize": {
     summary: "Create platform authorization links, for a new account or to update one",
     scopes: ["accounts:write"],
+    platform: true,
   },
   "accounts.update": {
     summary:
       "Change an account's settings: OpenID mapping, required permission sets, authorization end, mini program configs, profile",
     scopes: ["accounts:write"],
+    switch: "account.settings",
   },
-  "accounts.enable": { summary: "Enable an account", scopes: ["accounts:write"] },
-  "accounts.disable": { summary: "Disable an account", scopes: ["accounts:write"] },
+  "accounts.enable": { summary: "Enable an account", scopes: ["accounts:write"], switch: "account.settings" },
+  "accounts.disable": {
+    summary: "Disable an account",
+    scopes: ["accounts:write"],
+    switch: "account.settings",
+  },
   "accounts.quota.reset": {
     summary: "Reset an account's API quotas (clear_quota)",
     scopes: ["accounts:write"],
+    switch: "account.settings",
   },
-  "accounts.delete": { summary: "Delete an account and everything kept for it", scopes: ["accounts:write"] },
+  "accounts.delete": {
+    summary: "Delete an account and everything kept for it",
+    scopes: ["accounts:write"],
+    switch: "account.settings",
+  },
   "accounts.settings.manage": {
     summary: "Change the minimum permission sets every account must grant",
     scopes: [],
+    platform: true,
   },
 });
 /** This module's actions, by name. */
@@ -204,10 +218,9 @@ export function accountAbilities(
     AccountAbility,
     (typeof abilityRules)[AccountAbility],
   ][]) {
-    const refusal =
-      !actor.actions.has(rule.action) || !reaches(actor, account.appId)
-        ? "not_permitted"
-        : rule.refusal(account, counts);
+    const refusal = !permits(actor, rule.action, account.appId)
+      ? "not_permitted"
+      : rule.refusal(account, counts);
     abilities[name] = refusal === undefined ? { allowed: true } : { allowed: false, reason: refusal };
   }
   return abilities;

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../platform/store/schema.js";
 import type { AuditEntriesTable } from "./tables.js";
 
@@ -8,6 +8,11 @@ export type AuditEntryRow = AuditEntriesTable;
 export interface AuditFilter {
   actorId?: string | undefined;
   appid?: string | undefined;
+  /**
+   * Only entries about these accounts (an actor limited to a department): entries about no
+   * account, or another one, are left out.
+   */
+  appids?: readonly string[] | undefined;
   action?: string | undefined;
   outcome?: string | undefined;
   /** Time bounds, epoch ms, inclusive. */
@@ -45,6 +50,11 @@ export class AuditRepository {
     let query = this.db.selectFrom("audit_entries").selectAll();
     if (filter.actorId !== undefined) query = query.where("actor_id", "=", filter.actorId);
     if (filter.appid !== undefined) query = query.where("appid", "=", filter.appid);
+    if (filter.appids !== undefined)
+      query =
+        filter.appids.length === 0
+          ? query.where(sql<boolean>`1 = 0`)
+          : query.where("appid", "in", [...filter.appids]);
     if (filter.action !== undefined) query = query.where("action", "=", filter.action);
     if (filter.outcome !== undefined) query = query.where("outcome", "=", filter.outcome);
     // On the recorded time, not the id's: the id's clock is the process's, which a test's

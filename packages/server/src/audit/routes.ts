@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
+import { type Actor, reachedAppIds } from "../platform/policy.js";
 import type { AuditService } from "./service.js";
 
 const outcome = z.enum(["ok", "refused", "failed"]);
@@ -13,9 +14,13 @@ const filters = z.object({
   to: z.coerce.number().int().min(0).optional().describe("Latest time, epoch ms, inclusive."),
 });
 
-/** The query's filters as the repository names them. */
-function filterOf(query: z.output<typeof filters>) {
+/**
+ * The query's filters as the repository names them; an actor limited to some accounts (a
+ * department's administrator) sees only the entries about them.
+ */
+function filterOf(query: z.output<typeof filters>, actor: Actor) {
   return {
+    appids: reachedAppIds(actor),
     actorId: query.actor,
     appid: query.appid,
     action: query.action,
@@ -61,7 +66,8 @@ export function auditRoutes(service: AuditService): Route[] {
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
       response: z.object({ items: z.array(entry), nextCursor: z.string().nullable() }),
-      handler: ({ query }) => service.list({ ...filterOf(query), before: query.cursor, limit: query.limit }),
+      handler: ({ query, actor }) =>
+        service.list({ ...filterOf(query, actor), before: query.cursor, limit: query.limit }),
     }),
     defineRoute({
       method: "GET",
@@ -71,12 +77,12 @@ export function auditRoutes(service: AuditService): Route[] {
       description:
         "The entries the filters select, newest first, as `text/csv` (UTF-8 with a byte-order mark), streamed as they are read, in constant memory however many there are.",
       query: filters,
-      async handler({ query, reply }) {
+      async handler({ query, reply, actor }) {
         const stamp = new Date().toISOString().slice(0, 10);
         reply
           .header("content-type", "text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="wxgate-audit-${stamp}.csv"`);
-        return reply.send(service.exportCsv(filterOf(query)));
+        return reply.send(service.exportCsv(filterOf(query, actor)));
       },
     }),
   ];

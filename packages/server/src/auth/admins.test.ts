@@ -43,6 +43,10 @@ describe("administrators", () => {
     expect(created.json()).toEqual({
       id: expect.any(String),
       username: "ops.team",
+      role: "admin",
+      displayName: null,
+      email: null,
+      disabledAt: null,
       createdAt: server.clock.now(),
       lastLoginAt: null,
       frozenUntil: null,
@@ -52,8 +56,11 @@ describe("administrators", () => {
     const { items } = list.json() as { items: Array<{ username: string; abilities: unknown }> };
     expect(items.map((a) => a.username)).toEqual(["root", "ops.team"]);
     expect(items.map((a) => a.abilities)).toEqual([
-      { resetPassword: { allowed: false, reason: "own_password" } },
-      { resetPassword: { allowed: true } },
+      {
+        resetPassword: { allowed: false, reason: "own_password" },
+        changeAccess: { allowed: false, reason: "owner_protected" },
+      },
+      { resetPassword: { allowed: true }, changeAccess: { allowed: true } },
     ]);
     expect(list.body).not.toMatch(/scrypt|password_hash|passwordHash/);
     expect(list.json().items[0].lastLoginAt).toBe(server.clock.now());
@@ -167,6 +174,7 @@ describe("administrators", () => {
     };
     const admins = document.paths["/api/v1/admins"] ?? {};
     expect(Object.keys(admins)).toEqual(["get", "post"]);
+    expect(Object.keys(document.paths["/api/v1/admins/{id}"] ?? {})).toEqual(["patch"]);
     expect(Object.keys(document.paths["/api/v1/admins/{id}/password"] ?? {})).toEqual(["post"]);
     const listed = JSON.parse(JSON.stringify(admins["get"]?.responses["200"])) as {
       content: {
@@ -176,6 +184,10 @@ describe("administrators", () => {
     expect(Object.keys(listed.content["application/json"].schema.properties.items.items.properties)).toEqual([
       "id",
       "username",
+      "role",
+      "displayName",
+      "email",
+      "disabledAt",
       "createdAt",
       "lastLoginAt",
       "frozenUntil",

@@ -4,7 +4,7 @@ import type { Logger } from "../platform/logger.js";
 import { type Actor, actorLabel } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { generatePassword, type ScryptCost } from "./password.js";
-import { adminAbilities, passwordResetRefusal } from "./policy.js";
+import { adminAbilities, passwordResetRefusal, userChangeRefusal } from "./policy.js";
 import type { AuthRepository, UserRow } from "./repository.js";
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -28,10 +28,18 @@ function usernameTaken(username: string): PlatformError {
   });
 }
 
-/** An administrator as listed: never a password hash. */
+/** A role a user may be given: the owner is the first user, and stays the only one. */
+export type GivenRole = "admin" | "member";
+
+/** A user as listed: never a password hash. */
 export interface AdminView {
   id: string;
   username: string;
+  role: "owner" | "admin" | "member";
+  displayName: string | null;
+  email: string | null;
+  /** When the user was disabled (epoch ms); null while they may sign in. */
+  disabledAt: number | null;
   createdAt: number;
   lastLoginAt: number | null;
   /** While a login freeze lasts, its end (epoch ms); null otherwise. */
@@ -45,6 +53,8 @@ export interface AdministratorsDeps {
   logger: Logger;
   passwords: PasswordHasher;
   scryptCost: ScryptCost;
+  /** Told when a user's role or access changed (their sessions are rotated there). */
+  privilegesChanged: (userId: string) => Promise<void>;
 }
 
 /**
@@ -59,6 +69,10 @@ export class Administrators {
     return {
       id: row.id,
       username: row.username,
+      role: row.role,
+      displayName: row.display_name,
+      email: row.email,
+      disabledAt: row.disabled_at,
       createdAt: row.created_at,
       lastLoginAt: row.last_login_at,
       frozenUntil: row.locked_until !== null && row.locked_until > now ? row.locked_until : null,
@@ -83,7 +97,7 @@ export class Administrators {
     const now = this.deps.clock.now();
     return (await this.deps.repository.listUsers()).map((row) => ({
       ...this.#view(row, now),
-      abilities: adminAbilities(actor, row.id),
+      abilities: adminAbilities(actor, row),
     }));
   }
 
@@ -91,7 +105,13 @@ export class Administrators {
    * Adds an administrator. Without a password, one is generated and returned — the only time it
    * exists in clear.
    */
-  async create(input: { username: string; password?: string | undefined }): Promise<{
+  async create(input: {
+    username: string;
+    password?: string | undefined;
+    role?: GivenRole | undefined;
+    displayName?: string | undefined;
+    email?: string | undefined;
+  }): Promise<{
     admin: AdminView;
     generatedPassword: string | undefined;
   }> {
@@ -110,8 +130,18 @@ export class Administrators {
     const now = clock.now();
     const id = newId(now);
     const passwordHash = await passwords.hash(password, scryptCost);
+    // The first user owns the platform; everyone after is an administrator unless told otherwise.
+    const role = (await repository.countUsers()) === 0 ? "owner" : (input.role ?? "admin");
     try {
-      await repository.insertUser({ id, username, passwordHash, now });
+      await repository.insertUser({
+        id,
+        username,
+        passwordHash,
+        now,
+        role,
+        displayName: input.displayName?.trim() || null,
+        email: input.email?.trim() || null,
+      });
     } catch (error) {
       // Two requests for one name: the unique index lets one in.
       if (await repository.findUserByUsername(username)) {
@@ -119,9 +149,69 @@ export class Administrators {
       }
       throw error;
     }
-    logger.info({ user: { id, username } }, "admin user created");
+    logger.info({ user: { id, username, role } }, "user created");
     const row = await repository.findUser(id);
     return { admin: this.#view(row!, now), generatedPassword: generated };
+  }
+
+  /**
+   * Changes a user's role, display name, e-mail, or disables / enables them. The owner's role
+   * and access never change, and a session changes neither its own user's role nor access.
+   * Disabling ends every session of the user; a change of role or access tells
+   * `privilegesChanged`.
+   */
+  async update(
+    actor: Actor,
+    userId: string,
+    patch: {
+      role?: GivenRole | undefined;
+      displayName?: string | null | undefined;
+      email?: string | null | undefined;
+      disabled?: boolean | undefined;
+    },
+  ): Promise<AdminView & { sessionsEnded: number }> {
+    const { repository, clock, logger } = this.deps;
+    const user = await repository.findUser(userId);
+    if (!user) throw errors.notFound("the user");
+    const changesAccess =
+      (patch.role !== undefined && patch.role !== user.role) ||
+      (patch.disabled !== undefined && patch.disabled !== (user.disabled_at !== null));
+    const refusal = changesAccess ? userChangeRefusal(actor, user) : undefined;
+    if (refusal) {
+      throw errors.conflict(
+        refusal === "owner_protected"
+          ? "the owner's role and access cannot change"
+          : "a session cannot change its own user's role or access",
+        { reason: refusal },
+      );
+    }
+    const now = clock.now();
+    const sessionsEnded = await repository.updateUser(
+      userId,
+      {
+        ...(patch.role === undefined ? {} : { role: patch.role }),
+        ...(patch.displayName === undefined ? {} : { displayName: patch.displayName?.trim() || null }),
+        ...(patch.email === undefined ? {} : { email: patch.email?.trim() || null }),
+        ...(patch.disabled === undefined || patch.disabled === (user.disabled_at !== null)
+          ? {}
+          : { disabledAt: patch.disabled ? now : null }),
+      },
+      now,
+    );
+    if (changesAccess) {
+      logger.info(
+        {
+          user: { id: user.id, username: user.username },
+          role: patch.role,
+          disabled: patch.disabled,
+          by: actorLabel(actor),
+        },
+        "user's role or access changed",
+      );
+      await this.deps.privilegesChanged(userId);
+    }
+    const row = await repository.findUser(userId);
+    return { ...this.#view(row!, now), sessionsEnded };
   }
 
   /**

@@ -1,18 +1,50 @@
 import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
+import type { Role } from "../platform/policy.js";
 import { authJobs } from "./jobs.js";
 import type { ScryptCost } from "./password.js";
 import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
-import { AuthService, type LoginFreezePolicy } from "./service.js";
+import { type AccessSource, AuthService, type LoginFreezePolicy, normalizeUsername } from "./service.js";
 
 export { authConfig } from "./config.js";
 export { authMigrations } from "./migrations/index.js";
 export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
 export { AuthRepository } from "./repository.js";
-export { API_KEY_PREFIX, AuthService, normalizeUsername } from "./service.js";
+export { type AccessSource, API_KEY_PREFIX, AuthService, normalizeUsername } from "./service.js";
+
+/** A user as other modules see one: never a password. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  disabled: boolean;
+}
+
+/**
+ * What the auth module offers other modules about users: who they are, and the hooks of the
+ * access they have beyond their role.
+ */
+export interface UserDirectory {
+  find(id: string): Promise<UserSummary | undefined>;
+  findByUsername(username: string): Promise<UserSummary | undefined>;
+  /** The owner: the first user (undefined before anyone signed up). */
+  owner(): Promise<UserSummary | undefined>;
+  /** Sets what limits signed-in users beyond their role. */
+  useAccess(source: AccessSource): void;
+  /** A user's department or grants changed (see `AuthService.privilegesChanged`). */
+  privilegesChanged(userId: string): Promise<void>;
+}
+
+declare module "../platform/services.js" {
+  interface ModuleServices {
+    /** Users, for the modules that give them access (the team module). */
+    users: UserDirectory;
+  }
+}
 
 /** The login freeze as configured. */
 export function loginFreezeOf(config: Config): LoginFreezePolicy {
@@ -28,12 +60,29 @@ export function createAuth(
   options: { scryptCost?: ScryptCost } = {},
 ): { module: DomainModule; service: AuthService } {
   const { config } = context;
+  const repository = new AuthRepository(context.db);
   const service = new AuthService({
-    repository: new AuthRepository(context.db),
+    repository,
     clock: context.clock,
     logger: context.logger,
     loginFreeze: loginFreezeOf(config),
     ...options,
+  });
+  const summary = (row: Awaited<ReturnType<AuthRepository["findUser"]>>): UserSummary | undefined =>
+    row && {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      disabled: row.disabled_at !== null,
+    };
+  context.provide("users", {
+    find: async (id) => summary(await repository.findUser(id)),
+    findByUsername: async (username) =>
+      summary(await repository.findUserByUsername(normalizeUsername(username))),
+    owner: async () => summary((await repository.listUsers()).find((row) => row.role === "owner")),
+    useAccess: (source) => service.useAccess(source),
+    privilegesChanged: (userId) => service.privilegesChanged(userId),
   });
   const module: DomainModule = {
     name: "auth",

@@ -12,10 +12,11 @@ export const authPolicy = definePolicy("auth", {
     scopes: [],
     sessionOnly: true,
   },
-  "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [] },
+  "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [], platform: true },
   "auth.admins.manage": {
-    summary: "List administrators, add one, reset another's password",
+    summary: "List users, add one, change one's role, profile or access, reset another's password",
     scopes: [],
+    platform: true,
   },
 });
 
@@ -26,8 +27,21 @@ declare module "../platform/policy.js" {
   interface Actions extends Record<AuthAction, true> {}
 }
 
-/** Why an operation on an administrator is refused; the same word as the refusal's `details.reason`. */
-export type AdminRefusal = "own_password";
+/** Why an operation on a user is refused; the same word as the refusal's `details.reason`. */
+export type AdminRefusal = "own_password" | "owner_protected" | "own_user";
+
+/**
+ * Changing a user's role or access (disable, enable): never the owner's, and never a session's
+ * own (it would lock itself out, or raise itself).
+ */
+export function userChangeRefusal(
+  actor: Pick<Actor, "via" | "userId">,
+  user: { id: string; role: string },
+): AdminRefusal | undefined {
+  if (user.role === "owner") return "owner_protected";
+  if (actor.via === "session" && actor.userId === user.id) return "own_user";
+  return undefined;
+}
 
 /**
  * Resetting a password ends the user's sessions: a session may not reset its own user's, which
@@ -43,10 +57,13 @@ export function passwordResetRefusal(
 /** What the actor can do with one administrator, by the rules the API enforces. */
 export function adminAbilities(
   actor: Pick<Actor, "via" | "userId" | "actions">,
-  userId: string,
-): { resetPassword: Ability } {
-  const refusal = !actor.actions.has("auth.admins.manage")
-    ? "not_permitted"
-    : passwordResetRefusal(actor, userId);
-  return { resetPassword: refusal === undefined ? { allowed: true } : { allowed: false, reason: refusal } };
+  user: { id: string; role: string },
+): { resetPassword: Ability; changeAccess: Ability } {
+  const ability = (refusal: string | undefined): Ability =>
+    refusal === undefined ? { allowed: true } : { allowed: false, reason: refusal };
+  const permitted = actor.actions.has("auth.admins.manage");
+  return {
+    resetPassword: ability(permitted ? passwordResetRefusal(actor, user.id) : "not_permitted"),
+    changeAccess: ability(permitted ? userChangeRefusal(actor, user) : "not_permitted"),
+  };
 }

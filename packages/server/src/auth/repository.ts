@@ -13,6 +13,7 @@ export interface SessionWithUser {
   lastSeenAt: number;
   userId: string;
   username: string;
+  role: "owner" | "admin" | "member";
 }
 
 /** A user's consecutive failed logins and the freeze they led to. */
@@ -37,13 +38,25 @@ export class AuthRepository {
     return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
   }
 
-  async insertUser(user: { id: string; username: string; passwordHash: string; now: number }): Promise<void> {
+  async insertUser(user: {
+    id: string;
+    username: string;
+    passwordHash: string;
+    now: number;
+    role: "owner" | "admin" | "member";
+    displayName: string | null;
+    email: string | null;
+  }): Promise<void> {
     await this.db
       .insertInto("users")
       .values({
         id: user.id,
         username: user.username,
         password_hash: user.passwordHash,
+        role: user.role,
+        display_name: user.displayName,
+        email: user.email,
+        disabled_at: null,
         locked_until: null,
         last_login_at: null,
         created_at: user.now,
@@ -55,6 +68,38 @@ export class AuthRepository {
   /** Every user, oldest first (ids are UUIDv7: their order is the creation order). */
   listUsers(): Promise<UserRow[]> {
     return this.db.selectFrom("users").selectAll().orderBy("id").execute();
+  }
+
+  /**
+   * Changes a user's role, profile or access; disabling ends every session of the user in the
+   * same transaction. Returns how many sessions ended.
+   */
+  async updateUser(
+    id: string,
+    patch: {
+      role?: "owner" | "admin" | "member";
+      displayName?: string | null;
+      email?: string | null;
+      disabledAt?: number | null;
+    },
+    now: number,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("users")
+        .set({
+          ...(patch.role === undefined ? {} : { role: patch.role }),
+          ...(patch.displayName === undefined ? {} : { display_name: patch.displayName }),
+          ...(patch.email === undefined ? {} : { email: patch.email }),
+          ...(patch.disabledAt === undefined ? {} : { disabled_at: patch.disabledAt }),
+          updated_at: now,
+        })
+        .where("id", "=", id)
+        .execute();
+      if (patch.disabledAt === undefined || patch.disabledAt === null) return 0;
+      const ended = await trx.deleteFrom("sessions").where("user_id", "=", id).executeTakeFirst();
+      return Number(ended.numDeletedRows);
+    });
   }
 
   findUser(id: string): Promise<UserRow | undefined> {
@@ -148,9 +193,11 @@ export class AuthRepository {
         "sessions.last_seen_at as lastSeenAt",
         "users.id as userId",
         "users.username as username",
+        "users.role as role",
       ])
       .where("sessions.id", "=", id)
       .where("sessions.expires_at", ">", now)
+      .where("users.disabled_at", "is", null)
       .executeTakeFirst();
   }
 

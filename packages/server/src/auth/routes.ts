@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SESSION_COOKIE, scopes } from "../http/principal.js";
 import { defineRoute, type Route } from "../http/route.js";
+import { roles } from "../platform/policy.js";
 import { MAX_PASSWORD, MIN_PASSWORD } from "./admins.js";
 import { type AuthService, normalizeUsername } from "./service.js";
 
@@ -33,6 +34,18 @@ const abilityView = z.object({
 const adminView = z.object({
   id: z.string(),
   username: z.string(),
+  role: z
+    .enum(roles)
+    .describe(
+      "`owner` (the first user), `admin`, or `member` (reaches only the accounts they are a member of).",
+    ),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  disabledAt: z
+    .number()
+    .int()
+    .nullable()
+    .describe("When the user was disabled (epoch ms); null while they may sign in."),
   createdAt: z.number().int(),
   lastLoginAt: z.number().int().nullable(),
   frozenUntil: z
@@ -149,15 +162,26 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       url: "/whoami",
       action: "auth.self.read",
       summary: "Who the caller is and what it may do",
+      description:
+        "With the caller's role and what the one policy lets it do: `actions` it may take (a member: on at least one of their accounts), and for a member `accounts`, the actions it may take on each of their accounts (null for everyone else: their actions hold on every account in reach). A console shows only these.",
       response: z.object({
         kind: z.enum(["session", "api_key"]),
         name: z.string(),
         scopes: z.array(z.enum(scopes)),
+        role: z.enum(roles).nullable(),
+        actions: z.array(z.string()),
+        accounts: z.record(z.string(), z.array(z.string())).nullable(),
       }),
-      handler: async ({ principal }) => ({
+      handler: async ({ principal, actor }) => ({
         kind: principal.kind,
         name: principal.name,
         scopes: [...principal.scopes],
+        role: actor.role,
+        actions: [...actor.actions].sort(),
+        accounts:
+          actor.grants === null
+            ? null
+            : Object.fromEntries([...actor.grants].map(([appId, allowed]) => [appId, [...allowed].sort()])),
       }),
     }),
     defineRoute({
@@ -192,7 +216,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
         items: z.array(
           adminView.extend({
             abilities: z
-              .object({ resetPassword: abilityView })
+              .object({ resetPassword: abilityView, changeAccess: abilityView })
               .describe("What the caller can do with this administrator now, by the rules the API enforces."),
           }),
         ),
@@ -206,7 +230,16 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       summary: "Add an administrator",
       description:
         "Usernames are compared trimmed and in lower case: 3 to 64 letters, digits, `.`, `-` or `_`, starting with a letter or digit (else 400 `validation_failed`, `details.reason = invalid_username`). Without `password`, one is generated and returned in this response only. A username another administrator has: 409 `username_taken`.",
-      body: z.object({ username: z.string().trim().min(1).max(64), password: newPassword }),
+      body: z.object({
+        username: z.string().trim().min(1).max(64),
+        password: newPassword,
+        role: z
+          .enum(["admin", "member"])
+          .optional()
+          .describe("`admin` when omitted; the first user is the owner."),
+        displayName: z.string().trim().max(64).optional(),
+        email: z.email().max(254).optional(),
+      }),
       response: adminView.extend({
         password: z.string().optional().describe("The generated password, shown once; absent when given."),
       }),
@@ -215,6 +248,25 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
         const { admin, generatedPassword } = await service.admins.create(body);
         return { ...admin, ...(generatedPassword === undefined ? {} : { password: generatedPassword }) };
       },
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/admins/:id",
+      action: "auth.admins.manage",
+      summary: "Change a user's role, display name or e-mail; disable or enable them",
+      description:
+        "Disabling ends every session of the user and refuses their sign-ins (403 `forbidden`, `details.reason = user_disabled`). The owner's role and access never change (409 `conflict`, `details.reason = owner_protected`), nor a session's own user's (`own_user`).",
+      params: z.object({ id: z.string().min(1).max(64) }),
+      body: z.object({
+        role: z.enum(["admin", "member"]).optional(),
+        displayName: z.string().trim().max(64).nullable().optional(),
+        email: z.email().max(254).nullable().optional(),
+        disabled: z.boolean().optional(),
+      }),
+      response: adminView.extend({
+        sessionsEnded: z.number().int().describe("The user's sessions this change ended (disabling)."),
+      }),
+      handler: ({ actor, params, body }) => service.admins.update(actor, params.id, body),
     }),
     defineRoute({
       method: "POST",

@@ -4,10 +4,10 @@ import { LruCache } from "../platform/cache.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
-import type { Actor } from "../platform/policy.js";
+import type { AccountReach, Actor, Membership, Role } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, sha256Hex } from "../platform/secrets.js";
-import { Administrators, normalizeUsername, type PasswordHasher } from "./admins.js";
+import { Administrators, type GivenRole, normalizeUsername, type PasswordHasher } from "./admins.js";
 import {
   defaultScryptCost,
   generatePassword,
@@ -42,6 +42,18 @@ export interface LoginFreezePolicy {
 }
 
 const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+/**
+ * What limits a signed-in user beyond their role, asked on every request of theirs (so a
+ * change takes effect at the next one): a department's accounts, a member's memberships.
+ * Filled by the team module; without it, administrators reach every account and members none.
+ */
+export interface AccessSource {
+  accessOf(user: { id: string; role: Role }): Promise<{
+    reach?: AccountReach;
+    memberships?: ReadonlyMap<string, Membership>;
+  }>;
+}
 
 /** Options of {@link AuthService}. */
 export interface AuthServiceOptions {
@@ -146,19 +158,42 @@ export class AuthService implements Authenticator {
       logger: this.logger,
       passwords: this.passwords,
       scryptCost: this.scryptCost,
+      privilegesChanged: (userId) => this.privilegesChanged(userId),
     });
+  }
+
+  #access: AccessSource | undefined;
+
+  /** Sets what limits signed-in users beyond their role (the team module's memberships and departments). */
+  useAccess(source: AccessSource): void {
+    this.#access = source;
+  }
+
+  /**
+   * A user's role, department or grants changed. Every request reads them afresh, so the
+   * change holds from the user's next request; this is the one place told of it, where the
+   * user's sessions are rotated (the sessions' rotation is wired here).
+   */
+  async privilegesChanged(userId: string): Promise<void> {
+    this.logger.info({ user: { id: userId } }, "privileges changed");
   }
 
   /**
    * Creates an admin user. Without a password, one is generated and returned — the only
    * time it exists in clear.
    */
-  async createAdmin(input: { username: string; password?: string }): Promise<{
-    user: { id: string; username: string };
+  async createAdmin(input: {
+    username: string;
+    password?: string;
+    role?: GivenRole;
+    displayName?: string;
+    email?: string;
+  }): Promise<{
+    user: { id: string; username: string; role: Role };
     generatedPassword: string | undefined;
   }> {
     const { admin, generatedPassword } = await this.admins.create(input);
-    return { user: { id: admin.id, username: admin.username }, generatedPassword };
+    return { user: { id: admin.id, username: admin.username, role: admin.role }, generatedPassword };
   }
 
   /** On first start: creates `admin` with a generated password when no user exists yet. */
@@ -204,6 +239,10 @@ export class AuthService implements Authenticator {
         this.logger.warn({ user: { id: user.id }, frozenUntil: lockedUntil }, "login frozen");
       }
       throw new PlatformError("invalid_credentials", "the username or password is wrong");
+    }
+    if (user.disabled_at !== null) {
+      // Told only with the right password: the answer reveals nothing to a guesser.
+      throw new PlatformError("forbidden", "this user is disabled", { reason: "user_disabled" });
     }
     await this.repository.recordLoginSuccess(user.id, now);
     const sessionToken = randomToken(32);
@@ -291,15 +330,19 @@ export class AuthService implements Authenticator {
     const session = await this.repository.findLiveSession(sha256Hex(token), now);
     if (!session) throw errors.unauthorized("the session has ended; sign in again");
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await this.repository.touchSession(session.id, now);
+    const access = await this.#access?.accessOf({ id: session.userId, role: session.role });
     return {
       kind: "session",
       id: session.userId,
       userId: session.userId,
       name: session.username,
-      // Every console user is an administrator until roles arrive with the team module.
-      scopes: ["admin"],
+      // What a session may do follows from its role (see `decide`), not from scopes.
+      scopes: session.role === "member" ? [] : ["admin"],
       csrfToken: session.csrfToken,
       sessionId: session.id,
+      role: session.role,
+      ...(access?.reach ? { reach: access.reach } : {}),
+      ...(session.role === "member" ? { memberships: access?.memberships ?? new Map() } : {}),
     };
   }
 

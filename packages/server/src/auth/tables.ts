@@ -1,6 +1,6 @@
 import type { Generated } from "kysely";
 
-// The auth module's tables (created by migration 0001_foundation).
+// The auth module's tables (created by migration 0001_foundation; a user's role and profile by 0013_team).
 
 export interface UsersTable {
   id: string;
@@ -14,6 +14,12 @@ export interface UsersTable {
   last_login_at: number | null;
   created_at: number;
   updated_at: number;
+  /** The platform role: `owner` (the first user), `admin` or `member`. */
+  role: Generated<"owner" | "admin" | "member">;
+  display_name: string | null;
+  email: string | null;
+  /** Sign-ins and sessions are refused from this time (epoch ms) when set. */
+  disabled_at: number | null;
 }
 
 export interface SessionsTable {

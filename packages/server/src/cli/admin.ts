@@ -21,6 +21,7 @@ const CLI_ACTOR: Actor = {
   role: "admin",
   actions: new Set(),
   reach: { all: true },
+  grants: null,
 };
 
 /** Runs `work` with the auth service on the configured store (migrated first), then closes it. */
@@ -104,5 +105,20 @@ export async function adminResetPasswordCommand(
       `wxgate: a new password for ${username}; ${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended\n`,
     );
     if (generatedPassword) process.stdout.write(`  password  ${generatedPassword}\n  (shown only now)\n`);
+  });
+}
+
+/** `wxgate admin disable`: disables a user (their sessions end), or with `--enable` lets them in again. */
+export async function adminDisableCommand(options: ConfigOption & { username: string; enable?: boolean }) {
+  await withAuth(options, async (service) => {
+    const username = normalizeUsername(options.username);
+    const user = (await service.admins.list(CLI_ACTOR)).find((a) => a.username === username);
+    if (!user) throw new Error(`no user is called ${username}`);
+    const { sessionsEnded } = await service.admins.update(CLI_ACTOR, user.id, { disabled: !options.enable });
+    process.stdout.write(
+      options.enable
+        ? `wxgate: ${username} may sign in again\n`
+        : `wxgate: disabled ${username}; ${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended\n`,
+    );
   });
 }

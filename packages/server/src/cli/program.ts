@@ -1,7 +1,12 @@
 import { Command, Option } from "commander";
 import { settingsHelp as settingsList } from "../config.js";
 import { VERSION } from "../version.js";
-import { adminCreateCommand, adminListCommand, adminResetPasswordCommand } from "./admin.js";
+import {
+  adminCreateCommand,
+  adminDisableCommand,
+  adminListCommand,
+  adminResetPasswordCommand,
+} from "./admin.js";
 import { emulatorCommand } from "./emulator.js";
 import { migrateCommand } from "./migrate.js";
 import { startCommand } from "./start.js";
@@ -73,6 +78,17 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .action((options: { username: string; passwordStdin?: boolean; config?: string }) =>
       adminResetPasswordCommand(options),
+    );
+  admin
+    .command("disable")
+    .description(
+      "Disable a user: their sessions end and their sign-ins are refused (--enable lets them in again). Never the owner.",
+    )
+    .requiredOption("-u, --username <name>", "the user's login name")
+    .option("--enable", "enable the user again instead")
+    .addOption(configOption())
+    .action((options: { username: string; enable?: boolean; config?: string }) =>
+      adminDisableCommand(options),
     );
 
   program

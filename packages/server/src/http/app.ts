@@ -17,8 +17,9 @@ import {
   type Action,
   ActionCatalog,
   type Actor,
+  type Decision,
+  decide,
   outOfReach,
-  type PermissionRefusal,
 } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
@@ -26,7 +27,14 @@ import { docsTheme } from "./docs-theme.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
 import type { ApiRequestObserver, ApiRequestRecord } from "./observer.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
-import { type Authenticator, actorOf, CSRF_HEADER, type Principal, SESSION_COOKIE } from "./principal.js";
+import {
+  type Authenticator,
+  actorOf,
+  CSRF_HEADER,
+  type Principal,
+  SESSION_COOKIE,
+  subjectOf,
+} from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
 
 /** What the HTTP app is built from. */
@@ -329,14 +337,31 @@ export function actionCatalogOf(modules: readonly DomainModule[]): ActionCatalog
   return catalog;
 }
 
-/** The 403 of an action the actor may not take: `forbidden`, with the action and the reason. */
-function refusal(actions: ActionCatalog, action: Action, why: PermissionRefusal): PlatformError {
+/** What a refusal says, by its reason. */
+const refusalMessages = {
+  session_required: () => "this operation needs a console session, not an API key",
+  role_required: () => "this operation is for the owner and administrators of the whole platform",
+  switch_off: () => "the permission this operation needs is off for you on this account",
+  risk_not_permitted: () => "a risk operation is for the account's super admin or an administrator",
+  super_admin_required: () => "this operation is for the account's super admin or an administrator",
+} as const;
+
+/**
+ * The 403 of an action the actor may not take: `forbidden`, with the action, the reason and,
+ * when a permission switch is off, the switch (`details.switch`).
+ */
+function refusal(actions: ActionCatalog, action: Action, decision: Exclude<Decision, { allowed: true }>) {
+  const why = decision.reason;
   if (why === "out_of_reach") return outOfReach(action);
   const message =
-    why === "session_required"
-      ? "this operation needs a console session, not an API key"
-      : `this operation needs the ${actions.scopeOf(action)} scope`;
-  return new PlatformError("forbidden", message, { reason: why, action });
+    why === "not_permitted"
+      ? `this operation needs the ${actions.scopeOf(action)} scope`
+      : refusalMessages[why]();
+  return new PlatformError("forbidden", message, {
+    reason: why,
+    action,
+    ...(decision.switch === undefined ? {} : { switch: decision.switch }),
+  });
 }
 
 /**
@@ -361,10 +386,14 @@ async function runRoute(
   } else {
     principal = await authenticate(authenticator, request);
     if (!principal) throw errors.unauthorized();
-    actor = actorOf(principal, actions);
+    actor = actorOf(principal, actions, route.action);
     if (note) note.actor = actor;
-    const refused = actions.check(actor, route.action);
-    if (refused) throw refusal(actions, route.action, refused);
+    // A route about one account is decided on it, once its path is valid (below): a member
+    // of other accounts is refused it as out of reach, not by a switch of theirs elsewhere.
+    if (!route.account) {
+      const decision = decide(actions, subjectOf(principal, actions), route.action);
+      if (!decision.allowed) throw refusal(actions, route.action, decision);
+    }
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (
@@ -384,9 +413,9 @@ async function runRoute(
     note.params = params;
     if (route.account) note.appid = route.account(params);
   }
-  if (actor && route.account && route.action !== "public") {
-    const refused = actions.check(actor, route.action, route.account(params));
-    if (refused) throw refusal(actions, route.action, refused);
+  if (principal && route.account && route.action !== "public") {
+    const decision = decide(actions, subjectOf(principal, actions), route.action, route.account(params));
+    if (!decision.allowed) throw refusal(actions, route.action, decision);
   }
   const query = parseInput(route.query, request.query, "query");
   const body = parseInput(route.body, request.body, "body");

@@ -1,4 +1,13 @@
-import { type AccountReach, type ActionCatalog, type Actor, type Scope, scopes } from "../platform/policy.js";
+import {
+  type AccountReach,
+  type ActionCatalog,
+  type Actor,
+  type Membership,
+  type PolicySubject,
+  type Role,
+  type Scope,
+  scopes,
+} from "../platform/policy.js";
 
 export { type Scope, scopes };
 
@@ -17,10 +26,14 @@ export interface Principal {
   /** Sessions only: the stored (hashed) session id. */
   sessionId?: string;
   /**
-   * The accounts the credential is limited to; every account when absent — as for every
-   * session and API key today (roles and departments will set it).
+   * The accounts the credential is limited to; every account when absent. A department's admin
+   * reaches the department's accounts; a member's reach follows from their memberships.
    */
   reach?: AccountReach;
+  /** Sessions only: the user's platform role (an administrator when absent). */
+  role?: Role;
+  /** Sessions of members only: their active memberships, by appid. */
+  memberships?: ReadonlyMap<string, Membership>;
 }
 
 /** Scopes that include another: whoever may change accounts may read them. */
@@ -61,20 +74,49 @@ export const SESSION_COOKIE = "wxgate_session";
 /** The header carrying the CSRF token on cookie-authenticated unsafe requests. */
 export const CSRF_HEADER = "x-csrf-token";
 
+/** What the policy reads of a principal (see `decide` in platform/policy.ts). */
+export function subjectOf(principal: Principal, catalog: ActionCatalog): PolicySubject {
+  if (principal.kind === "api_key") {
+    return {
+      via: "api_key",
+      role: null,
+      reach: principal.reach ?? { all: true },
+      memberships: null,
+      actions: catalog.actionsOfScopes(principal.scopes),
+    };
+  }
+  const role = principal.role ?? "admin";
+  return {
+    via: "session",
+    role,
+    reach: principal.reach ?? { all: true },
+    memberships: role === "member" ? (principal.memberships ?? new Map()) : null,
+  };
+}
+
 /**
- * The actor a principal acts as: a console session is its user's role (every user is an
- * administrator today); an API key takes the actions its scopes grant. Either reaches the
- * accounts its credential is limited to, or every account.
+ * The actor a principal acts as: its actions and a member's grants per account, by the one
+ * policy. With `action` (the route's), a member reaches only the accounts where they may take
+ * it, so every list shows them only those — as a department's admin sees only the
+ * department's.
  */
-export function actorOf(principal: Principal, catalog: ActionCatalog): Actor {
-  const session = principal.kind === "session";
+export function actorOf(principal: Principal, catalog: ActionCatalog, action?: string): Actor {
+  const subject = subjectOf(principal, catalog);
+  const actions = subject.actions ?? catalog.actionsOf(subject);
+  const grants = catalog.grantsOf(subject);
+  let reach = subject.reach;
+  if (grants !== null) {
+    const appIds = [...grants].filter(([, allowed]) => action === undefined || allowed.has(action));
+    reach = { all: false, appIds: new Set(appIds.map(([appId]) => appId)) };
+  }
   return {
     via: principal.kind,
     id: principal.id,
     userId: principal.userId,
     name: principal.name,
-    role: session ? "admin" : null,
-    actions: session ? catalog.actionsOfRole("admin") : catalog.actionsOfScopes(principal.scopes),
-    reach: principal.reach ?? { all: true },
+    role: subject.role,
+    actions,
+    reach,
+    grants,
   };
 }

@@ -19,10 +19,41 @@ export const scopes = [
 export type Scope = (typeof scopes)[number];
 
 /**
- * Roles of console users. Every console user is an administrator today; the team module will
- * add roles (a role is a set of actions) without changing what services receive.
+ * Platform roles of console users: the owner (the first user) and admins take every action; a
+ * member takes only actions on the accounts they are an active member of, as their membership
+ * there allows (see {@link decide}).
  */
-export type Role = "admin";
+export const roles = ["owner", "admin", "member"] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * The permission switches a member holds per account (seed 000: eleven independent switches).
+ * An action about one account names the switch that lets an operator take it
+ * ({@link ActionSpec.switch}); an account's super admin holds every switch of it.
+ */
+export const permissionSwitches = [
+  "account.view",
+  "messages.reply",
+  "replies.auto",
+  "menus",
+  "qrcodes",
+  "followers",
+  "campaigns.create",
+  "campaigns.send",
+  "statistics",
+  "materials",
+  "account.settings",
+] as const;
+export type PermissionSwitch = (typeof permissionSwitches)[number];
+
+/** How a member holds an account: its one super admin, or an operator (long or short term). */
+export type MemberKind = "super_admin" | "long_term" | "short_term";
+
+/** A member's active membership of one account (accepted, not expired), as the policy reads it. */
+export interface Membership {
+  kind: MemberKind;
+  switches: ReadonlySet<PermissionSwitch>;
+}
 
 /**
  * Every action's name, filled by the modules' `policy.ts` through declaration merging
@@ -48,6 +79,21 @@ export interface ActionSpec {
   everyone?: boolean;
   /** Only a console session may take it, never an API key (signing out, the session's CSRF token). */
   sessionOnly?: boolean;
+  /**
+   * The permission switch that lets a member take it on an account. An action without one
+   * (and neither `everyone` nor `sessionOnly`) is an administrator's: a member's only if
+   * `superAdmin` says their account's super admin takes it.
+   */
+  switch?: PermissionSwitch;
+  /** A risk operation: an operator never takes it, only the account's super admin or an administrator. */
+  risk?: true;
+  /** Taken by a member on an account they are the super admin of (managing its members). */
+  superAdmin?: true;
+  /**
+   * Concerns the whole platform (users, API keys, departments, wxgate's own settings): the owner
+   * and administrators not limited to a department only.
+   */
+  platform?: true;
 }
 
 /** A module's actions, keyed by their full name. */
@@ -92,9 +138,25 @@ export interface Actor {
   name: string;
   /** The console user's role; an API key has none (its scopes grant its actions). */
   role: Role | null;
-  /** The actions it may take, by name. */
+  /** The actions it may take (for a member: on at least one of their accounts), by name. */
   actions: ReadonlySet<string>;
   reach: AccountReach;
+  /**
+   * A member's grants: for each account they are an active member of, the actions they may
+   * take on it. Null for everyone else (the owner, admins, API keys, the CLI), whose actions do
+   * not depend on the account.
+   */
+  grants: ReadonlyMap<string, ReadonlySet<string>> | null;
+}
+
+/**
+ * Who asks, as {@link decide} reads it: how they came in, their role and reach, a member's
+ * memberships, and an API key's actions (its scopes').
+ */
+export interface PolicySubject extends Pick<Actor, "via" | "role" | "reach"> {
+  memberships: ReadonlyMap<string, Membership> | null;
+  /** An API key's actions, from its scopes; unused for sessions and the CLI. */
+  actions?: ReadonlySet<string>;
 }
 
 /** How an actor appears in records (`session:alice`, `api_key:deploy`). */
@@ -134,8 +196,28 @@ export function requireReach(actor: Pick<Actor, "reach">, action: Action, ...app
 /** Whether an action is allowed, and why not: a stable reason code. */
 export type Ability = { allowed: true } | { allowed: false; reason: string };
 
-/** Why an actor may not take an action at all (before any object rule). */
-export type PermissionRefusal = "not_permitted" | "session_required" | "out_of_reach";
+/**
+ * Why an actor may not take an action at all (before any object rule): `role_required` for a
+ * member (or a department's admin) taking an action of the whole platform, `switch_off` for a
+ * member whose switch on the account is off (the refusal names it), `risk_not_permitted` for an
+ * operator taking a risk operation, `super_admin_required` for an operator taking an action of
+ * the account's super admin.
+ */
+export type PermissionRefusal =
+  | "not_permitted"
+  | "session_required"
+  | "out_of_reach"
+  | "role_required"
+  | "switch_off"
+  | "risk_not_permitted"
+  | "super_admin_required";
+
+/** The verdict of {@link decide}: allowed, or why not (and the switch that is off). */
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; reason: PermissionRefusal; switch?: PermissionSwitch };
+
+const ALLOWED: Decision = { allowed: true };
 
 /** Every action of a set of policies, by name. */
 export class ActionCatalog {
@@ -167,9 +249,32 @@ export class ActionCatalog {
     return spec.scopes[0] ?? "admin";
   }
 
-  /** The actions a role grants: an administrator takes every action. */
+  /** The actions a role grants: the owner and an administrator take every action. */
   actionsOfRole(_role: Role): Set<string> {
     return new Set(this.#specs.keys());
+  }
+
+  /** The actions {@link decide} allows the subject somewhere (for a member: on at least one account). */
+  actionsOf(subject: PolicySubject): Set<string> {
+    const allowed = new Set<string>();
+    for (const name of this.#specs.keys()) {
+      if (decide(this, subject, name).allowed) allowed.add(name);
+    }
+    return allowed;
+  }
+
+  /** A member's grants (see {@link Actor.grants}); null for a subject that is not a member. */
+  grantsOf(subject: PolicySubject): Map<string, Set<string>> | null {
+    if (subject.memberships === null) return null;
+    const grants = new Map<string, Set<string>>();
+    for (const appId of subject.memberships.keys()) {
+      const allowed = new Set<string>();
+      for (const name of this.#specs.keys()) {
+        if (decide(this, subject, name, appId).allowed) allowed.add(name);
+      }
+      grants.set(appId, allowed);
+    }
+    return grants;
   }
 
   /** The actions an API key's scopes grant: never a session-only one. */
@@ -184,13 +289,94 @@ export class ActionCatalog {
     return granted;
   }
 
-  /** Whether the actor may take the action (on this account, when the action is about one). */
+  /**
+   * Whether an actor made by hand (tests, the CLI) may take the action: by its actions and
+   * reach, and a member's grants. The edge decides with {@link decide}.
+   */
   check(actor: Actor, action: string, appId?: string): PermissionRefusal | undefined {
     const spec = this.#specs.get(action);
     if (!spec) throw new Error(`unknown action ${action}`);
     if (spec.sessionOnly && actor.via !== "session") return "session_required";
     if (!actor.actions.has(action)) return "not_permitted";
-    if (appId !== undefined && !reaches(actor, appId)) return "out_of_reach";
+    if (appId !== undefined && !permits(actor, action, appId)) return "out_of_reach";
     return undefined;
   }
+}
+
+/**
+ * The one policy every route is decided by (at the HTTP edge, before the handler), and the
+ * abilities a console is shown: role × department × switch × risk.
+ *
+ * - An API key takes the actions its scopes grant; the CLI every action; either on every
+ *   account its reach holds.
+ * - A session takes `everyone` and `sessionOnly` actions. The owner and an admin take every
+ *   action on the accounts in their reach (a department's admin: the department's accounts),
+ *   and the whole platform's (`platform`) only when not limited to a department.
+ * - A member takes an action only on an account they are an active member of: its super admin
+ *   every action that names a switch (or `superAdmin`); an operator those whose switch is on,
+ *   never a risk operation nor a super admin's. Without an account (a list), a member may take
+ *   the action when some membership allows it; the list then shows only those accounts.
+ */
+export function decide(
+  catalog: Pick<ActionCatalog, "spec">,
+  actor: PolicySubject,
+  action: string,
+  appId?: string,
+): Decision {
+  const spec = catalog.spec(action);
+  if (!spec) throw new Error(`unknown action ${action}`);
+  if (spec.sessionOnly && actor.via !== "session") return { allowed: false, reason: "session_required" };
+  const inReach = appId === undefined || reaches(actor, appId);
+  if (actor.via !== "session") {
+    if (actor.via === "api_key" && !actor.actions?.has(action))
+      return { allowed: false, reason: "not_permitted" };
+    return inReach ? ALLOWED : { allowed: false, reason: "out_of_reach" };
+  }
+  if (spec.everyone || spec.sessionOnly)
+    return inReach ? ALLOWED : { allowed: false, reason: "out_of_reach" };
+  if (actor.role !== "member") {
+    if (spec.platform && !actor.reach.all) return { allowed: false, reason: "role_required" };
+    return inReach ? ALLOWED : { allowed: false, reason: "out_of_reach" };
+  }
+  const memberAction = spec.switch !== undefined || spec.superAdmin === true;
+  if (!memberAction) return { allowed: false, reason: "role_required" };
+  const memberships = actor.memberships ?? new Map<string, Membership>();
+  if (appId === undefined) {
+    let first: Decision | undefined;
+    for (const membership of memberships.values()) {
+      const decision = decideMembership(spec, membership);
+      if (decision.allowed) return decision;
+      first ??= decision;
+    }
+    return first ?? membershipRefusal(spec);
+  }
+  const membership = memberships.get(appId);
+  if (!membership || !inReach) return { allowed: false, reason: "out_of_reach" };
+  return decideMembership(spec, membership);
+}
+
+/** A member's verdict on one of their accounts. */
+function decideMembership(spec: ActionSpec, membership: Membership): Decision {
+  if (membership.kind === "super_admin") return ALLOWED;
+  if (spec.risk) return { allowed: false, reason: "risk_not_permitted" };
+  if (spec.switch === undefined) return { allowed: false, reason: "super_admin_required" };
+  if (!membership.switches.has(spec.switch))
+    return { allowed: false, reason: "switch_off", switch: spec.switch };
+  return ALLOWED;
+}
+
+/** A member of no account: refused as an operator whose switch is off would be. */
+function membershipRefusal(spec: ActionSpec): Decision {
+  if (spec.switch === undefined) return { allowed: false, reason: "super_admin_required" };
+  return { allowed: false, reason: "switch_off", switch: spec.switch };
+}
+
+/**
+ * Whether the actor may take the action on this account: its actions and reach, and a
+ * member's grants there. What services and abilities ask about an account other than the one
+ * the edge decided.
+ */
+export function permits(actor: Actor, action: string, appId: string): boolean {
+  if (!actor.actions.has(action) || !reaches(actor, appId)) return false;
+  return actor.grants === null || actor.grants.get(appId)?.has(action) === true;
 }

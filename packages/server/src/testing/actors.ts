@@ -21,5 +21,6 @@ export function adminActor(appIds?: readonly string[]): Actor {
     role: "admin",
     actions: catalog.actionsOfRole("admin"),
     reach: appIds === undefined ? { all: true } : { all: false, appIds: new Set(appIds) },
+    grants: null,
   };
 }

@@ -2,10 +2,12 @@ import { definePolicy } from "../platform/policy.js";
 
 /** The central token server (中控): serving an account's token and replacing a rejected one. */
 export const tokensPolicy = definePolicy("tokens", {
-  "tokens.read": { summary: "Get an account's access token", scopes: ["token:read"] },
+  // The token is a secret of the account: for API keys and the platform's administrators only.
+  "tokens.read": { summary: "Get an account's access token", scopes: ["token:read"], platform: true },
   "tokens.invalidate": {
     summary: "Report a token WeChat rejected and get its replacement",
     scopes: ["token:read"],
+    platform: true,
   },
 });
 

@@ -2,10 +2,15 @@ import { type Actor, definePolicy, reaches } from "../platform/policy.js";
 
 /** Webhook subscriptions and their delivery log. */
 export const webhooksPolicy = definePolicy("webhooks", {
-  "webhooks.read": { summary: "See webhooks and their deliveries", scopes: ["webhooks:write"] },
+  "webhooks.read": {
+    summary: "See webhooks and their deliveries",
+    scopes: ["webhooks:write"],
+    switch: "account.view",
+  },
   "webhooks.manage": {
     summary: "Create, change and delete webhooks; deliver again",
     scopes: ["webhooks:write"],
+    switch: "account.settings",
   },
 });
 

@@ -1,5 +1,6 @@
 import type { PortableMigration } from "../../platform/store/migrations/portable.js";
 import { foundation } from "./0001_foundation.js";
+import { team } from "./0013_team.js";
 
 /** The auth module's migrations, in name order (the registry merges every module's). */
-export const authMigrations: readonly PortableMigration[] = [foundation];
+export const authMigrations: readonly PortableMigration[] = [foundation, team];
