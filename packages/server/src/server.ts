@@ -118,6 +118,7 @@ export async function createServer(options: CreateServerOptions): Promise<Server
       modules,
       rateLimitStore: new MemoryRateLimitStore({ clock }),
       healthCheck: () => store.ping(),
+      secureCookies: config.publicUrl.startsWith("https:"),
     });
     // In sandbox mode, WeChat is the emulator mounted on this app, reachable once it listens.
     onSandboxReady(app, (core, origin) => context.wechat.attachSandbox(core, origin));

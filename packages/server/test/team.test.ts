@@ -56,6 +56,9 @@ describe.each(testEngines)("team and permissions on $name", (engine) => {
       headers: { cookie: `${SESSION_COOKIE}=${as.cookie}`, [CSRF_HEADER]: as.csrf },
       ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
     });
+    // As a browser does: a session renewed after a change of privileges comes with a new cookie.
+    const renewed = response.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+    if (renewed) as.cookie = renewed;
     return { status: response.statusCode, body: response.body ? response.json() : {} };
   }
 

@@ -15,6 +15,8 @@ export const accountsPolicy = definePolicy("accounts", {
     summary: "Connect an account directly (AppSecret) or through a token server",
     scopes: ["accounts:write"],
     platform: true,
+    // Entering or replacing an AppSecret (seed 002: changing the AppSecret is a risk operation).
+    risk: true,
   },
   "accounts.authorize": {
     summary: "Create platform authorization links, for a new account or to update one",
@@ -42,11 +44,13 @@ export const accountsPolicy = definePolicy("accounts", {
     summary: "Delete an account and everything kept for it",
     scopes: ["accounts:write"],
     switch: "account.settings",
+    risk: true,
   },
   "accounts.settings.manage": {
     summary: "Change the minimum permission sets every account must grant",
     scopes: [],
     platform: true,
+    risk: true,
   },
 });
 /** This module's actions, by name. */

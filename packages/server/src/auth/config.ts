@@ -42,6 +42,26 @@ export const authConfig = defineSection("auth", {
     schema: wholeNumber(1, 1440, 15),
     help: "the window of WXGATE_SIGN_IN_USERNAME_LIMIT, in minutes",
   },
+  // A console session ends after this long without a request, and in any case this long after
+  // it began; a risk operation needs the password (or TOTP) again within the confirmation window.
+  sessionIdleMinutes: {
+    key: "sessionIdleMinutes",
+    env: "SESSION_IDLE_MINUTES",
+    schema: wholeNumber(5, 10_080, 60),
+    help: "a console session ends after this many minutes without a request",
+  },
+  sessionMaxHours: {
+    key: "sessionMaxHours",
+    env: "SESSION_MAX_HOURS",
+    schema: wholeNumber(1, 720, 12),
+    help: "a console session ends this many hours after sign-in, however active",
+  },
+  confirmationMinutes: {
+    key: "confirmationMinutes",
+    env: "CONFIRMATION_MINUTES",
+    schema: wholeNumber(1, 60, 5),
+    help: "how long a confirmation (password again) admits risk operations, in minutes",
+  },
 });
 
 declare module "../platform/config.js" {

@@ -7,6 +7,8 @@ import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
 import { type AccessSource, AuthService, type LoginFreezePolicy, normalizeUsername } from "./service.js";
+import { sessionRoutes } from "./session-routes.js";
+import type { SessionPolicy } from "./sessions.js";
 
 export { authConfig } from "./config.js";
 export { authMigrations } from "./migrations/index.js";
@@ -46,6 +48,15 @@ declare module "../platform/services.js" {
   }
 }
 
+/** Session lifetimes and the confirmation window as configured. */
+export function sessionPolicyOf(config: Config): SessionPolicy {
+  return {
+    idleMs: config.auth.sessionIdleMinutes * 60_000,
+    maxMs: config.auth.sessionMaxHours * 60 * 60_000,
+    confirmationMs: config.auth.confirmationMinutes * 60_000,
+  };
+}
+
 /** The login freeze as configured. */
 export function loginFreezeOf(config: Config): LoginFreezePolicy {
   return { maxFailures: config.auth.loginMaxFailures, freezeMs: config.auth.loginFreezeMinutes * 60_000 };
@@ -66,6 +77,7 @@ export function createAuth(
     clock: context.clock,
     logger: context.logger,
     loginFreeze: loginFreezeOf(config),
+    sessionPolicy: sessionPolicyOf(config),
     ...options,
   });
   const summary = (row: Awaited<ReturnType<AuthRepository["findUser"]>>): UserSummary | undefined =>
@@ -87,20 +99,26 @@ export function createAuth(
   const module: DomainModule = {
     name: "auth",
     policies: [authPolicy],
-    routes: authRoutes(service, {
-      secureCookie: config.publicUrl.startsWith("https:"),
-      signInLimits: {
-        perAddress: { max: config.auth.signInIpLimit, windowMs: config.auth.signInIpWindowMinutes * 60_000 },
-        perUsername: {
-          max: config.auth.signInUsernameLimit,
-          windowMs: config.auth.signInUsernameWindowMinutes * 60_000,
+    routes: [
+      ...authRoutes(service, {
+        secureCookie: config.publicUrl.startsWith("https:"),
+        signInLimits: {
+          perAddress: {
+            max: config.auth.signInIpLimit,
+            windowMs: config.auth.signInIpWindowMinutes * 60_000,
+          },
+          perUsername: {
+            max: config.auth.signInUsernameLimit,
+            windowMs: config.auth.signInUsernameWindowMinutes * 60_000,
+          },
         },
-      },
-      loginFreeze: {
-        maxFailures: config.auth.loginMaxFailures,
-        freezeMinutes: config.auth.loginFreezeMinutes,
-      },
-    }),
+        loginFreeze: {
+          maxFailures: config.auth.loginMaxFailures,
+          freezeMinutes: config.auth.loginFreezeMinutes,
+        },
+      }),
+      ...sessionRoutes(service, { confirmationMinutes: config.auth.confirmationMinutes }),
+    ],
     jobs: authJobs(service),
   };
   return { module, service };

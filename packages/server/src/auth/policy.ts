@@ -14,6 +14,8 @@ export const authPolicy = definePolicy("auth", {
   },
   "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [], platform: true },
   "auth.admins.manage": {
+    // Changing users, their roles and passwords (seed 002: changing members and permissions).
+    risk: true,
     summary: "List users, add one, change one's role, profile or access, reset another's password",
     scopes: [],
     platform: true,

@@ -11,9 +11,24 @@ export interface SessionWithUser {
   csrfToken: string;
   expiresAt: number;
   lastSeenAt: number;
+  /** When the user last confirmed their identity in this session. */
+  confirmedAt: number | null;
+  /** The session's id is to be replaced (the user's privileges changed). */
+  renew: boolean;
   userId: string;
   username: string;
   role: "owner" | "admin" | "member";
+}
+
+/** One of a user's sessions, as listed to them (the id is the stored digest, never the cookie). */
+export interface SessionRow {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+  confirmedAt: number | null;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** A user's consecutive failed logins and the freeze they led to. */
@@ -178,12 +193,18 @@ export class AuthRepository {
         last_seen_at: session.now,
         ip: session.ip,
         user_agent: session.userAgent,
+        // The password was just given: a sign-in is a confirmation too.
+        confirmed_at: session.now,
       })
       .execute();
   }
 
-  findLiveSession(id: string, now: number): Promise<SessionWithUser | undefined> {
-    return this.db
+  /**
+   * The session, when it has neither expired nor been idle since `idleSince` (its last request
+   * before then), and its user is not disabled.
+   */
+  async findLiveSession(id: string, now: number, idleSince: number): Promise<SessionWithUser | undefined> {
+    const row = await this.db
       .selectFrom("sessions")
       .innerJoin("users", "users.id", "sessions.user_id")
       .select([
@@ -191,14 +212,82 @@ export class AuthRepository {
         "sessions.csrf_token as csrfToken",
         "sessions.expires_at as expiresAt",
         "sessions.last_seen_at as lastSeenAt",
+        "sessions.confirmed_at as confirmedAt",
+        "sessions.renew as renew",
         "users.id as userId",
         "users.username as username",
         "users.role as role",
       ])
       .where("sessions.id", "=", id)
       .where("sessions.expires_at", ">", now)
+      .where("sessions.last_seen_at", ">", idleSince)
       .where("users.disabled_at", "is", null)
       .executeTakeFirst();
+    return row && { ...row, renew: Number(row.renew) === 1 };
+  }
+
+  /** A user's live sessions, the most recently used first. */
+  async listSessions(userId: string, now: number, idleSince: number): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom("sessions")
+      .select([
+        "id",
+        "created_at as createdAt",
+        "expires_at as expiresAt",
+        "last_seen_at as lastSeenAt",
+        "confirmed_at as confirmedAt",
+        "ip",
+        "user_agent as userAgent",
+      ])
+      .where("user_id", "=", userId)
+      .where("expires_at", ">", now)
+      .where("last_seen_at", ">", idleSince)
+      .orderBy("last_seen_at", "desc")
+      .execute();
+  }
+
+  async confirmSession(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable("sessions")
+      .set({ confirmed_at: now, last_seen_at: now })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Replaces a session's id (its cookie) and clears the mark that asked for it. */
+  async renewSession(id: string, newId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ id: newId, renew: 0, last_seen_at: now })
+      .where("id", "=", id)
+      .where("renew", "=", 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Marks every session of the user to get a new id at its next request. */
+  async markRenewal(userId: string): Promise<void> {
+    await this.db.updateTable("sessions").set({ renew: 1 }).where("user_id", "=", userId).execute();
+  }
+
+  /** Ends one of the user's sessions; false when the user has no such session. */
+  async deleteSessionOf(userId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where("user_id", "=", userId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  /** Ends every session of the user but `keep`; returns how many ended. */
+  async deleteOtherSessions(userId: string, keep: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where("user_id", "=", userId)
+      .where("id", "!=", keep)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async touchSession(id: string, now: number): Promise<void> {
@@ -209,8 +298,12 @@ export class AuthRepository {
     await this.db.deleteFrom("sessions").where("id", "=", id).execute();
   }
 
-  async deleteExpiredSessions(now: number): Promise<number> {
-    const result = await this.db.deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst();
+  /** Deletes the sessions that expired or were idle since `idleSince`. */
+  async deleteExpiredSessions(now: number, idleSince: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where((eb) => eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<=", idleSince)]))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SESSION_COOKIE, scopes } from "../http/principal.js";
+import { SESSION_COOKIE, scopes, sessionCookieOptions } from "../http/principal.js";
 import { defineRoute, type Route } from "../http/route.js";
 import { roles } from "../platform/policy.js";
 import { MAX_PASSWORD, MIN_PASSWORD } from "./admins.js";
@@ -87,12 +87,7 @@ function minutes(windowMs: number): string {
 export function authRoutes(service: AuthService, options: AuthRoutesOptions): Route[] {
   const { perAddress, perUsername } = options.signInLimits;
   const { maxFailures, freezeMinutes } = options.loginFreeze;
-  const cookieOptions = {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax" as const,
-    secure: options.secureCookie,
-  };
+  const cookieOptions = sessionCookieOptions(options.secureCookie);
   return [
     defineRoute({
       method: "POST",
@@ -130,6 +125,7 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
           password: body.password,
           ip: request.ip ?? null,
           userAgent: request.headers["user-agent"] ?? null,
+          previousSessionToken: request.cookies[SESSION_COOKIE],
         });
         reply.setCookie(SESSION_COOKIE, sessionToken, {
           ...cookieOptions,

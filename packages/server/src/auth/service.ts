@@ -4,7 +4,14 @@ import { LruCache } from "../platform/cache.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
-import type { AccountReach, Actor, Membership, Role } from "../platform/policy.js";
+import {
+  type AccountReach,
+  type Actor,
+  confirmationRequired,
+  type Membership,
+  needsConfirmation,
+  type Role,
+} from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, sha256Hex } from "../platform/secrets.js";
 import { Administrators, type GivenRole, normalizeUsername, type PasswordHasher } from "./admins.js";
@@ -15,7 +22,8 @@ import {
   type ScryptCost,
   verifyPassword,
 } from "./password.js";
-import type { ApiKeyRow, AuthRepository, LoginFailures } from "./repository.js";
+import type { ApiKeyRow, AuthRepository, LoginFailures, UserRow } from "./repository.js";
+import { ConsoleSessions, defaultSessionPolicy, type SessionPolicy } from "./sessions.js";
 
 export { normalizeUsername, type PasswordHasher } from "./admins.js";
 
@@ -60,8 +68,8 @@ export interface AuthServiceOptions {
   repository: AuthRepository;
   clock: Clock;
   logger: Logger;
-  /** How long a console session lasts (12 hours by default). */
-  sessionTtlMs?: number;
+  /** How long console sessions live, idle or not, and how long a confirmation lasts. */
+  sessionPolicy?: SessionPolicy;
   scryptCost?: ScryptCost;
   /** Required, so that no server can be built with the freeze forgotten. */
   loginFreeze: LoginFreezePolicy;
@@ -122,7 +130,7 @@ export class AuthService implements Authenticator {
   private readonly repository: AuthRepository;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly sessionTtlMs: number;
+  private readonly sessionPolicy: SessionPolicy;
   private readonly scryptCost: ScryptCost;
   private readonly loginFreeze: LoginFreezePolicy;
   private readonly passwords: PasswordHasher;
@@ -137,12 +145,14 @@ export class AuthService implements Authenticator {
   private readonly unknownFailures: LruCache<LoginFailures>;
   /** The administrators: listing, adding, resetting passwords. */
   readonly admins: Administrators;
+  /** The signed-in user's own sessions, and confirming their identity before risk operations. */
+  readonly sessions: ConsoleSessions;
 
   constructor(options: AuthServiceOptions) {
     this.repository = options.repository;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60_000;
+    this.sessionPolicy = options.sessionPolicy ?? defaultSessionPolicy;
     this.scryptCost = options.scryptCost ?? defaultScryptCost;
     this.loginFreeze = options.loginFreeze;
     this.passwords = options.passwords ?? scryptHasher;
@@ -160,6 +170,13 @@ export class AuthService implements Authenticator {
       scryptCost: this.scryptCost,
       privilegesChanged: (userId) => this.privilegesChanged(userId),
     });
+    this.sessions = new ConsoleSessions({
+      repository: this.repository,
+      clock: this.clock,
+      logger: this.logger,
+      policy: this.sessionPolicy,
+      passwords: { verifySignedIn: (user, password) => this.verifySignedIn(user, password) },
+    });
   }
 
   #access: AccessSource | undefined;
@@ -175,7 +192,10 @@ export class AuthService implements Authenticator {
    * user's sessions are rotated (the sessions' rotation is wired here).
    */
   async privilegesChanged(userId: string): Promise<void> {
-    this.logger.info({ user: { id: userId } }, "privileges changed");
+    // Each session of the user gets a new id (its cookie) at its next request: whoever held the
+    // old cookie before the change does not hold the new privileges with it.
+    await this.repository.markRenewal(userId);
+    this.logger.info({ user: { id: userId } }, "privileges changed; the user's sessions are renewed");
   }
 
   /**
@@ -215,6 +235,8 @@ export class AuthService implements Authenticator {
     password: string;
     ip: string | null;
     userAgent: string | null;
+    /** The cookie of a session the browser still holds: it ends, the new session replaces it. */
+    previousSessionToken?: string | undefined;
   }): Promise<SessionView & { sessionToken: string }> {
     const now = this.clock.now();
     const username = normalizeUsername(input.username);
@@ -245,9 +267,12 @@ export class AuthService implements Authenticator {
       throw new PlatformError("forbidden", "this user is disabled", { reason: "user_disabled" });
     }
     await this.repository.recordLoginSuccess(user.id, now);
+    // A new session id at every sign-in: a cookie planted before it (session fixation) is worth nothing.
+    if (input.previousSessionToken)
+      await this.repository.deleteSession(sha256Hex(input.previousSessionToken));
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(24);
-    const expiresAt = now + this.sessionTtlMs;
+    const expiresAt = now + this.sessionPolicy.maxMs;
     await this.repository.insertSession({
       id: sha256Hex(sessionToken),
       userId: user.id,
@@ -259,6 +284,22 @@ export class AuthService implements Authenticator {
     });
     this.logger.info({ user: { id: user.id, username: user.username } }, "signed in");
     return { sessionToken, csrfToken, expiresAt, user: { id: user.id, username: user.username } };
+  }
+
+  /**
+   * Checks a signed-in user's password (a confirmation): a frozen login is refused, and a
+   * wrong password counts towards the freeze as a wrong sign-in does.
+   */
+  private async verifySignedIn(user: UserRow, password: string): Promise<boolean> {
+    const now = this.clock.now();
+    if (user.locked_until !== null && user.locked_until > now) throw frozen(user.locked_until, now);
+    if (await this.passwords.verify(password, user.password_hash)) return true;
+    const { lockedUntil } = await this.repository.recordLoginFailure(user.id, now, (previous) =>
+      this.nextFailures(previous, now),
+    );
+    if (lockedUntil !== null)
+      this.logger.warn({ user: { id: user.id }, frozenUntil: lockedUntil }, "login frozen");
+    return false;
   }
 
   private nextFailures(previous: LoginFailures, now: number): LoginFailures {
@@ -277,7 +318,12 @@ export class AuthService implements Authenticator {
   /** The session of `principal`, as shown to its owner. */
   async session(principal: Principal): Promise<SessionView> {
     if (principal.kind !== "session" || !principal.sessionId) throw errors.unauthorized();
-    const session = await this.repository.findLiveSession(principal.sessionId, this.clock.now());
+    const now = this.clock.now();
+    const session = await this.repository.findLiveSession(
+      principal.sessionId,
+      now,
+      this.sessions.idleSince(now),
+    );
     if (!session) throw errors.unauthorized("the session has ended; sign in again");
     return {
       user: { id: session.userId, username: session.username },
@@ -327,9 +373,23 @@ export class AuthService implements Authenticator {
 
   private async authenticateSession(token: string): Promise<Principal> {
     const now = this.clock.now();
-    const session = await this.repository.findLiveSession(sha256Hex(token), now);
+    const session = await this.repository.findLiveSession(
+      sha256Hex(token),
+      now,
+      this.sessions.idleSince(now),
+    );
     if (!session) throw errors.unauthorized("the session has ended; sign in again");
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) await this.repository.touchSession(session.id, now);
+    let renewed: Principal["renewedSession"];
+    if (session.renew) {
+      // The user's privileges changed: the session continues under a new id, sent as a new cookie.
+      const fresh = randomToken(32);
+      if (await this.repository.renewSession(session.id, sha256Hex(fresh), now)) {
+        session.id = sha256Hex(fresh);
+        renewed = { token: fresh, expiresAt: session.expiresAt };
+      }
+    } else if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+      await this.repository.touchSession(session.id, now);
+    }
     const access = await this.#access?.accessOf({ id: session.userId, role: session.role });
     return {
       kind: "session",
@@ -341,6 +401,9 @@ export class AuthService implements Authenticator {
       csrfToken: session.csrfToken,
       sessionId: session.id,
       role: session.role,
+      confirmedAt: session.confirmedAt,
+      freshlyConfirmed: this.sessions.fresh(session.confirmedAt, now),
+      ...(renewed ? { renewedSession: renewed } : {}),
       ...(access?.reach ? { reach: access.reach } : {}),
       ...(session.role === "member" ? { memberships: access?.memberships ?? new Map() } : {}),
     };
@@ -348,9 +411,15 @@ export class AuthService implements Authenticator {
 
   /** Creates an API key, made by the acting `creator`; the key is returned here and never again. */
   async createApiKey(
-    creator: Pick<Actor, "userId" | "name">,
+    /** Without `via`, a caller on the server's host itself (the CLI, set-up code). */
+    creator: Pick<Actor, "userId" | "name"> & Partial<Pick<Actor, "via" | "freshlyConfirmed">>,
     input: { name: string; scopes: readonly Scope[] },
   ): Promise<ApiKeyView & { key: string }> {
+    // A key that reads tokens (or does anything) is a risk operation of its own (seed 002).
+    const powerful = input.scopes.some((scope) => scope === "token:read" || scope === "admin");
+    if (powerful && needsConfirmation({ risk: true }, { via: "cli", ...creator }, true)) {
+      throw confirmationRequired("auth.keys.manage");
+    }
     const now = this.clock.now();
     const key = API_KEY_PREFIX + randomToken(32);
     const id = newId(now);
@@ -387,6 +456,7 @@ export class AuthService implements Authenticator {
 
   /** Housekeeping: deletes expired sessions. */
   purgeExpiredSessions(): Promise<number> {
-    return this.repository.deleteExpiredSessions(this.clock.now());
+    const now = this.clock.now();
+    return this.repository.deleteExpiredSessions(now, this.sessions.idleSince(now));
   }
 }

@@ -32,6 +32,10 @@ export interface SessionsTable {
   last_seen_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** When the user last confirmed their identity in this session (password again), for risk operations. */
+  confirmed_at: number | null;
+  /** 1 when the user's privileges changed: the session's id is replaced at its next request. */
+  renew: Generated<number>;
 }
 
 export interface ApiKeysTable {

@@ -17,8 +17,10 @@ import {
   type Action,
   ActionCatalog,
   type Actor,
+  confirmationRequired,
   type Decision,
   decide,
+  needsConfirmation,
   outOfReach,
 } from "../platform/policy.js";
 import type { RateLimitStore } from "../platform/ports.js";
@@ -33,6 +35,7 @@ import {
   CSRF_HEADER,
   type Principal,
   SESSION_COOKIE,
+  sessionCookieOptions,
   subjectOf,
 } from "./principal.js";
 import type { Route, RouteRateLimit } from "./route.js";
@@ -48,6 +51,8 @@ export interface AppDeps {
   rateLimitStore: RateLimitStore;
   /** Throws when the server should not receive traffic (e.g. the store is unreachable). */
   healthCheck?: () => Promise<void>;
+  /** Session cookies only over HTTPS (the public URL is https). */
+  secureCookies?: boolean;
   /** Largest accepted request body in bytes (1 MiB by default). */
   bodyLimit?: number;
   version?: string;
@@ -250,7 +255,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
               note = { route, actor: undefined, params: undefined, appid: undefined, errorCode: undefined };
               notes.set(request, note);
             }
-            return runRoute(route, deps.authenticator, actions, limiters, request, reply, note);
+            return runRoute(
+              route,
+              deps.authenticator,
+              actions,
+              limiters,
+              request,
+              reply,
+              note,
+              deps.secureCookies,
+            );
           },
         });
       }
@@ -376,6 +390,7 @@ async function runRoute(
   request: FastifyRequest,
   reply: FastifyReply,
   note?: RequestNote,
+  secureCookies = false,
 ) {
   let principal: Principal | undefined;
   let actor: Actor | undefined;
@@ -393,6 +408,12 @@ async function runRoute(
     if (!route.account) {
       const decision = decide(actions, subjectOf(principal, actions), route.action);
       if (!decision.allowed) throw refusal(actions, route.action, decision);
+    }
+    if (principal.renewedSession) {
+      reply.setCookie(SESSION_COOKIE, principal.renewedSession.token, {
+        ...sessionCookieOptions(secureCookies),
+        expires: new Date(principal.renewedSession.expiresAt),
+      });
     }
     if (principal.kind === "session" && UNSAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
@@ -416,6 +437,12 @@ async function runRoute(
   if (principal && route.account && route.action !== "public") {
     const decision = decide(actions, subjectOf(principal, actions), route.action, route.account(params));
     if (!decision.allowed) throw refusal(actions, route.action, decision);
+  }
+  if (actor && route.action !== "public") {
+    const spec = actions.spec(route.action);
+    if (spec && needsConfirmation(spec, actor, UNSAFE_METHODS.has(request.method))) {
+      throw confirmationRequired(route.action);
+    }
   }
   const query = parseInput(route.query, request.query, "query");
   const body = parseInput(route.body, request.body, "body");

@@ -34,6 +34,15 @@ export interface Principal {
   role?: Role;
   /** Sessions of members only: their active memberships, by appid. */
   memberships?: ReadonlyMap<string, Membership>;
+  /** Sessions only: when the user last confirmed their identity (the password again). */
+  confirmedAt?: number | null;
+  /** Sessions only: that confirmation still admits risk operations. */
+  freshlyConfirmed?: boolean;
+  /**
+   * Sessions only: the session continues under a new id (the user's privileges changed); the
+   * edge sends the new cookie with the answer.
+   */
+  renewedSession?: { token: string; expiresAt: number };
 }
 
 /** Scopes that include another: whoever may change accounts may read them. */
@@ -71,6 +80,10 @@ export interface Authenticator {
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "wxgate_session";
+/** The session cookie's attributes: never readable by scripts, not sent on cross-site requests that change things. */
+export function sessionCookieOptions(secure: boolean) {
+  return { path: "/", httpOnly: true, sameSite: "lax" as const, secure };
+}
 /** The header carrying the CSRF token on cookie-authenticated unsafe requests. */
 export const CSRF_HEADER = "x-csrf-token";
 
@@ -118,5 +131,6 @@ export function actorOf(principal: Principal, catalog: ActionCatalog, action?: s
     actions,
     reach,
     grants,
+    freshlyConfirmed: principal.freshlyConfirmed === true,
   };
 }

@@ -7,6 +7,8 @@ export const errorStatus = {
   invalid_credentials: 401,
   forbidden: 403,
   csrf_failed: 403,
+  /** A risk operation without a fresh confirmation of the user's identity (`POST /session/confirm`). */
+  confirmation_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

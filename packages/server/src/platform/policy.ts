@@ -147,6 +147,11 @@ export interface Actor {
    * not depend on the account.
    */
   grants: ReadonlyMap<string, ReadonlySet<string>> | null;
+  /**
+   * A console user who confirmed their identity within the confirmation window: risk
+   * operations are admitted (see {@link needsConfirmation}). False or absent otherwise.
+   */
+  freshlyConfirmed?: boolean;
 }
 
 /**
@@ -191,6 +196,30 @@ export function outOfReach(action: Action): PlatformError {
 /** Refuses with {@link outOfReach} unless the actor reaches every one of these accounts. */
 export function requireReach(actor: Pick<Actor, "reach">, action: Action, ...appIds: string[]): void {
   if (appIds.some((appId) => !reaches(actor, appId))) throw outOfReach(action);
+}
+
+/**
+ * Whether a request must be refused for want of a fresh confirmation: a risk action (see
+ * {@link ActionSpec.risk}) taken by a console session — a changing request, or a secret's
+ * reveal, which is a POST — whose user has not confirmed their identity within the window. An
+ * API key cannot confirm: its scope is its authorization (making a key with a scope that grants
+ * risk actions is itself a risk operation), and what it does is audited like any request.
+ */
+export function needsConfirmation(
+  spec: Pick<ActionSpec, "risk">,
+  actor: Pick<Actor, "via" | "freshlyConfirmed">,
+  changing: boolean,
+): boolean {
+  return spec.risk === true && changing && actor.via === "session" && actor.freshlyConfirmed !== true;
+}
+
+/** The refusal of a risk operation taken without a fresh confirmation: 403 `confirmation_required`. */
+export function confirmationRequired(action: Action): PlatformError {
+  return new PlatformError(
+    "confirmation_required",
+    "this is a risk operation: confirm your identity (your password again) first",
+    { action },
+  );
 }
 
 /** Whether an action is allowed, and why not: a stable reason code. */

@@ -8,6 +8,8 @@ export const tokensPolicy = definePolicy("tokens", {
     summary: "Report a token WeChat rejected and get its replacement",
     scopes: ["token:read"],
     platform: true,
+    // Forcing a token's replacement invalidates the one every other system holds.
+    risk: true,
   },
 });
 

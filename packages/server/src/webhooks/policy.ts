@@ -11,6 +11,8 @@ export const webhooksPolicy = definePolicy("webhooks", {
     summary: "Create, change and delete webhooks; deliver again",
     scopes: ["webhooks:write"],
     switch: "account.settings",
+    // Where an account's pushes are sent: its receiving configuration (seed 002).
+    risk: true,
   },
 });
 
