@@ -40,6 +40,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/admins/index.js")).AdminsPage }),
       },
       {
+        path: "security",
+        lazy: async () => ({ Component: (await import("./pages/security/index.js")).SecurityPage }),
+      },
+      {
         path: "settings",
         lazy: async () => ({ Component: (await import("./pages/settings/index.js")).SettingsPage }),
       },

@@ -39,7 +39,41 @@ function reasonOf(details: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Asks the user to confirm their identity (their password again) and resolves true once the
+ * server accepted it, false when they gave up. Registered by the signed-in frame.
+ */
+export type IdentityConfirmer = () => Promise<boolean>;
+
+let confirmIdentity: IdentityConfirmer | undefined;
+
+/** Sets (or, with undefined, clears) what answers a risk operation's `confirmation_required`. */
+export function setIdentityConfirmer(confirmer: IdentityConfirmer | undefined): void {
+  confirmIdentity = confirmer;
+}
+
+/** Opens the confirmation dialog now (from a page); false when none is mounted or the user gave up. */
+export function askIdentityConfirmation(): Promise<boolean> {
+  return confirmIdentity ? confirmIdentity() : Promise.resolve(false);
+}
+
+/**
+ * Calls the API. A risk operation refused for want of a fresh confirmation (403
+ * `confirmation_required`) asks the user for their password and, once confirmed, is sent again,
+ * once; given up, the refusal is thrown as any other.
+ */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await send<T>(method, path, body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "confirmation_required" || !confirmIdentity)
+      throw error;
+    if (!(await confirmIdentity())) throw error;
+    return send<T>(method, path, body);
+  }
+}
+
+async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;

@@ -5,6 +5,7 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession, useSignOut } from "../api/session.js";
 import { type MessageKey, useI18n } from "../i18n/index.js";
 import { serverInfo } from "../lib/server-info.js";
+import { IdentityConfirmation } from "./IdentityConfirmation.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 
 /** The console's sections, in the order of the menu. */
@@ -14,6 +15,7 @@ const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
   { key: "api-keys", label: "menu.apiKeys" },
   { key: "admins", label: "menu.admins" },
   { key: "audit", label: "menu.audit" },
+  { key: "security", label: "menu.security" },
   { key: "settings", label: "menu.settings" },
   ...(serverInfo.mode === "sandbox" ? [{ key: "sandbox-phone", label: "menu.sandboxPhone" as const }] : []),
 ];
@@ -86,6 +88,7 @@ export function Shell() {
             <Outlet />
           </Suspense>
         </main>
+        <IdentityConfirmation />
       </Layout.Content>
     </Layout>
   );

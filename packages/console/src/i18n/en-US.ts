@@ -447,4 +447,33 @@ export const enUS: Record<MessageKey, string> = {
   "fields.audit.outcomes.failed": "Failed",
   "fields.audit.actorKind.session": "console",
   "fields.audit.actorKind.api_key": "API key",
+  "errors.code.confirmation_required":
+    "This is a risk operation: confirm your identity (your password again) first.",
+  "menu.security": "My security",
+  "security.confirm.title": "Confirm your identity",
+  "security.confirm.intro":
+    "This is a risk operation: enter your sign-in password again. Risk operations in the next 5 minutes will not ask again.",
+  "security.confirm.password": "Password",
+  "security.confirm.submit": "Confirm",
+  "pages.security.intro":
+    "Where you are signed in: device, address and last use. End any session you do not recognize, and change your password.",
+  "pages.security.sessions": "Sessions",
+  "pages.security.device": "Device",
+  "pages.security.ip": "IP address",
+  "pages.security.signedInAt": "Signed in",
+  "pages.security.lastSeen": "Last used",
+  "pages.security.endsAt": "Ends at the latest",
+  "pages.security.current": "This session",
+  "pages.security.end": "End",
+  "pages.security.endConfirm": "End the session on {device}? That device will have to sign in again.",
+  "pages.security.ended": "The session ended.",
+  "pages.security.endOthers": "Sign out everywhere else",
+  "pages.security.endOthersConfirm":
+    "End every session but this one? Other devices will have to sign in again.",
+  "pages.security.endedOthers": "{count} sessions ended.",
+  "pages.security.confirmation": "Confirmation for risk operations",
+  "pages.security.confirmedUntil": "Identity confirmed: risk operations until {time} will not ask again.",
+  "pages.security.notConfirmed":
+    "Risk operations (deleting accounts, changing callbacks and webhooks, managing members, API keys that read tokens, …) need your identity confirmed within 5 minutes.",
+  "pages.security.confirmNow": "Confirm my identity now",
 };

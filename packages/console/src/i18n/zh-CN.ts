@@ -437,6 +437,33 @@ export const zhCN = {
   "fields.audit.outcomes.failed": "失败",
   "fields.audit.actorKind.session": "控制台",
   "fields.audit.actorKind.api_key": "API 密钥",
+  "errors.code.confirmation_required": "这是风险操作，请先验证身份（再次输入密码）。",
+  "menu.security": "账号安全",
+  "security.confirm.title": "验证身份",
+  "security.confirm.intro":
+    "这是一项风险操作，需要再次输入你的登录密码。验证后 5 分钟内的风险操作无需重复验证。",
+  "security.confirm.password": "登录密码",
+  "security.confirm.submit": "验证",
+  "pages.security.intro":
+    "你在各处登录的会话：设备、地址和最近使用时间。不认识的会话请立即结束，并修改密码。",
+  "pages.security.sessions": "登录会话",
+  "pages.security.device": "设备",
+  "pages.security.ip": "IP 地址",
+  "pages.security.signedInAt": "登录时间",
+  "pages.security.lastSeen": "最近使用",
+  "pages.security.endsAt": "最晚结束",
+  "pages.security.current": "当前会话",
+  "pages.security.end": "结束",
+  "pages.security.endConfirm": "结束 {device} 上的会话？该设备需要重新登录。",
+  "pages.security.ended": "会话已结束。",
+  "pages.security.endOthers": "退出其他所有会话",
+  "pages.security.endOthersConfirm": "结束除当前会话外的所有会话？其他设备需要重新登录。",
+  "pages.security.endedOthers": "已结束 {count} 个会话。",
+  "pages.security.confirmation": "风险操作验证",
+  "pages.security.confirmedUntil": "身份已验证，{time} 前的风险操作无需再次验证。",
+  "pages.security.notConfirmed":
+    "风险操作（删除账号、修改回调与 Webhook、管理成员、创建可读取令牌的 API 密钥等）需要在 5 分钟内验证过身份。",
+  "pages.security.confirmNow": "现在验证身份",
 };
 
 /** A key of the console's dictionary. */
