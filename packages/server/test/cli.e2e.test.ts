@@ -178,8 +178,8 @@ describe("wxgate migrate and admin create, list, reset-password, disable", () =>
 
     const listed = runCli(cli, ["admin", "list"], env);
     expect(await listed.exited).toBe(0);
-    expect(listed.stdout()).toMatch(/^USERNAME\s+CREATED\s+LAST SIGN-IN\s+FROZEN UNTIL$/m);
-    expect(listed.stdout()).toMatch(/^ops\s+\d{4}-\d{2}-\d{2}T\S+Z\s+—\s+—$/m);
+    expect(listed.stdout()).toMatch(/^USERNAME\s+ROLE\s+CREATED\s+LAST SIGN-IN\s+FROZEN UNTIL\s+DISABLED$/m);
+    expect(listed.stdout()).toMatch(/^ops\s+owner\s+\d{4}-\d{2}-\d{2}T\S+Z\s+—\s+—\s+—$/m);
     expect(listed.stdout()).toContain("1 administrator\n");
 
     const reset = runCli(cli, ["admin", "reset-password", "--username", "OPS"], env);
@@ -199,6 +199,9 @@ describe("wxgate migrate and admin create, list, reset-password, disable", () =>
     const disabled = runCli(cli, ["admin", "disable", "--username", "ops2"], env);
     expect(await disabled.exited).toBe(0);
     expect(disabled.stdout()).toContain("disabled ops2; 0 sessions ended");
+    const listedAgain = runCli(cli, ["admin", "list"], env);
+    expect(await listedAgain.exited).toBe(0);
+    expect(listedAgain.stdout()).toMatch(/^ops2\s+admin\s+\S+Z\s+—\s+—\s+\d{4}-\d{2}-\d{2}T\S+Z$/m);
     const enabled = runCli(cli, ["admin", "disable", "--username", "ops2", "--enable"], env);
     expect(await enabled.exited).toBe(0);
     expect(enabled.stdout()).toContain("ops2 may sign in again");

@@ -64,15 +64,22 @@ export async function adminCreateCommand(
   });
 }
 
-/** `wxgate admin list`: every administrator, with when they were made, last signed in, and a freeze. */
+/** `wxgate admin list`: every user, with their role, when made, last signed in, a freeze, and whether disabled. */
 export async function adminListCommand(options: ConfigOption) {
   await withAuth(options, async (service) => {
     const admins = await service.admins.list(CLI_ACTOR);
     const time = (ms: number | null) =>
       ms === null ? "—" : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
     const rows = [
-      ["USERNAME", "CREATED", "LAST SIGN-IN", "FROZEN UNTIL"],
-      ...admins.map((a) => [a.username, time(a.createdAt), time(a.lastLoginAt), time(a.frozenUntil)]),
+      ["USERNAME", "ROLE", "CREATED", "LAST SIGN-IN", "FROZEN UNTIL", "DISABLED"],
+      ...admins.map((a) => [
+        a.username,
+        a.role,
+        time(a.createdAt),
+        time(a.lastLoginAt),
+        time(a.frozenUntil),
+        time(a.disabledAt),
+      ]),
     ];
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     for (const row of rows)
