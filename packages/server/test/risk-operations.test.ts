@@ -18,7 +18,6 @@ import { type Receiver, startReceiver } from "./callbacks-helpers.js";
 const PASSWORD = "correct horse battery staple";
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const RECEIPT_TOKEN = "risktesttoken123";
 
 interface Session {
   cookie: string;

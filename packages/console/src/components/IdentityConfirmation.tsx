@@ -66,7 +66,7 @@ export function IdentityConfirmation() {
       confirmLoading={busy}
       onOk={() => void submit()}
       onCancel={() => finish(false)}
-      destroyOnClose
+      destroyOnHidden
     >
       <p>{t("security.confirm.intro")}</p>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}

@@ -7,6 +7,7 @@ import { type MessageKey, useI18n } from "../i18n/index.js";
 import { serverInfo } from "../lib/server-info.js";
 import { IdentityConfirmation } from "./IdentityConfirmation.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
+import { NotificationBell } from "./NotificationBell.js";
 
 /** The console's sections, in the order of the menu. */
 const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
@@ -15,6 +16,7 @@ const MENU: ReadonlyArray<{ key: string; label: MessageKey }> = [
   { key: "api-keys", label: "menu.apiKeys" },
   { key: "admins", label: "menu.admins" },
   { key: "audit", label: "menu.audit" },
+  { key: "review", label: "menu.review" },
   { key: "security", label: "menu.security" },
   { key: "settings", label: "menu.settings" },
   ...(serverInfo.mode === "sandbox" ? [{ key: "sandbox-phone", label: "menu.sandboxPhone" as const }] : []),
@@ -71,6 +73,7 @@ export function Shell() {
           >
             {t("app.apiDocs")}
           </a>
+          <NotificationBell />
           <LanguageSwitch />
           <Button
             type="text"

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AccountDirectory } from "../accounts/index.js";
 import { defineRoute, type Route } from "../http/route.js";
 import { errors } from "../platform/errors.js";
-import { permissionSwitches } from "../platform/policy.js";
+import { type Actor, permissionSwitches, permits } from "../platform/policy.js";
 import type { AuthorizationReview } from "./review.js";
 import type { RiskSettings } from "./settings.js";
 
@@ -19,7 +19,20 @@ const settingsView = z.object({
     ),
   updatedAt: z.number().int().nullable(),
   updatedBy: z.string().nullable().describe("The id of the user who last changed them."),
+  abilities: z
+    .object({
+      manage: z.object({ allowed: z.boolean(), reason: z.string().optional() }),
+      reveal: z.object({ allowed: z.boolean(), reason: z.string().optional() }),
+    })
+    .describe("Whether the caller may change the switches and view the account's secrets."),
 });
+
+/** What the caller may do here, as the policy decides (the console shows it, never re-derives it). */
+function abilitiesOf(actor: Actor, appId: string) {
+  const ability = (action: "risk.settings.manage" | "accounts.secrets.reveal") =>
+    permits(actor, action, appId) ? { allowed: true } : { allowed: false, reason: "not_permitted" };
+  return { manage: ability("risk.settings.manage"), reveal: ability("accounts.secrets.reveal") };
+}
 const reviewRow = z.object({
   appid: z.string(),
   userId: z.string(),
@@ -57,9 +70,9 @@ export function riskRoutes(
       summary: "An account's risk-operation protection and alerts",
       params,
       response: settingsView,
-      handler: async ({ params: p }) => {
+      handler: async ({ actor, params: p }) => {
         await existing(p.appid);
-        return settings.get(p.appid);
+        return { ...(await settings.get(p.appid)), abilities: abilitiesOf(actor, p.appid) };
       },
     }),
     defineRoute({
@@ -77,7 +90,7 @@ export function riskRoutes(
       response: settingsView,
       handler: async ({ actor, params: p, body }) => {
         await existing(p.appid);
-        return settings.set(actor, p.appid, body);
+        return { ...(await settings.set(actor, p.appid, body)), abilities: abilitiesOf(actor, p.appid) };
       },
     }),
     defineRoute({

@@ -42,6 +42,7 @@ import { ApiCallLog } from "./components/ApiCallLog.js";
 import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
 import { MiniProgramConfig } from "./components/MiniProgramConfig.js";
+import { RiskCard } from "./components/RiskCard.js";
 import { ValidityCard } from "./components/ValidityCard.js";
 
 function SetList({ sets, tone }: { sets: { id: number; name: string }[]; tone: string }) {
@@ -357,6 +358,9 @@ export function AccountPage() {
             <MiniProgramConfig account={a} abilities={abilities} />
           </Col>
         )}
+        <Col xs={24}>
+          <RiskCard appId={a.appId} />
+        </Col>
         <Col xs={24}>
           <EventLog appId={a.appId} />
         </Col>
