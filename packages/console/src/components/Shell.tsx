@@ -33,14 +33,16 @@ function InvitationsLink({ current }: { current: boolean }) {
     <Link
       to="/invitations"
       aria-current={current ? "page" : undefined}
-      aria-label={pending > 0 ? t("menu.invitationsPending", { count: pending }) : undefined}
       data-testid="invitations-link"
     >
       {t("menu.invitations")}
       {pending > 0 && (
-        <span className="wx-badge" aria-hidden="true">
-          {pending}
-        </span>
+        <>
+          <span className="wx-badge" aria-hidden="true">
+            {pending}
+          </span>
+          <span className="wx-sr-only">{t("menu.invitationsPending", { count: pending })}</span>
+        </>
       )}
     </Link>
   );

@@ -264,7 +264,7 @@ export const enUS: Record<MessageKey, string> = {
   "menu.admins": "Administrators",
   "menu.team": "Team",
   "menu.invitations": "Invitations",
-  "menu.invitationsPending": "Invitations ({count} waiting)",
+  "menu.invitationsPending": " ({count} waiting)",
   "pages.accounts.noAccess":
     "You operate no account yet: accept an account's invitation and it appears here.",
   "pages.admins.intro":

@@ -263,7 +263,7 @@ export const zhCN = {
   "menu.admins": "管理员",
   "menu.team": "团队",
   "menu.invitations": "邀请",
-  "menu.invitationsPending": "邀请（{count} 个待处理）",
+  "menu.invitationsPending": "（{count} 个待处理）",
   "pages.accounts.noAccess": "你还没有可以运营的账号：接受账号的邀请后，它会出现在这里。",
   "pages.admins.intro":
     "管理员可以登录控制台并执行所有操作。新建管理员或重置密码时，可以自己设置密码，也可以由 wxgate 生成（只显示一次）。",

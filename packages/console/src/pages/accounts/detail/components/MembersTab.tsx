@@ -4,6 +4,7 @@ import {
   App,
   Card,
   Descriptions,
+  Empty,
   Flex,
   Space,
   Table,
@@ -183,7 +184,9 @@ export function MembersTab({ account }: { account: Account }) {
           columns={columns}
           dataSource={m.items}
           pagination={false}
-          locale={{ emptyText: t("members.empty") }}
+          locale={{
+            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("members.empty")} />,
+          }}
         />
       </Card>
       <InviteDialog account={account} members={m} open={inviting} onClose={() => setInviting(false)} />
