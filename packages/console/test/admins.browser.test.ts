@@ -31,9 +31,11 @@ describe("团队: users (administrators)", () => {
     await own.getByText("（你）").waitFor();
     // A session may not reset its own password: the server's answer, with its reason.
     await expect(own.getByRole("button", { name: "重置密码" }).isDisabled()).resolves.toBe(true);
-    await expect(own.locator("[data-reason]").getAttribute("data-reason")).resolves.toBe(
-      "不能重置自己的密码：请另一位管理员重置。",
-    );
+    await expect(
+      own
+        .locator("[data-reason]", { has: page.getByRole("button", { name: "重置密码" }) })
+        .getAttribute("data-reason"),
+    ).resolves.toBe("不能重置自己的密码：请另一位管理员重置。");
     await auditScreen(t.watched, "admins");
 
     // Add one: the form checks the name first; the password is generated and shown once.

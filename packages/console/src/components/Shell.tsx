@@ -30,11 +30,7 @@ function InvitationsLink({ current }: { current: boolean }) {
   const invitations = useInvitations();
   const pending = invitations.data?.length ?? 0;
   return (
-    <Link
-      to="/invitations"
-      aria-current={current ? "page" : undefined}
-      data-testid="invitations-link"
-    >
+    <Link to="/invitations" aria-current={current ? "page" : undefined} data-testid="invitations-link">
       {t("menu.invitations")}
       {pending > 0 && (
         <>
