@@ -19,6 +19,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   team_departments: "0013_team",
   team_department_accounts: "0013_team",
   team_department_admins: "0013_team",
+  known_devices: "0016_second_factor",
+  sign_in_challenges: "0016_second_factor",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */
