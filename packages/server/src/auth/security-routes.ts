@@ -14,16 +14,17 @@ export const DEVICE_COOKIE = "wxgate_device";
 const DEVICE_COOKIE_DAYS = 180;
 
 /**
- * The device cookie's attributes: sent only to the sign-in routes (nothing else reads it),
- * never to scripts, never on a cross-site request.
+ * The device cookie's attributes: sent to the API only (the sign-in routes read it, and the
+ * list of known devices, to tell which is the browser asking), never to scripts, never on a
+ * cross-site request.
  */
-export function deviceCookieOptions(secure: boolean, now: number) {
+export function deviceCookieOptions(secure: boolean) {
   return {
-    path: "/api/v1/session",
+    path: "/api/v1",
     httpOnly: true,
     sameSite: "strict" as const,
     secure,
-    expires: new Date(now + DEVICE_COOKIE_DAYS * 24 * 60 * 60_000),
+    maxAge: DEVICE_COOKIE_DAYS * 24 * 60 * 60,
   };
 }
 
@@ -100,7 +101,7 @@ export function securityRoutes(service: AuthService, options: SecurityRoutesOpti
           ...cookieOptions,
           expires: new Date(view.expiresAt),
         });
-        reply.setCookie(DEVICE_COOKIE, deviceToken, deviceCookieOptions(secureCookie, Date.now()));
+        reply.setCookie(DEVICE_COOKIE, deviceToken, deviceCookieOptions(secureCookie));
         return view;
       },
     }),
