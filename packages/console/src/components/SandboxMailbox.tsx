@@ -1,4 +1,4 @@
-import { Alert, List } from "antd";
+import { Alert } from "antd";
 import { useSandboxMail } from "../api/session.js";
 import { useI18n } from "../i18n/index.js";
 import { serverInfo } from "../lib/server-info.js";
@@ -23,16 +23,21 @@ export function SandboxMailbox({ username }: { username?: string }) {
         description={
           <>
             <p style={{ margin: "0 0 8px" }}>{t("sandbox.mail.intro")}</p>
-            <List
-              size="small"
-              dataSource={mails.slice(0, 5)}
-              locale={{ emptyText: t("sandbox.mail.empty") }}
-              renderItem={(m) => (
-                <List.Item>
-                  {t("sandbox.mail.item", { username: m.username, code: m.code, time: formatTime(m.sentAt) })}
-                </List.Item>
-              )}
-            />
+            {mails.length === 0 ? (
+              <p style={{ margin: 0 }}>{t("sandbox.mail.empty")}</p>
+            ) : (
+              <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                {mails.slice(0, 5).map((m) => (
+                  <li key={`${m.sentAt}-${m.code}`}>
+                    {t("sandbox.mail.item", {
+                      username: m.username,
+                      code: m.code,
+                      time: formatTime(m.sentAt),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            )}
           </>
         }
       />
