@@ -214,6 +214,18 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     const again = await http.complete(challenge, code);
     expect(again.body.error?.code).toBe("second_factor_expired");
 
+    // A new cookie, not one the browser presented: a planted cookie never becomes known.
+    const planted = "a-cookie-planted-in-the-browser-0123456789abcdef";
+    const other = await http.signIn(username, planted);
+    const verified = await http.complete(
+      other.body.secondFactor!.challenge,
+      codeIn(smtp.mails.at(-1)),
+      planted,
+    );
+    expect(verified.device).toBeTruthy();
+    expect(verified.device).not.toBe(planted);
+    expect((await http.signIn(username, planted)).body.secondFactor).toBeTruthy();
+
     // The device is known now: the password alone opens a session there, and nowhere else.
     const mailsBefore = smtp.mails.length;
     sessionOf(await http.signIn(username, done.device));
@@ -225,7 +237,9 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     const devices = await http.send("GET", "/security/devices", {
       cookies: { [SESSION_COOKIE]: session.cookie, [DEVICE_COOKIE]: done.device },
     });
-    expect(devices.body["devices"]).toEqual([
+    const listed = devices.body["devices"] as { current: boolean }[];
+    expect(listed).toHaveLength(2);
+    expect(listed.filter((device) => device.current)).toEqual([
       expect.objectContaining({ current: true, device: "Firefox on Linux", ip: "127.0.0.1" }),
     ]);
     expect(JSON.stringify(devices.body)).not.toContain(done.device!);
@@ -233,6 +247,7 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     const mine = announced.filter((event) => event.username === username);
     expect(mine.map((event) => [event.outcome, event.newDevice])).toEqual([
       ["failure", true],
+      ["success", true],
       ["success", true],
       ["success", false],
     ]);

@@ -116,6 +116,7 @@ export class SecondFactorRepository {
       .selectAll()
       .where("user_id", "=", userId)
       .orderBy("last_seen_at", "desc")
+      .orderBy("id", "desc")
       .execute();
   }
 

@@ -209,18 +209,19 @@ export class SecondFactor {
   }
 
   /**
-   * Makes the browser a known device of the user after a verified second factor. The cookie it
-   * presented is kept (a browser shared by two users stays one device); else a new one is made.
-   * Returns the cookie to set.
+   * Makes the browser a known device of the user after a verified second factor: always a new
+   * cookie, never the one presented — a cookie planted in the browser beforehand (one the
+   * planter holds too) must not become known. Returns the cookie to set. A browser shared by two
+   * users is known to the last one verified there.
    */
-  async remember(userId: string, origin: SignInOrigin): Promise<string> {
-    const token =
-      origin.deviceToken && origin.deviceToken.length >= 32 ? origin.deviceToken : randomToken(32);
+  async remember(userId: string, origin: Pick<SignInOrigin, "ip" | "userAgent">): Promise<string> {
+    const token = randomToken(32);
+    const now = this.options.clock.now();
     await this.options.repository.rememberDevice({
-      id: newId(this.options.clock.now()),
+      id: newId(now),
       userId,
       tokenHash: sha256Hex(token),
-      now: this.options.clock.now(),
+      now,
       ip: origin.ip,
       userAgent: origin.userAgent?.slice(0, 300) ?? null,
     });

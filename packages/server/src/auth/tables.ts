@@ -64,7 +64,7 @@ export interface ApiKeysTable {
 export interface KnownDevicesTable {
   id: string;
   user_id: string;
-  /** sha256 of the device cookie; one browser shared by two users has a row for each. */
+  /** sha256 of the device cookie (a new one at each verification: a planted cookie never becomes known). */
   token_hash: string;
   first_seen_at: number;
   last_seen_at: number;
