@@ -62,6 +62,19 @@ describe("the second factor of a new device", () => {
     await page.getByRole("button", { name: "启用", exact: true }).click();
     await page.getByText("新设备登录时需要身份验证器验证码。").waitFor();
     await auditScreen(t.watched, "security-totp-on");
+
+    // The confirmation dialog offers the authenticator now: a wrong code is refused in words.
+    t.watched.expect({ method: "POST", path: "/api/v1/session/confirm", status: 401 });
+    await page.getByRole("button", { name: "现在验证身份" }).click();
+    const dialog = page.getByRole("dialog", { name: "验证身份" });
+    await dialog.getByText("身份验证器", { exact: true }).click();
+    await dialog.getByLabel("身份验证器验证码").fill("000000");
+    await dialog.getByRole("button", { name: "验证" }).click();
+    await dialog.getByText("验证码错误或已使用。").waitFor();
+    await dialog.getByText("密码", { exact: true }).click();
+    await dialog.getByLabel("登录密码").fill(server.password);
+    await dialog.getByRole("button", { name: "验证" }).click();
+    await dialog.waitFor({ state: "hidden" });
     t.watched.assertClean();
 
     // Another browser is a new device: it is asked for the authenticator's code, not an e-mail.

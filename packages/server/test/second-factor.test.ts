@@ -342,7 +342,12 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     const second = sessionOf(done);
 
     // A confirmation by TOTP: a fresh code passes, a spent one is refused like a wrong password.
-    expect((await http.call(second, "POST", "/session/confirm", { totp: next })).status).toBe(401);
+    const spent = await http.call(second, "POST", "/session/confirm", { totp: next });
+    expect(spent.status).toBe(401);
+    expect(spent.body.error).toMatchObject({
+      code: "invalid_credentials",
+      details: { reason: "wrong_code" },
+    });
     server.clock.advance(30_000);
     expect((await http.call(second, "POST", "/session/confirm", { totp: await codeNow() })).status).toBe(200);
     expect((await http.call(second, "POST", "/session/confirm", {})).status).toBe(400);

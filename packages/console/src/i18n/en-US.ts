@@ -478,6 +478,7 @@ export const enUS: Record<MessageKey, string> = {
   "pages.security.confirmNow": "Confirm my identity now",
   "errors.code.invalid_code": "The code is wrong or was already used.",
   "errors.code.second_factor_expired": "This sign-in has expired or had too many wrong codes: sign in again.",
+  "errors.reason.wrong_code": "The code is wrong or was already used.",
   "errors.reason.totp_enabled": "The authenticator app is already on: turn it off first.",
   "errors.reason.totp_not_enrolled": "No authenticator app is set up.",
   "errors.reason.second_factor_sends": "No more codes for this sign-in: sign in again.",

@@ -466,6 +466,7 @@ export const zhCN = {
   "pages.security.confirmNow": "现在验证身份",
   "errors.code.invalid_code": "验证码错误或已使用。",
   "errors.code.second_factor_expired": "本次登录已过期或验证码错误次数过多，请重新登录。",
+  "errors.reason.wrong_code": "验证码错误或已使用。",
   "errors.reason.totp_enabled": "已启用身份验证器，请先停用。",
   "errors.reason.totp_not_enrolled": "尚未启用身份验证器。",
   "errors.reason.second_factor_sends": "本次登录发送的验证码已达上限，请重新登录。",

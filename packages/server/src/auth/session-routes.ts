@@ -30,7 +30,7 @@ export function sessionRoutes(service: AuthService, options: { confirmationMinut
       description: [
         `Risk operations answer 403 \`confirmation_required\` unless the session confirmed within the last ${options.confirmationMinutes} minutes.`,
         "Send `password`, or `totp` (a code of your authenticator app, once TOTP is active; else 409 `conflict`, `details.reason = totp_not_enrolled`).",
-        "A wrong password or code (or a code already used) answers 401 `invalid_credentials` and counts towards the login freeze (429 `login_frozen`).",
+        "A wrong password, or a wrong or used code (`details.reason = wrong_code`), answers 401 `invalid_credentials` and counts towards the login freeze (429 `login_frozen`).",
       ].join(" "),
       body: z
         .object({

@@ -88,10 +88,11 @@ export class ConsoleSessions {
         ? await this.options.passwords.verifyTotp(user, proof.totp)
         : await this.options.passwords.verifySignedIn(user, proof.password);
     if (!right) {
-      throw new PlatformError(
-        "invalid_credentials",
-        "totp" in proof ? "the code is wrong or was already used" : "the password is wrong",
-      );
+      throw "totp" in proof
+        ? new PlatformError("invalid_credentials", "the code is wrong or was already used", {
+            reason: "wrong_code",
+          })
+        : new PlatformError("invalid_credentials", "the password is wrong");
     }
     const now = clock.now();
     await repository.confirmSession(sessionId, now);
