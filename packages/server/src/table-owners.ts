@@ -10,6 +10,8 @@ export const tableOwners = {
   users: "auth",
   sessions: "auth",
   api_keys: "auth",
+  known_devices: "auth",
+  sign_in_challenges: "auth",
   jobs: "platform",
   settings: "accounts",
   accounts: "accounts",

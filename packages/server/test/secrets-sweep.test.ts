@@ -1,3 +1,4 @@
+import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CSRF_HEADER, SESSION_COOKIE } from "../src/http/principal.js";
@@ -7,7 +8,8 @@ import { createTestServer, type TestServer } from "../src/testing/server.js";
 
 /**
  * The secrets sweep: known secrets are seeded (an AppSecret, a mini program's AppSecret, its
- * Token and EncodingAESKey, the users' passwords, an API key, a webhook's signing secret), then
+ * Token and EncodingAESKey, the users' passwords, an API key, a webhook's signing secret, a
+ * TOTP secret), then
  * every route of the route table is called — by a freshly confirmed console session, and the
  * reading ones by the API key too — with inputs made from its own schemas; no answer and no log
  * line of the whole run may hold any of them, except the answers designed to show one once
@@ -74,6 +76,7 @@ describe("the secrets sweep", () => {
   let mini: { appId: string; secret: string };
   let apiKey = "";
   let webhookSecret = "";
+  let totpSecret = "";
   const ids: Record<string, string> = {};
   /** Every answer of the sweep: where it came from and its body. */
   const answers: { what: string; body: string }[] = [];
@@ -146,6 +149,24 @@ describe("the secrets sweep", () => {
     const otherId = String(JSON.parse(other.body).id);
     ids["admins"] = otherId;
     ids["users"] = otherId;
+    // The other administrator enrols an authenticator app: its TOTP secret is one more to look for.
+    const rootSession = session;
+    const otherSignIn = await server.app.inject({
+      method: "POST",
+      url: "/api/v1/session",
+      payload: { username: "other", password: OTHER_PASSWORD },
+    });
+    expect(otherSignIn.statusCode, otherSignIn.body).toBe(200);
+    session = {
+      cookie: otherSignIn.cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? "",
+      csrf: otherSignIn.json().csrfToken,
+    };
+    const enrolled = await call("POST", "/security/totp");
+    expect(enrolled.status, enrolled.body).toBe(201);
+    totpSecret = String(JSON.parse(enrolled.body).secret);
+    const code = await generate({ secret: totpSecret, epoch: Math.floor(server.clock.now() / 1000) });
+    expect((await call("POST", "/security/totp/activate", { code })).status).toBe(200);
+    session = rootSession;
   }, 60_000);
 
   afterAll(async () => {
@@ -162,6 +183,7 @@ describe("the secrets sweep", () => {
       otherPassword: OTHER_PASSWORD,
       apiKey,
       webhookSecret,
+      totpSecret,
     };
     const routes: Route[] = server.modules.flatMap((m) => m.routes ?? []);
     // Reading first, then changing; what ends the session or an account last.

@@ -2,15 +2,21 @@ import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
 import type { Role } from "../platform/policy.js";
 import { authJobs } from "./jobs.js";
+import { codeMail, SandboxMailbox } from "./mailer.js";
 import type { ScryptCost } from "./password.js";
 import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
+import { SecondFactor } from "./second-factor.js";
+import { SecondFactorRepository } from "./second-factor-repository.js";
+import { sandboxMailRoutes, securityRoutes } from "./security-routes.js";
 import { type AccessSource, AuthService, type LoginFreezePolicy, normalizeUsername } from "./service.js";
 import { sessionRoutes } from "./session-routes.js";
 import type { SessionPolicy } from "./sessions.js";
+import { TotpFactor } from "./totp.js";
 
 export { authConfig } from "./config.js";
+export type { SignInAnnouncement } from "./events.js";
 export { authMigrations } from "./migrations/index.js";
 export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
@@ -48,10 +54,7 @@ export interface UserDirectory {
   consumeConfirmation(sessionId: string): Promise<boolean>;
   /** When each user was last active (signed in, or used a session); absent when never. */
   lastActivity(userIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
-  /**
-   * The users among these who have enrolled a second factor (TOTP). Until enrolment exists no
-   * one has: every administrator is then reported without one.
-   */
+  /** The users among these who have turned on a second factor (an authenticator app, TOTP). */
   totpEnrolled(userIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
@@ -86,12 +89,39 @@ export function createAuth(
 ): { module: DomainModule; service: AuthService } {
   const { config } = context;
   const repository = new AuthRepository(context.db);
+  const factors = new SecondFactorRepository(context.db);
+  const totp = new TotpFactor({
+    repository: factors,
+    secrets: context.secrets,
+    clock: context.clock,
+    logger: context.logger,
+  });
+  const sandbox = config.mode === "sandbox";
+  const mailbox = sandbox ? new SandboxMailbox() : undefined;
+  const secondFactor = new SecondFactor({
+    repository: factors,
+    totp,
+    mail: codeMail({
+      smtpUrl: config.auth.smtpUrl,
+      from: config.auth.mailFrom,
+      sandbox: mailbox,
+      clock: context.clock,
+      logger: context.logger,
+    }),
+    clock: context.clock,
+    logger: context.logger,
+    newDeviceVerification: config.auth.newDeviceVerification,
+    codeMs: config.auth.secondFactorMinutes * 60_000,
+    sandbox,
+  });
   const service = new AuthService({
     repository,
     clock: context.clock,
     logger: context.logger,
     loginFreeze: loginFreezeOf(config),
     sessionPolicy: sessionPolicyOf(config),
+    secondFactor: { gate: secondFactor, totp },
+    bus: context.bus,
     ...options,
   });
   const summary = (row: Awaited<ReturnType<AuthRepository["findUser"]>>): UserSummary | undefined =>
@@ -120,7 +150,7 @@ export function createAuth(
         context.clock.now() - config.auth.confirmationMinutes * 60_000,
       ),
     lastActivity: (userIds) => repository.lastActivity(userIds),
-    totpEnrolled: async () => new Set<string>(),
+    totpEnrolled: (userIds) => repository.totpEnrolled(userIds),
   });
   const module: DomainModule = {
     name: "auth",
@@ -144,6 +174,17 @@ export function createAuth(
         },
       }),
       ...sessionRoutes(service, { confirmationMinutes: config.auth.confirmationMinutes }),
+      ...securityRoutes(service, {
+        secureCookie: config.publicUrl.startsWith("https:"),
+        secondFactor,
+        totp,
+        findUser: (id) => repository.findUser(id),
+        perAddress: {
+          max: config.auth.signInIpLimit,
+          windowMs: config.auth.signInIpWindowMinutes * 60_000,
+        },
+      }),
+      ...(mailbox ? sandboxMailRoutes(mailbox) : []),
     ],
     jobs: authJobs(service),
   };

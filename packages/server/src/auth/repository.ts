@@ -260,6 +260,18 @@ export class AuthRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** The users among these whose authenticator app (TOTP) is turned on. */
+  async totpEnrolled(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("users")
+      .select("id")
+      .where("id", "in", [...userIds])
+      .where("totp_enabled_at", "is not", null)
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** When each of these users was last seen: their latest sign-in or session request. */
   async lastActivity(userIds: readonly string[]): Promise<Map<string, number>> {
     const latest = new Map<string, number>();

@@ -1,5 +1,5 @@
 import ipaddr from "ipaddr.js";
-import type { UserDirectory } from "../auth/index.js";
+import type { SignInAnnouncement, UserDirectory } from "../auth/index.js";
 import type { ApiRequestRecord } from "../http/observer.js";
 import type { NotificationCenter } from "../notifications/index.js";
 import { newId } from "../platform/ids.js";
@@ -15,15 +15,7 @@ const HOUR_MS = 60 * 60 * 1000;
 export const SIGNAL_RETENTION_MS = 24 * HOUR_MS;
 
 /** A sign-in as the auth module announces it on the bus (`auth.sign_in`). */
-export interface SignInNotice {
-  userId: string | null;
-  username: string;
-  ip: string | null;
-  userAgent: string | null;
-  outcome: "success" | "failure" | "frozen";
-  newDevice: boolean;
-  at: number;
-}
+export type SignInNotice = SignInAnnouncement;
 
 /** The thresholds of the abnormal-operation alerts (`config.risk`). */
 export interface AlertThresholds {

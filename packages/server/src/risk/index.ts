@@ -1,7 +1,7 @@
 import type { ModuleFactory, ModuleWorker } from "../module.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
-import { RiskAlerts, SIGNAL_RETENTION_MS, type SignInNotice } from "./alerts.js";
+import { RiskAlerts, SIGNAL_RETENTION_MS } from "./alerts.js";
 import { riskPolicy } from "./policy.js";
 import { RiskRepository } from "./repository.js";
 import { AuthorizationReview } from "./review.js";
@@ -14,16 +14,6 @@ export { riskMigrations } from "./migrations/index.js";
 export { riskPolicy } from "./policy.js";
 export { AuthorizationReview, type ReviewRow } from "./review.js";
 export { RiskSettings } from "./settings.js";
-
-declare module "../platform/bus.js" {
-  interface BusTopics {
-    /**
-     * A sign-in attempt, announced by the auth module (declared there too, identically): the
-     * abnormal-sign-in alerts listen.
-     */
-    "auth.sign_in": { payload: SignInNotice; result: undefined };
-  }
-}
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 

@@ -37,6 +37,8 @@ type Rule =
 const rules: Record<string, Rule> = {
   "auth.self.read": { kind: "everyone" },
   "auth.session.manage": { kind: "session" },
+  "auth.security.manage": { kind: "session" },
+  "auth.totp.disable": { kind: "session" },
   "auth.keys.manage": { kind: "platform" },
   "auth.admins.manage": { kind: "platform" },
   "tokens.read": { kind: "platform" },
