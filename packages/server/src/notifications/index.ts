@@ -53,14 +53,15 @@ class NotificationsPurge implements ModuleWorker {
 
 /**
  * The notifications module: each console user's notices (the bell and list in the console),
- * which other modules send through the `notifications` service. Forgets a deleted account's.
+ * which other modules send through the `notifications` service. Like the audit log, they are a
+ * record of what was done and outlive the account they name (the deletion itself is one): they
+ * go by age only.
  */
 export const notificationsModule: ModuleFactory = (ctx) => {
   const repository = new NotificationsRepository(ctx.db);
   const logger = ctx.logger.child({ module: "notifications" });
   const service = new NotificationsService({ repository, clock: ctx.clock, logger });
   ctx.provide("notifications", service);
-  ctx.bus.on("accounts.purge", async (appId) => ({ notifications: await repository.purgeAccount(appId) }));
   return {
     name: "notifications",
     policies: [notificationsPolicy],

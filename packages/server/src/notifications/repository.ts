@@ -56,10 +56,4 @@ export class NotificationsRepository {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
-
-  /** The notifications about a deleted account go with it. */
-  async purgeAccount(appId: string): Promise<number> {
-    const result = await this.db.deleteFrom("notifications").where("appid", "=", appId).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
