@@ -208,6 +208,27 @@ describe.each(testEngines)("risk operations on $name", (engine) => {
     expect((await call(root, "PUT", `/accounts/${appId}/risk-settings`, { alerts: true })).status).toBe(200);
   });
 
+  it("marks the making of a key that reads tokens a risk operation — audited as one and told — and not a narrower key", async () => {
+    await confirm(root);
+    expect((await call(root, "POST", "/api-keys", { name: "narrow", scopes: ["events:read"] })).status).toBe(
+      201,
+    );
+    expect((await call(root, "POST", "/api-keys", { name: "tokens", scopes: ["token:read"] })).status).toBe(
+      201,
+    );
+    const entries = await call(root, "GET", "/audit?action=auth.keys.manage&limit=2");
+    expect((entries.body.items ?? []).map((e) => [e["summary"], e["risk"]])).toEqual([
+      [{ name: "tokens", scopes: ["token:read"] }, true],
+      [{ name: "narrow", scopes: ["events:read"] }, false],
+    ]);
+    const told = (await notifications(root)).filter(
+      (n) =>
+        n["kind"] === "risk_operation" &&
+        (n["data"] as Record<string, unknown>)["action"] === "auth.keys.manage",
+    );
+    expect(told).toHaveLength(1);
+  });
+
   it("waives the confirmation on an account whose protection its super admin turned off — a risk operation itself", async () => {
     const member = await user("member");
     server.clock.advance(6 * MINUTE);

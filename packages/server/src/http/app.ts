@@ -472,6 +472,9 @@ async function runRoute(
     actor: actor as Actor,
     request,
     reply,
+    markRisk: () => {
+      if (note) note.risk = true;
+    },
   });
   if (reply.sent) return reply;
   if (!route.response) return reply.code(route.status).send();
