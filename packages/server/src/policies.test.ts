@@ -6,7 +6,14 @@ import { moduleFactories } from "./registry.js";
 import { createTestServer, type TestServer } from "./testing/server.js";
 
 /** The routes anyone may call: signing in. Anything else public must be added here on purpose. */
-const publicRoutes = ["POST /session"];
+const publicRoutes = [
+  "POST /session",
+  // The second step of a sign-in from a new device: the caller has no session yet.
+  "POST /session/second-factor",
+  "POST /session/second-factor/resend",
+  // Sandbox mode only: the codes a sandbox "e-mails", read before signing in.
+  "GET /sandbox/mail",
+];
 /**
  * Routes naming an account the caller does not reach (yet): answering one's own invitation to
  * it. Anything else about an account says how to find it, so its reach is checked.

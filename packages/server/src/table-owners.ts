@@ -10,6 +10,8 @@ export const tableOwners = {
   users: "auth",
   sessions: "auth",
   api_keys: "auth",
+  known_devices: "auth",
+  sign_in_challenges: "auth",
   jobs: "platform",
   settings: "accounts",
   accounts: "accounts",
@@ -28,6 +30,10 @@ export const tableOwners = {
   team_departments: "team",
   team_department_accounts: "team",
   team_department_admins: "team",
+  notifications: "notifications",
+  risk_settings: "risk",
+  risk_signals: "risk",
+  sign_in_ranges: "risk",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

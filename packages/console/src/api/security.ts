@@ -15,7 +15,82 @@ export interface ConsoleSession {
   device: string;
 }
 
-export const securityKeys = { sessions: ["security", "sessions"] as const };
+export const securityKeys = {
+  sessions: ["security", "sessions"] as const,
+  overview: ["security", "overview"] as const,
+  devices: ["security", "devices"] as const,
+};
+
+/** The user's sign-in protection. */
+export interface SecurityOverview {
+  username: string;
+  email: string | null;
+  totp: { enabled: boolean; enabledAt: number | null; pending: boolean };
+  protection: {
+    newDeviceVerification: boolean;
+    method: "totp" | "email" | null;
+    reason: "verification_off" | "no_email" | "no_mail_server" | null;
+  };
+}
+
+/** A browser that passed a second factor (never its cookie). */
+export interface KnownDevice {
+  id: string;
+  current: boolean;
+  device: string;
+  userAgent: string | null;
+  ip: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export function useSecurityOverview(enabled = true) {
+  return useQuery({
+    queryKey: securityKeys.overview,
+    queryFn: () => request<SecurityOverview>("GET", "/security"),
+    enabled,
+  });
+}
+
+export function useKnownDevices() {
+  return useQuery({
+    queryKey: securityKeys.devices,
+    queryFn: async () => (await request<{ devices: KnownDevice[] }>("GET", "/security/devices")).devices,
+  });
+}
+
+export function useForgetDevice() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => request<void>("DELETE", `/security/devices/${encodeURIComponent(id)}`),
+    onSettled: () => client.invalidateQueries({ queryKey: securityKeys.devices }),
+  });
+}
+
+/** Starts a TOTP enrolment: the secret, its otpauth URI and QR code, shown once. */
+export function useEnrolTotp() {
+  return useMutation({
+    mutationFn: () =>
+      request<{ secret: string; otpauthUri: string; qrCode: string }>("POST", "/security/totp"),
+  });
+}
+
+export function useActivateTotp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) => request<{ enabledAt: number }>("POST", "/security/totp/activate", { code }),
+    onSuccess: () => client.invalidateQueries({ queryKey: securityKeys.overview }),
+  });
+}
+
+/** Turns TOTP off: a risk operation (the request asks for a confirmation first when needed). */
+export function useDisableTotp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request<void>("DELETE", "/security/totp"),
+    onSettled: () => client.invalidateQueries({ queryKey: securityKeys.overview }),
+  });
+}
 
 export function useMySessions() {
   return useQuery({
@@ -40,7 +115,9 @@ export function useEndOtherSessions() {
   });
 }
 
-/** Confirms the user's identity: risk operations are admitted until `confirmedUntil`. */
-export function confirmIdentity(password: string): Promise<{ confirmedUntil: number }> {
-  return request<{ confirmedUntil: number }>("POST", "/session/confirm", { password });
+/** Confirms the user's identity (password or TOTP code): risk operations are admitted until `confirmedUntil`. */
+export function confirmIdentity(
+  proof: { password: string } | { totp: string },
+): Promise<{ confirmedUntil: number }> {
+  return request<{ confirmedUntil: number }>("POST", "/session/confirm", proof);
 }

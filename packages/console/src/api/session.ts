@@ -63,17 +63,71 @@ export function useSession() {
   });
 }
 
+/** A sign-in from a new device, waiting for its second factor. */
+export interface SecondFactorChallenge {
+  challenge: string;
+  method: "totp" | "email";
+  expiresAt: number;
+  /** Where the code went, partly hidden. */
+  sentTo: string | null;
+  /** Sandbox mode: the code is in the sandbox mailbox. */
+  sandbox: boolean;
+}
+
+/** What a right password answers: the session, or a second step first. */
+export type SignInAnswer = Session | { secondFactor: SecondFactorChallenge };
+
 export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: { username: string; password: string }) =>
-      request<Session>("POST", "/session", input),
+      request<SignInAnswer>("POST", "/session", input),
+    onSuccess: (answer) => {
+      if ("secondFactor" in answer) return;
+      setCsrfToken(answer.csrfToken);
+      client.setQueryData(sessionKeys.all, answer);
+    },
+  });
+}
+
+/** The second step of a sign-in from a new device: the code opens the session. */
+export function useCompleteSignIn() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { challenge: string; code: string }) =>
+      request<Session>("POST", "/session/second-factor", input),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
       // What another user might do is not this one's.
       client.removeQueries({ queryKey: sessionKeys.whoami });
       client.setQueryData(sessionKeys.all, session);
     },
+  });
+}
+
+export function useResendSignInCode() {
+  return useMutation({
+    mutationFn: (challenge: string) =>
+      request<{ expiresAt: number }>("POST", "/session/second-factor/resend", { challenge }),
+  });
+}
+
+/** A sign-in code the sandbox "e-mailed". */
+export interface SandboxMail {
+  to: string | null;
+  username: string;
+  code: string;
+  sentAt: number;
+  expiresAt: number;
+}
+
+/** Sandbox mode only: the latest sign-in codes, refreshed while shown. */
+export function useSandboxMail(enabled: boolean) {
+  return useQuery({
+    queryKey: ["sandbox", "mail"],
+    queryFn: async () => (await request<{ mails: SandboxMail[] }>("GET", "/sandbox/mail")).mails,
+    enabled,
+    refetchInterval: 2_000,
   });
 }
 

@@ -1,19 +1,24 @@
-import { Alert, Form, Input, Modal } from "antd";
+import { Alert, Form, Input, Modal, Segmented } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { setIdentityConfirmer } from "../api/client.js";
 import { errorMessage } from "../api/errors.js";
-import { confirmIdentity } from "../api/security.js";
+import { confirmIdentity, useSecurityOverview } from "../api/security.js";
 import { useI18n } from "../i18n/index.js";
 
 /**
- * The password asked again before a risk operation: mounted once in the signed-in frame, it
- * answers every `confirmation_required` the API gives (see `request`). Requests refused at the
- * same time share one dialog; each is sent again once the password is accepted.
+ * The password (or a code of the user's authenticator app, once TOTP is on) asked again before
+ * a risk operation: mounted once in the signed-in frame, it answers every
+ * `confirmation_required` the API gives (see `request`). Requests refused at the same time
+ * share one dialog; each is sent again once the identity is confirmed.
  */
 export function IdentityConfirmation() {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ password: string }>();
+  const [form] = Form.useForm<{ password?: string; totp?: string }>();
   const [open, setOpen] = useState(false);
+  const overview = useSecurityOverview(open);
+  const totpOn = overview.data?.totp.enabled === true;
+  const [method, setMethod] = useState<"password" | "totp">("password");
+  const byTotp = totpOn && method === "totp";
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   /** The answer the waiting requests get, and the promise they share. */
@@ -43,15 +48,15 @@ export function IdentityConfirmation() {
   };
 
   const submit = async () => {
-    const { password } = await form.validateFields();
+    const { password, totp } = await form.validateFields();
     setBusy(true);
     setError(undefined);
     try {
-      await confirmIdentity(password);
+      await confirmIdentity(byTotp ? { totp: totp ?? "" } : { password: password ?? "" });
       finish(true);
     } catch (failure) {
       setError(errorMessage(t, failure));
-      form.setFieldValue("password", "");
+      form.setFieldsValue({ password: "", totp: "" });
     } finally {
       setBusy(false);
     }
@@ -66,23 +71,45 @@ export function IdentityConfirmation() {
       confirmLoading={busy}
       onOk={() => void submit()}
       onCancel={() => finish(false)}
-      destroyOnClose
+      destroyOnHidden
     >
       <p>{t("security.confirm.intro")}</p>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" onFinish={() => void submit()}>
-        <Form.Item
-          name="password"
-          label={t("security.confirm.password")}
-          rules={[
-            {
-              required: true,
-              message: t("pages.signIn.required", { field: t("security.confirm.password") }),
-            },
+      {totpOn && (
+        <Segmented
+          aria-label={t("security.confirm.method")}
+          style={{ marginBottom: 12 }}
+          value={method}
+          onChange={(value) => setMethod(value as "password" | "totp")}
+          options={[
+            { value: "password", label: t("security.confirm.byPassword") },
+            { value: "totp", label: t("security.confirm.byTotp") },
           ]}
-        >
-          <Input.Password autoFocus autoComplete="current-password" maxLength={256} />
-        </Form.Item>
+        />
+      )}
+      <Form form={form} layout="vertical" onFinish={() => void submit()}>
+        {byTotp ? (
+          <Form.Item
+            name="totp"
+            label={t("security.confirm.totp")}
+            rules={[{ required: true, pattern: /^\d{6}$/, message: t("pages.signIn.codeInvalid") }]}
+          >
+            <Input autoFocus autoComplete="one-time-code" inputMode="numeric" maxLength={6} />
+          </Form.Item>
+        ) : (
+          <Form.Item
+            name="password"
+            label={t("security.confirm.password")}
+            rules={[
+              {
+                required: true,
+                message: t("pages.signIn.required", { field: t("security.confirm.password") }),
+              },
+            ]}
+          >
+            <Input.Password autoFocus autoComplete="current-password" maxLength={256} />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );

@@ -17,13 +17,15 @@ export interface RunningServer {
 
 let cli: Promise<string> | undefined;
 
-export async function startServer(): Promise<RunningServer> {
+/** Starts the server; `env` adds WXGATE_* settings (WXGATE_NEW_DEVICE_VERIFICATION=true for the second factor). */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   cli ??= buildCli();
   const dataDir = mkdtempSync(join(tmpdir(), "wxgate-console-"));
   const process = runCli(await cli, ["start"], {
     WXGATE_DATA_DIR: dataDir,
     WXGATE_PORT: "0",
     WXGATE_LOG_LEVEL: "warn",
+    ...env,
   });
   await process.waitFor("Press Ctrl+C to stop.");
   const url = /URL\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(process.stdout())?.[1];

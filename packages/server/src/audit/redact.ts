@@ -1,10 +1,10 @@
 /**
  * What of a request body the audit log keeps: its shape and plain values, never a secret.
- * A key that names a secret anywhere (password, AppSecret, token, EncodingAESKey, key, ticket)
- * keeps only that it was given; long strings are cut; deep or wide values are summarised. The
+ * A key that names a secret anywhere (password, AppSecret, token, EncodingAESKey, key, ticket,
+ * a one-time code and the sign-in challenge it answers) keeps only that it was given; long strings are cut; deep or wide values are summarised. The
  * whole summary is bounded, so a large body cannot fill the log.
  */
-const SECRET_KEY = /secret|passw|token|aes|ticket|^key$|apikey|api_key|otp|^code$/i;
+const SECRET_KEY = /secret|passw|token|aes|ticket|^key$|apikey|api_key|otp|^code$|^challenge$/i;
 const REDACTED = "[redacted]";
 const MAX_STRING = 200;
 const MAX_KEYS = 40;

@@ -1,4 +1,11 @@
-import { defineSection, type SectionValue, wholeNumber } from "../platform/config-kit.js";
+import { z } from "zod";
+import { defineSection, flag, type SectionValue, wholeNumber } from "../platform/config-kit.js";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
 
 /** Sign-in protection: `config.auth`. */
 export const authConfig = defineSection("auth", {
@@ -61,6 +68,38 @@ export const authConfig = defineSection("auth", {
     env: "CONFIRMATION_MINUTES",
     schema: wholeNumber(1, 60, 5),
     help: "how long a confirmation (password again) admits risk operations, in minutes",
+  },
+  // A sign-in from a browser without a known device cookie needs a second factor: TOTP when
+  // the user enrolled it, else a code by e-mail. Off only where no one can receive a code.
+  newDeviceVerification: {
+    key: "newDeviceVerification",
+    env: "NEW_DEVICE_VERIFICATION",
+    schema: flag(true),
+    help: "ask a second factor (TOTP or an e-mailed code) at a sign-in from a new device",
+  },
+  secondFactorMinutes: {
+    key: "secondFactorMinutes",
+    env: "SECOND_FACTOR_MINUTES",
+    schema: wholeNumber(1, 60, 10),
+    help: "how long an e-mailed sign-in code (and a sign-in waiting for its second factor) lasts, in minutes",
+  },
+  // The password inside the URL is a secret: it is never logged nor shown.
+  smtpUrl: {
+    key: "smtpUrl",
+    env: "SMTP_URL",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^\s]+$/, "must be smtp://[user:password@]host[:port] or smtps://…")
+        .optional(),
+    ),
+    help: "where sign-in codes are e-mailed from: smtp://user:password@host:587 or smtps://…:465",
+  },
+  mailFrom: {
+    key: "mailFrom",
+    env: "MAIL_FROM",
+    schema: optionalText.pipe(z.string().max(254).optional()),
+    help: 'the From of wxgate\'s e-mails, e.g. "wxgate <wxgate@example.com>"',
   },
 });
 

@@ -2,15 +2,21 @@ import type { DomainModule, ModuleContext } from "../module.js";
 import type { Config } from "../platform/config.js";
 import type { Role } from "../platform/policy.js";
 import { authJobs } from "./jobs.js";
+import { codeMail, SandboxMailbox } from "./mailer.js";
 import type { ScryptCost } from "./password.js";
 import { authPolicy } from "./policy.js";
 import { AuthRepository } from "./repository.js";
 import { authRoutes } from "./routes.js";
+import { SecondFactor } from "./second-factor.js";
+import { SecondFactorRepository } from "./second-factor-repository.js";
+import { sandboxMailRoutes, securityRoutes } from "./security-routes.js";
 import { type AccessSource, AuthService, type LoginFreezePolicy, normalizeUsername } from "./service.js";
 import { sessionRoutes } from "./session-routes.js";
 import type { SessionPolicy } from "./sessions.js";
+import { TotpFactor } from "./totp.js";
 
 export { authConfig } from "./config.js";
+export type { SignInAnnouncement } from "./events.js";
 export { authMigrations } from "./migrations/index.js";
 export type { ScryptCost } from "./password.js";
 export { authPolicy } from "./policy.js";
@@ -39,6 +45,17 @@ export interface UserDirectory {
   useAccess(source: AccessSource): void;
   /** A user's department or grants changed (see `AuthService.privilegesChanged`). */
   privilegesChanged(userId: string): Promise<void>;
+  /** Every user, in the order they were made. */
+  all(): Promise<UserSummary[]>;
+  /**
+   * Uses up the session's fresh confirmation (a secret's view takes one): true when there was
+   * one to use, false when it was used or lapsed already.
+   */
+  consumeConfirmation(sessionId: string): Promise<boolean>;
+  /** When each user was last active (signed in, or used a session); absent when never. */
+  lastActivity(userIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** The users among these who have turned on a second factor (an authenticator app, TOTP). */
+  totpEnrolled(userIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 declare module "../platform/services.js" {
@@ -72,12 +89,39 @@ export function createAuth(
 ): { module: DomainModule; service: AuthService } {
   const { config } = context;
   const repository = new AuthRepository(context.db);
+  const factors = new SecondFactorRepository(context.db);
+  const totp = new TotpFactor({
+    repository: factors,
+    secrets: context.secrets,
+    clock: context.clock,
+    logger: context.logger,
+  });
+  const sandbox = config.mode === "sandbox";
+  const mailbox = sandbox ? new SandboxMailbox() : undefined;
+  const secondFactor = new SecondFactor({
+    repository: factors,
+    totp,
+    mail: codeMail({
+      smtpUrl: config.auth.smtpUrl,
+      from: config.auth.mailFrom,
+      sandbox: mailbox,
+      clock: context.clock,
+      logger: context.logger,
+    }),
+    clock: context.clock,
+    logger: context.logger,
+    newDeviceVerification: config.auth.newDeviceVerification,
+    codeMs: config.auth.secondFactorMinutes * 60_000,
+    sandbox,
+  });
   const service = new AuthService({
     repository,
     clock: context.clock,
     logger: context.logger,
     loginFreeze: loginFreezeOf(config),
     sessionPolicy: sessionPolicyOf(config),
+    secondFactor: { gate: secondFactor, totp },
+    bus: context.bus,
     ...options,
   });
   const summary = (row: Awaited<ReturnType<AuthRepository["findUser"]>>): UserSummary | undefined =>
@@ -95,6 +139,18 @@ export function createAuth(
     owner: async () => summary((await repository.listUsers()).find((row) => row.role === "owner")),
     useAccess: (source) => service.useAccess(source),
     privilegesChanged: (userId) => service.privilegesChanged(userId),
+    all: async () =>
+      (await repository.listUsers()).flatMap((row) => {
+        const user = summary(row);
+        return user ? [user] : [];
+      }),
+    consumeConfirmation: (sessionId) =>
+      repository.consumeConfirmation(
+        sessionId,
+        context.clock.now() - config.auth.confirmationMinutes * 60_000,
+      ),
+    lastActivity: (userIds) => repository.lastActivity(userIds),
+    totpEnrolled: (userIds) => repository.totpEnrolled(userIds),
   });
   const module: DomainModule = {
     name: "auth",
@@ -118,6 +174,17 @@ export function createAuth(
         },
       }),
       ...sessionRoutes(service, { confirmationMinutes: config.auth.confirmationMinutes }),
+      ...securityRoutes(service, {
+        secureCookie: config.publicUrl.startsWith("https:"),
+        secondFactor,
+        totp,
+        findUser: (id) => repository.findUser(id),
+        perAddress: {
+          max: config.auth.signInIpLimit,
+          windowMs: config.auth.signInIpWindowMinutes * 60_000,
+        },
+      }),
+      ...(mailbox ? sandboxMailRoutes(mailbox) : []),
     ],
     jobs: authJobs(service),
   };

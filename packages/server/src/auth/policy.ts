@@ -12,6 +12,18 @@ export const authPolicy = definePolicy("auth", {
     scopes: [],
     sessionOnly: true,
   },
+  "auth.security.manage": {
+    summary: "See and change one's own sign-in protection: TOTP, known devices",
+    scopes: [],
+    sessionOnly: true,
+  },
+  "auth.totp.disable": {
+    // It weakens the user's sign-in: whoever holds a stolen session must know the password too.
+    risk: true,
+    summary: "Turn one's own TOTP off",
+    scopes: [],
+    sessionOnly: true,
+  },
   "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [], platform: true },
   "auth.admins.manage": {
     // Changing users, their roles and passwords (seed 002: changing members and permissions).

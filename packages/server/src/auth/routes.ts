@@ -3,7 +3,8 @@ import { SESSION_COOKIE, scopes, sessionCookieOptions } from "../http/principal.
 import { defineRoute, type Route } from "../http/route.js";
 import { roles } from "../platform/policy.js";
 import { MAX_PASSWORD, MIN_PASSWORD } from "./admins.js";
-import { type AuthService, normalizeUsername } from "./service.js";
+import { DEVICE_COOKIE } from "./security-routes.js";
+import { type AuthService, normalizeUsername, scopesReadTokens } from "./service.js";
 
 const sessionView = z.object({
   user: z.object({ id: z.string(), username: z.string() }),
@@ -103,9 +104,25 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
         `(\`details.reason\`: \`sign_in_per_address\`) or ${perUsername.max} for one username in`,
         `${minutes(perUsername.windowMs)} (\`sign_in_per_username\`), right or wrong, known username or not.`,
         "Both 429s carry a `retry-after` header (seconds).",
+        "From a browser without a known device cookie, the right password answers `secondFactor` instead of a session",
+        "(when the user has TOTP, or an e-mailed code can reach them; sandbox mode always can):",
+        "complete it with `POST /session/second-factor`.",
       ].join(" "),
       body: signInBody,
-      response: sessionView,
+      response: z.union([
+        sessionView,
+        z
+          .object({
+            secondFactor: z.object({
+              challenge: z.string().describe("Presented to `POST /session/second-factor` with the code."),
+              method: z.enum(["totp", "email"]),
+              expiresAt: z.number().int(),
+              sentTo: z.string().nullable().describe("The address the code went to, partly hidden."),
+              sandbox: z.boolean().describe("Sandbox mode: the code is in the sandbox panel and the log."),
+            }),
+          })
+          .describe("A new device: no session yet, a second factor first."),
+      ]),
       rateLimits: [
         {
           name: "sign_in_per_address",
@@ -120,13 +137,19 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
         },
       ],
       async handler({ body, request, reply }) {
-        const { sessionToken, ...view } = await service.login({
+        const result = await service.login({
           username: body.username,
           password: body.password,
           ip: request.ip ?? null,
           userAgent: request.headers["user-agent"] ?? null,
           previousSessionToken: request.cookies[SESSION_COOKIE],
+          deviceToken: request.cookies[DEVICE_COOKIE],
         });
+        if (result.kind === "second_factor") {
+          const { kind: _kind, ...secondFactor } = result;
+          return { secondFactor };
+        }
+        const { sessionToken, kind: _kind, ...view } = result;
         reply.setCookie(SESSION_COOKIE, sessionToken, {
           ...cookieOptions,
           expires: new Date(view.expiresAt),
@@ -192,7 +215,10 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       }),
       response: apiKeyView.extend({ key: z.string().describe("Shown once.") }),
       status: 201,
-      handler: ({ actor, body }) => service.createApiKey(actor, body),
+      handler: async ({ actor, body, markRisk }) => {
+        if (scopesReadTokens(body.scopes)) markRisk();
+        return service.createApiKey(actor, body);
+      },
     }),
     defineRoute({
       method: "GET",

@@ -1,7 +1,8 @@
 import type { Authenticator, PresentedCredentials, Principal, Scope } from "../http/principal.js";
 import { scopes as knownScopes } from "../http/principal.js";
+import type { EventBus } from "../platform/bus.js";
 import { LruCache } from "../platform/cache.js";
-import { errors, PlatformError } from "../platform/errors.js";
+import { errors } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import {
@@ -14,18 +15,22 @@ import {
 } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { randomToken, sha256Hex } from "../platform/secrets.js";
-import { Administrators, type GivenRole, normalizeUsername, type PasswordHasher } from "./admins.js";
-import {
-  defaultScryptCost,
-  generatePassword,
-  hashPassword,
-  type ScryptCost,
-  verifyPassword,
-} from "./password.js";
-import type { ApiKeyRow, AuthRepository, LoginFailures, UserRow } from "./repository.js";
+import { Administrators, type GivenRole, type PasswordHasher } from "./admins.js";
+import { defaultScryptCost, hashPassword, type ScryptCost, verifyPassword } from "./password.js";
+import type { ApiKeyRow, AuthRepository } from "./repository.js";
+import type { SecondFactor } from "./second-factor.js";
 import { ConsoleSessions, defaultSessionPolicy, type SessionPolicy } from "./sessions.js";
+import {
+  type LoginFreezePolicy,
+  type SessionView,
+  type SignInRequest,
+  type SignInResult,
+  SignIns,
+} from "./sign-in.js";
+import type { TotpFactor } from "./totp.js";
 
 export { normalizeUsername, type PasswordHasher } from "./admins.js";
+export type { LoginFreezePolicy, SessionView, SignInRequest, SignInResult } from "./sign-in.js";
 
 /** API keys start with this, so a leaked one is recognizable (and scannable) as ours. */
 export const API_KEY_PREFIX = "wxg_";
@@ -45,13 +50,6 @@ const API_KEY_CACHE_TTL_MS = 5_000;
 interface CachedApiKey {
   principal: Principal;
   lastUsedAt: number | null;
-}
-
-/** Freeze a login after repeated wrong passwords. */
-export interface LoginFreezePolicy {
-  /** Consecutive wrong passwords that freeze the login. */
-  maxFailures: number;
-  freezeMs: number;
 }
 
 const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
@@ -79,13 +77,13 @@ export interface AuthServiceOptions {
   /** Required, so that no server can be built with the freeze forgotten. */
   loginFreeze: LoginFreezePolicy;
   passwords?: PasswordHasher;
-}
-
-/** A signed-in session as returned to its owner. */
-export interface SessionView {
-  user: { id: string; username: string };
-  csrfToken: string;
-  expiresAt: number;
+  /**
+   * The second factor of sign-ins from new devices, and TOTP. Without it (tests of other rules)
+   * a right password opens a session at once and confirmations take the password only.
+   */
+  secondFactor?: { gate: SecondFactor; totp: TotpFactor };
+  /** Where sign-ins are announced (`auth.sign_in`). */
+  bus?: EventBus;
 }
 
 /** An API key as listed: never the key itself. */
@@ -97,15 +95,6 @@ export interface ApiKeyView {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
-}
-
-function frozen(until: number, now: number): PlatformError {
-  return new PlatformError(
-    "login_frozen",
-    "this login is frozen after too many wrong passwords",
-    { frozenUntil: until },
-    { retryAfterMs: until - now },
-  );
 }
 
 function toScopes(json: string): Scope[] {
@@ -126,6 +115,11 @@ function viewOf(row: ApiKeyRow): ApiKeyView {
   };
 }
 
+/** Scopes that let a key read tokens (or do anything): making such a key is a risk operation. */
+export function scopesReadTokens(given: readonly Scope[]): boolean {
+  return given.some((scope) => scope === "token:read" || scope === "admin");
+}
+
 /**
  * Admin users, console sessions and API keys; also the {@link Authenticator} the HTTP edge
  * asks who a request comes from. Session ids and API keys are stored only as SHA-256
@@ -139,15 +133,11 @@ export class AuthService implements Authenticator {
   private readonly scryptCost: ScryptCost;
   private readonly loginFreeze: LoginFreezePolicy;
   private readonly passwords: PasswordHasher;
-  private dummyHash: Promise<string> | undefined;
+  private readonly secondFactor: AuthServiceOptions["secondFactor"];
   /** Verified API keys by key digest: the token endpoint is hot, a row read per call is not. */
   private readonly apiKeys: LruCache<CachedApiKey>;
-  /**
-   * Wrong sign-ins under usernames that do not exist, counted and frozen like a user's: were
-   * only real users frozen, `login_frozen` after a few guesses would tell that a name exists.
-   * Kept in memory (a restart forgets them; a real user's count is in the store).
-   */
-  private readonly unknownFailures: LruCache<LoginFailures>;
+  /** Signing in, and checking a signed-in user's password or code again. */
+  private readonly signIns: SignIns;
   /** The administrators: listing, adding, resetting passwords. */
   readonly admins: Administrators;
   /** The signed-in user's own sessions, and confirming their identity before risk operations. */
@@ -161,11 +151,18 @@ export class AuthService implements Authenticator {
     this.scryptCost = options.scryptCost ?? defaultScryptCost;
     this.loginFreeze = options.loginFreeze;
     this.passwords = options.passwords ?? scryptHasher;
+    this.secondFactor = options.secondFactor;
     this.apiKeys = new LruCache({ maxEntries: 1_000, defaultTtlMs: API_KEY_CACHE_TTL_MS, clock: this.clock });
-    this.unknownFailures = new LruCache({
-      maxEntries: 10_000,
-      defaultTtlMs: Math.max(this.loginFreeze.freezeMs, 60_000),
+    this.signIns = new SignIns({
+      repository: this.repository,
       clock: this.clock,
+      logger: this.logger,
+      loginFreeze: this.loginFreeze,
+      passwords: this.passwords,
+      scryptCost: this.scryptCost,
+      sessionMaxMs: this.sessionPolicy.maxMs,
+      secondFactor: options.secondFactor,
+      bus: options.bus,
     });
     this.admins = new Administrators({
       repository: this.repository,
@@ -180,7 +177,10 @@ export class AuthService implements Authenticator {
       clock: this.clock,
       logger: this.logger,
       policy: this.sessionPolicy,
-      passwords: { verifySignedIn: (user, password) => this.verifySignedIn(user, password) },
+      passwords: {
+        verifySignedIn: (user, password) => this.signIns.verifySignedIn(user, password),
+        verifyTotp: (user, code) => this.signIns.verifyTotp(user, code),
+      },
     });
   }
 
@@ -228,90 +228,21 @@ export class AuthService implements Authenticator {
     return { username: user.username, password: generatedPassword! };
   }
 
-  /**
-   * Checks the password and opens a session. Unknown users cost the same scrypt work as
-   * known ones (against a dummy hash of the same cost) and get the same answer, so neither
-   * timing nor the answer reveals which usernames exist. `loginFreeze.maxFailures` wrong
-   * passwords in a row freeze the login for `loginFreeze.freezeMs`, right password or not;
-   * a successful sign-in resets the count, and so does the end of a freeze.
-   */
-  async login(input: {
-    username: string;
-    password: string;
-    ip: string | null;
-    userAgent: string | null;
-    /** The cookie of a session the browser still holds: it ends, the new session replaces it. */
-    previousSessionToken?: string | undefined;
-  }): Promise<SessionView & { sessionToken: string }> {
-    const now = this.clock.now();
-    const username = normalizeUsername(input.username);
-    const user = await this.repository.findUserByUsername(username);
-    if (!user) {
-      // The same answers, in the same order and at the same cost, as for a real user.
-      const previous = this.unknownFailures.get(username) ?? { failures: 0, lockedUntil: null };
-      if (previous.lockedUntil !== null && previous.lockedUntil > now)
-        throw frozen(previous.lockedUntil, now);
-      this.dummyHash ??= this.passwords.hash(generatePassword(), this.scryptCost);
-      await this.passwords.verify(input.password, await this.dummyHash);
-      this.unknownFailures.set(username, this.nextFailures(previous, now));
-      throw new PlatformError("invalid_credentials", "the username or password is wrong");
-    }
-    if (user.locked_until !== null && user.locked_until > now) throw frozen(user.locked_until, now);
-    if (!(await this.passwords.verify(input.password, user.password_hash))) {
-      const { failures, lockedUntil } = await this.repository.recordLoginFailure(user.id, now, (previous) =>
-        this.nextFailures(previous, now),
-      );
-      this.logger.warn({ user: { id: user.id }, failures }, "wrong password");
-      if (lockedUntil !== null) {
-        this.logger.warn({ user: { id: user.id }, frozenUntil: lockedUntil }, "login frozen");
-      }
-      throw new PlatformError("invalid_credentials", "the username or password is wrong");
-    }
-    if (user.disabled_at !== null) {
-      // Told only with the right password: the answer reveals nothing to a guesser.
-      throw new PlatformError("forbidden", "this user is disabled", { reason: "user_disabled" });
-    }
-    await this.repository.recordLoginSuccess(user.id, now);
-    // A new session id at every sign-in: a cookie planted before it (session fixation) is worth nothing.
-    if (input.previousSessionToken)
-      await this.repository.deleteSession(sha256Hex(input.previousSessionToken));
-    const sessionToken = randomToken(32);
-    const csrfToken = randomToken(24);
-    const expiresAt = now + this.sessionPolicy.maxMs;
-    await this.repository.insertSession({
-      id: sha256Hex(sessionToken),
-      userId: user.id,
-      csrfToken,
-      now,
-      expiresAt,
-      ip: input.ip,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-    });
-    this.logger.info({ user: { id: user.id, username: user.username } }, "signed in");
-    return { sessionToken, csrfToken, expiresAt, user: { id: user.id, username: user.username } };
+  /** Checks the password; a session, or the second step a new device needs first (see {@link SignIns.login}). */
+  login(input: { username: string; password: string } & SignInRequest): Promise<SignInResult> {
+    return this.signIns.login(input);
   }
 
-  /**
-   * Checks a signed-in user's password (a confirmation): a frozen login is refused, and a
-   * wrong password counts towards the freeze as a wrong sign-in does.
-   */
-  private async verifySignedIn(user: UserRow, password: string): Promise<boolean> {
-    const now = this.clock.now();
-    if (user.locked_until !== null && user.locked_until > now) throw frozen(user.locked_until, now);
-    if (await this.passwords.verify(password, user.password_hash)) return true;
-    const { lockedUntil } = await this.repository.recordLoginFailure(user.id, now, (previous) =>
-      this.nextFailures(previous, now),
-    );
-    if (lockedUntil !== null)
-      this.logger.warn({ user: { id: user.id }, frozenUntil: lockedUntil }, "login frozen");
-    return false;
+  /** The second step of a sign-in from a new device (see {@link SignIns.complete}). */
+  completeSignIn(
+    input: { challenge: string; code: string } & SignInRequest,
+  ): Promise<SessionView & { sessionToken: string; deviceToken: string }> {
+    return this.signIns.complete(input);
   }
 
-  private nextFailures(previous: LoginFailures, now: number): LoginFailures {
-    const freezeEnded = previous.lockedUntil !== null && previous.lockedUntil <= now;
-    const failures = (freezeEnded ? 0 : previous.failures) + 1;
-    const { maxFailures, freezeMs } = this.loginFreeze;
-    return { failures, lockedUntil: failures >= maxFailures ? now + freezeMs : null };
+  /** Sends a new e-mailed code to a sign-in waiting for it. */
+  resendSignInCode(challenge: string): Promise<{ expiresAt: number }> {
+    return this.signIns.resendCode(challenge);
   }
 
   /** Ends the session of `principal`. */
@@ -421,7 +352,7 @@ export class AuthService implements Authenticator {
     input: { name: string; scopes: readonly Scope[] },
   ): Promise<ApiKeyView & { key: string }> {
     // A key that reads tokens (or does anything) is a risk operation of its own (seed 002).
-    const powerful = input.scopes.some((scope) => scope === "token:read" || scope === "admin");
+    const powerful = scopesReadTokens(input.scopes);
     if (powerful && needsConfirmation({ risk: true }, { via: "cli", ...creator }, true)) {
       throw confirmationRequired("auth.keys.manage");
     }
@@ -459,9 +390,10 @@ export class AuthService implements Authenticator {
     this.logger.info({ apiKey: { id, prefix: row.prefix }, by: actor.name }, "API key revoked");
   }
 
-  /** Housekeeping: deletes expired sessions. */
-  purgeExpiredSessions(): Promise<number> {
+  /** Housekeeping: deletes expired sessions (and sign-ins that waited past their time for a code). */
+  async purgeExpiredSessions(): Promise<number> {
     const now = this.clock.now();
+    await this.secondFactor?.gate.purgeExpired();
     return this.repository.deleteExpiredSessions(now, this.sessions.idleSince(now));
   }
 }

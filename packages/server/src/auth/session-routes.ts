@@ -26,14 +26,30 @@ export function sessionRoutes(service: AuthService, options: { confirmationMinut
       method: "POST",
       url: "/session/confirm",
       action: "auth.session.manage",
-      summary: "Confirm your identity (your password again) before risk operations",
+      summary: "Confirm your identity (your password again, or a TOTP code) before risk operations",
       description: [
         `Risk operations answer 403 \`confirmation_required\` unless the session confirmed within the last ${options.confirmationMinutes} minutes.`,
-        "A wrong password answers 401 `invalid_credentials` and counts towards the login freeze (429 `login_frozen`).",
+        "Send `password`, or `totp` (a code of your authenticator app, once TOTP is active; else 409 `conflict`, `details.reason = totp_not_enrolled`).",
+        "A wrong password, or a wrong or used code (`details.reason = wrong_code`), answers 401 `invalid_credentials` and counts towards the login freeze (429 `login_frozen`).",
       ].join(" "),
-      body: z.object({ password: z.string().min(1).max(256) }),
+      body: z
+        .object({
+          password: z.string().min(1).max(256).optional(),
+          totp: z
+            .string()
+            .regex(/^\d{6}$/, "six digits")
+            .optional()
+            .describe("A code of your authenticator app (6 digits)."),
+        })
+        .refine((body) => (body.password === undefined) !== (body.totp === undefined), {
+          message: "send either password or totp",
+        }),
       response: z.object({ confirmedUntil: z.number() }),
-      handler: ({ principal, body }) => sessions.confirm(principal, body.password),
+      handler: ({ principal, body }) =>
+        sessions.confirm(
+          principal,
+          body.totp !== undefined ? { totp: body.totp } : { password: body.password ?? "" },
+        ),
     }),
     defineRoute({
       method: "GET",

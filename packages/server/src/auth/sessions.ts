@@ -40,7 +40,12 @@ export interface SessionListing {
 export interface PasswordCheck {
   /** Verifies the password of a signed-in user; a wrong one counts towards the login freeze. */
   verifySignedIn(user: UserRow, password: string): Promise<boolean>;
+  /** Verifies the TOTP code of a signed-in user; a wrong one counts towards the login freeze. */
+  verifyTotp(user: UserRow, code: string): Promise<boolean>;
 }
+
+/** What confirms a user's identity: the password, or a code of their TOTP. */
+export type ConfirmationProof = { password: string } | { totp: string };
 
 /**
  * The signed-in user's own sessions: listing them, ending one or all the others, and confirming
@@ -69,18 +74,25 @@ export class ConsoleSessions {
   }
 
   /**
-   * Confirms the signed-in user's identity with their password: risk operations are admitted
-   * until `confirmedUntil`. A wrong password is refused like a wrong sign-in and counts towards
-   * the login freeze.
+   * Confirms the signed-in user's identity with their password or a TOTP code: risk operations
+   * are admitted until `confirmedUntil`. A wrong one is refused like a wrong sign-in and counts
+   * towards the login freeze.
    */
-  async confirm(principal: Principal, password: string): Promise<{ confirmedUntil: number }> {
+  async confirm(principal: Principal, proof: ConfirmationProof): Promise<{ confirmedUntil: number }> {
     const { sessionId, userId } = sessionOf(principal);
     const { repository, clock, logger, policy } = this.options;
     const user = await repository.findUser(userId);
     if (!user) throw errors.unauthorized("the session has ended; sign in again");
-    if (!(await this.options.passwords.verifySignedIn(user, password))) {
-      logger.warn({ user: { id: userId } }, "a confirmation failed: wrong password");
-      throw new PlatformError("invalid_credentials", "the password is wrong");
+    const right =
+      "totp" in proof
+        ? await this.options.passwords.verifyTotp(user, proof.totp)
+        : await this.options.passwords.verifySignedIn(user, proof.password);
+    if (!right) {
+      throw "totp" in proof
+        ? new PlatformError("invalid_credentials", "the code is wrong or was already used", {
+            reason: "wrong_code",
+          })
+        : new PlatformError("invalid_credentials", "the password is wrong");
     }
     const now = clock.now();
     await repository.confirmSession(sessionId, now);

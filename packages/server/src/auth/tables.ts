@@ -1,6 +1,7 @@
 import type { Generated } from "kysely";
 
-// The auth module's tables (created by migration 0001_foundation; a user's role and profile by 0013_team).
+// The auth module's tables (created by migration 0001_foundation; a user's role and profile by 0013_team;
+// the second factor by 0016_second_factor).
 
 export interface UsersTable {
   id: string;
@@ -20,6 +21,12 @@ export interface UsersTable {
   email: string | null;
   /** Sign-ins and sessions are refused from this time (epoch ms) when set. */
   disabled_at: number | null;
+  /** The TOTP secret, sealed (`users.totp_secret:<id>`); set at enrolment, active once `totp_enabled_at` is. */
+  totp_secret: string | null;
+  /** When the first valid code activated TOTP; null while enrolling or without TOTP. */
+  totp_enabled_at: number | null;
+  /** The last TOTP time step accepted: a code of it or an earlier one is never accepted again. */
+  totp_last_step: number | null;
 }
 
 export interface SessionsTable {
@@ -53,10 +60,42 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
+/** A browser a user completed a second factor in: its long-lived device cookie's digest (step 0016). */
+export interface KnownDevicesTable {
+  id: string;
+  user_id: string;
+  /** sha256 of the device cookie (a new one at each verification: a planted cookie never becomes known). */
+  token_hash: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A sign-in whose password was right, waiting for its second factor (step 0016). */
+export interface SignInChallengesTable {
+  /** sha256 of the challenge token the client holds. */
+  id: string;
+  user_id: string;
+  method: "totp" | "email";
+  /** The e-mailed code's HMAC keyed by the challenge token: a copy of the table does not yield it. */
+  code_hash: string | null;
+  /** Wrong codes entered so far. */
+  attempts: Generated<number>;
+  /** Codes e-mailed so far (the first and each resend). */
+  sends: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
     users: UsersTable;
     sessions: SessionsTable;
     api_keys: ApiKeysTable;
+    known_devices: KnownDevicesTable;
+    sign_in_challenges: SignInChallengesTable;
   }
 }

@@ -5,6 +5,10 @@ export const errorStatus = {
   validation_failed: 400,
   unauthorized: 401,
   invalid_credentials: 401,
+  /** A wrong, expired or already used second-factor code (TOTP or e-mailed). */
+  invalid_code: 400,
+  /** A sign-in's second step past its time or its attempts: sign in again. */
+  second_factor_expired: 400,
   forbidden: 403,
   csrf_failed: 403,
   /** A risk operation without a fresh confirmation of the user's identity (`POST /session/confirm`). */

@@ -32,6 +32,11 @@ const secretKeys = [
   "apiKey",
   "csrfToken",
   "sessionToken",
+  "totp",
+  "totp_secret",
+  "otpauthUri",
+  "smtpUrl",
+  "signInCode",
 ];
 
 /** Header names whose values are credentials, censored like the keys above. */

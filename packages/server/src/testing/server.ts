@@ -47,14 +47,23 @@ export interface TestServer extends Server {
 }
 
 /**
- * Builds a {@link TestServer}; `env` adds WXGATE_* settings. `sandbox: true` mounts the WeChat
+ * Builds a {@link TestServer}; `env` adds WXGATE_* settings. Sign-ins from new devices need no
+ * second factor unless `env` sets WXGATE_NEW_DEVICE_VERIFICATION: the second factor has tests of
+ * its own, every other test signs in with the password alone. `sandbox: true` mounts the WeChat
  * emulator (demo world, frozen clock shared with the server) and listens, as `wxgate start` does.
  */
 export async function createTestServer(
   options: { modules?: readonly ModuleFactory[]; env?: Record<string, string>; sandbox?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "wxgate-test-"));
-  const config = loadConfig({ env: { WXGATE_DATA_DIR: dataDir, WXGATE_LOG_LEVEL: "debug", ...options.env } });
+  const config = loadConfig({
+    env: {
+      WXGATE_DATA_DIR: dataDir,
+      WXGATE_LOG_LEVEL: "debug",
+      WXGATE_NEW_DEVICE_VERIFICATION: "false",
+      ...options.env,
+    },
+  });
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

@@ -50,10 +50,14 @@ export interface CliProcess {
   waitFor(text: string | RegExp): Promise<string>;
 }
 
-/** Runs `node <cli> ...args` with only the given WXGATE_* variables (and PATH). */
+/**
+ * Runs `node <cli> ...args` with only the given WXGATE_* variables (and PATH). Sign-ins from new
+ * devices need no second factor unless `env` turns WXGATE_NEW_DEVICE_VERIFICATION on: the
+ * second factor has tests of its own, the others sign in with the password alone.
+ */
 export function runCli(cli: string, args: string[], env: Record<string, string>, stdin?: string): CliProcess {
   const child = spawn(process.execPath, [cli, ...args], {
-    env: { PATH: process.env["PATH"] ?? "", ...env },
+    env: { PATH: process.env["PATH"] ?? "", WXGATE_NEW_DEVICE_VERIFICATION: "false", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";

@@ -10,6 +10,7 @@ import {
   useFollowers,
   useInbox,
 } from "../../api/sandbox.js";
+import { SandboxMailbox } from "../../components/SandboxMailbox.js";
 import { useI18n } from "../../i18n/index.js";
 import { enumLabel } from "../../lib/labels.js";
 import { serverInfo } from "../../lib/server-info.js";
@@ -67,6 +68,7 @@ export function SandboxPhonePage() {
           {t("pages.phone.intro")}
         </p>
       </div>
+      <SandboxMailbox />
       {usable.length === 0 && !accounts.isPending ? (
         <Empty
           description={

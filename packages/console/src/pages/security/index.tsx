@@ -10,8 +10,13 @@ import {
 } from "../../api/security.js";
 import { useI18n } from "../../i18n/index.js";
 import { formatTime } from "../../lib/time.js";
+import { DevicesCard } from "./DevicesCard.js";
+import { TotpCard } from "./TotpCard.js";
 
-/** My security (账号安全): where I am signed in, ending sessions, confirming my identity. */
+/**
+ * My security (账号安全): how new devices are verified and the authenticator app, where I am
+ * signed in, ending sessions, known devices, confirming my identity.
+ */
 export function SecurityPage() {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
@@ -94,6 +99,7 @@ export function SecurityPage() {
           {t("pages.security.intro")}
         </p>
       </div>
+      <TotpCard />
       <Card title={<h2 className="wx-card-title">{t("pages.security.confirmation")}</h2>} size="small">
         <Flex gap={12} align="center" wrap>
           <span>
@@ -142,6 +148,7 @@ export function SecurityPage() {
           pagination={false}
         />
       </Card>
+      <DevicesCard />
     </Flex>
   );
 }

@@ -5,17 +5,21 @@ import Input from "antd/es/input/Input";
 import { type FormEvent, useEffect, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { errorMessage } from "../../api/errors.js";
-import { useSession, useSignIn } from "../../api/session.js";
+import { type SecondFactorChallenge, useSession, useSignIn } from "../../api/session.js";
 import { LanguageSwitch } from "../../components/LanguageSwitch.js";
 import { useI18n } from "../../i18n/index.js";
 import { serverInfo } from "../../lib/server-info.js";
+import { SecondStep } from "./SecondStep.js";
 
 interface Fields {
   username: string;
   password: string;
 }
 
-/** Sign in; in sandbox mode, says where the first administrator's password is. */
+/**
+ * Sign in; in sandbox mode, says where the first administrator's password is. From a new
+ * device, the right password leads to a second step (the authenticator's or an e-mailed code).
+ */
 export function SignIn() {
   const { t } = useI18n();
   const session = useSession();
@@ -27,6 +31,7 @@ export function SignIn() {
 
   const [fields, setFields] = useState<Fields>({ username: "", password: "" });
   const [tried, setTried] = useState(false);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge>();
   const missing = { username: tried && !fields.username.trim(), password: tried && !fields.password };
 
   useEffect(() => {
@@ -40,7 +45,12 @@ export function SignIn() {
     if (!fields.username.trim() || !fields.password) return;
     signIn.mutate(
       { username: fields.username.trim(), password: fields.password },
-      { onSuccess: () => navigate(target, { replace: true }) },
+      {
+        onSuccess: (answer) => {
+          if ("secondFactor" in answer) setChallenge(answer.secondFactor);
+          else navigate(target, { replace: true });
+        },
+      },
     );
   };
 
@@ -62,65 +72,85 @@ export function SignIn() {
           </h1>
           <LanguageSwitch />
         </Flex>
-        {serverInfo.mode === "sandbox" && (
-          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t("pages.signIn.sandboxHint")} />
-        )}
-        {signIn.isError && (
-          <Alert
-            type="error"
-            showIcon
-            role="alert"
-            style={{ marginBottom: 16 }}
-            message={errorMessage(t, signIn.error)}
-            data-testid="sign-in-error"
+        {challenge ? (
+          <SecondStep
+            challenge={challenge}
+            username={fields.username.trim().toLowerCase()}
+            onSignedIn={() => navigate(target, { replace: true })}
+            onBack={() => {
+              setChallenge(undefined);
+              setFields({ ...fields, password: "" });
+              signIn.reset();
+            }}
           />
+        ) : (
+          <>
+            {serverInfo.mode === "sandbox" && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={t("pages.signIn.sandboxHint")}
+              />
+            )}
+            {signIn.isError && (
+              <Alert
+                type="error"
+                showIcon
+                role="alert"
+                style={{ marginBottom: 16 }}
+                message={errorMessage(t, signIn.error)}
+                data-testid="sign-in-error"
+              />
+            )}
+            <form noValidate onSubmit={submit}>
+              <div className="wx-field">
+                <label htmlFor="username">{t("pages.signIn.username")}</label>
+                <Input
+                  id="username"
+                  name="username"
+                  autoComplete="username"
+                  autoFocus
+                  value={fields.username}
+                  status={missing.username ? "error" : ""}
+                  aria-invalid={missing.username}
+                  aria-describedby={missing.username ? "username-missing" : undefined}
+                  onChange={(e) => setFields({ ...fields, username: e.target.value })}
+                />
+                {missing.username && (
+                  <div id="username-missing" className="wx-danger wx-small">
+                    {t("pages.signIn.required", { field: t("pages.signIn.username") })}
+                  </div>
+                )}
+              </div>
+              <div className="wx-field">
+                <label htmlFor="password">{t("pages.signIn.password")}</label>
+                <Input
+                  id="password"
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  value={fields.password}
+                  status={missing.password ? "error" : ""}
+                  aria-invalid={missing.password}
+                  aria-describedby={missing.password ? "password-missing" : undefined}
+                  onChange={(e) => setFields({ ...fields, password: e.target.value })}
+                />
+                {missing.password && (
+                  <div id="password-missing" className="wx-danger wx-small">
+                    {t("pages.signIn.required", { field: t("pages.signIn.password") })}
+                  </div>
+                )}
+              </div>
+              <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
+                {t("pages.signIn.submit")}
+              </Button>
+            </form>
+            <p className="wx-muted" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
+              {t("pages.signIn.forgot")}
+            </p>
+          </>
         )}
-        <form noValidate onSubmit={submit}>
-          <div className="wx-field">
-            <label htmlFor="username">{t("pages.signIn.username")}</label>
-            <Input
-              id="username"
-              name="username"
-              autoComplete="username"
-              autoFocus
-              value={fields.username}
-              status={missing.username ? "error" : ""}
-              aria-invalid={missing.username}
-              aria-describedby={missing.username ? "username-missing" : undefined}
-              onChange={(e) => setFields({ ...fields, username: e.target.value })}
-            />
-            {missing.username && (
-              <div id="username-missing" className="wx-danger wx-small">
-                {t("pages.signIn.required", { field: t("pages.signIn.username") })}
-              </div>
-            )}
-          </div>
-          <div className="wx-field">
-            <label htmlFor="password">{t("pages.signIn.password")}</label>
-            <Input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={fields.password}
-              status={missing.password ? "error" : ""}
-              aria-invalid={missing.password}
-              aria-describedby={missing.password ? "password-missing" : undefined}
-              onChange={(e) => setFields({ ...fields, password: e.target.value })}
-            />
-            {missing.password && (
-              <div id="password-missing" className="wx-danger wx-small">
-                {t("pages.signIn.required", { field: t("pages.signIn.password") })}
-              </div>
-            )}
-          </div>
-          <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
-            {t("pages.signIn.submit")}
-          </Button>
-        </form>
-        <p className="wx-muted" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
-          {t("pages.signIn.forgot")}
-        </p>
       </div>
     </main>
   );
