@@ -30,6 +30,8 @@ export interface UserSummary {
   displayName: string | null;
   role: Role;
   disabled: boolean;
+  /** Whether the user signs in with TOTP as well (an authorization review flags admins without). */
+  totpEnabled: boolean;
 }
 
 /**
@@ -120,6 +122,7 @@ export function createAuth(
       displayName: row.display_name,
       role: row.role,
       disabled: row.disabled_at !== null,
+      totpEnabled: row.totp_enabled_at !== null,
     };
   context.provide("users", {
     find: async (id) => summary(await repository.findUser(id)),
