@@ -397,6 +397,33 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
   });
 });
 
+describe("the second factor when the mail server is down", () => {
+  let server: TestServer;
+  const http = client(() => server);
+
+  beforeAll(async () => {
+    // A port nothing listens on: the connection is refused at once.
+    const closed = await smtpSink();
+    const url = closed.url.replace("smtp://", "smtp://mailer:smtp-password-0xZ@");
+    await closed.close();
+    server = await createTestServer({ env: { ...PRODUCTION, WXGATE_SMTP_URL: url } });
+    await server.auth.createAdmin({ username: "ops", password: PASSWORD, email: "ops@example.test" });
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it("answers 503 and opens no session, without the mail server's password in any answer or log", async () => {
+    const answer = await http.signIn("ops");
+    expect(answer.status).toBe(503);
+    expect(answer.body.error?.code).toBe("unavailable");
+    expect(answer.session).toBeUndefined();
+    expect(JSON.stringify(answer.body)).not.toContain("smtp-password-0xZ");
+    expect(server.logLines.some((line) => line.includes("e-mail failed"))).toBe(true);
+    expect(server.logLines.join("")).not.toContain("smtp-password-0xZ");
+  });
+});
+
 describe("the second factor in sandbox mode", () => {
   let server: TestServer;
   const http = client(() => server);
