@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider } from "antd";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
@@ -8,7 +8,14 @@ import { I18nProvider, useI18n } from "./i18n/index.js";
 import { serverInfo } from "./lib/server-info.js";
 import { router } from "./routes.js";
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // A refusal of permission means what the console knew of it is stale (a switch turned off,
+  // a membership ended meanwhile): read again what the user may do and see.
+  mutationCache: new MutationCache({
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 403) void queryClient.invalidateQueries();
+    },
+  }),
   defaultOptions: {
     queries: {
       retry: (count, error) =>

@@ -36,8 +36,14 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/audit/index.js")).AuditPage }),
       },
       {
-        path: "admins",
-        lazy: async () => ({ Component: (await import("./pages/admins/index.js")).AdminsPage }),
+        path: "team",
+        lazy: async () => ({ Component: (await import("./pages/team/index.js")).TeamPage }),
+      },
+      // The users' screen was "admins" before it held the whole team.
+      { path: "admins", element: <Navigate to="/team" replace /> },
+      {
+        path: "invitations",
+        lazy: async () => ({ Component: (await import("./pages/invitations/index.js")).InvitationsPage }),
       },
       {
         path: "security",

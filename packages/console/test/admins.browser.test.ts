@@ -17,7 +17,7 @@ async function signIn(server: RunningServer, username: string, password: string)
   return { status: response.status, cookie: response.headers.getSetCookie()[0]?.split(";")[0] ?? "" };
 }
 
-describe("管理员 (administrators)", () => {
+describe("团队: users (administrators)", () => {
   it("adds an administrator with a password shown once, refuses a taken name, resets another's password and ends their sessions", {
     timeout: 240_000,
   }, async () => {
@@ -25,20 +25,22 @@ describe("管理员 (administrators)", () => {
     t.watched = await WatchedPage.open(t.browser, t.server.url);
     const { page } = t.watched;
     await signInThroughPage(t.watched, t.server);
-    await page.getByRole("link", { name: "管理员" }).click();
-    await page.getByRole("heading", { level: 1, name: "管理员" }).waitFor();
+    await page.getByRole("link", { name: "团队" }).click();
+    await page.getByRole("heading", { level: 1, name: "团队" }).waitFor();
     const own = page.getByRole("row", { name: /admin/ });
     await own.getByText("（你）").waitFor();
     // A session may not reset its own password: the server's answer, with its reason.
     await expect(own.getByRole("button", { name: "重置密码" }).isDisabled()).resolves.toBe(true);
-    await expect(own.locator("[data-reason]").getAttribute("data-reason")).resolves.toBe(
-      "不能重置自己的密码：请另一位管理员重置。",
-    );
+    await expect(
+      own
+        .locator("[data-reason]", { has: page.getByRole("button", { name: "重置密码" }) })
+        .getAttribute("data-reason"),
+    ).resolves.toBe("不能重置自己的密码：请另一位管理员重置。");
     await auditScreen(t.watched, "admins");
 
     // Add one: the form checks the name first; the password is generated and shown once.
     const openCreate = async () => {
-      await page.getByRole("button", { name: /新建管理员|New administrator/ }).click();
+      await page.getByRole("button", { name: /添加用户|Add a user/ }).click();
       await page
         .getByRole("dialog")
         .getByLabel(/^(用户名|Username)$/)
@@ -60,8 +62,8 @@ describe("管理员 (administrators)", () => {
     await auditScreen(t.watched, "admin-password-shown-once", "once");
     await page.getByRole("button", { name: "我已保存" }).click();
     // Told once the password is saved; gone before the next screens are checked.
-    await page.getByText("已添加管理员“ops”。").waitFor();
-    await page.getByText("已添加管理员“ops”。").waitFor({ state: "detached" });
+    await page.getByText("已添加用户“ops”。").waitFor();
+    await page.getByText("已添加用户“ops”。").waitFor({ state: "detached" });
     await page.getByRole("cell", { name: "ops", exact: true }).waitFor();
     await page.getByText(password).waitFor({ state: "detached" });
     const ops = await signIn(t.server, "ops", password);

@@ -68,6 +68,9 @@ export const securitySettings = [
   "signInIpWindowMinutes",
   "signInUsernameLimit",
   "signInUsernameWindowMinutes",
+  "sessionIdleMinutes",
+  "sessionMaxHours",
+  "confirmationMinutes",
   "sandboxPublic",
 ] as const satisfies readonly SettingName[];
 export type SecuritySetting = (typeof securitySettings)[number];

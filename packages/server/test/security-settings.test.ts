@@ -52,6 +52,11 @@ const notSecurity: Record<string, string> = {
   webhookConcurrency: "how many webhook requests are out at once: throughput",
   webhookConcurrencyPerWebhook: "how many requests one webhook receives at once: throughput",
   auditRetentionDays: "how long the audit log keeps entries: retention, whose purge audit.test.ts checks",
+  longTermOperators: "how many operators an account may have (WeChat's own rule): team.test.ts checks it",
+  shortTermOperators: "how many operators an account may have (WeChat's own rule): team.test.ts checks it",
+  shortTermDays: "how long a short-term operator's access lasts (WeChat's own rule): team.test.ts checks it",
+  invitationDays: "how long an invitation waits for its answer: team.test.ts checks it",
+  accountsPerMember: "how many accounts one person may operate (WeChat's own rule): team.test.ts checks it",
 };
 
 async function withSignInServer<T>(
@@ -76,6 +81,23 @@ async function answeredBefore(
 }
 
 const code = (answer: SignInAnswer) => answer.body.error?.code;
+
+/** Signs in as the administrator: the session's cookie and CSRF token. */
+async function signedIn(h: SignInHarness): Promise<{ cookie: string; csrf: string }> {
+  const answer = await h.signIn(ADMIN);
+  expect(answer.status).toBe(200);
+  return { cookie: answer.sessionCookie ?? "", csrf: answer.body.csrfToken ?? "" };
+}
+
+async function whoami(h: SignInHarness, session: { cookie: string }) {
+  return h.server.app
+    .inject({
+      method: "GET",
+      url: "/api/v1/whoami",
+      headers: { cookie: `wxgate_session=${session.cookie}` },
+    })
+    .then((r) => ({ status: r.statusCode }));
+}
 const wrongPassword = { username: ADMIN.username, password: "not the password" };
 const frozenAnswer = (a: SignInAnswer) => code(a) === "login_frozen";
 const rateLimited = (a: SignInAnswer) => code(a) === "rate_limited";
@@ -139,6 +161,48 @@ const probes: Record<SecuritySetting, Probe> = {
         );
         h.server.clock.advance(15 * MINUTE);
         return (await h.signIn({ username: "ghost", password: "guess", from: "127.0.6.99" })).status;
+      }),
+  },
+  sessionIdleMinutes: {
+    value: "10",
+    expected: [200, 401],
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        const session = await signedIn(h);
+        h.server.clock.advance(11 * MINUTE);
+        return (await whoami(h, session)).status;
+      }),
+  },
+  sessionMaxHours: {
+    value: "2",
+    expected: [200, 401],
+    // Busy all along (a request every 50 minutes): only the absolute limit can end it.
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        const session = await signedIn(h);
+        for (let step = 0; step < 2; step++) {
+          h.server.clock.advance(50 * MINUTE);
+          await whoami(h, session);
+        }
+        h.server.clock.advance(50 * MINUTE);
+        return (await whoami(h, session)).status;
+      }),
+  },
+  confirmationMinutes: {
+    value: "10",
+    expected: [403, 201],
+    // Six minutes after the sign-in (a confirmation), a key that reads tokens is a risk operation.
+    observe: (env) =>
+      withSignInServer(env, async (h) => {
+        const session = await signedIn(h);
+        h.server.clock.advance(6 * MINUTE);
+        const made = await h.server.app.inject({
+          method: "POST",
+          url: "/api/v1/api-keys",
+          headers: { cookie: `wxgate_session=${session.cookie}`, "x-csrf-token": session.csrf },
+          payload: { name: "tokens", scopes: ["token:read"] },
+        });
+        return made.statusCode;
       }),
   },
   sandboxPublic: {

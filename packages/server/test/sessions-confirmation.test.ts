@@ -201,7 +201,11 @@ describe.each(testEngines)("console sessions and confirmations on $name", (engin
     expect(next.body["role"]).toBe("member");
     expect(next.cookie).toBeDefined();
     expect(next.cookie).not.toBe(before.cookie);
-    // The old cookie is worth nothing now; the new one carries on, with the same CSRF token.
+    // The old cookie still works for the requests a page had sent with it (30 s), then not;
+    // the new one carries on, with the same CSRF token.
+    const late = await call(before, "GET", "/whoami");
+    expect([late.status, late.cookie]).toEqual([200, undefined]);
+    server.clock.advance(30_000);
     expect((await call(before, "GET", "/whoami")).status).toBe(401);
     const after = { cookie: next.cookie!, csrf: before.csrf };
     expect((await call(after, "GET", "/whoami")).status).toBe(200);

@@ -238,6 +238,29 @@ describe.each(testEngines)("team and permissions on $name", (engine) => {
     });
   });
 
+  it("lets an unanswered invitation lapse after 7 days: it can no longer be accepted nor takes a place", async () => {
+    const appId = accounts[4]!;
+    const erin = await user("member");
+    expect((await invite(appId, erin.username, "long_term", ["account.view"])).status).toBe(201);
+    server.clock.advance(7 * DAY - 1000);
+    // Sessions last 12 hours: both sign in again.
+    owner = await signIn("root");
+    erin.session = await signIn(erin.username);
+    expect((await call(erin.session, "GET", "/invitations")).body.items).toHaveLength(1);
+    server.clock.advance(1000);
+    expect((await call(erin.session, "GET", "/invitations")).body.items).toEqual([]);
+    expect((await call(erin.session, "POST", `/invitations/${appId}/accept`)).status).toBe(404);
+    refusedFor(await call(erin.session, "GET", `/accounts/${appId}`), { reason: "out_of_reach" });
+    const members = await call(owner, "GET", `/accounts/${appId}/members`);
+    expect((members.body.items ?? []).find((m) => m["userId"] === erin.id)).toMatchObject({
+      state: "expired",
+    });
+    // The lapsed invitation takes no place: the account can invite her again, and she accepts.
+    expect((await invite(appId, erin.username, "long_term", ["account.view"])).status).toBe(201);
+    expect((await call(erin.session, "POST", `/invitations/${appId}/accept`)).status).toBe(200);
+    expect((await call(erin.session, "GET", `/accounts/${appId}`)).status).toBe(200);
+  });
+
   it("refuses a sixth account for one person", async () => {
     const dave = await user("member");
     for (const appId of accounts.slice(0, 5)) {

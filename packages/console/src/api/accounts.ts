@@ -135,8 +135,9 @@ export const accountKeys = {
 
 const path = (appId: string, rest = "") => `/accounts/${encodeURIComponent(appId)}${rest}`;
 
-export function useAccounts() {
+export function useAccounts(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: accountKeys.list(),
     queryFn: async () => (await request<{ items: Account[] }>("GET", "/accounts")).items,
   });
@@ -150,8 +151,9 @@ export function useAccount(appId: string, enabled = true) {
   });
 }
 
-export function useUsage() {
+export function useUsage(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: accountKeys.usage(),
     queryFn: () => request<Usage>("GET", "/authorizations/usage"),
   });

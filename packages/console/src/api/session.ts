@@ -7,7 +7,43 @@ export interface Session {
   expiresAt: number;
 }
 
-export const sessionKeys = { all: ["session"] as const };
+export const sessionKeys = { all: ["session"] as const, whoami: ["whoami"] as const };
+
+/** A platform role: the owner (the first user), an administrator, or a member of some accounts. */
+export type Role = "owner" | "admin" | "member";
+
+/**
+ * Who the caller is and what the server's one policy lets it do (GET /whoami): the actions it
+ * may take (a member: on at least one of their accounts) and, for a member, the actions on each
+ * of their accounts (null for everyone else, whose actions hold on every account in reach).
+ */
+export interface Whoami {
+  kind: "session" | "api_key";
+  name: string;
+  role: Role | null;
+  actions: string[];
+  accounts: Record<string, string[]> | null;
+}
+
+/** What the signed-in user may do, as the server says; fetched once signed in. */
+export function useWhoami(enabled = true) {
+  return useQuery({
+    queryKey: sessionKeys.whoami,
+    queryFn: () => request<Whoami>("GET", "/whoami"),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+/**
+ * Whether the server's answer lets the caller take an action: anywhere, or on one account.
+ * Nothing is derived here: the server named every action it allows.
+ */
+export function mayTake(who: Whoami | undefined, action: string, appId?: string): boolean {
+  if (!who?.actions.includes(action)) return false;
+  if (appId === undefined || who.accounts === null) return true;
+  return who.accounts[appId]?.includes(action) === true;
+}
 
 /** The current session, or null when signed out. */
 export function useSession() {
@@ -62,6 +98,8 @@ export function useCompleteSignIn() {
       request<Session>("POST", "/session/second-factor", input),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
+      // What another user might do is not this one's.
+      client.removeQueries({ queryKey: sessionKeys.whoami });
       client.setQueryData(sessionKeys.all, session);
     },
   });

@@ -262,6 +262,11 @@ export const enUS: Record<MessageKey, string> = {
   "pages.miniProgram.generate": "Generate",
 
   "menu.admins": "Administrators",
+  "menu.team": "Team",
+  "menu.invitations": "Invitations",
+  "menu.invitationsPending": " ({count} waiting)",
+  "pages.accounts.noAccess":
+    "You operate no account yet: accept an account's invitation and it appears here.",
   "pages.admins.intro":
     "Administrators sign in to the console and may do everything. When you add one or reset a password, set it yourself or let wxgate generate one (shown once).",
   "pages.admins.create": "New administrator",
@@ -405,11 +410,11 @@ export const enUS: Record<MessageKey, string> = {
   "errors.reason.owner_protected": "The owner's role and access cannot change.",
   "errors.reason.own_user": "You cannot change your own role or access: another administrator can.",
   "errors.reason.long_term_limit":
-    "The account has as many long-term operators as allowed (invitations count).",
+    "The account has as many long-term operators as allowed: {limit} (invitations count).",
   "errors.reason.short_term_limit":
-    "The account has as many short-term operators as allowed (invitations count).",
+    "The account has as many short-term operators as allowed: {limit} (invitations count).",
   "errors.reason.accounts_per_member_limit":
-    "This person operates as many accounts as allowed (invitations count).",
+    "This person operates as many accounts as allowed: {limit} (invitations count).",
   "errors.reason.already_member": "This person is a member of the account already.",
   "errors.reason.not_a_member_role":
     "The owner and administrators reach every account already: invite members.",

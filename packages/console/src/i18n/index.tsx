@@ -109,3 +109,32 @@ export function useI18n(): I18n {
   if (!value) throw new Error("useI18n outside I18nProvider");
   return value;
 }
+
+/**
+ * A section's own dictionary, in both languages: the texts of screens that load on demand
+ * (the team's), kept out of the first load with them. The zh-CN half is the reference; the
+ * English half is typed against it.
+ */
+export interface SectionDictionary<K extends string> {
+  "zh-CN": Readonly<Record<K, string>>;
+  "en-US": Readonly<Record<K, string>>;
+}
+
+/** A translator of a section's keys and the console's. */
+export type SectionTranslate<K extends string> = (
+  key: K | MessageKey,
+  vars?: Readonly<Record<string, string | number>>,
+) => string;
+
+/** {@link useI18n} with a section's dictionary: its keys first, then the console's. */
+export function useSectionI18n<K extends string>(
+  section: SectionDictionary<K>,
+): Omit<I18n, "t"> & { t: SectionTranslate<K> } {
+  const i18n = useI18n();
+  return useMemo(() => {
+    const own = section[i18n.language];
+    const t: SectionTranslate<K> = (key, vars) =>
+      Object.hasOwn(own, key) ? format(own[key as K], vars) : i18n.t(key as MessageKey, vars);
+    return { ...i18n, t };
+  }, [i18n, section]);
+}

@@ -261,6 +261,10 @@ export const zhCN = {
   "pages.miniProgram.generate": "随机生成",
 
   "menu.admins": "管理员",
+  "menu.team": "团队",
+  "menu.invitations": "邀请",
+  "menu.invitationsPending": "（{count} 个待处理）",
+  "pages.accounts.noAccess": "你还没有可以运营的账号：接受账号的邀请后，它会出现在这里。",
   "pages.admins.intro":
     "管理员可以登录控制台并执行所有操作。新建管理员或重置密码时，可以自己设置密码，也可以由 wxgate 生成（只显示一次）。",
   "pages.admins.create": "新建管理员",
@@ -398,9 +402,9 @@ export const zhCN = {
   "errors.reason.user_disabled": "该用户已停用。",
   "errors.reason.owner_protected": "所有者的角色和访问权限不能更改。",
   "errors.reason.own_user": "不能更改自己的角色或访问权限：请另一位管理员更改。",
-  "errors.reason.long_term_limit": "该账号的长期运营者已达上限（邀请中的也计入）。",
-  "errors.reason.short_term_limit": "该账号的短期运营者已达上限（邀请中的也计入）。",
-  "errors.reason.accounts_per_member_limit": "此人运营的账号已达上限（邀请中的也计入）。",
+  "errors.reason.long_term_limit": "该账号的长期运营者已达上限 {limit} 人（邀请中的也计入）。",
+  "errors.reason.short_term_limit": "该账号的短期运营者已达上限 {limit} 人（邀请中的也计入）。",
+  "errors.reason.accounts_per_member_limit": "此人运营的账号已达上限 {limit} 个（邀请中的也计入）。",
   "errors.reason.already_member": "此人已是该账号的成员。",
   "errors.reason.not_a_member_role": "所有者和管理员已可访问所有账号：请邀请成员。",
   "errors.reason.super_admin_unbind": "超级管理员不能解绑：请先转移该角色。",

@@ -254,15 +254,29 @@ export class AuthRepository {
       .execute();
   }
 
-  /** Replaces a session's id (its cookie) and clears the mark that asked for it. */
-  async renewSession(id: string, newId: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable("sessions")
-      .set({ id: newId, renew: 0, last_seen_at: now })
-      .where("id", "=", id)
-      .where("renew", "=", 1)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  /**
+   * Continues a session marked for renewal under a new id (its new cookie): the old row stops
+   * asking for renewal and ends at `graceUntil`, so requests the browser sent with the old cookie
+   * before the new one reached it still succeed. False when another request renewed it first.
+   */
+  async renewSession(id: string, newId: string, now: number, graceUntil: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const old = await trx.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!old) return false;
+      // The claim: only one request turns the mark off, and only it makes the new session.
+      const claimed = await trx
+        .updateTable("sessions")
+        .set({ renew: 0, expires_at: Math.min(Number(old.expires_at), graceUntil) })
+        .where("id", "=", id)
+        .where("renew", "=", 1)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return false;
+      await trx
+        .insertInto("sessions")
+        .values({ ...old, id: newId, renew: 0, last_seen_at: now })
+        .execute();
+      return true;
+    });
   }
 
   /** Marks every session of the user to get a new id at its next request. */

@@ -34,6 +34,11 @@ export type { LoginFreezePolicy, SessionView, SignInRequest, SignInResult } from
 
 /** API keys start with this, so a leaked one is recognizable (and scannable) as ours. */
 export const API_KEY_PREFIX = "wxg_";
+/**
+ * How long the old cookie of a renewed session still works: the requests a page sent with it
+ * before the new cookie came back (parallel requests) are answered, not signed out.
+ */
+const RENEWAL_GRACE_MS = 30_000;
 /** Bookkeeping writes (last seen / last used) at most this often per session or key. */
 const TOUCH_INTERVAL_MS = 60_000;
 /**
@@ -309,7 +314,7 @@ export class AuthService implements Authenticator {
     if (session.renew) {
       // The user's privileges changed: the session continues under a new id, sent as a new cookie.
       const fresh = randomToken(32);
-      if (await this.repository.renewSession(session.id, sha256Hex(fresh), now)) {
+      if (await this.repository.renewSession(session.id, sha256Hex(fresh), now, now + RENEWAL_GRACE_MS)) {
         session.id = sha256Hex(fresh);
         renewed = { token: fresh, expiresAt: session.expiresAt };
       }

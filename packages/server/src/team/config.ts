@@ -20,6 +20,12 @@ export const teamConfig = defineSection("team", {
     schema: wholeNumber(1, 366, 30),
     help: "days a short-term operator's access lasts from accepting the invitation",
   },
+  invitationDays: {
+    key: "invitationDays",
+    env: "TEAM_INVITATION_DAYS",
+    schema: wholeNumber(1, 90, 7),
+    help: "days an invitation waits for its answer before it lapses",
+  },
   accountsPerMember: {
     key: "accountsPerMember",
     env: "TEAM_ACCOUNTS_PER_MEMBER",

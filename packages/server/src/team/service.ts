@@ -21,6 +21,7 @@ export interface TeamLimits {
   shortTermOperators: number;
   shortTermDays: number;
   accountsPerMember: number;
+  invitationDays: number;
 }
 
 /** What the team services are built with. */
@@ -224,7 +225,8 @@ export class TeamService {
       kind: input.kind,
       state: "invited",
       switches: JSON.stringify(switches),
-      expires_at: null,
+      // An invitation lapses unanswered: it then no longer takes a place, nor can be accepted.
+      expires_at: now + limits.invitationDays * DAY_MS,
       invited_by: actor.userId,
       created_at: now,
       accepted_at: null,
@@ -243,7 +245,7 @@ export class TeamService {
       switches,
       invitedAt: now,
       acceptedAt: null,
-      expiresAt: null,
+      expiresAt: now + limits.invitationDays * DAY_MS,
     };
   }
 
@@ -349,8 +351,9 @@ export class TeamService {
   /** The signed-in user's invitations waiting for an answer. */
   async invitations(actor: Actor) {
     if (actor.userId === null) return [];
+    const now = this.deps.clock.now();
     const rows = (await this.deps.repository.membershipsOf(actor.userId)).filter(
-      (row) => row.state === "invited",
+      (row) => row.state === "invited" && current(row, now),
     );
     const views = [];
     for (const row of rows) {
@@ -371,7 +374,7 @@ export class TeamService {
     const { repository, clock, limits, logger } = this.deps;
     if (actor.userId === null) throw errors.notFound("the invitation");
     const row = await repository.findMember(appId, actor.userId);
-    if (row?.state !== "invited") throw errors.notFound("the invitation");
+    if (row?.state !== "invited" || !current(row, clock.now())) throw errors.notFound("the invitation");
     if (!accept) {
       await repository.deleteMember(appId, actor.userId);
       logger.info({ appid: appId, user: { id: actor.userId } }, "invitation declined");

@@ -13,7 +13,10 @@ export interface TeamMembersTable {
   state: "invited" | "active";
   /** JSON array of permission switches (an operator's; a super admin holds them all). */
   switches: string;
-  /** A short-term operator's access ends at this time (epoch ms), set on accepting. */
+  /**
+   * When this ends (epoch ms): an invitation lapses unanswered (`WXGATE_TEAM_INVITATION_DAYS`),
+   * a short-term operator's access (set on accepting); null for a lasting membership.
+   */
   expires_at: number | null;
   /** The user who invited (or connected the account); null for the CLI or an API key. */
   invited_by: string | null;

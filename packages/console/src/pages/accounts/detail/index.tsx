@@ -1,26 +1,9 @@
-import { ArrowLeftOutlined, CheckCircleTwoTone, CloseCircleTwoTone } from "@ant-design/icons";
+import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
+import { Alert, App, Avatar, Button, Card, Col, Descriptions, Flex, Row, Spin, Tabs, Typography } from "antd";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
 import {
-  Alert,
-  App,
-  Avatar,
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Flex,
-  Form,
-  Input,
-  Row,
-  Space,
-  Spin,
-  Tag,
-  Typography,
-} from "antd";
-import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
-import {
-  type Account,
   accountKeys,
   useAccount,
   useDisable,
@@ -28,11 +11,12 @@ import {
   useQuotaResets,
   useRefreshInfo,
   useResetQuota,
-  useSetOpenIdMapping,
 } from "../../../api/accounts.js";
 import { errorMessage } from "../../../api/errors.js";
+import { mayTake, useWhoami } from "../../../api/session.js";
 import { GuardedButton } from "../../../components/GuardedButton.js";
-import { useI18n } from "../../../i18n/index.js";
+import { useSectionI18n } from "../../../i18n/index.js";
+import { teamDictionary } from "../../../i18n/team.js";
 import { accountAbilities } from "../../../lib/abilities.js";
 import { enumLabel, failedChecks } from "../../../lib/labels.js";
 import { formatTime } from "../../../lib/time.js";
@@ -42,80 +26,21 @@ import { ApiCallLog } from "./components/ApiCallLog.js";
 import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
 import { MiniProgramConfig } from "./components/MiniProgramConfig.js";
+import { Check, OpenIdForm, SetList } from "./components/OverviewParts.js";
 import { ValidityCard } from "./components/ValidityCard.js";
 
-function SetList({ sets, tone }: { sets: { id: number; name: string }[]; tone: string }) {
-  const { t } = useI18n();
-  if (sets.length === 0) return <Typography.Text type="secondary">{t("common.none")}</Typography.Text>;
-  return (
-    <Flex wrap gap={4}>
-      {sets.map((s) => (
-        <Tag key={s.id} className={tone}>
-          {s.name}
-        </Tag>
-      ))}
-    </Flex>
-  );
-}
-
-function Check({ ok, okText, failText }: { ok: boolean; okText: string; failText: string }) {
-  return (
-    <li>
-      <Space>
-        {ok ? (
-          <CheckCircleTwoTone twoToneColor="#52c41a" aria-hidden />
-        ) : (
-          <CloseCircleTwoTone twoToneColor="#ff4d4f" aria-hidden />
-        )}
-        <Typography.Text type={ok ? undefined : "danger"}>{ok ? okText : failText}</Typography.Text>
-      </Space>
-    </li>
-  );
-}
-
-function OpenIdForm({ account, allowed }: { account: Account; allowed: boolean }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const save = useSetOpenIdMapping();
-  return (
-    <Form
-      layout="vertical"
-      initialValues={{ property: account.openIdMapping ?? "" }}
-      onFinish={(values: { property: string }) =>
-        save.mutate(
-          { appId: account.appId, property: values.property.trim() },
-          {
-            onSuccess: () => void message.success(t("pages.account.openIdSaved")),
-            onError: (error) => void message.error(errorMessage(t, error)),
-          },
-        )
-      }
-    >
-      <Form.Item
-        name="property"
-        label={t("pages.account.openIdProperty")}
-        rules={[
-          {
-            required: true,
-            whitespace: true,
-            message: t("pages.signIn.required", { field: t("pages.account.openIdProperty") }),
-          },
-        ]}
-      >
-        <Input disabled={!allowed} style={{ maxWidth: 320 }} />
-      </Form.Item>
-      <Button htmlType="submit" type="primary" disabled={!allowed} loading={save.isPending}>
-        {t("pages.account.openIdSave")}
-      </Button>
-    </Form>
-  );
-}
+// The members and their words load when the tab is opened.
+const MembersTab = lazy(async () => ({
+  default: (await import("./components/MembersTab.js")).MembersTab,
+}));
 
 /** One account: everything the console knows of it and every action, each guarded by its rule. */
 export function AccountPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(teamDictionary);
   const { message, modal } = App.useApp();
   const appId = useParams()["appId"] ?? "";
+  const who = useWhoami();
+  const [params, setParams] = useSearchParams();
   const [deleted, setDeleted] = useState(false);
   const client = useQueryClient();
   const account = useAccount(appId, !deleted);
@@ -146,6 +71,13 @@ export function AccountPage() {
   if (!account.data) return failed || null;
   const a = account.data;
   const abilities = accountAbilities(t, a);
+  // What the caller has no permission for is not shown; what a state rule forbids is shown
+  // disabled with its reason (the server's abilities say which).
+  const shown = (name: keyof typeof abilities) =>
+    abilities[name].allowed || a.abilities[name].reason !== "not_permitted";
+  const withMembers = mayTake(who.data, "team.members.read", a.appId);
+  const withEvents = mayTake(who.data, "events.read", a.appId);
+  const tab = params.get("tab") === "members" && withMembers ? "members" : "overview";
   const checks = failedChecks(t, a);
   const origin = window.location.origin;
 
@@ -202,168 +134,221 @@ export function AccountPage() {
         <StateTag account={a} />
         <ValidityBadge account={a} />
       </Flex>
-      <Flex gap={8} wrap data-testid="account-actions">
-        {a.enabled ? (
-          <GuardedButton
-            ability={abilities.disable}
-            loading={disable.isPending}
-            onClick={() =>
-              disable.mutate(a.appId, {
-                onSuccess: () => void message.success(t("pages.account.disabledDone", { name: a.nickname })),
-                onError: (error) => void message.error(errorMessage(t, error)),
-              })
-            }
-          >
-            {t("actions.disable")}
-          </GuardedButton>
-        ) : (
-          <GuardedButton
-            type="primary"
-            ability={abilities.enable}
-            loading={enable.isPending}
-            onClick={onEnable}
-          >
-            {t("actions.enable")}
-          </GuardedButton>
-        )}
-        <GuardedButton ability={abilities.updateAuthorization} onClick={() => setUpdating(true)}>
-          {t("actions.update")}
-        </GuardedButton>
-        <GuardedButton ability={abilities.resetQuota} onClick={onResetQuota}>
-          {t("actions.quota")}
-        </GuardedButton>
-        <GuardedButton
-          ability={abilities.syncProfile}
-          loading={refreshInfo.isPending}
-          onClick={() =>
-            refreshInfo.mutate(a.appId, { onError: (error) => void message.error(errorMessage(t, error)) })
-          }
-        >
-          {t("actions.refreshInfo")}
-        </GuardedButton>
-        <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
-          {t("actions.delete")}
-        </GuardedButton>
-      </Flex>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={12}>
-          <Card title={<h2 className="wx-card-title">{t("pages.account.profile")}</h2>} size="small">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t("fields.account.appId")}>
-                <Typography.Text copyable>{a.appId}</Typography.Text>
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.kind")}>
-                {enumLabel(t, "fields.account.kind", a.kind)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.connection")}>
-                {enumLabel(t, "fields.account.connection", a.connection)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.verified")}>
-                {a.verified ? t("common.yes") : t("common.no")}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.originalId")}>
-                {a.originalId ?? "—"}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.principal")}>
-                {a.principalName ?? "—"}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.authorizedAt")}>
-                {formatTime(a.authorizedAt)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t("fields.account.createdAt")}>
-                {formatTime(a.createdAt)}
-              </Descriptions.Item>
-            </Descriptions>
-          </Card>
-        </Col>
-        <Col xs={24} lg={12}>
-          <Card title={<h2 className="wx-card-title">{t("pages.account.checks")}</h2>} size="small">
-            <ul className="wx-checks" data-testid="enable-checks">
-              <Check
-                ok={a.enableChecks.verified}
-                okText={t("fields.account.checkOk.verified")}
-                failText={t("fields.account.check.verified")}
-              />
-              <Check
-                ok={a.enableChecks.permissionSets}
-                okText={t("fields.account.checkOk.permissionSets")}
-                failText={t("fields.account.check.permissionSets", {
-                  sets: a.permissionSets.missing.map((s) => s.name).join("、") || t("common.none"),
-                })}
-              />
-              <Check
-                ok={a.enableChecks.openIdMapping}
-                okText={t("fields.account.checkOk.openIdMapping")}
-                failText={t("fields.account.check.openIdMapping")}
-              />
-            </ul>
-            {checks.length === 0 && (
-              <Typography.Text type="success">{t("pages.account.checksAllPass")}</Typography.Text>
-            )}
-            <div style={{ marginTop: 12 }}>
-              <Typography.Title level={3} style={{ fontSize: 14 }}>
-                {t("pages.account.openId")}
-              </Typography.Title>
-              <OpenIdForm
-                key={a.openIdMapping ?? ""}
-                account={a}
-                allowed={abilities.setOpenIdMapping.allowed}
-              />
-            </div>
-          </Card>
-        </Col>
-        <Col xs={24} lg={12}>
-          <Card title={<h2 className="wx-card-title">{t("pages.account.permissions")}</h2>} size="small">
-            {a.permissionSets.applicable ? (
-              <Descriptions column={1} size="small">
-                <Descriptions.Item label={t("pages.account.granted")}>
-                  <SetList sets={a.permissionSets.granted} tone="wx-tag-green" />
-                </Descriptions.Item>
-                <Descriptions.Item
-                  label={`${t("pages.account.required")} (${t(`pages.account.requiredSource.${a.permissionSets.requiredSource}`)})`}
-                >
-                  <SetList sets={a.permissionSets.required ?? []} tone="wx-tag-blue" />
-                </Descriptions.Item>
-                <Descriptions.Item label={t("pages.account.missing")}>
-                  <SetList sets={a.permissionSets.missing} tone="wx-tag-red" />
-                </Descriptions.Item>
-              </Descriptions>
-            ) : (
-              <Typography.Text type="secondary">{t("common.notApplicable")}</Typography.Text>
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} lg={12}>
-          <ValidityCard
-            account={a}
-            abilities={abilities}
-            quota={quota.data}
-            onRenew={() => setUpdating(true)}
-          />
-        </Col>
-        <Col xs={24}>
-          <Card title={<h2 className="wx-card-title">{t("pages.account.callbacks")}</h2>} size="small">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t("pages.account.callbackUrl")}>
-                <Typography.Text copyable style={{ overflowWrap: "anywhere" }}>
-                  {`${origin}/wechat/accounts/${a.appId}/callback`}
-                </Typography.Text>
-              </Descriptions.Item>
-            </Descriptions>
-          </Card>
-        </Col>
-        {a.kind === "miniprogram" && (
-          <Col xs={24}>
-            <MiniProgramConfig account={a} abilities={abilities} />
-          </Col>
-        )}
-        <Col xs={24}>
-          <EventLog appId={a.appId} />
-        </Col>
-        <Col xs={24}>
-          <ApiCallLog appId={a.appId} />
-        </Col>
-      </Row>
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams(key === "overview" ? {} : { tab: key }, { replace: true })}
+        items={[
+          {
+            key: "overview",
+            label: t("members.overview"),
+            children: (
+              <Flex vertical gap={16}>
+                <Flex gap={8} wrap data-testid="account-actions">
+                  {a.enabled
+                    ? shown("disable") && (
+                        <GuardedButton
+                          ability={abilities.disable}
+                          loading={disable.isPending}
+                          onClick={() =>
+                            disable.mutate(a.appId, {
+                              onSuccess: () =>
+                                void message.success(t("pages.account.disabledDone", { name: a.nickname })),
+                              onError: (error) => void message.error(errorMessage(t, error)),
+                            })
+                          }
+                        >
+                          {t("actions.disable")}
+                        </GuardedButton>
+                      )
+                    : shown("enable") && (
+                        <GuardedButton
+                          type="primary"
+                          ability={abilities.enable}
+                          loading={enable.isPending}
+                          onClick={onEnable}
+                        >
+                          {t("actions.enable")}
+                        </GuardedButton>
+                      )}
+                  {shown("updateAuthorization") && (
+                    <GuardedButton ability={abilities.updateAuthorization} onClick={() => setUpdating(true)}>
+                      {t("actions.update")}
+                    </GuardedButton>
+                  )}
+                  {shown("resetQuota") && (
+                    <GuardedButton ability={abilities.resetQuota} onClick={onResetQuota}>
+                      {t("actions.quota")}
+                    </GuardedButton>
+                  )}
+                  {shown("syncProfile") && (
+                    <GuardedButton
+                      ability={abilities.syncProfile}
+                      loading={refreshInfo.isPending}
+                      onClick={() =>
+                        refreshInfo.mutate(a.appId, {
+                          onError: (error) => void message.error(errorMessage(t, error)),
+                        })
+                      }
+                    >
+                      {t("actions.refreshInfo")}
+                    </GuardedButton>
+                  )}
+                  {shown("delete") && (
+                    <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
+                      {t("actions.delete")}
+                    </GuardedButton>
+                  )}
+                </Flex>
+                <Row gutter={[16, 16]}>
+                  <Col xs={24} lg={12}>
+                    <Card
+                      title={<h2 className="wx-card-title">{t("pages.account.profile")}</h2>}
+                      size="small"
+                    >
+                      <Descriptions column={1} size="small">
+                        <Descriptions.Item label={t("fields.account.appId")}>
+                          <Typography.Text copyable>{a.appId}</Typography.Text>
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.kind")}>
+                          {enumLabel(t, "fields.account.kind", a.kind)}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.connection")}>
+                          {enumLabel(t, "fields.account.connection", a.connection)}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.verified")}>
+                          {a.verified ? t("common.yes") : t("common.no")}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.originalId")}>
+                          {a.originalId ?? "—"}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.principal")}>
+                          {a.principalName ?? "—"}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.authorizedAt")}>
+                          {formatTime(a.authorizedAt)}
+                        </Descriptions.Item>
+                        <Descriptions.Item label={t("fields.account.createdAt")}>
+                          {formatTime(a.createdAt)}
+                        </Descriptions.Item>
+                      </Descriptions>
+                    </Card>
+                  </Col>
+                  <Col xs={24} lg={12}>
+                    <Card title={<h2 className="wx-card-title">{t("pages.account.checks")}</h2>} size="small">
+                      <ul className="wx-checks" data-testid="enable-checks">
+                        <Check
+                          ok={a.enableChecks.verified}
+                          okText={t("fields.account.checkOk.verified")}
+                          failText={t("fields.account.check.verified")}
+                        />
+                        <Check
+                          ok={a.enableChecks.permissionSets}
+                          okText={t("fields.account.checkOk.permissionSets")}
+                          failText={t("fields.account.check.permissionSets", {
+                            sets: a.permissionSets.missing.map((s) => s.name).join("、") || t("common.none"),
+                          })}
+                        />
+                        <Check
+                          ok={a.enableChecks.openIdMapping}
+                          okText={t("fields.account.checkOk.openIdMapping")}
+                          failText={t("fields.account.check.openIdMapping")}
+                        />
+                      </ul>
+                      {checks.length === 0 && (
+                        <Typography.Text type="success">{t("pages.account.checksAllPass")}</Typography.Text>
+                      )}
+                      {shown("setOpenIdMapping") && (
+                        <div style={{ marginTop: 12 }}>
+                          <Typography.Title level={3} style={{ fontSize: 14 }}>
+                            {t("pages.account.openId")}
+                          </Typography.Title>
+                          <OpenIdForm
+                            key={a.openIdMapping ?? ""}
+                            account={a}
+                            allowed={abilities.setOpenIdMapping.allowed}
+                          />
+                        </div>
+                      )}
+                    </Card>
+                  </Col>
+                  <Col xs={24} lg={12}>
+                    <Card
+                      title={<h2 className="wx-card-title">{t("pages.account.permissions")}</h2>}
+                      size="small"
+                    >
+                      {a.permissionSets.applicable ? (
+                        <Descriptions column={1} size="small">
+                          <Descriptions.Item label={t("pages.account.granted")}>
+                            <SetList sets={a.permissionSets.granted} tone="wx-tag-green" />
+                          </Descriptions.Item>
+                          <Descriptions.Item
+                            label={`${t("pages.account.required")} (${t(`pages.account.requiredSource.${a.permissionSets.requiredSource}`)})`}
+                          >
+                            <SetList sets={a.permissionSets.required ?? []} tone="wx-tag-blue" />
+                          </Descriptions.Item>
+                          <Descriptions.Item label={t("pages.account.missing")}>
+                            <SetList sets={a.permissionSets.missing} tone="wx-tag-red" />
+                          </Descriptions.Item>
+                        </Descriptions>
+                      ) : (
+                        <Typography.Text type="secondary">{t("common.notApplicable")}</Typography.Text>
+                      )}
+                    </Card>
+                  </Col>
+                  <Col xs={24} lg={12}>
+                    <ValidityCard
+                      account={a}
+                      abilities={abilities}
+                      quota={quota.data}
+                      onRenew={() => setUpdating(true)}
+                    />
+                  </Col>
+                  <Col xs={24}>
+                    <Card
+                      title={<h2 className="wx-card-title">{t("pages.account.callbacks")}</h2>}
+                      size="small"
+                    >
+                      <Descriptions column={1} size="small">
+                        <Descriptions.Item label={t("pages.account.callbackUrl")}>
+                          <Typography.Text copyable style={{ overflowWrap: "anywhere" }}>
+                            {`${origin}/wechat/accounts/${a.appId}/callback`}
+                          </Typography.Text>
+                        </Descriptions.Item>
+                      </Descriptions>
+                    </Card>
+                  </Col>
+                  {a.kind === "miniprogram" && (
+                    <Col xs={24}>
+                      <MiniProgramConfig account={a} abilities={abilities} />
+                    </Col>
+                  )}
+                  {withEvents && (
+                    <Col xs={24}>
+                      <EventLog appId={a.appId} />
+                    </Col>
+                  )}
+                  <Col xs={24}>
+                    <ApiCallLog appId={a.appId} />
+                  </Col>
+                </Row>
+              </Flex>
+            ),
+          },
+          ...(withMembers
+            ? [
+                {
+                  key: "members",
+                  label: t("members.tab"),
+                  children: (
+                    <Suspense fallback={<Spin />}>
+                      <MembersTab account={a} />
+                    </Suspense>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
       <AuthorizeDialog
         open={updating}
         onClose={() => {

@@ -27,6 +27,7 @@ import {
   useUsage,
 } from "../../../api/accounts.js";
 import { errorMessage } from "../../../api/errors.js";
+import { mayTake, useWhoami } from "../../../api/session.js";
 import { GuardedButton } from "../../../components/GuardedButton.js";
 import { useI18n } from "../../../i18n/index.js";
 import { accountAbilities } from "../../../lib/abilities.js";
@@ -128,8 +129,14 @@ export function AccountsPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
-  const accounts = useAccounts();
-  const usage = useUsage();
+  const who = useWhoami();
+  // What the server lets the caller do: a member reads only their accounts, and neither
+  // connects nor authorizes one.
+  const canRead = mayTake(who.data, "accounts.read");
+  const canConnect = mayTake(who.data, "accounts.connect");
+  const canAuthorize = mayTake(who.data, "accounts.authorize");
+  const accounts = useAccounts(canRead);
+  const usage = useUsage(canAuthorize);
   const [authorizing, setAuthorizing] = useState(false);
   const [connecting, setConnecting] = useState(false);
   const [filters, setFilters] = useState<Filters>({
@@ -231,7 +238,7 @@ export function AccountsPage() {
   ];
 
   const refresh = () =>
-    Promise.all([accounts.refetch(), usage.refetch()]).then(
+    Promise.all([canRead && accounts.refetch(), canAuthorize && usage.refetch()]).then(
       () => void message.success(t("pages.accounts.refreshed")),
     );
 
@@ -261,22 +268,26 @@ export function AccountsPage() {
           <Button icon={<ReloadOutlined />} onClick={() => void refresh()}>
             {t("pages.accounts.refresh")}
           </Button>
-          <Button onClick={() => setConnecting(true)} data-testid="connect">
-            {t("pages.connect.open")}
-          </Button>
-          <GuardedButton
-            type="primary"
-            icon={<PlusOutlined />}
-            ability={
-              exhausted
-                ? { allowed: false, reason: t("errors.reason.authorization_request_limit") }
-                : { allowed: true, reason: "" }
-            }
-            onClick={() => setAuthorizing(true)}
-            data-testid="authorize"
-          >
-            {t("pages.accounts.authorize")}
-          </GuardedButton>
+          {canConnect && (
+            <Button onClick={() => setConnecting(true)} data-testid="connect">
+              {t("pages.connect.open")}
+            </Button>
+          )}
+          {canAuthorize && (
+            <GuardedButton
+              type="primary"
+              icon={<PlusOutlined />}
+              ability={
+                exhausted
+                  ? { allowed: false, reason: t("errors.reason.authorization_request_limit") }
+                  : { allowed: true, reason: "" }
+              }
+              onClick={() => setAuthorizing(true)}
+              data-testid="authorize"
+            >
+              {t("pages.accounts.authorize")}
+            </GuardedButton>
+          )}
         </Flex>
       </Flex>
       {exhausted && usage.data && (
@@ -328,7 +339,11 @@ export function AccountsPage() {
         />
       </Flex>
       {accounts.isError && <Alert type="error" showIcon message={errorMessage(t, accounts.error)} />}
-      {narrow ? (
+      {who.data && !canRead ? (
+        <Empty description={t("pages.accounts.noAccess")}>
+          {who.data.role === "member" && <Link to="/invitations">{t("menu.invitations")}</Link>}
+        </Empty>
+      ) : narrow ? (
         <List<Account>
           aria-label={t("pages.accounts.list")}
           loading={accounts.isPending}
