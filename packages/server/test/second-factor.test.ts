@@ -275,6 +275,22 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     expect(announced.filter((e) => e.username === username)).toEqual([
       expect.objectContaining({ outcome: "success", newDevice: true }),
     ]);
+
+    // The user gives an address (after a fresh confirmation): the next new device gets a code there.
+    server.clock.advance(6 * MINUTE);
+    const refused = await http.call(session, "PUT", "/security/email", { email: "Late@Example.test" });
+    expect(refused.body.error).toMatchObject({
+      code: "confirmation_required",
+      details: { action: "auth.email.change" },
+    });
+    expect((await http.call(session, "POST", "/session/confirm", { password: PASSWORD })).status).toBe(200);
+    const set = await http.call(session, "PUT", "/security/email", { email: "Late@Example.test" });
+    expect(set.body).toEqual({ email: "late@example.test" });
+    expect((await http.call(session, "GET", "/security")).body).toMatchObject({
+      protection: { method: "email" },
+    });
+    expect((await http.signIn(username)).body.secondFactor?.sentTo).toBe("l***@example.test");
+    expect(smtp.mails.at(-1)?.to).toEqual(["late@example.test"]);
   });
 
   it("announces wrong passwords of unknown and known users without the password", async () => {

@@ -159,6 +159,10 @@ export function createAuth(
         secondFactor,
         totp,
         findUser: (id) => repository.findUser(id),
+        setEmail: async (userId, email) => {
+          await repository.updateUser(userId, { email }, context.clock.now());
+          context.logger.info({ user: { id: userId } }, "the user changed their e-mail address");
+        },
         perAddress: {
           max: config.auth.signInIpLimit,
           windowMs: config.auth.signInIpWindowMinutes * 60_000,
