@@ -54,6 +54,11 @@ describe("the second factor of a new device", () => {
     await page.getByRole("heading", { level: 1, name: "账号安全" }).waitFor();
     await page.getByTestId("known-devices").getByText("此设备").waitFor();
     await page.getByText("新设备登录时需要验证码（沙箱模式：显示在沙箱邮箱中）。").waitFor();
+    // The user's own address, where codes go (a risk operation: the sign-in just confirmed it).
+    await page.getByRole("button", { name: "修改邮箱" }).click();
+    await page.getByLabel("邮箱", { exact: true }).fill("Admin@Example.test");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("新设备登录时需要邮件验证码（admin@example.test）。").waitFor();
     await page.getByRole("button", { name: "启用身份验证器" }).click();
     const secret = (await page.getByTestId("totp-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);

@@ -73,6 +73,8 @@ export const securitySettings = [
   "sessionIdleMinutes",
   "sessionMaxHours",
   "confirmationMinutes",
+  "newDeviceVerification",
+  "secondFactorMinutes",
   "sandboxPublic",
 ] as const satisfies readonly SettingName[];
 export type SecuritySetting = (typeof securitySettings)[number];

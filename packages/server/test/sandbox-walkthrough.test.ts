@@ -54,7 +54,12 @@ async function startWalkthrough(): Promise<Walkthrough> {
   const database = await engine.database();
   let server: TestServer;
   try {
-    server = await createTestServer({ modules: moduleFactories, sandbox: true, env: database.env });
+    // As `wxgate start` runs: a new device's sign-in needs its code (the sandbox mailbox shows it).
+    server = await createTestServer({
+      modules: moduleFactories,
+      sandbox: true,
+      env: { ...database.env, WXGATE_NEW_DEVICE_VERIFICATION: "true" },
+    });
   } catch (error) {
     await database.dispose();
     throw error;
@@ -154,12 +159,19 @@ function inputsOf(html: string): Record<string, string | true>[] {
   });
 }
 
-/** Signs in as the first administrator (its password is what the banner prints once). */
+/**
+ * Signs in as the first administrator (its password is what the banner prints once): curl is a
+ * new device, so the code the sandbox mailbox shows completes the sign-in.
+ */
 async function signIn(w: Walkthrough) {
   const firstAdmin = await w.server.auth.ensureFirstAdmin();
   if (!firstAdmin) throw new Error("an administrator already exists");
-  const login = await w.call<{ csrfToken: string }>("POST", "/api/v1/session", {
+  const asked = await w.call<{ secondFactor: { challenge: string } }>("POST", "/api/v1/session", {
     body: { username: firstAdmin.username, password: firstAdmin.password },
+  });
+  const mail = await w.call<{ mails: { code: string }[] }>("GET", "/api/v1/sandbox/mail");
+  const login = await w.call<{ csrfToken: string }>("POST", "/api/v1/session/second-factor", {
+    body: { challenge: asked.body.secondFactor.challenge, code: mail.body.mails[0]?.code },
   });
   const cookie = login.headers.getSetCookie()[0]?.split(";")[0] ?? "";
   return { firstAdmin, login, cookie, csrfToken: login.body.csrfToken };

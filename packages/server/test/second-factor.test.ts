@@ -1,11 +1,21 @@
-import type { AddressInfo } from "node:net";
 import { generate } from "otplib";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignInAnnouncement } from "../src/auth/index.js";
-import { CSRF_HEADER, SESSION_COOKIE } from "../src/http/principal.js";
+import { SESSION_COOKIE } from "../src/http/principal.js";
 import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
+import {
+  client,
+  codeIn,
+  DEVICE_COOKIE,
+  FIREFOX,
+  MINUTE,
+  PASSWORD,
+  PRODUCTION,
+  type Session,
+  sessionOf,
+  smtpSink,
+} from "./support/second-factor.js";
 
 /**
  * The second factor of sign-ins from new devices, end to end on SQLite and PostgreSQL over the
@@ -16,124 +26,6 @@ import { createTestServer, type TestServer } from "../src/testing/server.js";
  * confirmation; a sign-in that no factor can reach goes through and the user's page says so;
  * the sandbox shows its codes; every sign-in is announced on the bus.
  */
-
-const PASSWORD = "correct horse battery staple";
-const MINUTE = 60_000;
-const DEVICE_COOKIE = "wxgate_device";
-const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-
-/** Settings of a production server: a component is configured, WeChat is not contacted here. */
-const PRODUCTION = {
-  WXGATE_MODE: "production",
-  WXGATE_COMPONENT_APPID: "wx0123456789abcdef",
-  WXGATE_COMPONENT_SECRET: "0123456789abcdef0123456789abcdef",
-  WXGATE_COMPONENT_TOKEN: "componenttoken",
-  WXGATE_COMPONENT_ENCODING_AES_KEY: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-  WXGATE_NEW_DEVICE_VERIFICATION: "true",
-};
-
-interface Mail {
-  to: string[];
-  text: string;
-}
-
-/** A local SMTP server keeping every mail it receives. */
-async function smtpSink(): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        // Quoted-printable soft line breaks joined: the code is read as the user reads it.
-        const text = Buffer.concat(chunks)
-          .toString("utf8")
-          .replace(/=\r?\n/g, "");
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), text });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  const { port } = sink.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    close: () => new Promise<void>((resolve) => sink.close(() => resolve())),
-  };
-}
-
-function codeIn(mail: Mail | undefined): string {
-  const code = /sign-in code is (\d{6})/.exec(mail?.text ?? "")?.[1];
-  if (!code) throw new Error(`no code in the mail:\n${mail?.text}`);
-  return code;
-}
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & {
-    error?: { code: string; details?: Record<string, unknown> };
-    secondFactor?: { challenge: string; method: string; sentTo: string | null; sandbox: boolean };
-    csrfToken?: string;
-  };
-  session: string | undefined;
-  device: string | undefined;
-}
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-function client(server: () => TestServer) {
-  async function send(
-    method: string,
-    url: string,
-    options: { payload?: unknown; cookies?: Record<string, string | undefined>; csrf?: string } = {},
-  ): Promise<Answer> {
-    const cookie = Object.entries(options.cookies ?? {})
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => `${name}=${value}`)
-      .join("; ");
-    const response = await server().app.inject({
-      method: method as "GET",
-      url: `/api/v1${url}`,
-      headers: {
-        "user-agent": FIREFOX,
-        ...(cookie ? { cookie } : {}),
-        ...(options.csrf ? { [CSRF_HEADER]: options.csrf } : {}),
-      },
-      ...(options.payload === undefined ? {} : { payload: options.payload as Record<string, unknown> }),
-    });
-    return {
-      status: response.statusCode,
-      body: response.body ? response.json() : {},
-      session: response.cookies.find((c) => c.name === SESSION_COOKIE)?.value,
-      device: response.cookies.find((c) => c.name === DEVICE_COOKIE)?.value,
-    };
-  }
-  return {
-    send,
-    signIn: (username: string, device?: string, password = PASSWORD) =>
-      send("POST", "/session", { payload: { username, password }, cookies: { [DEVICE_COOKIE]: device } }),
-    complete: (challenge: string, code: string, device?: string) =>
-      send("POST", "/session/second-factor", {
-        payload: { challenge, code },
-        cookies: { [DEVICE_COOKIE]: device },
-      }),
-    call: (as: Session, method: string, url: string, payload?: unknown) =>
-      send(method, url, { payload, cookies: { [SESSION_COOKIE]: as.cookie }, csrf: as.csrf }),
-  };
-}
-
-function sessionOf(answer: Answer): Session {
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  expect(answer.session).toBeTruthy();
-  return { cookie: answer.session!, csrf: answer.body.csrfToken! };
-}
 
 describe.each(testEngines)("the second factor on $name", (engine) => {
   let database: TestDatabase;
@@ -383,6 +275,22 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
     expect(announced.filter((e) => e.username === username)).toEqual([
       expect.objectContaining({ outcome: "success", newDevice: true }),
     ]);
+
+    // The user gives an address (after a fresh confirmation): the next new device gets a code there.
+    server.clock.advance(6 * MINUTE);
+    const refused = await http.call(session, "PUT", "/security/email", { email: "Late@Example.test" });
+    expect(refused.body.error).toMatchObject({
+      code: "confirmation_required",
+      details: { action: "auth.email.change" },
+    });
+    expect((await http.call(session, "POST", "/session/confirm", { password: PASSWORD })).status).toBe(200);
+    const set = await http.call(session, "PUT", "/security/email", { email: "Late@Example.test" });
+    expect(set.body).toEqual({ email: "late@example.test" });
+    expect((await http.call(session, "GET", "/security")).body).toMatchObject({
+      protection: { method: "email" },
+    });
+    expect((await http.signIn(username)).body.secondFactor?.sentTo).toBe("l***@example.test");
+    expect(smtp.mails.at(-1)?.to).toEqual(["late@example.test"]);
   });
 
   it("announces wrong passwords of unknown and known users without the password", async () => {
@@ -394,6 +302,33 @@ describe.each(testEngines)("the second factor on $name", (engine) => {
       expect.objectContaining({ username: "nobody-here", outcome: "failure", userId: null }),
     ]);
     expect(JSON.stringify(announced)).not.toContain("not the password");
+  });
+});
+
+describe("the second factor when the mail server is down", () => {
+  let server: TestServer;
+  const http = client(() => server);
+
+  beforeAll(async () => {
+    // A port nothing listens on: the connection is refused at once.
+    const closed = await smtpSink();
+    const url = closed.url.replace("smtp://", "smtp://mailer:smtp-password-0xZ@");
+    await closed.close();
+    server = await createTestServer({ env: { ...PRODUCTION, WXGATE_SMTP_URL: url } });
+    await server.auth.createAdmin({ username: "ops", password: PASSWORD, email: "ops@example.test" });
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it("answers 503 and opens no session, without the mail server's password in any answer or log", async () => {
+    const answer = await http.signIn("ops");
+    expect(answer.status).toBe(503);
+    expect(answer.body.error?.code).toBe("unavailable");
+    expect(answer.session).toBeUndefined();
+    expect(JSON.stringify(answer.body)).not.toContain("smtp-password-0xZ");
+    expect(server.logLines.some((line) => line.includes("e-mail failed"))).toBe(true);
+    expect(server.logLines.join("")).not.toContain("smtp-password-0xZ");
   });
 });
 

@@ -57,6 +57,9 @@ const notSecurity: Record<string, string> = {
   shortTermDays: "how long a short-term operator's access lasts (WeChat's own rule): team.test.ts checks it",
   invitationDays: "how long an invitation waits for its answer: team.test.ts checks it",
   accountsPerMember: "how many accounts one person may operate (WeChat's own rule): team.test.ts checks it",
+  smtpUrl:
+    "where sign-in codes are mailed through: delivery, which second-factor.test.ts checks with a real SMTP sink",
+  mailFrom: "the sender of those mails",
 };
 
 async function withSignInServer<T>(
@@ -203,6 +206,35 @@ const probes: Record<SecuritySetting, Probe> = {
           payload: { name: "tokens", scopes: ["token:read"] },
         });
         return made.statusCode;
+      }),
+  },
+  // Test servers turn the verification off (other tests sign in with the password alone): the
+  // probes of the second factor start from the server's own default, on.
+  newDeviceVerification: {
+    value: "false",
+    expected: ["second factor", "session"],
+    observe: (env) =>
+      withSignInServer({ WXGATE_NEW_DEVICE_VERIFICATION: "true", ...env }, async (h) => {
+        const answer = await h.signIn(ADMIN);
+        return answer.sessionCookie ? "session" : "second factor";
+      }),
+  },
+  secondFactorMinutes: {
+    value: "3",
+    expected: [200, 400],
+    // Five minutes after the code was sent (sandbox mode: its mailbox has it), it still works or not.
+    observe: (env) =>
+      withSignInServer({ WXGATE_NEW_DEVICE_VERIFICATION: "true", ...env }, async (h) => {
+        const asked = (await h.signIn(ADMIN)).body as { secondFactor?: { challenge: string } };
+        const mailbox = await h.server.app.inject({ method: "GET", url: "/api/v1/sandbox/mail" });
+        const code = (mailbox.json() as { mails: { code: string }[] }).mails[0]?.code;
+        h.server.clock.advance(5 * MINUTE);
+        const done = await h.server.app.inject({
+          method: "POST",
+          url: "/api/v1/session/second-factor",
+          payload: { challenge: asked.secondFactor?.challenge, code },
+        });
+        return done.statusCode;
       }),
   },
   sandboxPublic: {

@@ -15,6 +15,8 @@ export interface Admin {
   createdAt: number;
   lastLoginAt: number | null;
   frozenUntil: number | null;
+  /** Whether the user has an authenticator app (TOTP) on. */
+  totpEnabled: boolean;
   abilities: { resetPassword: Ability; changeAccess: Ability };
 }
 

@@ -121,3 +121,13 @@ export function confirmIdentity(
 ): Promise<{ confirmedUntil: number }> {
   return request<{ confirmedUntil: number }>("POST", "/session/confirm", proof);
 }
+
+/** Sets the user's own e-mail address (null removes it): a risk operation, confirmed first when needed. */
+export function useSetEmail() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (email: string | null) =>
+      request<{ email: string | null }>("PUT", "/security/email", { email }),
+    onSettled: () => client.invalidateQueries({ queryKey: securityKeys.overview }),
+  });
+}

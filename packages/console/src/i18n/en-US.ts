@@ -597,6 +597,13 @@ export const enUS: Record<MessageKey, string> = {
     "Unprotected: with no authenticator app and no mail server configured (WXGATE_SMTP_URL), a new device signs in with the password alone. Set up an authenticator app.",
   "pages.security.unprotected.verification_off":
     "New-device verification is off on this server (WXGATE_NEW_DEVICE_VERIFICATION).",
+  "pages.security.totpEnabledTag": "On",
+  "pages.security.emailEdit": "Change e-mail",
+  "pages.security.emailSave": "Save",
+  "pages.security.emailSaved": "E-mail saved.",
+  "pages.security.emailInvalid": "Enter a valid e-mail address, or leave it empty to remove it",
+  "pages.security.emailHint":
+    "New devices' sign-in codes go to this address. Changing it needs your identity confirmed.",
   "pages.security.email": "E-mail",
   "pages.security.noEmail": "none",
   "pages.security.devices": "Known devices",

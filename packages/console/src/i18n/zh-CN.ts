@@ -577,6 +577,12 @@ export const zhCN = {
   "pages.security.unprotected.no_mail_server":
     "未受保护：没有身份验证器，服务器也未配置邮件发送（WXGATE_SMTP_URL），新设备登录不需要第二步验证。请启用身份验证器。",
   "pages.security.unprotected.verification_off": "服务器已关闭新设备验证（WXGATE_NEW_DEVICE_VERIFICATION）。",
+  "pages.security.totpEnabledTag": "已启用",
+  "pages.security.emailEdit": "修改邮箱",
+  "pages.security.emailSave": "保存",
+  "pages.security.emailSaved": "邮箱已保存。",
+  "pages.security.emailInvalid": "请输入有效的邮箱地址，留空则删除",
+  "pages.security.emailHint": "新设备的登录验证码会发送到这个邮箱。修改需要验证身份。",
   "pages.security.email": "邮箱",
   "pages.security.noEmail": "未填写",
   "pages.security.devices": "已知设备",

@@ -50,6 +50,7 @@ describe("administrators", () => {
       createdAt: server.clock.now(),
       lastLoginAt: null,
       frozenUntil: null,
+      totpEnabled: false,
     });
     const list = await root.call("GET", "/admins");
     expect(list.statusCode).toBe(200);
@@ -191,6 +192,7 @@ describe("administrators", () => {
       "createdAt",
       "lastLoginAt",
       "frozenUntil",
+      "totpEnabled",
       "abilities",
     ]);
   });

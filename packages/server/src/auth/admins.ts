@@ -44,6 +44,8 @@ export interface AdminView {
   lastLoginAt: number | null;
   /** While a login freeze lasts, its end (epoch ms); null otherwise. */
   frozenUntil: number | null;
+  /** Whether the user signs in with TOTP as well (the authorization review flags admins without). */
+  totpEnabled: boolean;
 }
 
 /** What the services are built with. */
@@ -76,6 +78,7 @@ export class Administrators {
       createdAt: row.created_at,
       lastLoginAt: row.last_login_at,
       frozenUntil: row.locked_until !== null && row.locked_until > now ? row.locked_until : null,
+      totpEnabled: row.totp_enabled_at !== null,
     };
   }
 

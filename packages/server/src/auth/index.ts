@@ -30,6 +30,8 @@ export interface UserSummary {
   displayName: string | null;
   role: Role;
   disabled: boolean;
+  /** Whether the user signs in with TOTP as well (an authorization review flags admins without). */
+  totpEnabled: boolean;
 }
 
 /**
@@ -131,6 +133,7 @@ export function createAuth(
       displayName: row.display_name,
       role: row.role,
       disabled: row.disabled_at !== null,
+      totpEnabled: row.totp_enabled_at !== null,
     };
   context.provide("users", {
     find: async (id) => summary(await repository.findUser(id)),
@@ -179,6 +182,10 @@ export function createAuth(
         secondFactor,
         totp,
         findUser: (id) => repository.findUser(id),
+        setEmail: async (userId, email) => {
+          await repository.updateUser(userId, { email }, context.clock.now());
+          context.logger.info({ user: { id: userId } }, "the user changed their e-mail address");
+        },
         perAddress: {
           max: config.auth.signInIpLimit,
           windowMs: config.auth.signInIpWindowMinutes * 60_000,

@@ -24,6 +24,13 @@ export const authPolicy = definePolicy("auth", {
     scopes: [],
     sessionOnly: true,
   },
+  "auth.email.change": {
+    // Where new devices' sign-in codes go: a stolen session must not redirect them.
+    risk: true,
+    summary: "Change one's own e-mail address",
+    scopes: [],
+    sessionOnly: true,
+  },
   "auth.keys.manage": { summary: "Create, list and revoke API keys", scopes: [], platform: true },
   "auth.admins.manage": {
     // Changing users, their roles and passwords (seed 002: changing members and permissions).

@@ -54,6 +54,7 @@ const adminView = z.object({
     .int()
     .nullable()
     .describe("While wrong passwords keep the login frozen, when the freeze ends (epoch ms)."),
+  totpEnabled: z.boolean().describe("Whether the user has TOTP (an authenticator app) on."),
 });
 
 const newPassword = z

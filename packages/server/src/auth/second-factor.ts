@@ -139,8 +139,15 @@ export class SecondFactor {
       ip: origin.ip,
       userAgent: origin.userAgent?.slice(0, 300) ?? null,
     });
-    if (code !== undefined)
-      await this.options.mail.send({ to: user.email, username: user.username, code, expiresAt });
+    if (code !== undefined) {
+      try {
+        await this.options.mail.send({ to: user.email, username: user.username, code, expiresAt });
+      } catch (error) {
+        // No code went out: the sign-in waits for nothing.
+        await repository.consumeChallenge(sha256Hex(challenge));
+        throw error;
+      }
+    }
     logger.info(
       { user: { id: user.id }, method: totp ? "totp" : "email" },
       "a new device: second factor asked",

@@ -52,6 +52,8 @@ export interface SecurityRoutesOptions {
   secondFactor: SecondFactor;
   totp: TotpFactor;
   findUser(id: string): Promise<UserRow | undefined>;
+  /** Sets the user's own e-mail address (where sign-in codes go). */
+  setEmail(userId: string, email: string | null): Promise<void>;
   /** The sign-in limit per address, also for the second step (a code is guessed there). */
   perAddress: { max: number; windowMs: number };
 }
@@ -152,6 +154,22 @@ export function securityRoutes(service: AuthService, options: SecurityRoutesOpti
           totp: await totp.status(user.id),
           protection: await secondFactor.protection(user),
         };
+      },
+    }),
+    defineRoute({
+      method: "PUT",
+      url: "/security/email",
+      action: "auth.email.change",
+      summary: "Set your e-mail address, where sign-in codes go (needs a fresh confirmation)",
+      description:
+        "A risk operation: whoever holds a session without the password must not send the codes of new devices elsewhere (403 `confirmation_required` unless confirmed within the confirmation window). `null` removes the address.",
+      body: z.object({ email: z.email().max(254).nullable() }),
+      response: z.object({ email: z.string().nullable() }),
+      async handler({ principal, body }) {
+        const user = await signedInUser(principal.userId);
+        const email = body.email === null ? null : body.email.trim().toLowerCase();
+        await options.setEmail(user.id, email);
+        return { email };
       },
     }),
     defineRoute({

@@ -1,7 +1,13 @@
 import { Alert, App, Button, Card, Flex, Input, Tag } from "antd";
 import { useState } from "react";
 import { errorMessage } from "../../api/errors.js";
-import { useActivateTotp, useDisableTotp, useEnrolTotp, useSecurityOverview } from "../../api/security.js";
+import {
+  useActivateTotp,
+  useDisableTotp,
+  useEnrolTotp,
+  useSecurityOverview,
+  useSetEmail,
+} from "../../api/security.js";
 import { useI18n } from "../../i18n/index.js";
 import { formatTime } from "../../lib/time.js";
 
@@ -59,14 +65,10 @@ export function TotpCard() {
       <Flex vertical gap={12}>
         {overview.isError && <Alert type="error" showIcon message={errorMessage(t, overview.error)} />}
         {protection}
-        {data && (
-          <span>
-            {t("pages.security.email")}: {data.email ?? t("pages.security.noEmail")}
-          </span>
-        )}
+        {data && <EmailLine email={data.email} />}
         <h3 style={{ margin: 0, fontSize: 14 }}>
           {t("pages.security.totp")}{" "}
-          {data?.totp.enabled && <Tag className="wx-tag-green">{t("pages.security.totpActivate")}</Tag>}
+          {data?.totp.enabled && <Tag className="wx-tag-green">{t("pages.security.totpEnabledTag")}</Tag>}
         </h3>
         {data?.totp.enabled ? (
           <Flex gap={12} align="center" wrap>
@@ -159,5 +161,74 @@ export function TotpCard() {
         )}
       </Flex>
     </Card>
+  );
+}
+
+/** The user's e-mail address, where new devices' codes go; changed in place (a risk operation). */
+function EmailLine({ email }: { email: string | null }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const setEmail = useSetEmail();
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(email ?? "");
+  const trimmed = value.trim();
+  const valid = trimmed === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed);
+  if (!editing)
+    return (
+      <Flex gap={8} align="center" wrap>
+        <span>
+          {t("pages.security.email")}: {email ?? t("pages.security.noEmail")}
+        </span>
+        <Button
+          size="small"
+          onClick={() => {
+            setValue(email ?? "");
+            setEditing(true);
+          }}
+        >
+          {t("pages.security.emailEdit")}
+        </Button>
+      </Flex>
+    );
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!valid) return;
+        setEmail.mutate(trimmed === "" ? null : trimmed, {
+          onSuccess: () => {
+            setEditing(false);
+            void message.success(t("pages.security.emailSaved"));
+          },
+        });
+      }}
+    >
+      <Flex gap={8} align="end" wrap>
+        <div className="wx-field" style={{ marginBottom: 0 }}>
+          <label htmlFor="my-email">{t("pages.security.email")}</label>
+          <Input
+            id="my-email"
+            type="email"
+            autoComplete="email"
+            maxLength={254}
+            value={value}
+            status={valid ? "" : "error"}
+            aria-invalid={!valid}
+            aria-describedby="my-email-hint"
+            onChange={(e) => setValue(e.target.value)}
+            style={{ width: 260 }}
+          />
+        </div>
+        <Button type="primary" htmlType="submit" disabled={!valid} loading={setEmail.isPending}>
+          {t("pages.security.emailSave")}
+        </Button>
+        <Button onClick={() => setEditing(false)}>{t("actions.cancel")}</Button>
+      </Flex>
+      <div id="my-email-hint" className={valid ? "wx-muted wx-small" : "wx-danger wx-small"}>
+        {valid ? t("pages.security.emailHint") : t("pages.security.emailInvalid")}
+      </div>
+      {setEmail.isError && <Alert type="error" showIcon message={errorMessage(t, setEmail.error)} />}
+    </form>
   );
 }
