@@ -317,6 +317,15 @@ describe.each(testEngines)("risk operations on $name", (engine) => {
       state: "active",
       flags: ["no_totp"],
     });
+    // The platform's administrators hold every account: reviewed too, flagged without TOTP.
+    expect(
+      (review.body.items ?? []).find((r) => r["appid"] === "*" && r["username"] === "root"),
+    ).toMatchObject({
+      kind: "owner",
+      state: "active",
+      totp: false,
+      flags: ["no_totp"],
+    });
     const operator = rows.find((r) => r["kind"] === "short_term");
     expect(operator).toMatchObject({ state: "active", switches: ["account.view"], flags: [] });
     server.clock.advance(24 * DAY);
@@ -342,6 +351,7 @@ describe.each(testEngines)("risk operations on $name", (engine) => {
       "appid,username,display_name,kind,state,switches,departments,expires_at,last_active_at,totp,flags",
     );
     expect(lines.some((line) => line.startsWith(`${appId},root,`))).toBe(true);
+    expect(lines.some((line) => line.startsWith("*,root,,owner,active,"))).toBe(true);
     const member = await user("member");
     expect((await call(member.session, "GET", "/review")).status).toBe(403);
   });

@@ -19,7 +19,8 @@ export interface ReviewRow {
   userId: string;
   username: string;
   displayName: string | null;
-  kind: "super_admin" | "long_term" | "short_term";
+  /** A member's kind on `appid`, or the platform's owner or an administrator (`appid` `*`). */
+  kind: "owner" | "admin" | "super_admin" | "long_term" | "short_term";
   state: "invited" | "active" | "expired";
   switches: string[];
   departments: string[];

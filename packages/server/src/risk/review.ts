@@ -11,13 +11,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Why a row wants a look: idle for long, access ending soon, an administrator without TOTP. */
 export type ReviewFlag = "idle" | "expiring" | "no_totp";
 
-/** One person's place on one account, as the review shows it. */
+/**
+ * How a person holds an account: a member's kind there, or — on every account, `appid` `*` —
+ * the platform's owner or an administrator.
+ */
+export type ReviewKind = MemberKind | "owner" | "admin";
+
+/** One person's place on one account (or on all of them), as the review shows it. */
 export interface ReviewRow {
+  /** The account, or `*` for the platform's owner and administrators. */
   appid: string;
   userId: string;
   username: string;
   displayName: string | null;
-  kind: MemberKind;
+  kind: ReviewKind;
   state: "invited" | "active" | "expired";
   switches: PermissionSwitch[];
   departments: string[];
@@ -71,8 +78,17 @@ export class AuthorizationReview {
   async rows(actor: Actor): Promise<ReviewRow[]> {
     const { accounts, roster, users, clock, thresholds } = this.options;
     const appIds = (await accounts.appIds()).filter((appId) => reaches(actor, appId));
-    const [entries, departments] = await Promise.all([roster.entries(appIds), roster.departmentsByAccount()]);
-    const userIds = [...new Set(entries.map((e) => e.userId))];
+    const [entries, departments, everyone] = await Promise.all([
+      roster.entries(appIds),
+      roster.departmentsByAccount(),
+      users.all(),
+    ]);
+    // Whoever reaches every account reviews the platform's administrators too: they hold every
+    // account, and an administrator without a second factor is the review's first concern.
+    const administrators = actor.reach.all
+      ? everyone.filter((user) => (user.role === "owner" || user.role === "admin") && !user.disabled)
+      : [];
+    const userIds = [...new Set([...entries.map((e) => e.userId), ...administrators.map((u) => u.id)])];
     const [activity, enrolled, people] = await Promise.all([
       users.lastActivity(userIds),
       users.totpEnrolled(userIds),
@@ -80,16 +96,35 @@ export class AuthorizationReview {
     ]);
     const byId = new Map(people.flatMap((user) => (user ? [[user.id, user] as const] : [])));
     const now = clock.now();
-    return entries.map((entry) => {
+    const isIdle = (lastActiveAt: number | null) =>
+      lastActiveAt === null || now - lastActiveAt >= thresholds.idleDays * DAY_MS;
+    const platformRows: ReviewRow[] = administrators.map((user) => {
+      const lastActiveAt = activity.get(user.id) ?? null;
+      const totp = enrolled.has(user.id);
+      const flags: ReviewFlag[] = [];
+      if (isIdle(lastActiveAt)) flags.push("idle");
+      if (!totp) flags.push("no_totp");
+      return {
+        appid: "*",
+        userId: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        kind: user.role === "owner" ? "owner" : "admin",
+        state: "active",
+        switches: [],
+        departments: [],
+        expiresAt: null,
+        lastActiveAt,
+        totp,
+        flags,
+      };
+    });
+    const memberRows = entries.map((entry): ReviewRow => {
       const user = byId.get(entry.userId);
       const lastActiveAt = activity.get(entry.userId) ?? null;
       const totp = enrolled.has(entry.userId);
       const flags: ReviewFlag[] = [];
-      if (
-        entry.state === "active" &&
-        (lastActiveAt === null || now - lastActiveAt >= thresholds.idleDays * DAY_MS)
-      )
-        flags.push("idle");
+      if (entry.state === "active" && isIdle(lastActiveAt)) flags.push("idle");
       if (
         entry.kind === "short_term" &&
         entry.state === "active" &&
@@ -113,6 +148,7 @@ export class AuthorizationReview {
         flags,
       };
     });
+    return [...platformRows, ...memberRows];
   }
 
   /** The review as CSV (UTF-8 with a byte-order mark; formula-like cells quoted). */

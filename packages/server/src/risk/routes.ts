@@ -38,7 +38,7 @@ const reviewRow = z.object({
   userId: z.string(),
   username: z.string(),
   displayName: z.string().nullable(),
-  kind: z.enum(["super_admin", "long_term", "short_term"]),
+  kind: z.enum(["owner", "admin", "super_admin", "long_term", "short_term"]),
   state: z.enum(["invited", "active", "expired"]),
   switches: z.array(z.enum(permissionSwitches)),
   departments: z.array(z.string()),
@@ -99,7 +99,7 @@ export function riskRoutes(
       action: "risk.review.read",
       summary: "The authorization review (授权台账): every member of every account in reach",
       description:
-        "Each account's super admin and operators with their kind, state, switches, the account's departments, when their access ends, when they were last active and whether they have a second factor, with `flags` for what wants a look.",
+        "Each account's super admin and operators with their kind, state, switches, the account's departments, when their access ends, when they were last active and whether they have a second factor, with `flags` for what wants a look; for a reader reaching every account, also the platform's owner and administrators (`appid` `*`, kind `owner` or `admin`), flagged `no_totp` without a second factor.",
       response: z.object({ items: z.array(reviewRow), generatedAt: z.number().int() }),
       handler: async ({ actor }) => ({ items: await review.rows(actor), generatedAt: Date.now() }),
     }),

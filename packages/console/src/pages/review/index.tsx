@@ -21,7 +21,12 @@ export function ReviewPage() {
   }, [t]);
 
   const columns: TableColumnsType<ReviewRow> = [
-    { title: t("pages.review.account"), dataIndex: "appid", key: "appid", width: 190 },
+    {
+      title: t("pages.review.account"),
+      key: "appid",
+      width: 190,
+      render: (_, r) => (r.appid === "*" ? t("pages.review.everyAccount") : r.appid),
+    },
     {
       title: t("pages.review.member"),
       key: "member",
@@ -41,7 +46,9 @@ export function ReviewPage() {
       title: t("pages.review.switches"),
       key: "switches",
       render: (_, r) =>
-        r.kind === "super_admin" ? t("pages.review.allSwitches") : String(r.switches.length),
+        r.kind === "super_admin" || r.kind === "owner" || r.kind === "admin"
+          ? t("pages.review.allSwitches")
+          : String(r.switches.length),
     },
     {
       title: t("pages.review.departments"),
