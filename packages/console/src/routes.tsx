@@ -36,6 +36,14 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/audit/index.js")).AuditPage }),
       },
       {
+        path: "review",
+        lazy: async () => ({ Component: (await import("./pages/review/index.js")).ReviewPage }),
+      },
+      {
+        path: "notifications",
+        lazy: async () => ({ Component: (await import("./pages/notifications/index.js")).NotificationsPage }),
+      },
+      {
         path: "team",
         lazy: async () => ({ Component: (await import("./pages/team/index.js")).TeamPage }),
       },

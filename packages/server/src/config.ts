@@ -11,6 +11,7 @@ import {
   settingsOf,
 } from "./platform/config.js";
 import type { Setting } from "./platform/config-kit.js";
+import { riskConfig } from "./risk/index.js";
 import { teamConfig } from "./team/index.js";
 import { tokensConfig } from "./tokens/index.js";
 import { webhooksConfig } from "./webhooks/index.js";
@@ -29,6 +30,7 @@ export const configSections = [
   authConfig,
   auditConfig,
   teamConfig,
+  riskConfig,
 ] as const;
 
 /** Every setting the server reads: the core ones, the job queue's, then each module's. */

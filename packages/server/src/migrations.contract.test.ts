@@ -19,6 +19,10 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   team_departments: "0013_team",
   team_department_accounts: "0013_team",
   team_department_admins: "0013_team",
+  notifications: "0015_risk",
+  risk_settings: "0015_risk",
+  risk_signals: "0015_risk",
+  sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Kysely } from "kysely";
-import type { ApiRequestObserver } from "./http/observer.js";
+import type { ApiRequestObserver, ConfirmationPolicy } from "./http/observer.js";
 import type { Route } from "./http/route.js";
 import type { EventBus } from "./platform/bus.js";
 import type { Config } from "./platform/config.js";
@@ -68,6 +68,11 @@ export interface DomainModule {
   workers?: readonly ModuleWorker[];
   /** Told of every changing API request once it is answered (the audit log keeps them). */
   requestObservers?: readonly ApiRequestObserver[];
+  /**
+   * Waives the fresh confirmation of risk operations on the accounts whose risk protection is
+   * off (one module at most declares it: the risk module).
+   */
+  confirmationPolicy?: ConfirmationPolicy;
 }
 
 /**

@@ -4,12 +4,14 @@ import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { homeModule } from "./home/index.js";
 import type { ModuleFactory } from "./module.js";
+import { notificationsMigrations, notificationsModule } from "./notifications/index.js";
 import {
   assembleMigrations,
   type MigrationSource,
   type PortableMigration,
   platformMigrations,
 } from "./platform/store/migrations/index.js";
+import { riskMigrations, riskModule } from "./risk/index.js";
 import { teamMigrations, teamModule } from "./team/index.js";
 import { tokensMigrations, tokensModule } from "./tokens/index.js";
 import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
@@ -17,7 +19,8 @@ import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
 /**
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
- * before it (tokens ← accounts ← callbacks ← webhooks; accounts ← team), which the start checks. The audit log
+ * before it (tokens ← accounts ← callbacks ← webhooks; accounts ← team;
+ * team, notifications, webhooks ← risk), which the start checks. The audit log
  * is last: it observes every module's changing requests at the edge and uses no one's service.
  * A new module adds its factory here and its migrations to `migrationSources` below.
  */
@@ -28,6 +31,8 @@ export const moduleFactories: readonly ModuleFactory[] = [
   webhooksModule(),
   homeModule,
   teamModule,
+  notificationsModule,
+  riskModule,
   auditModule(),
 ];
 
@@ -46,6 +51,8 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "webhooks", migrations: webhooksMigrations },
   { owner: "audit", migrations: auditMigrations },
   { owner: "team", migrations: teamMigrations },
+  { owner: "notifications", migrations: notificationsMigrations },
+  { owner: "risk", migrations: riskMigrations },
 ];
 
 /**

@@ -30,6 +30,10 @@ export const tableOwners = {
   team_departments: "team",
   team_department_accounts: "team",
   team_department_admins: "team",
+  notifications: "notifications",
+  risk_settings: "risk",
+  risk_signals: "risk",
+  sign_in_ranges: "risk",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

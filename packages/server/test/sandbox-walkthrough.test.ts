@@ -276,10 +276,11 @@ async function columnsOf(server: TestServer, table: string): Promise<string[]> {
 
 /**
  * Tables that keep what was done to an account after it is deleted, by design: the audit log's
- * entries are the record of operations (kept their retention time, append-only), not the
+ * entries are the record of operations (kept their retention time, append-only), and the
+ * administrators' notifications tell of them (the deletion itself among them) — not the
  * account's configuration or data, which deletion wipes.
  */
-const RECORDS_KEPT = new Set(["audit_entries"]);
+const RECORDS_KEPT = new Set(["audit_entries", "notifications"]);
 
 /** Rows naming `appId` in every table that has an appid-like column, so new tables count too. */
 async function rowsNaming(server: TestServer, appId: string): Promise<Record<string, number>> {

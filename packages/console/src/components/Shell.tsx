@@ -8,6 +8,7 @@ import { type MessageKey, useI18n } from "../i18n/index.js";
 import { serverInfo } from "../lib/server-info.js";
 import { IdentityConfirmation } from "./IdentityConfirmation.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
+import { NotificationBell } from "./NotificationBell.js";
 
 /**
  * The console's sections, in the order of the menu, each with the action the server must allow
@@ -19,6 +20,7 @@ const MENU: ReadonlyArray<{ key: string; label: MessageKey; action?: string }> =
   { key: "api-keys", label: "menu.apiKeys", action: "auth.keys.manage" },
   { key: "team", label: "menu.team", action: "auth.admins.manage" },
   { key: "audit", label: "menu.audit", action: "audit.read" },
+  { key: "review", label: "menu.review", action: "risk.review.read" },
   { key: "settings", label: "menu.settings", action: "accounts.settings.manage" },
   ...(serverInfo.mode === "sandbox"
     ? [{ key: "sandbox-phone", label: "menu.sandboxPhone" as const, action: "accounts.read" }]
@@ -111,6 +113,7 @@ export function Shell() {
           >
             {t("app.apiDocs")}
           </a>
+          <NotificationBell />
           <LanguageSwitch />
           <Button
             type="text"

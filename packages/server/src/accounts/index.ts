@@ -9,6 +9,7 @@ import { PlatformPushes } from "./platform-pushes.js";
 import { accountsPolicy } from "./policy.js";
 import { AccountRepository } from "./repository.js";
 import { accountRoutes } from "./routes.js";
+import { AccountSecrets, secretRoutes } from "./secrets.js";
 import { AccountService } from "./service.js";
 import { AccountSettings } from "./settings.js";
 import { AccountTokenSource } from "./token-accounts.js";
@@ -36,6 +37,8 @@ export interface AccountClients {
 /** Which accounts exist, without their rows. */
 export interface AccountDirectory {
   exists(appId: string): Promise<boolean>;
+  /** Every connected account's appid, in appid order (the authorization review). */
+  appIds(): Promise<string[]>;
 }
 
 declare module "../platform/services.js" {
@@ -121,12 +124,16 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     tokenProviderFor: (appId) => tokens.tokenProviderFor(appId),
   });
   ctx.provide("callbackAccounts", callbackAccounts);
-  ctx.provide("accountDirectory", { exists: async (appId) => (await repository.find(appId)) !== undefined });
+  ctx.provide("accountDirectory", {
+    exists: async (appId) => (await repository.find(appId)) !== undefined,
+    appIds: async () => (await repository.list()).map((row) => row.appid).sort(),
+  });
+  const secrets = new AccountSecrets({ repository, ledger: ctx.use("users"), logger });
   return {
     module: {
       name: "accounts",
       policies: [accountsPolicy],
-      routes: accountRoutes(service, settings, lifecycle),
+      routes: [...accountRoutes(service, settings, lifecycle), ...secretRoutes(secrets)],
       plugin: async (app) => {
         // The sweep runs while the server does: from ready until close.
         app.addHook("onReady", async () =>

@@ -46,6 +46,12 @@ export const accountsPolicy = definePolicy("accounts", {
     switch: "account.settings",
     risk: true,
   },
+  "accounts.secrets.reveal": {
+    summary: "View an account's AppSecret, Token or EncodingAESKey, once per confirmation",
+    scopes: [],
+    superAdmin: true,
+    risk: true,
+  },
   "accounts.settings.manage": {
     summary: "Change the minimum permission sets every account must grant",
     scopes: [],

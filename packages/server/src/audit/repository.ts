@@ -15,6 +15,8 @@ export interface AuditFilter {
   appids?: readonly string[] | undefined;
   action?: string | undefined;
   outcome?: string | undefined;
+  /** Only risk operations (true) or only the others (false). */
+  risk?: boolean | undefined;
   /** Time bounds, epoch ms, inclusive. */
   from?: number | undefined;
   to?: number | undefined;
@@ -57,6 +59,7 @@ export class AuditRepository {
           : query.where("appid", "in", [...filter.appids]);
     if (filter.action !== undefined) query = query.where("action", "=", filter.action);
     if (filter.outcome !== undefined) query = query.where("outcome", "=", filter.outcome);
+    if (filter.risk !== undefined) query = query.where("risk", "=", filter.risk ? 1 : 0);
     // On the recorded time, not the id's: the id's clock is the process's, which a test's
     // manual clock does not move. A time bound is checked on the rows the index walk reads.
     if (filter.from !== undefined) query = query.where("at", ">=", filter.from);

@@ -10,6 +10,10 @@ const filters = z.object({
   appid: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(100).optional().describe("An action, e.g. `accounts.enable`, or `public`."),
   outcome: outcome.optional(),
+  risk: z
+    .enum(["true", "false"])
+    .optional()
+    .describe("`true`: only risk operations; `false`: only the others."),
   from: z.coerce.number().int().min(0).optional().describe("Earliest time, epoch ms, inclusive."),
   to: z.coerce.number().int().min(0).optional().describe("Latest time, epoch ms, inclusive."),
 });
@@ -25,6 +29,7 @@ function filterOf(query: z.output<typeof filters>, actor: Actor) {
     appid: query.appid,
     action: query.action,
     outcome: query.outcome,
+    risk: query.risk === undefined ? undefined : query.risk === "true",
     from: query.from,
     to: query.to,
   };
@@ -49,6 +54,7 @@ const entry = z.object({
   errorCode: z.string().nullable(),
   summary: z.unknown().describe("The request body without any secret, long values cut."),
   requestId: z.string(),
+  risk: z.boolean().describe("A risk operation (accepted or refused for want of a confirmation)."),
 });
 
 /** The audit log's routes: read and export only — no route changes or deletes an entry. */

@@ -30,6 +30,8 @@ export interface AuditEntryView {
   errorCode: string | null;
   summary: unknown;
   requestId: string;
+  /** A risk operation (accepted or refused). */
+  risk: boolean;
 }
 
 export function outcomeOf(status: number): AuditEntryView["outcome"] {
@@ -55,6 +57,7 @@ const CSV_COLUMNS = [
   "error_code",
   "summary",
   "request_id",
+  "risk",
 ] as const;
 
 /**
@@ -97,6 +100,7 @@ export class AuditService {
       error_code: record.errorCode ?? null,
       summary: redactBody(record.body),
       request_id: record.requestId,
+      risk: record.risk ? 1 : 0,
     });
     if (!this.scheduled) {
       this.scheduled = true;
@@ -193,6 +197,7 @@ function viewOf(row: AuditEntryRow): AuditEntryView {
     errorCode: row.error_code,
     summary: parsed(row.summary),
     requestId: row.request_id,
+    risk: row.risk === 1,
   };
 }
 
@@ -215,5 +220,6 @@ function csvRecord(row: AuditEntryRow): Record<(typeof CSV_COLUMNS)[number], str
     error_code: row.error_code ?? "",
     summary: row.summary ?? "",
     request_id: row.request_id,
+    risk: row.risk === 1 ? "yes" : "no",
   };
 }

@@ -28,6 +28,8 @@ export interface AuditEntriesTable {
   /** The request body with every secret removed and long values cut, JSON; null without a body. */
   summary: string | null;
   request_id: string;
+  /** 1 for a risk operation (accepted or refused), else 0 (column of step 0015_risk). */
+  risk: number;
 }
 
 declare module "../platform/store/schema.js" {

@@ -47,6 +47,17 @@ export interface UserDirectory {
   useAccess(source: AccessSource): void;
   /** A user's department or grants changed (see `AuthService.privilegesChanged`). */
   privilegesChanged(userId: string): Promise<void>;
+  /** Every user, in the order they were made. */
+  all(): Promise<UserSummary[]>;
+  /**
+   * Uses up the session's fresh confirmation (a secret's view takes one): true when there was
+   * one to use, false when it was used or lapsed already.
+   */
+  consumeConfirmation(sessionId: string): Promise<boolean>;
+  /** When each user was last active (signed in, or used a session); absent when never. */
+  lastActivity(userIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** The users among these who have turned on a second factor (an authenticator app, TOTP). */
+  totpEnrolled(userIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 declare module "../platform/services.js" {
@@ -131,6 +142,18 @@ export function createAuth(
     owner: async () => summary((await repository.listUsers()).find((row) => row.role === "owner")),
     useAccess: (source) => service.useAccess(source),
     privilegesChanged: (userId) => service.privilegesChanged(userId),
+    all: async () =>
+      (await repository.listUsers()).flatMap((row) => {
+        const user = summary(row);
+        return user ? [user] : [];
+      }),
+    consumeConfirmation: (sessionId) =>
+      repository.consumeConfirmation(
+        sessionId,
+        context.clock.now() - config.auth.confirmationMinutes * 60_000,
+      ),
+    lastActivity: (userIds) => repository.lastActivity(userIds),
+    totpEnrolled: (userIds) => repository.totpEnrolled(userIds),
   });
   const module: DomainModule = {
     name: "auth",

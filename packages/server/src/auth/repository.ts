@@ -246,6 +246,55 @@ export class AuthRepository {
       .execute();
   }
 
+  /**
+   * Uses up a session's confirmation if it is later than `freshSince`: one statement, so two
+   * requests racing for one confirmation cannot both have it. True when it was used up here.
+   */
+  async consumeConfirmation(id: string, freshSince: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ confirmed_at: null })
+      .where("id", "=", id)
+      .where("confirmed_at", ">", freshSince)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The users among these whose authenticator app (TOTP) is turned on. */
+  async totpEnrolled(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom("users")
+      .select("id")
+      .where("id", "in", [...userIds])
+      .where("totp_enabled_at", "is not", null)
+      .execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** When each of these users was last seen: their latest sign-in or session request. */
+  async lastActivity(userIds: readonly string[]): Promise<Map<string, number>> {
+    const latest = new Map<string, number>();
+    if (userIds.length === 0) return latest;
+    const keep = (userId: string, at: number | null) => {
+      if (at !== null && Number(at) > (latest.get(userId) ?? 0)) latest.set(userId, Number(at));
+    };
+    const users = await this.db
+      .selectFrom("users")
+      .select(["id", "last_login_at"])
+      .where("id", "in", [...userIds])
+      .execute();
+    for (const row of users) keep(row.id, row.last_login_at);
+    const sessions = await this.db
+      .selectFrom("sessions")
+      .select(["user_id", (eb) => eb.fn.max("last_seen_at").as("seen")])
+      .where("user_id", "in", [...userIds])
+      .groupBy("user_id")
+      .execute();
+    for (const row of sessions) keep(row.user_id, row.seen === null ? null : Number(row.seen));
+    return latest;
+  }
+
   async confirmSession(id: string, now: number): Promise<void> {
     await this.db
       .updateTable("sessions")

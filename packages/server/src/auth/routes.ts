@@ -4,7 +4,7 @@ import { defineRoute, type Route } from "../http/route.js";
 import { roles } from "../platform/policy.js";
 import { MAX_PASSWORD, MIN_PASSWORD } from "./admins.js";
 import { DEVICE_COOKIE } from "./security-routes.js";
-import { type AuthService, normalizeUsername } from "./service.js";
+import { type AuthService, normalizeUsername, scopesReadTokens } from "./service.js";
 
 const sessionView = z.object({
   user: z.object({ id: z.string(), username: z.string() }),
@@ -216,7 +216,10 @@ export function authRoutes(service: AuthService, options: AuthRoutesOptions): Ro
       }),
       response: apiKeyView.extend({ key: z.string().describe("Shown once.") }),
       status: 201,
-      handler: ({ actor, body }) => service.createApiKey(actor, body),
+      handler: async ({ actor, body, markRisk }) => {
+        if (scopesReadTokens(body.scopes)) markRisk();
+        return service.createApiKey(actor, body);
+      },
     }),
     defineRoute({
       method: "GET",

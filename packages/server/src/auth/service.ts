@@ -115,6 +115,11 @@ function viewOf(row: ApiKeyRow): ApiKeyView {
   };
 }
 
+/** Scopes that let a key read tokens (or do anything): making such a key is a risk operation. */
+export function scopesReadTokens(given: readonly Scope[]): boolean {
+  return given.some((scope) => scope === "token:read" || scope === "admin");
+}
+
 /**
  * Admin users, console sessions and API keys; also the {@link Authenticator} the HTTP edge
  * asks who a request comes from. Session ids and API keys are stored only as SHA-256
@@ -347,7 +352,7 @@ export class AuthService implements Authenticator {
     input: { name: string; scopes: readonly Scope[] },
   ): Promise<ApiKeyView & { key: string }> {
     // A key that reads tokens (or does anything) is a risk operation of its own (seed 002).
-    const powerful = input.scopes.some((scope) => scope === "token:read" || scope === "admin");
+    const powerful = scopesReadTokens(input.scopes);
     if (powerful && needsConfirmation({ risk: true }, { via: "cli", ...creator }, true)) {
       throw confirmationRequired("auth.keys.manage");
     }

@@ -27,7 +27,7 @@ import type { RateLimitStore } from "../platform/ports.js";
 import { safeEqual } from "../platform/secrets.js";
 import { docsTheme } from "./docs-theme.js";
 import { type ErrorBody, errorBody, mapError } from "./error-mapping.js";
-import type { ApiRequestObserver, ApiRequestRecord } from "./observer.js";
+import type { ApiRequestObserver, ApiRequestRecord, ConfirmationPolicy } from "./observer.js";
 import { API_PREFIX, buildOpenApiDocument } from "./openapi.js";
 import {
   type Authenticator,
@@ -85,6 +85,8 @@ interface RequestNote {
   params: unknown;
   appid: string | undefined;
   errorCode: string | undefined;
+  /** The route's action is a risk operation. */
+  risk: boolean;
 }
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -116,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const actions = actionCatalogOf(deps.modules);
   const observers: readonly ApiRequestObserver[] = deps.modules.flatMap((m) => m.requestObservers ?? []);
   const notes = new WeakMap<FastifyRequest, RequestNote>();
+  const confirmationPolicy = deps.modules.find((m) => m.confirmationPolicy)?.confirmationPolicy;
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -252,7 +255,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           handler: (request, reply) => {
             let note: RequestNote | undefined;
             if (observed) {
-              note = { route, actor: undefined, params: undefined, appid: undefined, errorCode: undefined };
+              note = {
+                route,
+                actor: undefined,
+                params: undefined,
+                appid: undefined,
+                errorCode: undefined,
+                risk: route.action !== "public" && actions.spec(route.action)?.risk === true,
+              };
               notes.set(request, note);
             }
             return runRoute(
@@ -264,6 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
               reply,
               note,
               deps.secureCookies,
+              confirmationPolicy,
             );
           },
         });
@@ -391,6 +402,7 @@ async function runRoute(
   reply: FastifyReply,
   note?: RequestNote,
   secureCookies = false,
+  confirmationPolicy?: ConfirmationPolicy,
 ) {
   let principal: Principal | undefined;
   let actor: Actor | undefined;
@@ -441,7 +453,12 @@ async function runRoute(
   if (actor && route.action !== "public") {
     const spec = actions.spec(route.action);
     if (spec && needsConfirmation(spec, actor, UNSAFE_METHODS.has(request.method))) {
-      throw confirmationRequired(route.action);
+      // An account whose super admin turned its risk protection off waives the confirmation.
+      const waived =
+        route.account !== undefined &&
+        confirmationPolicy !== undefined &&
+        !(await confirmationPolicy.requiredOn(route.account(params)));
+      if (!waived) throw confirmationRequired(route.action);
     }
   }
   const query = parseInput(route.query, request.query, "query");
@@ -455,6 +472,9 @@ async function runRoute(
     actor: actor as Actor,
     request,
     reply,
+    markRisk: () => {
+      if (note) note.risk = true;
+    },
   });
   if (reply.sent) return reply;
   if (!route.response) return reply.code(route.status).send();
@@ -486,6 +506,7 @@ function recordOf(note: RequestNote, request: FastifyRequest, status: number): A
     errorCode: note.errorCode,
     ip: request.ip,
     userAgent: typeof userAgent === "string" ? userAgent : undefined,
+    risk: note.risk || note.errorCode === "confirmation_required",
   };
 }
 

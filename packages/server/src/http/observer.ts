@@ -23,7 +23,21 @@ export interface ApiRequestRecord {
   errorCode: string | undefined;
   ip: string;
   userAgent: string | undefined;
+  /**
+   * A risk operation: the route's action is flagged `risk` in its policy, or the request was
+   * refused for want of a fresh confirmation (a service deciding that this call is risky).
+   */
+  risk: boolean;
 }
 
 /** Told of every changing API request once it is answered; must not throw, must not wait. */
 export type ApiRequestObserver = (record: ApiRequestRecord) => void;
+
+/**
+ * Whether risk operations on one account need a fresh confirmation: a module keeping each
+ * account's risk protection (on by default) answers; the edge asks only about a risk action on
+ * a route naming an account, taken by a console session without a fresh confirmation.
+ */
+export interface ConfirmationPolicy {
+  requiredOn(appid: string): Promise<boolean>;
+}

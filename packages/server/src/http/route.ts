@@ -25,6 +25,11 @@ export interface RouteContext<A extends Access, B, Q, P> {
   actor: A extends "public" ? Actor | undefined : Actor;
   request: FastifyRequest;
   reply: FastifyReply;
+  /**
+   * Marks this request a risk operation where the route's action is not one but this call is
+   * (a key that reads tokens): the audit log and the risk alerts then treat it as one.
+   */
+  markRisk(): void;
 }
 
 /**

@@ -2,13 +2,22 @@ import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import { Departments } from "./departments.js";
 import { teamPolicy } from "./policy.js";
 import { TeamRepository } from "./repository.js";
+import { type TeamRoster, teamRoster } from "./roster.js";
 import { teamRoutes } from "./routes.js";
 import { TeamService } from "./service.js";
 
 export { teamConfig } from "./config.js";
 export { teamMigrations } from "./migrations/index.js";
 export { type TeamAction, teamPolicy } from "./policy.js";
+export type { RosterEntry, TeamRoster } from "./roster.js";
 export { TeamService } from "./service.js";
+
+declare module "../platform/services.js" {
+  interface ModuleServices {
+    /** Who holds what on which account (the authorization review, the risk alerts' recipients). */
+    teamRoster: TeamRoster;
+  }
+}
 
 /** The team module with its services, for tests. */
 export interface Team {
@@ -38,6 +47,7 @@ export function createTeam(ctx: ModuleContext): Team {
   });
   const departments = new Departments({ repository, users, accounts, clock: ctx.clock, logger });
   users.useAccess(service);
+  ctx.provide("teamRoster", teamRoster({ repository, users, clock: ctx.clock }));
   ctx.bus.on("accounts.connected", async ({ appId, userId }) => {
     await service.accountConnected(appId, userId);
     return undefined;

@@ -30,6 +30,17 @@ export class TeamRepository {
       .execute();
   }
 
+  /** Every membership of every account (the authorization review), by account then invitation. */
+  allMembers(): Promise<MemberRow[]> {
+    return this.db
+      .selectFrom("team_members")
+      .selectAll()
+      .orderBy("appid")
+      .orderBy("created_at")
+      .orderBy("user_id")
+      .execute();
+  }
+
   findMember(appId: string, userId: string): Promise<MemberRow | undefined> {
     return this.db
       .selectFrom("team_members")

@@ -214,6 +214,7 @@ describe.each(testStoreFactories)("the delivery queue on $name", (factory) => {
       next_attempt_at: BASE_MS + 1000 * k,
       locked_until: null,
       round_base: 0,
+      notice: null,
     }));
     await handle.store.db.insertInto("webhook_deliveries").values(rows).execute();
     return rows.map((row) => row.id);

@@ -58,16 +58,22 @@ export class DeliveryAttempts {
       },
       at: clock.now(),
     });
-    if (!event) return unsent("the event no longer exists");
+    const notice = delivery.kind === "notice" ? delivery.notice : null;
+    if (!event && notice === null) return unsent("the event no longer exists");
     // Only a crash during the round's last attempt leads here; the queue does not loop on it.
     if (round > webhook.max_attempts) return unsent("abandoned: its last attempt was cut short");
     const now = clock.now();
-    const forward = webhook.forward_original === 1;
+    // A notice is wxgate's own JSON: there is no original push to forward.
+    const forward = webhook.forward_original === 1 && !notice;
     let body: string;
-    try {
-      body = forward ? event.body : this.json(event);
-    } catch {
-      return unsent("the event could not be read");
+    if (notice !== null) body = notice;
+    else if (!event) return unsent("the event no longer exists");
+    else {
+      try {
+        body = forward ? event.body : this.json(event);
+      } catch {
+        return unsent("the event could not be read");
+      }
     }
     // A timer of our own, cleared when the answer comes: AbortSignal.timeout's would live on for
     // the full 10 s after each delivery, thousands at a time under load.
@@ -77,11 +83,11 @@ export class DeliveryAttempts {
     try {
       response = await sendWebhook(
         {
-          url: forward ? withQuery(webhook.url, event.query) : webhook.url,
+          url: forward && event ? withQuery(webhook.url, event.query) : webhook.url,
           body,
           contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
           secret: active.secret,
-          eventId: event.id,
+          eventId: delivery.event_id,
           deliveryId: delivery.id,
           timestampSeconds: Math.floor(now / 1000),
           signal: deadline.signal,

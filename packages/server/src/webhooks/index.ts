@@ -32,7 +32,13 @@ export { WebhooksRepository } from "./repository.js";
 export { webhookRoutes } from "./routes.js";
 export { WebhookRouting } from "./routing.js";
 export type { WebhookInput, WebhookView } from "./service.js";
-export { DEFAULT_MAX_ATTEMPTS, WebhookService } from "./service.js";
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  type NoticeInput,
+  type NoticeKind,
+  noticeKinds,
+  WebhookService,
+} from "./service.js";
 export {
   DELIVERY_ID_HEADER,
   EVENT_ID_HEADER,

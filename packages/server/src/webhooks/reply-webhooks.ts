@@ -93,6 +93,7 @@ export class ReplyWebhooks implements ReplyProvider {
         next_attempt_at: null,
         locked_until: null,
         round_base: 0,
+        notice: null,
       })
       .catch((error: unknown) => this.options.logger.error({ err: error }, "could not record a reply call"));
     return response.ok ? readReplyAnswer(response.body) : undefined;

@@ -23,7 +23,7 @@ export {
 
 export type ClaimedDelivery = Pick<
   DeliveryRow,
-  "id" | "webhook_id" | "event_id" | "attempts" | "round_base" | "locked_until"
+  "id" | "webhook_id" | "event_id" | "attempts" | "round_base" | "locked_until" | "kind" | "notice"
 >;
 /** How an attempt ended, as its row records it. */
 export type DeliveryOutcome = Pick<
@@ -181,6 +181,40 @@ export class WebhooksRepository {
       on conflict (webhook_id, event_id) do nothing`.execute(db);
   }
 
+  /** Queues one notice for each of these webhooks, due now. */
+  async insertNotices(
+    notice: { id: string; appid: string; body: string },
+    webhookIds: readonly string[],
+    at: number,
+    newRowId: () => string,
+  ): Promise<void> {
+    if (webhookIds.length === 0) return;
+    await this.db
+      .insertInto("webhook_deliveries")
+      .values(
+        webhookIds.map((webhookId) => ({
+          id: newRowId(),
+          webhook_id: webhookId,
+          event_id: notice.id,
+          appid: notice.appid,
+          kind: "notice" as const,
+          status: "pending" as const,
+          attempts: 0,
+          last_status_code: null,
+          last_error: null,
+          last_attempt_at: null,
+          delivered_at: null,
+          created_at: at,
+          updated_at: at,
+          next_attempt_at: at,
+          locked_until: null,
+          round_base: 0,
+          notice: notice.body,
+        })),
+      )
+      .execute();
+  }
+
   findDelivery(id: string): Promise<DeliveryRow | undefined> {
     return this.db.selectFrom("webhook_deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   }
@@ -262,6 +296,8 @@ export class WebhooksRepository {
         "webhook_deliveries.attempts",
         "webhook_deliveries.round_base",
         "webhook_deliveries.locked_until",
+        "webhook_deliveries.kind",
+        "webhook_deliveries.notice",
       ]);
   }
 

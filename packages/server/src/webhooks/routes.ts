@@ -91,7 +91,7 @@ export function webhookRoutes(service: WebhookService): Route[] {
       tags,
       summary: "Create a webhook",
       description:
-        "`events`: MsgTypes (`text`, `image`, …), event names (`subscribe`, `CLICK`, …) or `*`. `accounts`: appids or `*`. " +
+        "`events`: MsgTypes (`text`, `image`, …), event names (`subscribe`, `CLICK`, …) or `*` (every push), and wxgate's own notices by name: `risk_operation` (a risk operation on an account, `{ id, kind, appId, at, data }`). `accounts`: appids or `*`. " +
         "`forwardOriginal`: POST WeChat's original body with its original query string instead of JSON " +
         "(the receiver then sees the push's `signature`, `timestamp` and `nonce`; wxgate refuses other content under a pair it accepted, and signs its copy with `x-wxgate-signature`). " +
         '`reply`: called synchronously for each push; may answer `{"reply": {…}}` within the reply budget. ' +

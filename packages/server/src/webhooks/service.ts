@@ -46,6 +46,18 @@ export interface WebhookInput {
   maxAttempts?: number | undefined;
 }
 
+/** The kinds of wxgate's own notices a webhook may list among its events. */
+export const noticeKinds = ["risk_operation"] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+/** A notice of wxgate's own, about an account (or the whole platform: `appId` null). */
+export interface NoticeInput {
+  kind: NoticeKind;
+  appId: string | null;
+  /** What the receiver is told; never a secret. */
+  data: Record<string, unknown>;
+}
+
 /** Options of {@link WebhookService}. */
 export interface WebhookServiceOptions {
   repository: WebhooksRepository;
@@ -185,6 +197,37 @@ export class WebhookService {
     }
     this.options.deliveriesDue();
     return (await this.options.repository.findDelivery(deliveryId)) ?? delivery;
+  }
+
+  // ---- wxgate's own notices
+
+  /**
+   * Queues a notice of wxgate's own (`risk_operation`) for every enabled webhook that lists its
+   * kind among its events — `*` is every push, not these — and the account (or `*`). It is sent
+   * like a push's delivery: the JSON body `{ id, kind, appId, at, data }`, signed with the
+   * webhook's secret, `x-wxgate-event-id` the notice's id, retried, in the delivery log.
+   * Returns how many deliveries were queued.
+   */
+  async announce(notice: NoticeInput): Promise<number> {
+    const { clock, repository, webhooks } = this.options;
+    const at = clock.now();
+    const id = newId(at);
+    const targets = (await webhooks.load()).filter(
+      (w) =>
+        w.row.reply === 0 &&
+        w.events.has(notice.kind) &&
+        (w.accounts.has("*") || (notice.appId !== null && w.accounts.has(notice.appId))),
+    );
+    if (targets.length === 0) return 0;
+    const body = JSON.stringify({ id, kind: notice.kind, appId: notice.appId, at, data: notice.data });
+    await repository.insertNotices(
+      { id, appid: notice.appId ?? "*", body },
+      targets.map((t) => t.row.id),
+      at,
+      () => newId(at),
+    );
+    this.options.deliveriesDue();
+    return targets.length;
   }
 
   private async row(id: string): Promise<WebhookRow> {

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 // The webhooks module's tables (created by its part of the step 0004_callbacks, named when
 // webhooks were part of the callbacks module; the delivery queue's columns by 0009_delivery_queue).
@@ -34,8 +34,11 @@ export const deliveryStatuses = [
   "failed",
   "skipped",
 ] as const satisfies readonly DeliveryStatus[];
-/** `fanout`: queued after recording; `reply`: the synchronous call of a reply webhook. */
-export type DeliveryKind = "fanout" | "reply";
+/**
+ * `fanout`: queued after recording; `reply`: the synchronous call of a reply webhook; `notice`:
+ * one of wxgate's own notices (`risk_operation`), its body on the row.
+ */
+export type DeliveryKind = "fanout" | "reply" | "notice";
 
 /**
  * One delivery of one event to one webhook: its log entry and, while `pending`, its place in
@@ -69,6 +72,8 @@ export interface WebhookDeliveriesTable {
    * webhook's `max_attempts` are read against.
    */
   round_base: number;
+  /** A notice's JSON body (kind `notice`; `event_id` is then the notice's id); null otherwise. */
+  notice: Generated<string | null>;
 }
 
 declare module "../platform/store/schema.js" {

@@ -274,7 +274,9 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
       throw error;
     }
     if (taken.length > 0) {
-      const events = await this.options.events.envelopes(taken.map((t) => t.delivery.event_id));
+      // A notice carries its own body; only pushes are read from the events.
+      const pushes = taken.filter((t) => t.delivery.kind !== "notice");
+      const events = await this.options.events.envelopes(pushes.map((t) => t.delivery.event_id));
       for (const { delivery, webhook } of taken) this.send(delivery, webhook, events.get(delivery.event_id));
     }
     return skipped + taken.length;

@@ -27,6 +27,7 @@ import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
 import { MiniProgramConfig } from "./components/MiniProgramConfig.js";
 import { Check, OpenIdForm, SetList } from "./components/OverviewParts.js";
+import { RiskCard } from "./components/RiskCard.js";
 import { ValidityCard } from "./components/ValidityCard.js";
 
 // The members and their words load when the tab is opened.
@@ -349,6 +350,171 @@ export function AccountPage() {
             : []),
         ]}
       />
+      <Flex gap={8} wrap data-testid="account-actions">
+        {a.enabled ? (
+          <GuardedButton
+            ability={abilities.disable}
+            loading={disable.isPending}
+            onClick={() =>
+              disable.mutate(a.appId, {
+                onSuccess: () => void message.success(t("pages.account.disabledDone", { name: a.nickname })),
+                onError: (error) => void message.error(errorMessage(t, error)),
+              })
+            }
+          >
+            {t("actions.disable")}
+          </GuardedButton>
+        ) : (
+          <GuardedButton
+            type="primary"
+            ability={abilities.enable}
+            loading={enable.isPending}
+            onClick={onEnable}
+          >
+            {t("actions.enable")}
+          </GuardedButton>
+        )}
+        <GuardedButton ability={abilities.updateAuthorization} onClick={() => setUpdating(true)}>
+          {t("actions.update")}
+        </GuardedButton>
+        <GuardedButton ability={abilities.resetQuota} onClick={onResetQuota}>
+          {t("actions.quota")}
+        </GuardedButton>
+        <GuardedButton
+          ability={abilities.syncProfile}
+          loading={refreshInfo.isPending}
+          onClick={() =>
+            refreshInfo.mutate(a.appId, { onError: (error) => void message.error(errorMessage(t, error)) })
+          }
+        >
+          {t("actions.refreshInfo")}
+        </GuardedButton>
+        <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
+          {t("actions.delete")}
+        </GuardedButton>
+      </Flex>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.profile")}</h2>} size="small">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t("fields.account.appId")}>
+                <Typography.Text copyable>{a.appId}</Typography.Text>
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.kind")}>
+                {enumLabel(t, "fields.account.kind", a.kind)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.connection")}>
+                {enumLabel(t, "fields.account.connection", a.connection)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.verified")}>
+                {a.verified ? t("common.yes") : t("common.no")}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.originalId")}>
+                {a.originalId ?? "—"}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.principal")}>
+                {a.principalName ?? "—"}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.authorizedAt")}>
+                {formatTime(a.authorizedAt)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t("fields.account.createdAt")}>
+                {formatTime(a.createdAt)}
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.checks")}</h2>} size="small">
+            <ul className="wx-checks" data-testid="enable-checks">
+              <Check
+                ok={a.enableChecks.verified}
+                okText={t("fields.account.checkOk.verified")}
+                failText={t("fields.account.check.verified")}
+              />
+              <Check
+                ok={a.enableChecks.permissionSets}
+                okText={t("fields.account.checkOk.permissionSets")}
+                failText={t("fields.account.check.permissionSets", {
+                  sets: a.permissionSets.missing.map((s) => s.name).join("、") || t("common.none"),
+                })}
+              />
+              <Check
+                ok={a.enableChecks.openIdMapping}
+                okText={t("fields.account.checkOk.openIdMapping")}
+                failText={t("fields.account.check.openIdMapping")}
+              />
+            </ul>
+            {checks.length === 0 && (
+              <Typography.Text type="success">{t("pages.account.checksAllPass")}</Typography.Text>
+            )}
+            <div style={{ marginTop: 12 }}>
+              <Typography.Title level={3} style={{ fontSize: 14 }}>
+                {t("pages.account.openId")}
+              </Typography.Title>
+              <OpenIdForm
+                key={a.openIdMapping ?? ""}
+                account={a}
+                allowed={abilities.setOpenIdMapping.allowed}
+              />
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.permissions")}</h2>} size="small">
+            {a.permissionSets.applicable ? (
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label={t("pages.account.granted")}>
+                  <SetList sets={a.permissionSets.granted} tone="wx-tag-green" />
+                </Descriptions.Item>
+                <Descriptions.Item
+                  label={`${t("pages.account.required")} (${t(`pages.account.requiredSource.${a.permissionSets.requiredSource}`)})`}
+                >
+                  <SetList sets={a.permissionSets.required ?? []} tone="wx-tag-blue" />
+                </Descriptions.Item>
+                <Descriptions.Item label={t("pages.account.missing")}>
+                  <SetList sets={a.permissionSets.missing} tone="wx-tag-red" />
+                </Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Typography.Text type="secondary">{t("common.notApplicable")}</Typography.Text>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <ValidityCard
+            account={a}
+            abilities={abilities}
+            quota={quota.data}
+            onRenew={() => setUpdating(true)}
+          />
+        </Col>
+        <Col xs={24}>
+          <Card title={<h2 className="wx-card-title">{t("pages.account.callbacks")}</h2>} size="small">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t("pages.account.callbackUrl")}>
+                <Typography.Text copyable style={{ overflowWrap: "anywhere" }}>
+                  {`${origin}/wechat/accounts/${a.appId}/callback`}
+                </Typography.Text>
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        {a.kind === "miniprogram" && (
+          <Col xs={24}>
+            <MiniProgramConfig account={a} abilities={abilities} />
+          </Col>
+        )}
+        <Col xs={24}>
+          <RiskCard appId={a.appId} />
+        </Col>
+        <Col xs={24}>
+          <EventLog appId={a.appId} />
+        </Col>
+        <Col xs={24}>
+          <ApiCallLog appId={a.appId} />
+        </Col>
+      </Row>
       <AuthorizeDialog
         open={updating}
         onClose={() => {
