@@ -60,6 +60,13 @@ const notSecurity: Record<string, string> = {
   smtpUrl:
     "where sign-in codes are mailed through: delivery, which second-factor.test.ts checks with a real SMTP sink",
   mailFrom: "the sender of those mails",
+  alertRiskOperationsPerHour:
+    "when administrators are told of many risk operations: an alert, which risk-protection-alerts.test.ts checks",
+  alertFailedSignIns:
+    "when administrators are told of failed sign-ins: an alert; the freeze and limits protect",
+  alertFailedSignInMinutes: "the window of that alert",
+  reviewIdleDays: "what the authorization review flags: a report",
+  reviewExpiringDays: "what the authorization review flags: a report",
 };
 
 async function withSignInServer<T>(
