@@ -303,9 +303,23 @@ describe.each(testEngines)("team and permissions on $name", (engine) => {
       { reason: "not_super_admin" },
       409,
     );
+    // Nor does the owner while the holder is there: the holder moves it, confirming themselves.
+    refusedFor(
+      await call(owner, "POST", `/accounts/${appId}/super-admin`, { username: frank.username }),
+      { reason: "not_super_admin" },
+      409,
+    );
     expect(
       (await call(erin.session, "POST", `/accounts/${appId}/super-admin`, { username: "root" })).status,
     ).toBe(200);
+    // Once a holder has left (disabled), the owner takes the role back.
+    expect(
+      (await call(owner, "POST", `/accounts/${appId}/super-admin`, { username: erin.username })).status,
+    ).toBe(200);
+    expect((await call(owner, "PATCH", `/admins/${erin.id}`, { disabled: true })).status).toBe(200);
+    expect((await call(owner, "POST", `/accounts/${appId}/super-admin`, { username: "root" })).status).toBe(
+      200,
+    );
   });
 
   it("disables a user: their session ends and sign-ins are refused", async () => {

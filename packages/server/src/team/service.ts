@@ -157,7 +157,10 @@ export class TeamService {
       abilities: {
         manage: ability(permits(actor, "team.members.manage", appId)),
         transfer: permits(actor, "team.superadmin.transfer", appId)
-          ? ability(isHolder || actor.role === "owner", "not_super_admin")
+          ? ability(
+              isHolder || (actor.role === "owner" && (holder === undefined || holder.disabled)),
+              "not_super_admin",
+            )
           : ability(false),
       },
     };
@@ -292,7 +295,10 @@ export class TeamService {
     const rows = await repository.membersOf(appId);
     const { user: holder } = await this.#superAdmin(rows);
     const isHolder = holder !== undefined && actor.userId === holder.id;
-    if (!isHolder && actor.role !== "owner" && actor.via !== "cli") {
+    // The holder moves it, confirming themselves (the risk gate). The owner only when no one can:
+    // the holder's account is disabled or gone — the way back when a super admin has left.
+    const holderGone = holder === undefined || holder.disabled;
+    if (!isHolder && !(actor.role === "owner" && holderGone) && actor.via !== "cli") {
       throw refused("not_super_admin", "only the account's super admin moves the role");
     }
     const user = await this.#invitee(input.username);
