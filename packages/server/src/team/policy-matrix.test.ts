@@ -39,6 +39,7 @@ const rules: Record<string, Rule> = {
   "auth.session.manage": { kind: "session" },
   "auth.security.manage": { kind: "session" },
   "auth.totp.disable": { kind: "session" },
+  "auth.email.change": { kind: "session" },
   "auth.keys.manage": { kind: "platform" },
   "auth.admins.manage": { kind: "platform" },
   "tokens.read": { kind: "platform" },
