@@ -60,7 +60,7 @@ export function askIdentityConfirmation(): Promise<boolean> {
 /**
  * Calls the API. A risk operation refused for want of a fresh confirmation (403
  * `confirmation_required`) asks the user for their password and, once confirmed, is sent again,
- * once; given up, the refusal is thrown as any other.
+ * once; given up, the refusal is thrown like every other.
  */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   try {

@@ -9,7 +9,7 @@ const member = appid.extend({ userId: z.string().min(1).max(64) });
 const switches = z
   .array(z.enum(permissionSwitches))
   .max(permissionSwitches.length)
-  .describe("The permission switches that are on: any of the eleven.");
+  .describe("The permission switches that are on, among the eleven.");
 
 const abilityView = z.object({
   allowed: z.boolean(),
