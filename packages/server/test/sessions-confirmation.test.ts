@@ -156,6 +156,9 @@ describe.each(testEngines)("console sessions and confirmations on $name", (engin
     const sessions = listed.body.sessions ?? [];
     expect(sessions.map((s) => s["device"]).sort()).toEqual(["Chrome on macOS", "Safari on iOS", "curl"]);
     expect(sessions.filter((s) => s["current"]).map((s) => s["device"])).toEqual(["Chrome on macOS"]);
+    // The sign-in confirmed it: the listing says until when, by the server's window.
+    const current = sessions.find((s) => s["current"]);
+    expect(current?.["confirmedUntil"]).toBe(Number(current?.["confirmedAt"]) + 5 * MINUTE);
     expect(JSON.stringify(listed.body)).not.toContain(laptop.cookie);
     const phoneId = String(sessions.find((s) => s["device"] === "Safari on iOS")?.["id"]);
     expect((await call(laptop, "DELETE", `/sessions/${phoneId}`)).status).toBe(204);

@@ -10,6 +10,7 @@ export interface ConsoleSession {
   expiresAt: number;
   idleUntil: number;
   confirmedAt: number | null;
+  confirmedUntil: number | null;
   ip: string | null;
   userAgent: string | null;
   device: string;

@@ -10,6 +10,7 @@ const sessionListing = z.object({
   expiresAt: z.number(),
   idleUntil: z.number(),
   confirmedAt: z.number().nullable(),
+  confirmedUntil: z.number().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   device: z.string(),

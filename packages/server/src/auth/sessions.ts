@@ -30,6 +30,8 @@ export interface SessionListing {
   /** The session ends at the first of its expiry and its idle limit. */
   idleUntil: number;
   confirmedAt: number | null;
+  /** Until when that confirmation admits risk operations (the server's window); null without one. */
+  confirmedUntil: number | null;
   ip: string | null;
   userAgent: string | null;
   /** A short description of the browser and system, read from the user agent. */
@@ -131,6 +133,7 @@ export class ConsoleSessions {
       expiresAt: row.expiresAt,
       idleUntil: Math.min(row.expiresAt, row.lastSeenAt + this.options.policy.idleMs),
       confirmedAt: row.confirmedAt,
+      confirmedUntil: row.confirmedAt === null ? null : row.confirmedAt + this.options.policy.confirmationMs,
       ip: row.ip,
       userAgent: row.userAgent,
       device: deviceOf(row.userAgent),

@@ -29,8 +29,7 @@ export function SecurityPage() {
   }, [t]);
 
   const current = sessions.data?.find((s) => s.current);
-  // The server's window is a setting (5 minutes by default); this only says whether to ask.
-  const until = current?.confirmedAt ? current.confirmedAt + 5 * 60_000 : undefined;
+  const until = current?.confirmedUntil ?? undefined;
   const fresh = until !== undefined && until > Date.now();
 
   const columns: TableColumnsType<ConsoleSession> = [
