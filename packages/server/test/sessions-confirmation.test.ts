@@ -126,6 +126,27 @@ describe.each(testEngines)("console sessions and confirmations on $name", (engin
     expect(JSON.stringify(confirmations)).not.toContain(PASSWORD);
   });
 
+  it("counts wrong confirmation passwords towards the login freeze: a stolen session cannot guess the password", async () => {
+    const { username } = await newAdmin();
+    const stolen = await signIn(username);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      expect(
+        (await call(stolen, "POST", "/session/confirm", { password: `guess number ${attempt}` })).status,
+      ).toBe(401);
+    }
+    const fifth = await call(stolen, "POST", "/session/confirm", { password: "guess number 5" });
+    expect(fifth.status).toBe(401);
+    // Frozen now: even the right password neither confirms nor signs in.
+    const right = await call(stolen, "POST", "/session/confirm", { password: PASSWORD });
+    expect([right.status, right.body.error?.code]).toEqual([429, "login_frozen"]);
+    const again = await server.app.inject({
+      method: "POST",
+      url: "/api/v1/session",
+      payload: { username, password: PASSWORD },
+    });
+    expect(again.statusCode).toBe(429);
+  });
+
   it("asks a confirmation for API keys that read tokens, not for narrower ones", async () => {
     const root = await signIn("root");
     server.clock.advance(6 * MINUTE);
