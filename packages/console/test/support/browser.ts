@@ -148,6 +148,11 @@ async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
   // Ant Design's motion (modals, messages) ends within 0.3 s.
   await page.waitForTimeout(350);
+  // A message (toast) is transient: it leaves after 3 s, and one that starts leaving while axe
+  // runs is judged half-transparent. The screen is audited once every message has gone.
+  await page.waitForFunction(() => document.querySelector(".ant-message-notice") === null, undefined, {
+    timeout: 15_000,
+  });
   // And any that runs still (a message leaving, under load): contrast is judged at rest.
   await page.evaluate(() =>
     Promise.all(
