@@ -8,7 +8,7 @@ import { MenuService } from "./service.js";
 export { beijingDay, MenuClickCounter, menuTapOf } from "./clicks.js";
 export { menusMigrations } from "./migrations/index.js";
 export { type MenusAction, menusPolicy } from "./policy.js";
-export { checkConditionalMenu, checkMenu, type MenuRuleReason, menuRefusal, reasonOf } from "./rules.js";
+export { checkConditionalMenu, checkMenu, menuRefusal } from "./rules.js";
 export { MenuService } from "./service.js";
 
 /** The menus module with its services, for tests. */

@@ -1,8 +1,8 @@
-import { parseMessage, type Violation, validateMenu, wechatErrcode } from "@wxgate/wechat";
+import { menuRuleReason, parseMessage, type Violation, validateMenu, wechatErrcode } from "@wxgate/wechat";
 import { describe, expect, it } from "vitest";
 import { PlatformError } from "../platform/errors.js";
 import { beijingDay, menuTapOf } from "./clicks.js";
-import { checkConditionalMenu, checkMenu, menuRefusal, reasonOf } from "./rules.js";
+import { checkConditionalMenu, checkMenu, menuRefusal } from "./rules.js";
 
 function refusalOf(check: () => unknown): PlatformError {
   try {
@@ -185,7 +185,7 @@ describe("a menu checked before WeChat is called", () => {
 
   it("names an unknown code as a malformed menu rather than guessing", () => {
     const odd: Violation = { ok: false, errcode: 12345, errmsg: "?", path: "button" };
-    expect(reasonOf(odd)).toBe("menu_malformed");
+    expect(menuRuleReason(odd)).toBe("menu_malformed");
     const valid = validateMenu({ button: [leaf()] });
     expect(valid.ok).toBe(true);
     expect(
