@@ -124,3 +124,13 @@ export const useRestoreMenu = (appId: string) =>
       { publish: input.publish },
     ),
   );
+export const useAddConditionalMenu = (appId: string) =>
+  useMenuMutation(
+    appId,
+    (input: EditableMenu & { matchrule: { tag_id?: string; client_platform_type?: string } }) =>
+      request<MenuPublication>("POST", `${base(appId)}/conditional`, input),
+  );
+export const useDeleteConditionalMenu = (appId: string) =>
+  useMenuMutation(appId, (menuId: string) =>
+    request<MenuPublication>("DELETE", `${base(appId)}/conditional/${encodeURIComponent(menuId)}`),
+  );

@@ -18,6 +18,7 @@ import { useSectionI18n } from "../../i18n/index.js";
 import { type MenusTranslate, menusDictionary, menusKey } from "../../i18n/menus.js";
 import { ButtonEditor, type ShownViolation } from "./components/ButtonEditor.js";
 import { ClicksCard, HistoryCard, LiveCard } from "./components/Cards.js";
+import { ConditionalCard } from "./components/ConditionalCard.js";
 import { PhonePreview, type Selection } from "./components/PhonePreview.js";
 import "./menus.css";
 
@@ -249,6 +250,16 @@ export function MenusPage() {
         </Col>
         <Col xs={24} xl={8}>
           <LiveCard t={t} appId={appId} editable={canEdit} onEdit={(live) => load(live.menu)} />
+        </Col>
+        <Col xs={24} xl={16}>
+          <ConditionalCard
+            t={t}
+            appId={appId}
+            editable={canEdit}
+            menu={menu}
+            valid={local?.ok !== false}
+            onRefused={onRefused}
+          />
         </Col>
         <Col xs={24} xl={8}>
           <HistoryCard t={t} appId={appId} editable={canEdit} onRestored={load} />
