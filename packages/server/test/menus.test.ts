@@ -268,6 +268,7 @@ describe.each(testEngines)("custom menus on $name", (engine) => {
     h.server.clock.advance(1000);
     await emulator("/follower/click", { appId, openId, key: "V1001_GOOD" });
     await emulator("/follower/view", { appId, openId, url: "https://www.soso.com/" });
+    await emulator("/follower/view-miniprogram", { appId, openId, pagePath: "pages/lunar/index" });
 
     const today = beijingDay(h.server.clock.now());
     const clicks = await h.api<{ from: string; to: string; items: unknown[] }>("GET", menu("/clicks"));
@@ -276,6 +277,7 @@ describe.each(testEngines)("custom menus on $name", (engine) => {
     expect(clicks.body.items).toEqual([
       { day: today, event: "CLICK", key: "V1001_GOOD", clicks: 2 },
       { day: today, event: "VIEW", key: "https://www.soso.com/", clicks: 1 },
+      { day: today, event: "view_miniprogram", key: "pages/lunar/index", clicks: 1 },
     ]);
   });
 
