@@ -153,6 +153,11 @@ describe.each(testEngines)("custom menus on $name", (engine) => {
       expect(answer.body.error.code).toBe("validation_failed");
       expect(answer.body.error.details).toEqual({ path, reason, errcode });
     }
+    // The draft is held to the same rules: it can always be published.
+    const badDraft = await h.api<Refusal>("PUT", menu("/draft"), cases[2]![0]);
+    expect(badDraft.status).toBe(400);
+    expect(badDraft.body.error.details.reason).toBe("menu_button_name_size");
+    expect((await h.api<{ draft: unknown }>("GET", menu("/draft"))).body.draft).toBeNull();
     // 60 bytes is the sub-button name's limit: 20 Chinese characters pass the local check.
     const draft = await h.api("PUT", menu("/draft"), {
       button: [{ name: "b", sub_button: [{ type: "click", name: "名".repeat(20), key: "k" }] }],
@@ -223,9 +228,19 @@ describe.each(testEngines)("custom menus on $name", (engine) => {
     const openId = followers.data!.openid[0]!;
     await createTagsApi(client).tagUsers(tag.id, [openId]);
 
+    const adds = h.wechatCalls("/cgi-bin/menu/addconditional", appId);
     const empty = await h.api<Refusal>("POST", menu("/conditional"), { ...second, matchrule: {} });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details).toMatchObject({ path: "matchrule", reason: "menu_match_rule_empty" });
+    const platform = await h.api<Refusal>("POST", menu("/conditional"), {
+      ...second,
+      matchrule: { client_platform_type: "4" },
+    });
+    expect(platform.body.error.details).toMatchObject({
+      path: "matchrule.client_platform_type",
+      reason: "menu_match_rule_platform",
+    });
+    expect(h.wechatCalls("/cgi-bin/menu/addconditional", appId)).toBe(adds);
 
     const added = await h.api<PublicationBody>("POST", menu("/conditional"), {
       button: [{ type: "click", name: "会员专区", key: "VIP" }],
