@@ -25,6 +25,9 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
+  menu_drafts: "0019_menus",
+  menu_publications: "0019_menus",
+  menu_clicks: "0019_menus",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -3,6 +3,7 @@ import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { homeModule } from "./home/index.js";
+import { menusMigrations, menusModule } from "./menus/index.js";
 import type { ModuleFactory } from "./module.js";
 import { notificationsMigrations, notificationsModule } from "./notifications/index.js";
 import {
@@ -28,6 +29,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   tokensModule,
   accountsModule,
   callbacksModule(),
+  menusModule,
   webhooksModule(),
   homeModule,
   teamModule,
@@ -53,6 +55,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
+  { owner: "menus", migrations: menusMigrations },
 ];
 
 /**

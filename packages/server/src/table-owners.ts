@@ -34,6 +34,9 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  menu_drafts: "menus",
+  menu_publications: "menus",
+  menu_clicks: "menus",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -86,6 +86,7 @@ export const enUS: Record<MessageKey, string> = {
   "pages.connect.tokenUrl": "Token server URL",
   "pages.connect.header": "Request header (optional)",
   "pages.account.back": "Back to the list",
+  "pages.account.menu": "Custom menu",
   "pages.account.profile": "Profile",
   "pages.account.permissions": "Permission sets",
   "pages.account.granted": "Granted",

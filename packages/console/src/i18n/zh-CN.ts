@@ -85,6 +85,7 @@ export const zhCN = {
   "pages.connect.tokenUrl": "中控地址（获取 Access Token 的 URL）",
   "pages.connect.header": "请求头（可选）",
   "pages.account.back": "返回列表",
+  "pages.account.menu": "自定义菜单",
   "pages.account.profile": "账号信息",
   "pages.account.permissions": "权限集",
   "pages.account.granted": "已授予",

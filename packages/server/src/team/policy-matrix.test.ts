@@ -68,6 +68,8 @@ const rules: Record<string, Rule> = {
   "team.superadmin.transfer": { kind: "super_admin", risk: true },
   "team.invitations.respond": { kind: "session" },
   "team.departments.manage": { kind: "platform" },
+  "menus.read": { kind: "switch", switch: "menus" },
+  "menus.publish": { kind: "switch", switch: "menus" },
 };
 
 const MINE = "wx0000000000000001";

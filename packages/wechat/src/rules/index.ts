@@ -7,6 +7,7 @@ export * from "./account.js";
 export * from "./api-rules.js";
 export * from "./errors.js";
 export * from "./limits.js";
+export * from "./menu-reasons.js";
 export * from "./menu-validate.js";
 export * from "./permissions.js";
 export * from "./qr-validate.js";
