@@ -25,6 +25,9 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
+  qrcodes: "0020_qrcodes",
+  qrcode_scans: "0020_qrcodes",
+  qrcode_followers: "0020_qrcodes",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -11,6 +11,7 @@ import {
   type PortableMigration,
   platformMigrations,
 } from "./platform/store/migrations/index.js";
+import { qrcodesMigrations, qrcodesModule } from "./qrcodes/index.js";
 import { riskMigrations, riskModule } from "./risk/index.js";
 import { teamMigrations, teamModule } from "./team/index.js";
 import { tokensMigrations, tokensModule } from "./tokens/index.js";
@@ -33,6 +34,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   teamModule,
   notificationsModule,
   riskModule,
+  qrcodesModule,
   auditModule(),
 ];
 
@@ -53,6 +55,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
+  { owner: "qrcodes", migrations: qrcodesMigrations },
 ];
 
 /**

@@ -34,6 +34,9 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  qrcodes: "qrcodes",
+  qrcode_scans: "qrcodes",
+  qrcode_followers: "qrcodes",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -44,4 +44,13 @@ describe("the gateway's fan-outs", () => {
     fanouts.recorded();
     expect(log.slice(2)).toEqual(["a!", "b!", "c!"]);
   });
+
+  it("asks a fan-out registered first before the others, so one that wants nothing still reads every push", async () => {
+    const log: string[] = [];
+    const fanouts = new EventFanouts();
+    fanouts.register(fanout(true, log, "webhooks"));
+    fanouts.register(fanout(false, log, "observer"), "first");
+    expect(await fanouts.wants("wx1", message)).toBe(true);
+    expect(log).toEqual(["observer?", "webhooks?"]);
+  });
 });

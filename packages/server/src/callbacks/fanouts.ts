@@ -8,8 +8,13 @@ import type { EventFanout } from "./ports.js";
 export class EventFanouts implements EventFanout {
   readonly #fanouts: EventFanout[] = [];
 
-  register(fanout: EventFanout): void {
-    this.#fanouts.push(fanout);
+  /**
+   * Adds a fan-out. `first` puts it before the others: they are asked in order until one wants
+   * the push, so a fan-out that reads every push (and wants none) goes first.
+   */
+  register(fanout: EventFanout, position: "first" | "last" = "last"): void {
+    if (position === "first") this.#fanouts.unshift(fanout);
+    else this.#fanouts.push(fanout);
   }
 
   wants(appId: string, message: InboundMessage): boolean | Promise<boolean> {
