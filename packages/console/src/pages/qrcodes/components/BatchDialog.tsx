@@ -104,6 +104,7 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
             size="small"
             dataSource={result.items}
             pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            scroll={{ x: "max-content" }}
             columns={[
               { title: "#", dataIndex: "index", render: (index: number) => index + 1, width: 56 },
               { title: t("qr.name"), dataIndex: "name" },

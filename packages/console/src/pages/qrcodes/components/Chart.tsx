@@ -57,5 +57,14 @@ export default function Chart({ days, lines, label }: { days: string[]; lines: C
     };
   }, [days, lines]);
 
-  return <div ref={box} role="img" aria-label={label} data-testid="qr-chart" />;
+  // The box takes its width from the page, never from the chart inside it (which follows it).
+  return (
+    <div
+      ref={box}
+      role="img"
+      aria-label={label}
+      data-testid="qr-chart"
+      style={{ width: "100%", minWidth: 0, overflow: "hidden" }}
+    />
+  );
 }

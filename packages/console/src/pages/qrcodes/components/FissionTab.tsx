@@ -15,7 +15,7 @@ function treeOf(nodes: readonly FissionNode[], t: QrTranslate): DataNode[] {
     const item: DataNode = {
       key: `${index}:${node.openId}`,
       title: (
-        <span>
+        <span style={{ whiteSpace: "normal", overflowWrap: "anywhere" }}>
           <code>{node.openId}</code>{" "}
           <span className="wx-muted">
             {t("qr.fission.counts", {
@@ -70,7 +70,7 @@ export function FissionTab({ appId, manage }: { appId: string; manage: boolean }
             label={t("qr.fission.inviter")}
             rules={[{ required: true, whitespace: true }]}
           >
-            <Input style={{ width: 280 }} />
+            <Input style={{ width: "min(280px, 56vw)" }} />
           </Form.Item>
           <Form.Item name="days" label={t("qr.fission.days")} rules={[{ required: true }]}>
             <InputNumber min={1} max={30} precision={0} />

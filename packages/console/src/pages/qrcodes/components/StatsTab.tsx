@@ -83,6 +83,7 @@ export function StatsTab({ appId }: { appId: string }) {
             size="small"
             dataSource={series}
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            scroll={{ x: "max-content" }}
             columns={[
               { title: t("qr.name"), key: "name", render: (_, s) => s.code?.name ?? "—" },
               { title: t("qr.scene"), dataIndex: "scene", render: (scene: string) => <code>{scene}</code> },
