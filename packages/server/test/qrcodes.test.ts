@@ -302,12 +302,24 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
       const answer = await h.api<Refusal>("POST", `/accounts/${h.appId}${path}`, body);
       expect([answer.status, answer.body.error.details?.reason]).toEqual([status, reason]);
     }
+    expect(h.createCalls()).toBe(calls);
+
+    // Two requests racing for one scene: one code, the other refused in words.
+    const raced = await Promise.all(
+      [1, 2].map(() =>
+        h.api<Refusal>("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "同时", scene: "race" }),
+      ),
+    );
+    expect(raced.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(raced.find((answer) => answer.status === 409)?.body.error.details?.reason).toBe("scene_taken");
+
     // 64 characters (Chinese ones too) are within the limit.
     expect(
       (await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "y", scene: "字".repeat(64) }))
         .status,
     ).toBe(201);
-    expect(h.createCalls()).toBe(calls + 1);
+    const image = await h.raw(`/accounts/${h.appId}/qrcodes/${batch.body.items[0]?.code?.id}/image`);
+    expect(image.status).toBe(200);
   });
 
   it("refuses the 100,001st permanent code without asking WeChat", async () => {

@@ -22,8 +22,17 @@ export type SceneTotals = Omit<DailyFigures, "day">;
 export class QrCodesRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  insert(row: QrCodesTable): Promise<unknown> {
-    return this.db.insertInto("qrcodes").values(row).execute();
+  /**
+   * Adds a code; false when the account has one with its scene (or, for a fission code, its
+   * inviter) already: two requests racing for the same scene, the second one loses here.
+   */
+  async insert(row: QrCodesTable): Promise<boolean> {
+    const result = await this.db
+      .insertInto("qrcodes")
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   /** A fission code made again after it expired: the same row, a new ticket. */

@@ -169,6 +169,7 @@ export function qrcodesRoutes(service: QrCodeService, figures: QrCodeFigures, cl
         "One row per day and scene with anything counted: day, scene, code_id, kind, name, scans, new_followers, unfollows. `text/csv` (UTF-8 with a byte-order mark), streamed a day at a time.",
       params: appid,
       query: range,
+      status: 200,
       async handler({ params, query, reply }) {
         const at = rangeOf(query, clock);
         reply
@@ -224,6 +225,7 @@ export function qrcodesRoutes(service: QrCodeService, figures: QrCodeFigures, cl
       description:
         "WeChat's image (`showqrcode?ticket=`), or the same content drawn by wxgate when WeChat cannot be reached. An expired temporary code: 409 `code_expired`.",
       params: oneCode,
+      status: 200,
       async handler({ params, reply }) {
         const image = await service.image(params.appid, params.id);
         reply

@@ -169,7 +169,12 @@ export class QrCodeService {
       created_at: now,
       updated_at: now,
     };
-    await repository.insert(row);
+    if (!(await repository.insert(row))) {
+      // Another request made this inviter's code meanwhile: theirs is the one.
+      const theirs = await repository.byInviter(appId, input.inviterOpenId);
+      if (theirs) return { code: theirs, created: false };
+      throw refusal("scene_taken", `the account has a code with the scene ${scene} already`, { scene });
+    }
     return { code: row, created: true };
   }
 
@@ -264,7 +269,10 @@ export class QrCodeService {
       created_at: now,
       updated_at: now,
     };
-    await this.options.repository.insert(row);
+    if (!(await this.options.repository.insert(row))) {
+      // Another request took the scene meanwhile (WeChat gave both the same permanent ticket).
+      throw refusal("scene_taken", `the account has a code with the scene ${scene} already`, { scene });
+    }
     return row;
   }
 }
