@@ -28,6 +28,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   qrcodes: "0020_qrcodes",
   qrcode_scans: "0020_qrcodes",
   qrcode_followers: "0020_qrcodes",
+  qrcode_batches: "0020_qrcodes",
+  qrcode_batch_items: "0020_qrcodes",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

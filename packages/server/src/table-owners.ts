@@ -37,6 +37,8 @@ export const tableOwners = {
   qrcodes: "qrcodes",
   qrcode_scans: "qrcodes",
   qrcode_followers: "qrcodes",
+  qrcode_batches: "qrcodes",
+  qrcode_batch_items: "qrcodes",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

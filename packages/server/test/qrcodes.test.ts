@@ -20,6 +20,21 @@ interface Code {
   expiresAt: number | null;
   totals?: { scans: number; newFollowers: number; unfollows: number };
 }
+interface Batch {
+  id: string;
+  status: string;
+  total: number;
+  done: number;
+  created: number;
+  failed: number;
+  items: {
+    index: number;
+    status: string;
+    reason: string | null;
+    errcode: number | null;
+    code: Code | null;
+  }[];
+}
 interface Refusal {
   error: { code: string; details?: { reason?: string; limit?: number } };
 }
@@ -270,19 +285,33 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
     await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "已有", scene: "ch-7" });
     const channels = Array.from({ length: 50 }, (_, i) => ({ name: `渠道 ${i + 1}`, scene: `ch-${i + 1}` }));
     channels.push({ name: "太长", scene: "s".repeat(65) }, { name: "重复", scene: "ch-1" });
+    // WeChat refuses the first call the job makes: that item fails, the others go on.
+    h.server.sandbox!.core.control.addFault({
+      api: "/cgi-bin/qrcode/create",
+      kind: "errcode",
+      count: 1,
+      errcode: 45009,
+    });
     const before = h.createCalls();
-    const batch = await h.api<{
-      items: { index: number; ok: boolean; reason?: string; code?: Code }[];
-      created: number;
-      failed: number;
-    }>("POST", `/accounts/${h.appId}/qrcodes/channels/batch`, { channels });
-    expect(batch.status).toBe(200);
-    expect(batch.body).toMatchObject({ created: 49, failed: 3 });
+    const started = await h.api<Batch>("POST", `/accounts/${h.appId}/qrcodes/channels/batch`, { channels });
+    expect(started.status).toBe(202);
+    // The rules are checked at once: three items are refused before the job asks WeChat for any.
+    expect(started.body).toMatchObject({ status: "running", total: 52, done: 3, failed: 3 });
+    expect(started.body.items[6]).toMatchObject({ status: "failed", reason: "scene_taken" });
+    expect(started.body.items[50]).toMatchObject({ status: "failed", reason: "scene_invalid" });
+    expect(started.body.items[51]).toMatchObject({ status: "failed", reason: "scene_repeated" });
+    expect(started.body.items[0]).toMatchObject({ status: "pending", code: null });
+    expect(h.createCalls()).toBe(before);
+
+    await h.server.queue.runDue();
+    const batch = await h.api<Batch>("GET", `/accounts/${h.appId}/qrcodes/batches/${started.body.id}`);
+    expect(batch.body).toMatchObject({ status: "done", total: 52, done: 52, created: 48, failed: 4 });
     expect(batch.body.items.map((item) => item.index)).toEqual(channels.map((_, i) => i));
-    expect(batch.body.items[6]).toMatchObject({ ok: false, reason: "scene_taken" });
-    expect(batch.body.items[50]).toMatchObject({ ok: false, reason: "scene_invalid" });
-    expect(batch.body.items[51]).toMatchObject({ ok: false, reason: "scene_repeated" });
-    expect(batch.body.items[0]?.code?.scene).toBe("ch-1");
+    expect(batch.body.items[0]).toMatchObject({ status: "failed", reason: "wechat_refused", errcode: 45009 });
+    expect(batch.body.items[1]?.code?.scene).toBe("ch-2");
+    expect(h.createCalls() - before).toBe(49);
+    // Done, the job is not run again.
+    await h.server.queue.runDue();
     expect(h.createCalls() - before).toBe(49);
 
     const refusals: [string, unknown, number, string][] = [
@@ -318,7 +347,7 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
       (await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "y", scene: "字".repeat(64) }))
         .status,
     ).toBe(201);
-    const image = await h.raw(`/accounts/${h.appId}/qrcodes/${batch.body.items[0]?.code?.id}/image`);
+    const image = await h.raw(`/accounts/${h.appId}/qrcodes/${batch.body.items[1]?.code?.id}/image`);
     expect(image.status).toBe(200);
   });
 
@@ -355,13 +384,11 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
       "permanent_limit",
       100_000,
     ]);
-    const batch = await h.api<{ items: { reason?: string }[] }>(
-      "POST",
-      `/accounts/${h.appId}/qrcodes/channels/batch`,
-      {
-        channels: [{ name: "超出一" }, { name: "超出二" }],
-      },
-    );
+    const started = await h.api<Batch>("POST", `/accounts/${h.appId}/qrcodes/channels/batch`, {
+      channels: [{ name: "超出一" }, { name: "超出二" }],
+    });
+    await h.server.queue.runDue();
+    const batch = await h.api<Batch>("GET", `/accounts/${h.appId}/qrcodes/batches/${started.body.id}`);
     expect(batch.body.items.map((item) => item.reason)).toEqual(["permanent_limit", "permanent_limit"]);
     expect(h.createCalls()).toBe(calls);
   }, 60_000);

@@ -31,11 +31,24 @@ export interface QrBatchItem {
   index: number;
   name: string;
   scene: string;
-  ok: boolean;
-  code?: QrCode;
-  reason?: string;
-  message?: string;
-  errcode?: number;
+  status: "pending" | "created" | "failed";
+  code: QrCode | null;
+  reason: string | null;
+  message: string | null;
+  errcode: number | null;
+}
+
+/** A batch of channel codes: the rules checked at once, then made by a job, item after item. */
+export interface QrBatch {
+  id: string;
+  status: "running" | "done";
+  total: number;
+  /** Items done, made or refused. */
+  done: number;
+  created: number;
+  failed: number;
+  createdAt: number;
+  items: QrBatchItem[];
 }
 
 export interface QrSeries {
@@ -74,6 +87,7 @@ export const qrcodeKeys = {
   list: (appId: string, kind: string) => ["qrcodes", appId, "list", kind] as const,
   stats: (appId: string, from: string, to: string) => ["qrcodes", appId, "stats", from, to] as const,
   tree: (appId: string) => ["qrcodes", appId, "tree"] as const,
+  batch: (appId: string, id: string) => ["qrcodes", appId, "batch", id] as const,
 };
 
 const base = (appId: string, rest = "") => `/accounts/${encodeURIComponent(appId)}/qrcodes${rest}`;
@@ -133,14 +147,24 @@ export function useCreateChannels() {
   const changed = useChanged();
   return useMutation({
     mutationFn: (input: { appId: string; channels: { name: string; scene?: string }[] }) =>
-      request<{ items: QrBatchItem[]; created: number; failed: number }>(
-        "POST",
-        base(input.appId, "/channels/batch"),
-        {
-          channels: input.channels,
-        },
-      ),
+      request<QrBatch>("POST", base(input.appId, "/channels/batch"), { channels: input.channels }),
     onSettled: (_data, _error, input) => changed(input.appId),
+  });
+}
+
+/** A batch's progress, asked again every second while it runs; the codes' list once it is done. */
+export function useQrBatch(appId: string, id: string | undefined) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: qrcodeKeys.batch(appId, id ?? ""),
+    queryFn: async () => {
+      const batch = await request<QrBatch>("GET", base(appId, `/batches/${encodeURIComponent(id ?? "")}`));
+      // The lists only: the batch's own key is under the account's too, and must not ask again.
+      if (batch.status === "done") void client.invalidateQueries({ queryKey: ["qrcodes", appId, "list"] });
+      return batch;
+    },
+    enabled: id !== undefined,
+    refetchInterval: (query) => (query.state.data?.status === "done" ? false : 1000),
   });
 }
 

@@ -29,7 +29,8 @@ const zhCN = {
   "qr.batchLines": "渠道",
   "qr.batchTooMany": "一次最多 100 个渠道，现在有 {count} 个。",
   "qr.batchEmpty": "请至少填写一个渠道。",
-  "qr.batchRunning": "正在创建 {count} 个渠道码……",
+  "qr.batchRunning": "正在创建：已完成 {done} / {total} 个……",
+  "qr.batchPending": "等待中",
   "qr.batchDone": "已创建 {created} 个，失败 {failed} 个。",
   "qr.batchOk": "已创建",
   "qr.result": "结果",
@@ -91,7 +92,8 @@ const enUS: Record<QrKey, string> = {
   "qr.batchLines": "Channels",
   "qr.batchTooMany": "At most 100 channels at once; there are {count}.",
   "qr.batchEmpty": "Give at least one channel.",
-  "qr.batchRunning": "Creating {count} channel codes…",
+  "qr.batchRunning": "Creating: {done} of {total} done…",
+  "qr.batchPending": "Waiting",
   "qr.batchDone": "{created} created, {failed} failed.",
   "qr.batchOk": "Created",
   "qr.result": "Outcome",
@@ -132,7 +134,7 @@ export type QrTranslate = SectionTranslate<QrKey>;
 /** The translated reason of a refusal or a batch item, when this section knows it. */
 export function qrReason(
   t: QrTranslate,
-  reason: string | undefined,
+  reason: string | null | undefined,
   vars: Readonly<Record<string, string | number>> = {},
 ): string | undefined {
   const key = `qr.errors.${reason}`;

@@ -1,7 +1,9 @@
 import type {} from "../accounts/index.js";
 import type {} from "../callbacks/index.js";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import { defineJob } from "../platform/ports.js";
 import { QrCodeAttribution } from "./attribution.js";
+import { QrCodeBatches } from "./batches.js";
 import { QrCodeFigures } from "./figures.js";
 import { qrcodesPolicy } from "./policy.js";
 import { QrCodesRepository } from "./repository.js";
@@ -9,6 +11,7 @@ import { qrcodesRoutes } from "./routes.js";
 import { QrCodeService } from "./service.js";
 
 export { attributionOf, QrCodeAttribution } from "./attribution.js";
+export { QrCodeBatches } from "./batches.js";
 export { QrCodeFigures } from "./figures.js";
 export { qrcodesMigrations } from "./migrations/index.js";
 export { type QrCodesAction, qrcodesPolicy } from "./policy.js";
@@ -19,6 +22,7 @@ export { QrCodeService } from "./service.js";
 export interface QrCodes {
   module: DomainModule;
   service: QrCodeService;
+  batches: QrCodeBatches;
   figures: QrCodeFigures;
   attribution: QrCodeAttribution;
 }
@@ -38,6 +42,7 @@ export function createQrCodes(ctx: ModuleContext): QrCodes {
     clock: ctx.clock,
     logger,
   });
+  const batches = new QrCodeBatches({ repository, service, queue: ctx.queue, clock: ctx.clock, logger });
   const figures = new QrCodeFigures({ repository, logger });
   const attribution = new QrCodeAttribution({ repository, clock: ctx.clock, logger });
   ctx.use("eventFanout").register(attribution, "first");
@@ -46,9 +51,11 @@ export function createQrCodes(ctx: ModuleContext): QrCodes {
     module: {
       name: "qrcodes",
       policies: [qrcodesPolicy],
-      routes: qrcodesRoutes(service, figures, ctx.clock),
+      routes: qrcodesRoutes(service, batches, figures, ctx.clock),
+      jobs: [defineJob("qrcodes.batch", (job) => batches.run(job.payload.batchId))],
     },
     service,
+    batches,
     figures,
     attribution,
   };

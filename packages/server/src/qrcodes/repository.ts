@@ -1,10 +1,19 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Database } from "../platform/store/schema.js";
-import type { QrCodeFollowersTable, QrCodeKind, QrCodeScansTable, QrCodesTable } from "./tables.js";
+import type {
+  QrCodeBatchesTable,
+  QrCodeBatchItemsTable,
+  QrCodeFollowersTable,
+  QrCodeKind,
+  QrCodeScansTable,
+  QrCodesTable,
+} from "./tables.js";
 
 export type QrCodeRow = Selectable<QrCodesTable>;
 export type QrCodeScan = Insertable<QrCodeScansTable>;
 export type BroughtFollower = Selectable<QrCodeFollowersTable>;
+export type BatchRow = Selectable<QrCodeBatchesTable>;
+export type BatchItemRow = Selectable<QrCodeBatchItemsTable>;
 
 /** Scans, follows and unfollows of one scene on one day. */
 export interface DailyFigures {
@@ -233,8 +242,92 @@ export class QrCodesRepository {
       .execute();
   }
 
+  /** A batch and its items, in one transaction. */
+  async insertBatch(batch: QrCodeBatchesTable, items: readonly QrCodeBatchItemsTable[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("qrcode_batches").values(batch).execute();
+      for (let at = 0; at < items.length; at += 100) {
+        await trx
+          .insertInto("qrcode_batch_items")
+          .values(items.slice(at, at + 100))
+          .execute();
+      }
+    });
+  }
+
+  findBatch(appId: string | undefined, id: string): Promise<BatchRow | undefined> {
+    let query = this.db.selectFrom("qrcode_batches").selectAll().where("id", "=", id);
+    if (appId !== undefined) query = query.where("appid", "=", appId);
+    return query.executeTakeFirst();
+  }
+
+  batchItems(batchId: string): Promise<BatchItemRow[]> {
+    return this.db
+      .selectFrom("qrcode_batch_items")
+      .selectAll()
+      .where("batch_id", "=", batchId)
+      .orderBy("idx")
+      .execute();
+  }
+
+  /** An item's outcome, and the batch's counts with it (so the progress read is never behind). */
+  async finishItem(
+    batchId: string,
+    idx: number,
+    outcome: Pick<QrCodeBatchItemsTable, "status" | "code_id" | "reason" | "message" | "errcode">,
+    at: number,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable("qrcode_batch_items")
+        .set(outcome)
+        .where("batch_id", "=", batchId)
+        .where("idx", "=", idx)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) return;
+      await trx
+        .updateTable("qrcode_batches")
+        .set((eb) => ({
+          done: eb("done", "+", 1),
+          failed: eb("failed", "+", outcome.status === "failed" ? 1 : 0),
+          updated_at: at,
+        }))
+        .where("id", "=", batchId)
+        .execute();
+    });
+  }
+
+  async closeBatch(batchId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("qrcode_batches")
+      .set({ status: "done", updated_at: at })
+      .where("id", "=", batchId)
+      .execute();
+  }
+
+  /** Codes by id (a batch's), of one account. */
+  async codesById(appId: string, ids: readonly string[]): Promise<Map<string, QrCodeRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom("qrcodes")
+      .selectAll()
+      .where("appid", "=", appId)
+      .where("id", "in", ids)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   async purgeAccount(appId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
+    const batches = this.db.selectFrom("qrcode_batches").select("id").where("appid", "=", appId);
+    const items = await this.db
+      .deleteFrom("qrcode_batch_items")
+      .where("batch_id", "in", batches)
+      .executeTakeFirst();
+    counts["qrcode_batch_items"] = Number(items.numDeletedRows);
+    const gone = await this.db.deleteFrom("qrcode_batches").where("appid", "=", appId).executeTakeFirst();
+    counts["qrcode_batches"] = Number(gone.numDeletedRows);
     for (const table of ["qrcode_scans", "qrcode_followers", "qrcodes"] as const) {
       const result = await this.db.deleteFrom(table).where("appid", "=", appId).executeTakeFirst();
       counts[table] = Number(result.numDeletedRows);

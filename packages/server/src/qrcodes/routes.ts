@@ -3,12 +3,13 @@ import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
 import { errors } from "../platform/errors.js";
 import type { Clock } from "../platform/ports.js";
+import type { QrCodeBatches } from "./batches.js";
 import { cstDay, daysBefore } from "./days.js";
 import { MAX_DAYS, type QrCodeFigures } from "./figures.js";
 import { BATCH_MAX, NAME_MAX_CHARS, type QrCodeService } from "./service.js";
 import {
-  batchItemOf,
-  batchItemView,
+  batchOf,
+  batchView,
   codeOf,
   codeView,
   seriesOf,
@@ -55,7 +56,12 @@ function rangeOf(query: { from?: string | undefined; to?: string | undefined }, 
 }
 
 /** The qrcodes module's routes: codes, their images, daily figures, the fission tree, CSV. */
-export function qrcodesRoutes(service: QrCodeService, figures: QrCodeFigures, clock: Clock): Route[] {
+export function qrcodesRoutes(
+  service: QrCodeService,
+  batches: QrCodeBatches,
+  figures: QrCodeFigures,
+  clock: Clock,
+): Route[] {
   return [
     defineRoute({
       method: "POST",
@@ -79,18 +85,24 @@ export function qrcodesRoutes(service: QrCodeService, figures: QrCodeFigures, cl
       account: (p) => p.appid,
       tags: ["qrcodes"],
       summary: "Create many channel codes at once",
-      description: `Up to ${BATCH_MAX} channels, created one after the other; the answer reports each item: its code, or why it was not created (a local rule, or WeChat's errcode). One refused item does not stop the others.`,
+      description: `Up to ${BATCH_MAX} channels. The rules are checked for every item at once (those refused say why in the answer); a job then asks WeChat for the others one after the other. Follow the progress (\`done\` of \`total\`) and each item's outcome with \`GET /accounts/{appid}/qrcodes/batches/{id}\`; one refused item does not stop the others.`,
       params: appid,
       body: z.object({ channels: z.array(channel).min(1).max(BATCH_MAX) }),
-      response: z.object({
-        items: z.array(batchItemView),
-        created: z.number().int(),
-        failed: z.number().int(),
-      }),
-      handler: async ({ actor, params, body }) => {
-        const result = await service.createChannels(actor, params.appid, body.channels);
-        return { ...result, items: result.items.map(batchItemOf) };
-      },
+      response: batchView,
+      status: 202,
+      handler: async ({ actor, params, body }) =>
+        batchOf(await batches.start(actor, params.appid, body.channels)),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/accounts/:appid/qrcodes/batches/:id",
+      action: "qrcodes.read",
+      account: (p) => p.appid,
+      tags: ["qrcodes"],
+      summary: "A batch's progress and each item's outcome",
+      params: oneCode,
+      response: batchView,
+      handler: async ({ params }) => batchOf(await batches.state(params.appid, params.id)),
     }),
     defineRoute({
       method: "POST",

@@ -70,58 +70,6 @@ export class QrCodeService {
   }
 
   /**
-   * Creates channel codes one after the other and reports each: a refused item does not stop
-   * the others (WeChat's answer, or a local rule, is given per item with its reason).
-   */
-  async createChannels(
-    actor: Actor,
-    appId: string,
-    inputs: readonly ChannelInput[],
-  ): Promise<{ items: BatchItem[]; created: number; failed: number }> {
-    const items: BatchItem[] = [];
-    const checked: { index: number; name: string; scene: string }[] = [];
-    const seen = new Set<string>();
-    inputs.forEach((input, index) => {
-      const scene = input.scene ?? input.name;
-      try {
-        const valid = checkChannel(input);
-        if (seen.has(valid.scene))
-          throw refusal("scene_repeated", `the scene ${valid.scene} is in the batch twice`);
-        seen.add(valid.scene);
-        checked.push({ index, ...valid });
-      } catch (error) {
-        items.push(failed(index, input.name, scene, error));
-      }
-    });
-    const taken = await this.options.repository.scenesTaken(
-      appId,
-      checked.map((item) => item.scene),
-    );
-    const room = qrLimits.permanentMax - (await this.options.repository.countPermanent(appId));
-    let made = 0;
-    for (const item of checked) {
-      try {
-        if (taken.has(item.scene)) {
-          throw refusal("scene_taken", `the account has a code with the scene ${item.scene} already`);
-        }
-        if (made >= room) {
-          throw refusal(
-            "permanent_limit",
-            `the account has ${qrLimits.permanentMax} permanent codes already`,
-          );
-        }
-        const code = await this.makeChannel(actor, appId, item.name, item.scene);
-        made++;
-        items.push({ ...item, ok: true, code });
-      } catch (error) {
-        items.push(failed(item.index, item.name, item.scene, error));
-      }
-    }
-    items.sort((a, b) => a.index - b.index);
-    return { items, created: made, failed: items.length - made };
-  }
-
-  /**
    * The fission code of an inviting follower: made on the first ask, the same one while it
    * lives, and a new ticket on the same row (so the same scene) once it expired.
    */
@@ -251,7 +199,16 @@ export class QrCodeService {
     }
   }
 
-  private async makeChannel(actor: Actor, appId: string, name: string, scene: string): Promise<QrCodeRow> {
+  /**
+   * Asks WeChat for a channel's permanent code and keeps it (the batches' job calls it too);
+   * the caller checked the rules. Refused when the scene was taken meanwhile.
+   */
+  async makeChannel(
+    actor: Pick<Actor, "userId">,
+    appId: string,
+    name: string,
+    scene: string,
+  ): Promise<QrCodeRow> {
     const api = createQrCodeApi(await this.options.clients.clientFor(appId));
     const answer = await api.createPermanent(scene);
     const now = this.options.clock.now();
@@ -282,7 +239,7 @@ function emptyTotals(scene: string): SceneTotals {
 }
 
 /** A channel's name and scene as WeChat takes them, or the refusal. */
-function checkChannel(input: ChannelInput): { name: string; scene: string } {
+export function checkChannel(input: ChannelInput): { name: string; scene: string } {
   const name = input.name.trim();
   if (name.length === 0 || charLength(name) > NAME_MAX_CHARS) {
     throw refusal("name_invalid", `a channel's name is 1 to ${NAME_MAX_CHARS} characters`, {
@@ -304,7 +261,7 @@ function checkChannel(input: ChannelInput): { name: string; scene: string } {
 }
 
 /** A batch item that was not created, with the reason the console shows. */
-function failed(index: number, name: string, scene: string, error: unknown): BatchItem {
+export function failed(index: number, name: string, scene: string, error: unknown): BatchItem {
   const reason = refusalOf(error);
   if (reason) {
     return { index, name, scene, ok: false, reason, message: (error as Error).message };

@@ -58,8 +58,40 @@ export interface QrCodeFollowersTable {
   unsubscribed_day: string | null;
 }
 
+/** A batch of channel codes being made, a job working through its items in order. */
+export interface QrCodeBatchesTable {
+  id: string;
+  appid: string;
+  /** `running` while items wait, then `done`. */
+  status: "running" | "done";
+  total: number;
+  /** Items done, made or not. */
+  done: number;
+  failed: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One channel of a batch: waiting, made (its code) or refused (why). */
+export interface QrCodeBatchItemsTable {
+  batch_id: string;
+  /** The item's place in the request. */
+  idx: number;
+  name: string;
+  scene: string;
+  status: "pending" | "created" | "failed";
+  code_id: string | null;
+  /** Why it was refused (`QrCodeRefusal`). */
+  reason: string | null;
+  message: string | null;
+  errcode: number | null;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
+    qrcode_batches: QrCodeBatchesTable;
+    qrcode_batch_items: QrCodeBatchItemsTable;
     qrcodes: QrCodesTable;
     qrcode_scans: QrCodeScansTable;
     qrcode_followers: QrCodeFollowersTable;

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { BatchState } from "./batches.js";
 import type { Series, TreeNode } from "./figures.js";
 import type { QrCodeRow, SceneTotals } from "./repository.js";
-import type { BatchItem } from "./service.js";
 
 export const totalsView = z.object({
   scans: z.number().int().describe("Scans, the follows through the code included."),
@@ -46,29 +46,52 @@ export const batchItemView = z.object({
   index: z.number().int().describe("The item's place in the request."),
   name: z.string(),
   scene: z.string(),
-  ok: z.boolean(),
-  code: codeView.optional(),
+  status: z.enum(["pending", "created", "failed"]),
+  code: codeView.nullable(),
   reason: z
     .string()
-    .optional()
+    .nullable()
     .describe(
       "Why not: `name_invalid`, `scene_invalid`, `scene_repeated`, `scene_taken`, `permanent_limit`, `wechat_refused` (with `errcode`), `wechat_unreachable`.",
     ),
-  message: z.string().optional(),
-  errcode: z.number().int().optional(),
+  message: z.string().nullable(),
+  errcode: z.number().int().nullable(),
 });
 
-export function batchItemOf(item: BatchItem): z.input<typeof batchItemView> {
-  if (item.ok)
-    return { index: item.index, name: item.name, scene: item.scene, ok: true, code: codeOf(item.code) };
+export const batchView = z.object({
+  id: z.string(),
+  status: z.enum(["running", "done"]),
+  total: z.number().int(),
+  done: z.number().int().describe("Items done, made or refused: the progress."),
+  created: z.number().int(),
+  failed: z.number().int(),
+  createdAt: z.number().int(),
+  items: z.array(batchItemView),
+});
+
+export function batchOf(state: BatchState): z.input<typeof batchView> {
+  const { batch, items, codes } = state;
   return {
-    index: item.index,
-    name: item.name,
-    scene: item.scene,
-    ok: false,
-    reason: item.reason,
-    message: item.message,
-    ...(item.errcode === undefined ? {} : { errcode: item.errcode }),
+    id: batch.id,
+    status: batch.status,
+    total: Number(batch.total),
+    done: Number(batch.done),
+    created: Number(batch.done) - Number(batch.failed),
+    failed: Number(batch.failed),
+    createdAt: Number(batch.created_at),
+    items: items.map((item) => {
+      const code = item.code_id ? codes.get(item.code_id) : undefined;
+      return {
+        index: Number(item.idx),
+        name: item.name,
+        scene: item.scene,
+        status: item.status,
+        code: code ? codeOf(code) : null,
+        reason: item.reason,
+        message: item.message,
+        errcode: item.errcode === null ? null : Number(item.errcode),
+      };
+    }),
   };
 }
 

@@ -71,9 +71,42 @@ export const qrcodes: PortableMigration = {
       .on("qrcode_followers")
       .columns(["appid", "unsubscribed_day"])
       .execute();
+
+    await db.schema
+      .createTable("qrcode_batches")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("appid", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("total", "integer", (c) => c.notNull())
+      .addColumn("done", "integer", (c) => c.notNull())
+      .addColumn("failed", "integer", (c) => c.notNull())
+      .addColumn("created_by", "text")
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("qrcode_batches_appid").on("qrcode_batches").column("appid").execute();
+    await db.schema
+      .createTable("qrcode_batch_items")
+      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("idx", "integer", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("scene", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("code_id", "text")
+      .addColumn("reason", "text")
+      .addColumn("message", "text")
+      .addColumn("errcode", "integer")
+      .addPrimaryKeyConstraint("qrcode_batch_items_pk", ["batch_id", "idx"])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ["qrcode_followers", "qrcode_scans", "qrcodes"]) {
+    for (const table of [
+      "qrcode_batch_items",
+      "qrcode_batches",
+      "qrcode_followers",
+      "qrcode_scans",
+      "qrcodes",
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },

@@ -1,6 +1,6 @@
 import { Alert, Button, Flex, Input, Modal, Progress, Table, Tag } from "antd";
 import { useState } from "react";
-import { type QrBatchItem, useCreateChannels } from "../../../api/qrcodes.js";
+import { type QrBatchItem, useCreateChannels, useQrBatch } from "../../../api/qrcodes.js";
 import { useSectionI18n } from "../../../i18n/index.js";
 import { qrcodesDictionary, qrReason } from "../../../i18n/qrcodes.js";
 import { qrErrorMessage } from "../errors.js";
@@ -21,7 +21,7 @@ function channelsOf(text: string): { name: string; scene?: string }[] {
     });
 }
 
-/** Creates up to 100 channel codes at once and lists each one's outcome. */
+/** Creates up to 100 channel codes at once, shows the job's progress and lists each one's outcome. */
 export function BatchDialog({ appId, open, onClose }: { appId: string; open: boolean; onClose: () => void }) {
   const { t } = useSectionI18n(qrcodesDictionary);
   const batch = useCreateChannels();
@@ -33,7 +33,10 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
       : channels.length === 0
         ? t("qr.batchEmpty")
         : undefined;
-  const result = batch.data;
+  // The batch as its job makes it: polled until done.
+  const polled = useQrBatch(appId, batch.data?.id);
+  const result = polled.data ?? batch.data;
+  const running = result?.status === "running";
 
   const close = () => {
     batch.reset();
@@ -50,7 +53,7 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
       destroyOnHidden
       footer={
         result ? (
-          <Button type="primary" onClick={close}>
+          <Button type="primary" onClick={close} disabled={running}>
             {t("actions.confirm")}
           </Button>
         ) : (
@@ -81,23 +84,27 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
             onChange={(event) => setText(event.target.value)}
           />
           {text.trim() !== "" && problem && <Alert type="warning" showIcon message={problem} />}
-          {batch.isPending && (
-            <Flex vertical gap={4} role="status">
-              <span>{t("qr.batchRunning", { count: channels.length })}</span>
-              <Progress percent={99} status="active" showInfo={false} />
-            </Flex>
-          )}
+          {batch.isPending && <Progress percent={0} status="active" showInfo={false} />}
           {batch.error && <Alert type="error" showIcon message={qrErrorMessage(t, batch.error)} />}
         </Flex>
       )}
       {result && (
         <Flex vertical gap={8}>
-          <Alert
-            type={result.failed === 0 ? "success" : "warning"}
-            showIcon
-            message={t("qr.batchDone", { created: result.created, failed: result.failed })}
-          />
-          <Progress percent={Math.round((result.created / Math.max(1, result.items.length)) * 100)} />
+          <Flex vertical gap={4} role="status">
+            {running ? (
+              <span>{t("qr.batchRunning", { done: result.done, total: result.total })}</span>
+            ) : (
+              <Alert
+                type={result.failed === 0 ? "success" : "warning"}
+                showIcon
+                message={t("qr.batchDone", { created: result.created, failed: result.failed })}
+              />
+            )}
+            <Progress
+              percent={Math.round((result.done / Math.max(1, result.total)) * 100)}
+              status={running ? "active" : result.failed === 0 ? "success" : "normal"}
+            />
+          </Flex>
           <Table<QrBatchItem>
             aria-label={t("qr.result")}
             rowKey="index"
@@ -113,14 +120,16 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
                 title: t("qr.result"),
                 key: "result",
                 render: (_, item) =>
-                  item.ok ? (
+                  item.status === "pending" ? (
+                    <Tag>{t("qr.batchPending")}</Tag>
+                  ) : item.status === "created" ? (
                     <Tag color="success">{t("qr.batchOk")}</Tag>
                   ) : (
                     <Tag color="error">
                       {qrReason(t, item.reason, {
                         // Batch items carry no limit: WeChat's, as the server checks them.
                         limit: item.reason === "permanent_limit" ? 100_000 : 64,
-                        ...(item.errcode === undefined ? {} : { errcode: item.errcode }),
+                        ...(item.errcode === null ? {} : { errcode: item.errcode }),
                       }) ?? item.message}
                     </Tag>
                   ),
