@@ -71,8 +71,9 @@ describe("参数二维码 (the QR codes screen)", () => {
     await page.getByRole("tab", { name: "数据" }).click();
     await page.getByTestId("qr-chart").locator("canvas").waitFor();
     const row = page.getByRole("row", { name: /metro/ });
-    await expect(row.getByRole("cell").nth(3).textContent()).resolves.toBe("2");
-    await auditScreen(t.watched, "qrcodes-figures");
+    // Name, scene, scans, new followers: the fourth cell, waited for until it reads 2.
+    await row.getByRole("cell").nth(3).getByText("2", { exact: true }).waitFor();
+    await auditScreen(t.watched, "qrcodes");
 
     // The first follower invites; the one who follows through their code hangs under them.
     await page.getByRole("tab", { name: "裂变" }).click();
@@ -91,6 +92,5 @@ describe("参数二维码 (the QR codes screen)", () => {
     await page.getByText(`${first.openId}`).waitFor();
     await page.getByText("邀请 1 人 · 仍关注 1 人 · 下级共 1 人").waitFor();
     await page.getByText("共 1 条邀请关系").waitFor();
-    await auditScreen(t.watched, "qrcodes");
   });
 });
