@@ -42,10 +42,11 @@ describe.each(testStoreFactories)("QR attribution on $name", (factory) => {
   let handle: Awaited<ReturnType<typeof factory.create>>;
   let attribution: QrCodeAttribution;
   let figures: QrCodeFigures;
+  let repository: QrCodesRepository;
   beforeEach(async () => {
     handle = await factory.create();
     await migrateToLatest(handle.store.db, migrations);
-    const repository = new QrCodesRepository(handle.store.db);
+    repository = new QrCodesRepository(handle.store.db);
     attribution = new QrCodeAttribution({ repository, clock: new ManualClock(Date.UTC(2025, 5, 1)), logger });
     figures = new QrCodeFigures({ repository, logger });
   });
@@ -75,6 +76,57 @@ describe.each(testStoreFactories)("QR attribution on $name", (factory) => {
     expect(daily.series[0]?.points).toEqual([
       { day: "2025-06-01", scans: 1, newFollowers: 1, unfollows: 0 },
       { day: "2025-06-02", scans: 0, newFollowers: 0, unfollows: 1 },
+    ]);
+  });
+
+  it("draws a loop of invitations (A brought B, who later brought A back) once, without walking it forever", async () => {
+    const fission = (inviter: string, scene: string) =>
+      repository.insert({
+        id: `id-${scene}`,
+        appid: APP,
+        kind: "fission",
+        scene,
+        name: null,
+        inviter_openid: inviter,
+        ticket: `t-${scene}`,
+        url: `http://weixin.qq.com/q/${scene}`,
+        expires_at: Date.UTC(2025, 6, 1),
+        created_by: null,
+        created_at: 0,
+        updated_at: 0,
+      });
+    await fission("oA", "fx_a");
+    await fission("oB", "fx_b");
+    const follow = (openId: string, scene: string, createTime: number) =>
+      attribution.wants(
+        APP,
+        event({ fromUserName: openId, createTime, event: "subscribe", eventKey: `qrscene_${scene}`, scene }),
+      );
+    await follow("oB", "fx_a", 1_748_736_000);
+    await attribution.wants(
+      APP,
+      event({ fromUserName: "oA", createTime: 1_748_736_100, event: "unsubscribe" }),
+    );
+    await follow("oA", "fx_b", 1_748_736_200);
+    await follow("oC", "fx_b", 1_748_736_300);
+    // A follower scanning a code (their own here) is a scan, never an invitation.
+    await attribution.wants(
+      APP,
+      event({
+        fromUserName: "oB",
+        createTime: 1_748_736_400,
+        event: "SCAN",
+        eventKey: "fx_b",
+        scene: "fx_b",
+      }),
+    );
+
+    const tree = await figures.fissionTree(APP);
+    expect(tree.invitations).toBe(3);
+    expect(tree.nodes.map((n) => [n.openId, n.depth, n.invited, n.descendants])).toEqual([
+      ["oA", 0, 1, 2],
+      ["oB", 1, 2, 1],
+      ["oC", 2, 0, 0],
     ]);
   });
 });
