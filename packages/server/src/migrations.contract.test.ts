@@ -30,6 +30,7 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   qrcode_followers: "0020_qrcodes",
   qrcode_batches: "0020_qrcodes",
   qrcode_batch_items: "0020_qrcodes",
+  qrcode_creations: "0020_qrcodes",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -39,6 +39,7 @@ export const tableOwners = {
   qrcode_followers: "qrcodes",
   qrcode_batches: "qrcodes",
   qrcode_batch_items: "qrcodes",
+  qrcode_creations: "qrcodes",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

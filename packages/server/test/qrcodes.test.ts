@@ -53,6 +53,8 @@ interface Harness {
     body: Record<string, unknown>,
   ): Promise<{ openId: string; push: { outcome: string } }>;
   createCalls(): number;
+  /** WeChat pushes the platform's ticket (every 10 minutes in WeChat; on demand here). */
+  pushTicket(): Promise<unknown>;
   /** A GET under /api/v1 with the admin key, as it comes. */
   raw(path: string): Promise<Response>;
 }
@@ -108,6 +110,7 @@ async function start(env: Record<string, string>): Promise<Harness> {
       if (response.status !== 200) throw new Error(`${action}: ${JSON.stringify(answer)}`);
       return answer;
     },
+    pushTicket: () => core.control.component.pushTicket(demo.componentAppId),
     raw: (path) => fetch(`${url}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } }),
     createCalls: () => core.control.requestLog({ path: "/cgi-bin/qrcode/create" }).length,
   };
@@ -392,4 +395,33 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
     expect(batch.body.items.map((item) => item.reason)).toEqual(["permanent_limit", "permanent_limit"]);
     expect(h.createCalls()).toBe(calls);
   }, 60_000);
+
+  it("refuses the 100,001st code of a day (China Standard Time) without asking WeChat, and counts again the next day", async () => {
+    const db = h.server.store.db;
+    // The test clock starts at 2025-06-01 08:00 in China.
+    await db
+      .insertInto("qrcode_creations")
+      .values({ appid: h.appId, day: "2025-06-01", count: 99_999 })
+      .execute();
+    expect(
+      (await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "今天最后一个" })).status,
+    ).toBe(201);
+    const calls = h.createCalls();
+    const channel = await h.api<Refusal>("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "超出" });
+    const fission = await h.api<Refusal>("POST", `/accounts/${h.appId}/qrcodes/fission`, {
+      inviterOpenId: "oInviter0001",
+    });
+    for (const refused of [channel, fission]) {
+      expect([refused.status, refused.body.error.details?.reason, refused.body.error.details?.limit]).toEqual(
+        [409, "daily_limit", 100_000],
+      );
+    }
+    expect(h.createCalls()).toBe(calls);
+    // 16 hours later it is the second of June in China.
+    h.server.clock.advance(16 * 60 * 60 * 1000);
+    // WeChat's platform ticket lives 12 hours: the one pushed every 10 minutes, pushed now.
+    await h.pushTicket();
+    const tomorrow = await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "超出" });
+    expect(tomorrow.status).toBe(201);
+  });
 });

@@ -55,6 +55,7 @@ const zhCN = {
   "qr.errors.scene_repeated": "这一批里有重复的场景值。",
   "qr.errors.scene_taken": "这个账号已有使用该场景值的二维码。",
   "qr.errors.permanent_limit": "这个账号的永久二维码已达微信上限 {limit} 个。",
+  "qr.errors.daily_limit": "这个账号今天已向微信申请 {limit} 个二维码，达到每日上限，请明天再试。",
   "qr.errors.expire_invalid": "有效期最长 30 天（{limit} 秒）。",
   "qr.errors.inviter_invalid": "邀请人需要是粉丝的 OpenID。",
   "qr.errors.code_expired": "这个临时二维码已过期，微信不再显示它。",
@@ -118,6 +119,8 @@ const enUS: Record<QrKey, string> = {
   "qr.errors.scene_repeated": "The batch has a scene twice.",
   "qr.errors.scene_taken": "The account has a code with that scene already.",
   "qr.errors.permanent_limit": "The account has WeChat's maximum of {limit} permanent codes.",
+  "qr.errors.daily_limit":
+    "The account asked WeChat for {limit} codes today, its daily maximum: try again tomorrow.",
   "qr.errors.expire_invalid": "A code lives 30 days ({limit} seconds) at most.",
   "qr.errors.inviter_invalid": "The inviter must be a follower's OpenID.",
   "qr.errors.code_expired": "This temporary code has expired: WeChat no longer shows it.",

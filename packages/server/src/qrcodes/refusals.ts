@@ -15,6 +15,8 @@ export type QrCodeRefusal =
   | "name_invalid"
   /** The account has WeChat's 100,000 permanent codes already. */
   | "permanent_limit"
+  /** The account asked WeChat for 100,000 codes today (China Standard Time) already. */
+  | "daily_limit"
   /** expire_seconds outside 1 … 2,592,000 (30 days). */
   | "expire_invalid"
   /** Not an OpenID. */
@@ -32,6 +34,7 @@ const STATUS_OF: Record<QrCodeRefusal, "validation_failed" | "conflict"> = {
   scene_repeated: "validation_failed",
   name_invalid: "validation_failed",
   permanent_limit: "conflict",
+  daily_limit: "conflict",
   expire_invalid: "validation_failed",
   inviter_invalid: "validation_failed",
   code_expired: "conflict",

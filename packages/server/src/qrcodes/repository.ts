@@ -318,6 +318,28 @@ export class QrCodesRepository {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
+  /** Codes asked of WeChat on a day. */
+  async creationsOn(appId: string, day: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("qrcode_creations")
+      .select("count")
+      .where("appid", "=", appId)
+      .where("day", "=", day)
+      .executeTakeFirst();
+    return row ? Number(row.count) : 0;
+  }
+
+  /** Counts one more code asked of WeChat on a day. */
+  async countCreation(appId: string, day: string): Promise<void> {
+    await this.db
+      .insertInto("qrcode_creations")
+      .values({ appid: appId, day, count: 1 })
+      .onConflict((oc) =>
+        oc.columns(["appid", "day"]).doUpdateSet((eb) => ({ count: eb("qrcode_creations.count", "+", 1) })),
+      )
+      .execute();
+  }
+
   async purgeAccount(appId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     const batches = this.db.selectFrom("qrcode_batches").select("id").where("appid", "=", appId);
@@ -328,7 +350,7 @@ export class QrCodesRepository {
     counts["qrcode_batch_items"] = Number(items.numDeletedRows);
     const gone = await this.db.deleteFrom("qrcode_batches").where("appid", "=", appId).executeTakeFirst();
     counts["qrcode_batches"] = Number(gone.numDeletedRows);
-    for (const table of ["qrcode_scans", "qrcode_followers", "qrcodes"] as const) {
+    for (const table of ["qrcode_scans", "qrcode_followers", "qrcodes", "qrcode_creations"] as const) {
       const result = await this.db.deleteFrom(table).where("appid", "=", appId).executeTakeFirst();
       counts[table] = Number(result.numDeletedRows);
     }

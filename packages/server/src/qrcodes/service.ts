@@ -1,4 +1,11 @@
-import { charLength, createQrCodeApi, qrLimits, WeChatApiError, WeChatTransportError } from "@wxgate/wechat";
+import {
+  charLength,
+  createQrCodeApi,
+  type QrCodeApi,
+  qrLimits,
+  WeChatApiError,
+  WeChatTransportError,
+} from "@wxgate/wechat";
 import QRCode from "qrcode";
 import type { AccountClients } from "../accounts/index.js";
 import { errors } from "../platform/errors.js";
@@ -6,6 +13,7 @@ import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Actor } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
+import { cstDay } from "./days.js";
 import { type QrCodeRefusal, refusal, refusalOf } from "./refusals.js";
 import type { QrCodeRow, QrCodesRepository, SceneTotals } from "./repository.js";
 import type { QrCodeKind } from "./tables.js";
@@ -95,8 +103,7 @@ export class QrCodeService {
     }
     // The scene names the code, not the follower: OpenIDs stay out of what WeChat shows.
     const scene = existing?.scene ?? `fx_${newId(now).replaceAll("-", "")}`;
-    const api = createQrCodeApi(await this.options.clients.clientFor(appId));
-    const answer = await api.createTemporary(scene, expire);
+    const answer = await this.asked(appId, (api) => api.createTemporary(scene, expire));
     const expiresAt = now + (answer.expire_seconds ?? expire) * 1000;
     if (existing) {
       const change = { ticket: answer.ticket, url: answer.url, expires_at: expiresAt, updated_at: now };
@@ -186,6 +193,27 @@ export class QrCodeService {
     };
   }
 
+  /**
+   * Asks WeChat for a code within its 100,000 a day per account (counted here per day in China
+   * Standard Time; a code counts once WeChat made it).
+   */
+  private async asked<T>(appId: string, ask: (api: QrCodeApi) => Promise<T>): Promise<T> {
+    const { repository, clock, clients } = this.options;
+    const day = cstDay(clock.now());
+    if ((await repository.creationsOn(appId, day)) >= qrLimits.dailyCreations) {
+      throw refusal(
+        "daily_limit",
+        `the account asked WeChat for ${qrLimits.dailyCreations} codes today already`,
+        {
+          limit: qrLimits.dailyCreations,
+        },
+      );
+    }
+    const answer = await ask(createQrCodeApi(await clients.clientFor(appId)));
+    await repository.countCreation(appId, day);
+    return answer;
+  }
+
   private async checkPermanentRoom(appId: string, wanted: number): Promise<void> {
     const count = await this.options.repository.countPermanent(appId);
     if (count + wanted > qrLimits.permanentMax) {
@@ -209,8 +237,7 @@ export class QrCodeService {
     name: string,
     scene: string,
   ): Promise<QrCodeRow> {
-    const api = createQrCodeApi(await this.options.clients.clientFor(appId));
-    const answer = await api.createPermanent(scene);
+    const answer = await this.asked(appId, (api) => api.createPermanent(scene));
     const now = this.options.clock.now();
     const row: QrCodeRow = {
       id: newId(now),

@@ -88,8 +88,16 @@ export interface QrCodeBatchItemsTable {
   errcode: number | null;
 }
 
+/** Codes asked of WeChat per account and day (China Standard Time): WeChat allows 100,000 a day. */
+export interface QrCodeCreationsTable {
+  appid: string;
+  day: string;
+  count: number;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
+    qrcode_creations: QrCodeCreationsTable;
     qrcode_batches: QrCodeBatchesTable;
     qrcode_batch_items: QrCodeBatchItemsTable;
     qrcodes: QrCodesTable;

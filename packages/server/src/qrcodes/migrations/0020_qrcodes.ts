@@ -98,9 +98,18 @@ export const qrcodes: PortableMigration = {
       .addColumn("errcode", "integer")
       .addPrimaryKeyConstraint("qrcode_batch_items_pk", ["batch_id", "idx"])
       .execute();
+
+    await db.schema
+      .createTable("qrcode_creations")
+      .addColumn("appid", "text", (c) => c.notNull())
+      .addColumn("day", "text", (c) => c.notNull())
+      .addColumn("count", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("qrcode_creations_pk", ["appid", "day"])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     for (const table of [
+      "qrcode_creations",
       "qrcode_batch_items",
       "qrcode_batches",
       "qrcode_followers",

@@ -128,7 +128,8 @@ export function BatchDialog({ appId, open, onClose }: { appId: string; open: boo
                     <Tag color="error">
                       {qrReason(t, item.reason, {
                         // Batch items carry no limit: WeChat's, as the server checks them.
-                        limit: item.reason === "permanent_limit" ? 100_000 : 64,
+                        limit:
+                          item.reason === "permanent_limit" || item.reason === "daily_limit" ? 100_000 : 64,
                         ...(item.errcode === null ? {} : { errcode: item.errcode }),
                       }) ?? item.message}
                     </Tag>
