@@ -28,6 +28,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/menus/index.js")).MenusPage }),
       },
       {
+        path: "accounts/:appId/qrcodes",
+        lazy: async () => ({ Component: (await import("./pages/qrcodes/index.js")).QrCodesPage }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },

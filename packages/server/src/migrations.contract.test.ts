@@ -28,6 +28,12 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   menu_drafts: "0019_menus",
   menu_publications: "0019_menus",
   menu_clicks: "0019_menus",
+  qrcodes: "0020_qrcodes",
+  qrcode_scans: "0020_qrcodes",
+  qrcode_followers: "0020_qrcodes",
+  qrcode_batches: "0020_qrcodes",
+  qrcode_batch_items: "0020_qrcodes",
+  qrcode_creations: "0020_qrcodes",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

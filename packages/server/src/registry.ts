@@ -12,6 +12,7 @@ import {
   type PortableMigration,
   platformMigrations,
 } from "./platform/store/migrations/index.js";
+import { qrcodesMigrations, qrcodesModule } from "./qrcodes/index.js";
 import { riskMigrations, riskModule } from "./risk/index.js";
 import { teamMigrations, teamModule } from "./team/index.js";
 import { tokensMigrations, tokensModule } from "./tokens/index.js";
@@ -35,6 +36,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   teamModule,
   notificationsModule,
   riskModule,
+  qrcodesModule,
   auditModule(),
 ];
 
@@ -56,6 +58,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
   { owner: "menus", migrations: menusMigrations },
+  { owner: "qrcodes", migrations: qrcodesMigrations },
 ];
 
 /**

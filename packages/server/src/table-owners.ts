@@ -37,6 +37,12 @@ export const tableOwners = {
   menu_drafts: "menus",
   menu_publications: "menus",
   menu_clicks: "menus",
+  qrcodes: "qrcodes",
+  qrcode_scans: "qrcodes",
+  qrcode_followers: "qrcodes",
+  qrcode_batches: "qrcodes",
+  qrcode_batch_items: "qrcodes",
+  qrcode_creations: "qrcodes",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -420,4 +420,5 @@ export const enUS: Record<MessageKey, string> = {
   "security.confirm.byPassword": "Password",
   "security.confirm.byTotp": "Authenticator app",
   "security.confirm.totp": "Authenticator code",
+  "menu.qrcodes": "QR codes",
 };

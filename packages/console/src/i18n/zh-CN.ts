@@ -408,6 +408,7 @@ export const zhCN = {
   "security.confirm.byPassword": "密码",
   "security.confirm.byTotp": "身份验证器",
   "security.confirm.totp": "身份验证器验证码",
+  "menu.qrcodes": "参数二维码",
 };
 
 /** A key of the console's dictionary. */

@@ -33,15 +33,33 @@ describe("the gateway's fan-outs", () => {
     expect(log).toEqual(["webhooks?", "webhooks!"]);
   });
 
-  it("with several, wants a push when any of them does, asking in order until one does, and tells all", async () => {
+  it("with several, wants a push when any of them does, asking every one in order, and tells all", async () => {
     const log: string[] = [];
     const fanouts = new EventFanouts();
     fanouts.register(fanout(Promise.resolve(false), log, "a"));
     fanouts.register(fanout(true, log, "b"));
     fanouts.register(fanout(true, log, "c"));
     expect(await fanouts.wants("wx1", message)).toBe(true);
-    expect(log).toEqual(["a?", "b?"]);
+    expect(log).toEqual(["a?", "b?", "c?"]);
     fanouts.recorded();
-    expect(log.slice(2)).toEqual(["a!", "b!", "c!"]);
+    expect(log.slice(3)).toEqual(["a!", "b!", "c!"]);
+  });
+
+  it("asks a fan-out registered first before the others; one that wants nothing still reads every push", async () => {
+    const log: string[] = [];
+    const fanouts = new EventFanouts();
+    fanouts.register(fanout(true, log, "webhooks"));
+    fanouts.register(fanout(false, log, "observer"), "first");
+    expect(await fanouts.wants("wx1", message)).toBe(true);
+    expect(log).toEqual(["observer?", "webhooks?"]);
+  });
+
+  it("asks a reader registered after a fan-out that wants the push too", async () => {
+    const log: string[] = [];
+    const fanouts = new EventFanouts();
+    fanouts.register(fanout(true, log, "webhooks"));
+    fanouts.register(fanout(false, log, "taps"));
+    expect(await fanouts.wants("wx1", message)).toBe(true);
+    expect(log).toEqual(["webhooks?", "taps?"]);
   });
 });

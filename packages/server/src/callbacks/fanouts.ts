@@ -8,8 +8,10 @@ import type { EventFanout } from "./ports.js";
 export class EventFanouts implements EventFanout {
   readonly #fanouts: EventFanout[] = [];
 
-  register(fanout: EventFanout): void {
-    this.#fanouts.push(fanout);
+  /** Adds a fan-out; `first` puts it before the others (they are asked in that order). */
+  register(fanout: EventFanout, position: "first" | "last" = "last"): void {
+    if (position === "first") this.#fanouts.unshift(fanout);
+    else this.#fanouts.push(fanout);
   }
 
   wants(appId: string, message: InboundMessage): boolean | Promise<boolean> {
@@ -22,8 +24,13 @@ export class EventFanouts implements EventFanout {
     for (const fanout of this.#fanouts) fanout.recorded();
   }
 
+  /**
+   * Every fan-out is asked, even once one wants the push: some read every push as it passes
+   * (menu taps, QR-code attribution, follower activity) and must see it whatever the others say.
+   */
   async #anyWants(appId: string, message: InboundMessage): Promise<boolean> {
-    for (const fanout of this.#fanouts) if (await fanout.wants(appId, message)) return true;
-    return false;
+    let wanted = false;
+    for (const fanout of this.#fanouts) if (await fanout.wants(appId, message)) wanted = true;
+    return wanted;
   }
 }

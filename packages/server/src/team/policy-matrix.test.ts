@@ -70,6 +70,8 @@ const rules: Record<string, Rule> = {
   "team.departments.manage": { kind: "platform" },
   "menus.read": { kind: "switch", switch: "menus" },
   "menus.publish": { kind: "switch", switch: "menus" },
+  "qrcodes.read": { kind: "switch", switch: "qrcodes" },
+  "qrcodes.manage": { kind: "switch", switch: "qrcodes" },
 };
 
 const MINE = "wx0000000000000001";

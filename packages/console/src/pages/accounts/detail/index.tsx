@@ -135,6 +135,9 @@ export function AccountPage() {
         </Typography.Title>
         <StateTag account={a} />
         <ValidityBadge account={a} />
+        {mayTake(who.data, "qrcodes.read", a.appId) && (
+          <Link to={`/accounts/${encodeURIComponent(a.appId)}/qrcodes`}>{t("menu.qrcodes")}</Link>
+        )}
       </Flex>
       <Tabs
         activeKey={tab}
