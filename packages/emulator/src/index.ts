@@ -4,6 +4,7 @@
  */
 
 export type { ApisControl, NewTemplate } from "./apis/index.js";
+export { mediaSamples } from "./apis/media-samples.js";
 export type { CreateEmulatorOptions, EmulatorPluginOptions, RunningEmulator } from "./app.js";
 export { closeCore, createEmulator, emulatorPlugin } from "./app.js";
 export {
