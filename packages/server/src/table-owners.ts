@@ -34,6 +34,7 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  materials: "materials",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

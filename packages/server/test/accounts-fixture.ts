@@ -1,5 +1,6 @@
 import { createAccounts } from "../src/accounts/index.js";
 import type { Scope } from "../src/http/principal.js";
+import type { ModuleFactory } from "../src/module.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
 import { tokensModule } from "../src/tokens/index.js";
 import { authorizeThroughPage } from "./authorization-page.js";
@@ -53,7 +54,9 @@ export interface SandboxHarness {
  * Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat;
  * `env` adds WXGATE_* settings.
  */
-export async function startSandbox(options: { env?: Record<string, string> } = {}): Promise<SandboxHarness> {
+export async function startSandbox(
+  options: { env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {},
+): Promise<SandboxHarness> {
   let accounts: ReturnType<typeof createAccounts> | undefined;
   const server = await createTestServer({
     modules: [
@@ -62,6 +65,8 @@ export async function startSandbox(options: { env?: Record<string, string> } = {
         accounts = createAccounts(ctx);
         return accounts.module;
       },
+      // Modules under test that build on the accounts module.
+      ...(options.modules ?? []),
     ],
     sandbox: true,
     ...(options.env ? { env: options.env } : {}),

@@ -1,7 +1,13 @@
-import { checkKfAccount, checkKfNickname, checkMediaUpload, kfLimits } from "@wxgate/wechat";
+import {
+  boundaryOf,
+  checkKfAccount,
+  checkKfNickname,
+  checkMediaUpload,
+  kfLimits,
+  parseMultipart,
+} from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { boundaryOf, parseMultipart } from "../http/multipart.js";
 import { wxRoute } from "../http/route.js";
 import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";

@@ -17,7 +17,7 @@ export type { ApisControl } from "./control.js";
 export { CUSTOMER_SERVICE_EXTENSION, type CustomerServiceBook } from "./customer-service.js";
 export type { RaisedEvent } from "./events.js";
 export { MASS_JOB_DELAY_MS, MASS_JOB_FAULT } from "./mass.js";
-export { MATERIALS_EXTENSION, type MaterialsBook } from "./materials.js";
+export { MATERIALS_EXTENSION, type MaterialsBook, type StoredMedia } from "./materials.js";
 export { CONDITIONAL_MENU_LIMIT } from "./menus.js";
 export { tagLimits } from "./tags.js";
 export { type NewTemplate, TEMPLATE_JOB_DELAY_MS, TEMPLATE_JOB_FAULT } from "./templates.js";

@@ -1,18 +1,20 @@
 import {
+  boundaryOf,
   checkMediaUpload,
   extensionOf,
+  type FormPart,
   listTypeOf,
   MATERIAL_PAGE_MAX,
   type MaterialListType,
   type MaterialNewsArticle,
   type MediaType,
   materialCountLimits,
+  parseMultipart,
   TEMPORARY_MEDIA_TTL_MS,
   validateNews,
 } from "@wxgate/wechat";
 import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
-import { boundaryOf, type FormPart, parseMultipart } from "../http/multipart.js";
 import { type WxCall, wxRoute } from "../http/route.js";
 import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";

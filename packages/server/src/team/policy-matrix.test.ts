@@ -68,6 +68,8 @@ const rules: Record<string, Rule> = {
   "team.superadmin.transfer": { kind: "super_admin", risk: true },
   "team.invitations.respond": { kind: "session" },
   "team.departments.manage": { kind: "platform" },
+  "materials.read": { kind: "switch", switch: "materials" },
+  "materials.manage": { kind: "switch", switch: "materials" },
 };
 
 const MINE = "wx0000000000000001";

@@ -1,3 +1,8 @@
+/**
+ * multipart/form-data, as WeChat's upload APIs take it: read by the emulator, and by wxgate for
+ * the uploads it passes on.
+ */
+
 /** One part of a multipart/form-data body. */
 export interface FormPart {
   name: string;
