@@ -26,6 +26,7 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
   materials: "0021_materials",
+  kf_routing_rules: "0022_customer_service",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

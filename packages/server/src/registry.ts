@@ -2,6 +2,7 @@ import { accountsMigrations, accountsModule } from "./accounts/index.js";
 import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
+import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
 import { homeModule } from "./home/index.js";
 import { materialsMigrations, materialsModule } from "./materials/index.js";
 import type { ModuleFactory } from "./module.js";
@@ -35,6 +36,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   notificationsModule,
   riskModule,
   materialsModule,
+  customerServiceModule(),
   auditModule(),
 ];
 
@@ -56,6 +58,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
   { owner: "materials", migrations: materialsMigrations },
+  { owner: "customer-service", migrations: customerServiceMigrations },
 ];
 
 /**

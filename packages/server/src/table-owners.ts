@@ -35,6 +35,7 @@ export const tableOwners = {
   risk_signals: "risk",
   sign_in_ranges: "risk",
   materials: "materials",
+  kf_routing_rules: "customer-service",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -70,6 +70,9 @@ const rules: Record<string, Rule> = {
   "team.departments.manage": { kind: "platform" },
   "materials.read": { kind: "switch", switch: "materials" },
   "materials.manage": { kind: "switch", switch: "materials" },
+  "kf.read": { kind: "switch", switch: "messages.reply" },
+  "kf.accounts.manage": { kind: "switch", switch: "account.settings" },
+  "kf.routing.manage": { kind: "switch", switch: "messages.reply" },
 };
 
 const MINE = "wx0000000000000001";
