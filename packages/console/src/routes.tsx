@@ -24,6 +24,16 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/accounts/detail/index.js")).AccountPage }),
       },
       {
+        path: "accounts/:appId/materials",
+        lazy: async () => ({ Component: (await import("./pages/materials/index.js")).MaterialsPage }),
+      },
+      {
+        path: "accounts/:appId/customer-service",
+        lazy: async () => ({
+          Component: (await import("./pages/customer-service/index.js")).CustomerServicePage,
+        }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },
