@@ -53,11 +53,9 @@ export function RoutingRules({ appId, accounts }: { appId: string; accounts: KfA
   };
 
   return (
-    <Card
-      size="small"
-      title={t("kf.rules")}
-      extra={
-        <Flex gap={8}>
+    <Card size="small" title={t("kf.rules")}>
+      <Flex vertical gap={12}>
+        <Flex gap={8} wrap justify="flex-end">
           <Button
             icon={<PlusOutlined />}
             onClick={() =>
@@ -88,85 +86,87 @@ export function RoutingRules({ appId, accounts }: { appId: string; accounts: KfA
             {t("kf.saveRules")}
           </Button>
         </Flex>
-      }
-    >
-      {drafts.length === 0 ? (
-        <Empty description={t("kf.rulesEmpty")} />
-      ) : (
-        <ol style={{ margin: 0, paddingInlineStart: 20 }} aria-label={t("kf.rules")}>
-          {drafts.map((d, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a rule has no id until saved; its place is its identity
-            <li key={i} style={{ marginBottom: 8 }}>
-              <Flex gap={8} wrap align="center">
-                <Select<Kind>
-                  aria-label={t("kf.ruleKind")}
-                  value={d.kind}
-                  style={{ width: 140 }}
-                  onChange={(kind) => change(i, { kind })}
-                  options={(["keyword", "menu_key", "tag"] as const).map((k) => ({
-                    value: k,
-                    label: t(`kf.kind.${k}`),
-                  }))}
-                />
-                {d.kind === "keyword" && (
-                  <Select<"exact" | "contains">
-                    aria-label={t("kf.match.contains")}
-                    value={d.match}
-                    style={{ width: 120 }}
-                    onChange={(match) => change(i, { match })}
-                    options={[
-                      { value: "contains", label: t("kf.match.contains") },
-                      { value: "exact", label: t("kf.match.exact") },
-                    ]}
+        {drafts.length === 0 ? (
+          <Empty description={t("kf.rulesEmpty")} />
+        ) : (
+          <ol style={{ margin: 0, paddingInlineStart: 20 }} aria-label={t("kf.rules")}>
+            {drafts.map((d, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a rule has no id until saved; its place is its identity
+              <li key={i} style={{ marginBottom: 8 }}>
+                <Flex gap={8} wrap align="center">
+                  <Select<Kind>
+                    aria-label={t("kf.ruleKind")}
+                    value={d.kind}
+                    style={{ width: 140 }}
+                    onChange={(kind) => change(i, { kind })}
+                    options={(["keyword", "menu_key", "tag"] as const).map((k) => ({
+                      value: k,
+                      label: t(`kf.kind.${k}`),
+                    }))}
                   />
-                )}
-                {d.kind === "tag" ? (
-                  <InputNumber
-                    aria-label={t("kf.ruleValue")}
-                    min={0}
-                    value={d.tagId}
-                    onChange={(v) => change(i, { tagId: Number(v ?? 0) })}
+                  {d.kind === "keyword" && (
+                    <Select<"exact" | "contains">
+                      aria-label={t("kf.match.contains")}
+                      value={d.match}
+                      style={{ width: 120 }}
+                      onChange={(match) => change(i, { match })}
+                      options={[
+                        { value: "contains", label: t("kf.match.contains") },
+                        { value: "exact", label: t("kf.match.exact") },
+                      ]}
+                    />
+                  )}
+                  {d.kind === "tag" ? (
+                    <InputNumber
+                      aria-label={t("kf.ruleValue")}
+                      min={0}
+                      value={d.tagId}
+                      onChange={(v) => change(i, { tagId: Number(v ?? 0) })}
+                    />
+                  ) : (
+                    <Input
+                      aria-label={t("kf.ruleValue")}
+                      value={d.value}
+                      maxLength={d.kind === "keyword" ? 30 : 128}
+                      style={{ width: 200 }}
+                      onChange={(e) => change(i, { value: e.target.value })}
+                    />
+                  )}
+                  <span>→</span>
+                  <Select<string>
+                    aria-label={t("kf.ruleTarget")}
+                    value={d.kfAccount}
+                    style={{ width: 220 }}
+                    onChange={(kfAccount) => change(i, { kfAccount })}
+                    options={accounts.map((a) => ({
+                      value: a.account,
+                      label: `${a.nickname} (${a.account})`,
+                    }))}
                   />
-                ) : (
-                  <Input
-                    aria-label={t("kf.ruleValue")}
-                    value={d.value}
-                    maxLength={d.kind === "keyword" ? 30 : 128}
-                    style={{ width: 200 }}
-                    onChange={(e) => change(i, { value: e.target.value })}
+                  <Button
+                    aria-label={t("kf.up")}
+                    icon={<ArrowUpOutlined />}
+                    disabled={i === 0}
+                    onClick={() => move(i, -1)}
                   />
-                )}
-                <span>→</span>
-                <Select<string>
-                  aria-label={t("kf.ruleTarget")}
-                  value={d.kfAccount}
-                  style={{ width: 220 }}
-                  onChange={(kfAccount) => change(i, { kfAccount })}
-                  options={accounts.map((a) => ({ value: a.account, label: `${a.nickname} (${a.account})` }))}
-                />
-                <Button
-                  aria-label={t("kf.up")}
-                  icon={<ArrowUpOutlined />}
-                  disabled={i === 0}
-                  onClick={() => move(i, -1)}
-                />
-                <Button
-                  aria-label={t("kf.down")}
-                  icon={<ArrowDownOutlined />}
-                  disabled={i === drafts.length - 1}
-                  onClick={() => move(i, 1)}
-                />
-                <Button
-                  aria-label={t("kf.remove")}
-                  danger
-                  icon={<DeleteOutlined />}
-                  onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}
-                />
-              </Flex>
-            </li>
-          ))}
-        </ol>
-      )}
+                  <Button
+                    aria-label={t("kf.down")}
+                    icon={<ArrowDownOutlined />}
+                    disabled={i === drafts.length - 1}
+                    onClick={() => move(i, 1)}
+                  />
+                  <Button
+                    aria-label={t("kf.remove")}
+                    danger
+                    icon={<DeleteOutlined />}
+                    onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}
+                  />
+                </Flex>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Flex>
     </Card>
   );
 }

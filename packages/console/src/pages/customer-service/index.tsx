@@ -104,31 +104,32 @@ export function CustomerServicePage() {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t("kf.intro")}
       </Typography.Paragraph>
-      <Card
-        size="small"
-        title={t("kf.accounts")}
-        extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => {
-              form.resetFields();
-              setEditing("new");
-            }}
-          >
-            {t("kf.add")}
-          </Button>
-        }
-      >
-        <Table<KfAccount>
-          aria-label={t("kf.accounts")}
-          rowKey="account"
-          size="small"
-          loading={accounts.isFetching}
-          columns={columns}
-          dataSource={accounts.data?.items ?? []}
-          pagination={false}
-        />
+      <Card size="small" title={t("kf.accounts")}>
+        <Flex vertical gap={12}>
+          <Flex justify="flex-end">
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => {
+                form.resetFields();
+                setEditing("new");
+              }}
+            >
+              {t("kf.add")}
+            </Button>
+          </Flex>
+          <Table<KfAccount>
+            aria-label={t("kf.accounts")}
+            rowKey="account"
+            size="small"
+            tableLayout="fixed"
+            scroll={{ x: 600 }}
+            loading={accounts.isFetching}
+            columns={columns}
+            dataSource={accounts.data?.items ?? []}
+            pagination={false}
+          />
+        </Flex>
       </Card>
       <RoutingRules appId={appId} accounts={accounts.data?.items ?? []} />
       <Modal

@@ -7,7 +7,6 @@ import {
   Flex,
   Image,
   Row,
-  Segmented,
   Select,
   Space,
   Statistic,
@@ -165,18 +164,19 @@ export function MaterialsPage() {
       </Card>
       <Flex gap={8} wrap justify="space-between">
         <Space wrap>
-          <Segmented<string>
+          <Select<string>
             aria-label={t("mat.type")}
             value={type}
+            style={{ width: 130 }}
             onChange={(value) => {
               setType(value);
               setCursors([]);
             }}
             options={[
               { value: "", label: t("mat.all") },
-              ...["image", "voice", "video", "thumb", "news"].map((value) => ({
+              ...(["image", "voice", "video", "thumb", "news"] as const).map((value) => ({
                 value,
-                label: t(`mat.type.${value as "image"}`),
+                label: t(`mat.type.${value}`),
               })),
             ]}
           />
