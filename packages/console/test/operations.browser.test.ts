@@ -53,7 +53,10 @@ describe("an account's materials and customer service", () => {
     });
     await page.getByRole("dialog").getByRole("button", { name: "上传" }).click();
     await page.getByRole("alert").getByText("文件太大，该类型最大 65536 字节。").waitFor();
-    await page.getByRole("dialog").getByRole("button", { name: /^取\s?消$/ }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /^取\s?消$/ })
+      .click();
 
     // Customer service: an account, then a keyword rule to it.
     await t.watched.goto(`/accounts/${service.appId}/customer-service`);
@@ -61,7 +64,10 @@ describe("an account's materials and customer service", () => {
     await page.getByRole("button", { name: "添加客服" }).click();
     await page.getByRole("dialog").getByLabel("帐号").fill("refund@shop");
     await page.getByRole("dialog").getByLabel("昵称").fill("退款组");
-    await page.getByRole("dialog").getByRole("button", { name: /^确\s?定$/ }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /^确\s?定$/ })
+      .click();
     await page.getByText("已添加客服“退款组”。").waitFor();
     await page.getByRole("cell", { name: "refund@shop" }).waitFor();
     await page.getByRole("button", { name: "添加规则" }).click();
