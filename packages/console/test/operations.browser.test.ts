@@ -74,7 +74,6 @@ describe("an account's materials and customer service", () => {
     await page.getByLabel("值").fill("退款");
     await page.getByRole("button", { name: "保存规则" }).click();
     await page.getByText("已保存 1 条转接规则。").waitFor();
-    await auditScreen(t.watched, "customer-service");
 
     const preview = await t.server.api<{ kfAccount: string | null }>(
       "POST",

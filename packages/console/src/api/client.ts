@@ -105,53 +105,6 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
   return parsed as T;
 }
 
-/**
- * Sends a file as multipart/form-data (field `media`) with upload progress (fetch has none),
- * the same cookie and CSRF token as {@link request}; a refusal is an {@link ApiError}.
- */
-export function upload<T>(
-  path: string,
-  file: File,
-  fields: Readonly<Record<string, string>>,
-  onProgress: (fraction: number) => void,
-): Promise<T> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append("media", file, file.name);
-  return new Promise<T>((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", API + path);
-    xhr.setRequestHeader("accept", "application/json");
-    if (csrfToken) xhr.setRequestHeader("x-csrf-token", csrfToken);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    };
-    xhr.onerror = () =>
-      reject(new ApiError(0, "network", "the server could not be reached", undefined, undefined, undefined));
-    xhr.onload = () => {
-      let parsed: unknown;
-      try {
-        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
-      const error = (parsed as ErrorBody | undefined)?.error;
-      reject(
-        new ApiError(
-          xhr.status,
-          typeof error?.code === "string" ? error.code : "unknown",
-          typeof error?.message === "string" ? error.message : xhr.statusText,
-          reasonOf(error?.details),
-          error?.details,
-          typeof error?.requestId === "string" ? error.requestId : undefined,
-        ),
-      );
-    };
-    xhr.send(form);
-  });
-}
-
 /** Query string from the defined values. */
 export function query(params: Readonly<Record<string, string | number | undefined | null>>): string {
   const search = new URLSearchParams();

@@ -1,5 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { API, query, request, upload } from "./client.js";
+import { API, query, request } from "./client.js";
+import { type Session, sessionKeys } from "./session.js";
+import { upload } from "./upload.js";
 
 /**
  * The materials module's calls. Types written after the server's response schemas
@@ -106,6 +108,7 @@ export function useUploadMaterial(appId: string) {
         `${input.kind === "temporary" ? `${base(appId)}/media` : base(appId)}?type=${input.type}`,
         input.file,
         input.fields,
+        client.getQueryData<Session | null>(sessionKeys.all)?.csrfToken ?? "",
         input.onProgress,
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: materialKeys.of(appId) }),
