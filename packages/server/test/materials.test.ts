@@ -98,6 +98,15 @@ describe.each(testEngines)("materials on $name", (engine) => {
     expect(await materials.service.find(appId, res.body.mediaId)).toBeUndefined();
     const list = await h.api<{ items: Item[] }>("GET", `/accounts/${appId}/materials?kind=temporary`);
     expect(list.body.items).toEqual([]);
+    // The next upload clears the expired records away.
+    const fresh = await temporary("image", "next.gif", mediaSamples.gif());
+    const rows = await h.server.store.db
+      .selectFrom("materials")
+      .select("name")
+      .where("appid", "=", appId)
+      .execute();
+    expect(rows.map((r) => r.name)).toEqual(["next.gif"]);
+    expect(fresh.status).toBe(201);
   });
 
   it("refuses every WeChat limit locally, before calling WeChat", async () => {

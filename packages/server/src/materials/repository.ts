@@ -101,9 +101,13 @@ export class MaterialsRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Forgets temporary media past their 3 days. */
-  async deleteExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom("materials").where("expires_at", "<=", now).executeTakeFirst();
+  /** Forgets an account's temporary media past their 3 days. */
+  async deleteExpired(appId: string, now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom("materials")
+      .where("appid", "=", appId)
+      .where("expires_at", "<=", now)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

@@ -140,6 +140,8 @@ export class MaterialsService {
       expires_at: createdAt + TEMPORARY_MEDIA_TTL_MS,
     };
     await this.deps.repository.insert(row);
+    // Expired media are hidden already; each new upload clears the account's old ones away.
+    await this.deps.repository.deleteExpired(appId, this.deps.clock.now());
     return itemOf(row);
   }
 
