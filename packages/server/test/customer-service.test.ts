@@ -71,7 +71,8 @@ describe.each(testEngines)("customer service on $name", (engine) => {
     expect(removed.body).toEqual({ rulesRemoved: 1 });
     expect((await h.api<{ items: unknown[] }>("GET", base)).body.items).toEqual([]);
     const gone = await h.api<Refusal>("DELETE", `${base}/wang@shop`);
-    expect(gone.status).toBe(502);
+    expect(gone.status).toBe(404);
+    expect((await h.api("PATCH", `${base}/nobody@shop`, { nickname: "x" })).status).toBe(404);
   });
 
   it("routes by keyword, menu key and follower tag, first rule first", async () => {

@@ -5,7 +5,9 @@ import {
   type KfAccount,
   kfLimits,
   utf8ByteLength,
+  WeChatApiError,
   type WeChatClient,
+  wechatErrcode,
 } from "@wxgate/wechat";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
@@ -19,6 +21,17 @@ export const MAX_ROUTING_RULES = 100;
 
 function refusal(reason: KfRefusal, message: string, details: Record<string, unknown> = {}): PlatformError {
   return new PlatformError("validation_failed", message, { reason, ...details });
+}
+
+/** WeChat's "no such customer-service account" (65401) as the API's 404. */
+async function knownAccount<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof WeChatApiError && error.errcode === wechatErrcode.invalidKfAccount)
+      throw errors.notFound("the customer-service account");
+    throw error;
+  }
 }
 
 /** A customer-service account as the API shows it. */
@@ -103,12 +116,12 @@ export class CustomerServiceService {
     const checked = checkKfNickname(nickname);
     if (!checked.ok)
       throw refusal("nickname_invalid", "the nickname is 1–16 characters", { errcode: checked.errcode });
-    await (await this.api(appId)).update(account, checked.value);
+    await knownAccount((await this.api(appId)).update(account, checked.value));
   }
 
   /** Deletes the account at WeChat, and the routing rules that named it. */
   async remove(appId: string, account: string): Promise<{ rulesRemoved: number }> {
-    await (await this.api(appId)).delete(account);
+    await knownAccount((await this.api(appId)).delete(account));
     return { rulesRemoved: await this.deps.repository.deleteRulesFor(appId, account) };
   }
 

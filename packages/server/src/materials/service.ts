@@ -10,6 +10,7 @@ import {
   mediaLimits,
   TEMPORARY_MEDIA_TTL_MS,
   validateNews,
+  WeChatApiError,
   type WeChatClient,
   wechatErrcode,
 } from "@wxgate/wechat";
@@ -309,8 +310,14 @@ export class MaterialsService {
   async delete(appId: string, mediaId: string): Promise<void> {
     const row = await this.deps.repository.find(appId, mediaId);
     if (!row) throw errors.notFound("the material");
-    if (row.kind === "permanent")
-      await createMaterialApi(await this.deps.clientFor(appId)).deletePermanent(mediaId);
+    if (row.kind === "permanent") {
+      try {
+        await createMaterialApi(await this.deps.clientFor(appId)).deletePermanent(mediaId);
+      } catch (error) {
+        // Already gone at WeChat (deleted in its console): the record goes all the same.
+        if (!(error instanceof WeChatApiError && error.errcode === wechatErrcode.invalidMediaId)) throw error;
+      }
+    }
     await this.deps.repository.delete(appId, [mediaId]);
   }
 
