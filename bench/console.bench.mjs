@@ -4,7 +4,7 @@
 // (its heading in the DOM) and to the first contentful paint, median of RUNS cold loads each.
 import { chromium } from "playwright-core";
 import { writeSection } from "./lib/section.mjs";
-import { startWxgate } from "./lib/wxgate-process.mjs";
+import { signIn, startWxgate } from "./lib/wxgate-process.mjs";
 
 const RUNS = 7;
 const BUDGET_KB = 350;
@@ -13,12 +13,7 @@ const executablePath = process.env.WXGATE_CHROMIUM ?? "/usr/bin/chromium";
 const server = await startWxgate({ logLevel: "warn" });
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 
-const login = await fetch(`${server.url}/api/v1/session`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ username: "admin", password: server.password }),
-});
-const session = login.headers.getSetCookie()[0]?.split(";")[0]?.split("=") ?? [];
+const session = (await signIn(server)).cookie.split("=");
 
 /** Size of a file as the server sends it with one encoding. */
 async function encodedSize(url, encoding) {

@@ -222,6 +222,33 @@ async function waitFor(what, probe, ms = 15_000) {
 }
 
 /**
+ * Signs the administrator in as the console would from a new device: the sandbox answers the
+ * password with a second factor, whose e-mailed code the sandbox's mailbox shows. Returns the
+ * session cookie (`name=value`) and the CSRF token.
+ */
+export async function signIn(server) {
+  const call = client(server.url);
+  const credentials = { username: "admin", password: server.password };
+  const first = await call("POST", "/api/v1/session", { body: credentials });
+  let answer = first;
+  if (first.body.secondFactor) {
+    const { challenge } = first.body.secondFactor;
+    const mail = await waitFor("the sign-in code in the sandbox mailbox", async () => {
+      const { mails } = (await call("GET", "/api/v1/sandbox/mail")).body;
+      return mails.find((m) => m.username === "admin");
+    });
+    answer = await call("POST", "/api/v1/session/second-factor", { body: { challenge, code: mail.code } });
+  }
+  const cookie =
+    answer.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .find((c) => c.startsWith("wxgate_session=")) ?? "";
+  if (!cookie) throw new Error("signing in set no session cookie");
+  return { cookie, csrfToken: answer.body.csrfToken };
+}
+
+/**
  * The administrator's side, over HTTP: signs in, makes a setup key and a `token:read` key,
  * authorizes the sandbox's verified service account through the emulator's authorization page,
  * sets its OpenID mapping and enables it. Returns what a load needs to reach that account and
@@ -230,11 +257,8 @@ async function waitFor(what, probe, ms = 15_000) {
  */
 export async function connectDemoAccount(server) {
   const call = client(server.url);
-  const login = await call("POST", "/api/v1/session", {
-    body: { username: "admin", password: server.password },
-  });
-  const cookie = login.headers.getSetCookie()[0]?.split(";")[0] ?? "";
-  const signedIn = { cookie, "x-csrf-token": login.body.csrfToken };
+  const login = await signIn(server);
+  const signedIn = { cookie: login.cookie, "x-csrf-token": login.csrfToken };
   const makeKey = async (name, scopes) =>
     (await call("POST", "/api/v1/api-keys", { body: { name, scopes }, headers: signedIn })).body.key;
   const adminKey = await makeKey("soak setup", ["accounts:read", "accounts:write", "webhooks:write"]);

@@ -1,7 +1,5 @@
 import { MutationCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App as AntApp, ConfigProvider } from "antd";
-import dayjs from "dayjs";
-import "dayjs/locale/zh-cn";
 import { RouterProvider } from "react-router";
 import { ApiError } from "./api/client.js";
 import { I18nProvider, useI18n } from "./i18n/index.js";
@@ -26,8 +24,7 @@ const queryClient: QueryClient = new QueryClient({
 });
 
 function Themed() {
-  const { language, antdLocale } = useI18n();
-  dayjs.locale(language === "zh-CN" ? "zh-cn" : "en");
+  const { antdLocale } = useI18n();
   return (
     <ConfigProvider
       locale={antdLocale}

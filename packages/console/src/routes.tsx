@@ -24,6 +24,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/accounts/detail/index.js")).AccountPage }),
       },
       {
+        path: "accounts/:appId/menu",
+        lazy: async () => ({ Component: (await import("./pages/menus/index.js")).MenusPage }),
+      },
+      {
         path: "accounts/:appId/materials",
         lazy: async () => ({ Component: (await import("./pages/materials/index.js")).MaterialsPage }),
       },

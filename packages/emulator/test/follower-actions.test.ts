@@ -152,7 +152,7 @@ describe("messages and menus", () => {
     });
   });
 
-  it("clicks a menu key (CLICK) and opens a menu URL (VIEW)", async () => {
+  it("clicks a menu key (CLICK), opens a menu URL (VIEW) and a mini program page (view_miniprogram)", async () => {
     const { openId } = await emu.control.follower.follow({ appId });
     await emu.control.follower.clickMenu({ appId, openId }, "V1001_TODAY_MUSIC");
     expect(lastMessage<Record<string, unknown>>()).toMatchObject({
@@ -165,6 +165,12 @@ describe("messages and menus", () => {
       event: "VIEW",
       eventKey: "https://example.com/a?b=1&c=2",
       menuId: "401",
+    });
+    await emu.control.follower.openMenuMiniProgram({ appId, openId }, "pages/lunar/index", "402");
+    // Not one of the SDK's named events: its fields stay in the raw document.
+    expect(lastMessage<{ event: string; raw: Record<string, unknown> }>()).toMatchObject({
+      event: "view_miniprogram",
+      raw: { EventKey: "pages/lunar/index", MenuId: "402" },
     });
   });
 

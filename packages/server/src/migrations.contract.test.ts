@@ -27,6 +27,9 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_challenges: "0016_second_factor",
   materials: "0021_materials",
   kf_routing_rules: "0022_customer_service",
+  menu_drafts: "0019_menus",
+  menu_publications: "0019_menus",
+  menu_clicks: "0019_menus",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -5,6 +5,7 @@ import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
 import { homeModule } from "./home/index.js";
 import { materialsMigrations, materialsModule } from "./materials/index.js";
+import { menusMigrations, menusModule } from "./menus/index.js";
 import type { ModuleFactory } from "./module.js";
 import { notificationsMigrations, notificationsModule } from "./notifications/index.js";
 import {
@@ -30,6 +31,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   tokensModule,
   accountsModule,
   callbacksModule(),
+  menusModule,
   webhooksModule(),
   homeModule,
   teamModule,
@@ -59,6 +61,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "risk", migrations: riskMigrations },
   { owner: "materials", migrations: materialsMigrations },
   { owner: "customer-service", migrations: customerServiceMigrations },
+  { owner: "menus", migrations: menusMigrations },
 ];
 
 /**

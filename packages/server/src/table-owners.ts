@@ -36,6 +36,9 @@ export const tableOwners = {
   sign_in_ranges: "risk",
   materials: "materials",
   kf_routing_rules: "customer-service",
+  menu_drafts: "menus",
+  menu_publications: "menus",
+  menu_clicks: "menus",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

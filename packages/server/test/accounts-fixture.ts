@@ -52,7 +52,7 @@ export interface SandboxHarness {
 
 /**
  * Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat;
- * `env` adds WXGATE_* settings.
+ * `env` adds WXGATE_* settings; `modules` are mounted after tokens and accounts.
  */
 export async function startSandbox(
   options: { env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {},
@@ -65,7 +65,6 @@ export async function startSandbox(
         accounts = createAccounts(ctx);
         return accounts.module;
       },
-      // Modules under test that build on the accounts module.
       ...(options.modules ?? []),
     ],
     sandbox: true,

@@ -7,7 +7,11 @@ export type { MessageKey } from "./zh-CN.js";
 
 /** The console's languages; zh-CN unless the user chose English (remembered in localStorage). */
 export type Language = "zh-CN" | "en-US";
-export type Translate = (key: MessageKey, vars?: Readonly<Record<string, string | number>>) => string;
+export interface Translate {
+  (key: MessageKey, vars?: Readonly<Record<string, string | number>>): string;
+  /** Whether a key built from a value (`fields.account.kind.service`) has a text here. */
+  has(key: string): key is MessageKey;
+}
 
 const STORAGE_KEY = "wxgate.language";
 
@@ -97,7 +101,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       language,
       setLanguage,
-      t: (key, vars) => format(pack.messages[key], vars),
+      t: Object.assign(
+        (key: MessageKey, vars?: Readonly<Record<string, string | number>>) =>
+          format(pack.messages[key], vars),
+        { has: isMessageKey },
+      ),
       antdLocale: pack.antdLocale,
     };
   }, [language, setLanguage]);
@@ -121,10 +129,11 @@ export interface SectionDictionary<K extends string> {
 }
 
 /** A translator of a section's keys and the console's. */
-export type SectionTranslate<K extends string> = (
-  key: K | MessageKey,
-  vars?: Readonly<Record<string, string | number>>,
-) => string;
+export interface SectionTranslate<K extends string> {
+  (key: K | MessageKey, vars?: Readonly<Record<string, string | number>>): string;
+  /** Whether a key built from a value has a text in the section or the console's dictionary. */
+  has(key: string): key is MessageKey;
+}
 
 /** {@link useI18n} with a section's dictionary: its keys first, then the console's. */
 export function useSectionI18n<K extends string>(
@@ -133,8 +142,12 @@ export function useSectionI18n<K extends string>(
   const i18n = useI18n();
   return useMemo(() => {
     const own = section[i18n.language];
-    const t: SectionTranslate<K> = (key, vars) =>
-      Object.hasOwn(own, key) ? format(own[key as K], vars) : i18n.t(key as MessageKey, vars);
+    const t: SectionTranslate<K> = Object.assign(
+      (key: K | MessageKey, vars?: Readonly<Record<string, string | number>>) =>
+        Object.hasOwn(own, key) ? format(own[key as K], vars) : i18n.t(key as MessageKey, vars),
+      // A section's key answers as if it were the console's: its translator takes both.
+      { has: (key: string): key is MessageKey => Object.hasOwn(own, key) || i18n.t.has(key) },
+    );
     return { ...i18n, t };
   }, [i18n, section]);
 }

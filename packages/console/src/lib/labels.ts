@@ -1,10 +1,10 @@
 import type { Account } from "../api/accounts.js";
-import { isMessageKey, type Translate } from "../i18n/index.js";
+import type { Translate } from "../i18n/index.js";
 
-/** An enum value's label, or the value itself when the dictionary has none. */
+/** An enum value's label, or the value itself when the dictionary (or the screen's section) has none. */
 export function enumLabel(t: Translate, prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
-  return isMessageKey(key) ? t(key) : value;
+  return t.has(key) ? t(key) : value;
 }
 
 export type AccountState = "enabled" | "disabled" | "unauthorized";

@@ -220,6 +220,20 @@ export function createFollowerControl(ctx: EmulatorContext): FollowerControl {
       );
     },
 
+    async openMenuMiniProgram(ref, pagePath, menuId) {
+      if (pagePath === "") throw new ControlError(400, "pagePath must not be empty");
+      const { account, follower } = acting(ctx, ref);
+      touch(ctx, follower, "click");
+      const fields = { EventKey: pagePath, ...(menuId === undefined ? {} : { MenuId: menuId }) };
+      return push(
+        ctx,
+        follower,
+        eventXml(account, follower.openId, now(), "view_miniprogram", fields),
+        "event:view_miniprogram",
+        false,
+      );
+    },
+
     async answerSubscription(ref, answers, popupScene = "0") {
       if (answers.length === 0) throw new ControlError(400, "answer at least one template");
       const { account, follower } = acting(ctx, ref);

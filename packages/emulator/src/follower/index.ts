@@ -126,6 +126,16 @@ export const followerModule: EmulatorModule = {
     });
     controlRoute(app, {
       method: "POST",
+      path: "/follower/view-miniprogram",
+      handler: ({ body }) =>
+        control.openMenuMiniProgram(
+          refOf(body),
+          required(str(body, "pagePath"), "pagePath"),
+          str(body, "menuId"),
+        ),
+    });
+    controlRoute(app, {
+      method: "POST",
       path: "/follower/subscription",
       handler: ({ body }) =>
         control.answerSubscription(refOf(body), answersOf(body), str(body, "popupScene")),

@@ -53,6 +53,8 @@ export interface FollowerControl {
   clickMenu(ref: FollowerRef, key: string): Promise<FollowerActionResult>;
   /** Opens a `view` menu button (VIEW with its URL). */
   openMenuUrl(ref: FollowerRef, url: string, menuId?: string): Promise<FollowerActionResult>;
+  /** Opens a `miniprogram` menu button (view_miniprogram with the page path). */
+  openMenuMiniProgram(ref: FollowerRef, pagePath: string, menuId?: string): Promise<FollowerActionResult>;
   /** Answers a subscription-message pop-up; each accept grants one message of that template. */
   answerSubscription(
     ref: FollowerRef,

@@ -73,6 +73,8 @@ const rules: Record<string, Rule> = {
   "kf.read": { kind: "switch", switch: "messages.reply" },
   "kf.accounts.manage": { kind: "switch", switch: "account.settings" },
   "kf.routing.manage": { kind: "switch", switch: "messages.reply" },
+  "menus.read": { kind: "switch", switch: "menus" },
+  "menus.publish": { kind: "switch", switch: "menus" },
 };
 
 const MINE = "wx0000000000000001";

@@ -9,6 +9,7 @@ export * from "./errors.js";
 export * from "./kf-rules.js";
 export * from "./limits.js";
 export * from "./media-rules.js";
+export * from "./menu-reasons.js";
 export * from "./menu-validate.js";
 export * from "./permissions.js";
 export * from "./qr-validate.js";

@@ -14,9 +14,14 @@ export function violation(errcode: number, path: string): Violation {
   return { ok: false, errcode, errmsg: errmsgFor(errcode), path };
 }
 
-/** Length in UTF-8 bytes, the unit of WeChat's size limits (a Chinese character is 3). */
+const utf8 = new TextEncoder();
+
+/**
+ * Length in UTF-8 bytes, the unit of WeChat's size limits (a Chinese character is 3). A
+ * TextEncoder rather than Node's Buffer: the console counts bytes with the same function.
+ */
 export function utf8ByteLength(text: string): number {
-  return Buffer.byteLength(text, "utf8");
+  return utf8.encode(text).length;
 }
 
 /** Length in Unicode code points, so an emoji counts as one character. */

@@ -11,13 +11,14 @@ import {
 } from "../../api/api-keys.js";
 import { errorMessage } from "../../api/errors.js";
 import { SecretFormDialog } from "../../components/SecretFormDialog.js";
-import { useI18n } from "../../i18n/index.js";
+import { apiKeysDictionary } from "../../i18n/api-keys.js";
+import { useSectionI18n } from "../../i18n/index.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatTime } from "../../lib/time.js";
 
 /** API keys: create with scopes (the key shown once), revoke. */
 export function ApiKeysPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(apiKeysDictionary);
   const { message, modal } = App.useApp();
   const keys = useApiKeys();
   const create = useCreateApiKey();

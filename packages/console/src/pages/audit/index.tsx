@@ -21,7 +21,9 @@ import {
   useAuditEntries,
 } from "../../api/audit.js";
 import { errorMessage } from "../../api/errors.js";
-import { useI18n } from "../../i18n/index.js";
+import { auditDictionary } from "../../i18n/audit.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { useDayjsLocale } from "../../lib/dayjs-locale.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatTime } from "../../lib/time.js";
 
@@ -37,7 +39,8 @@ const OUTCOME_TAGS: Record<AuditOutcome, string> = {
  * ended — newest first, filtered by person, account, action, outcome and time, exported as CSV.
  */
 export function AuditPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(auditDictionary);
+  useDayjsLocale();
   const [filters, setFilters] = useState<AuditFilters>({});
   const [actorName, setActorName] = useState<string | undefined>();
   const [cursors, setCursors] = useState<string[]>([]);

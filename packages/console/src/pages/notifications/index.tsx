@@ -2,7 +2,8 @@ import { Button, Card, Flex, List, Switch, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { errorMessage } from "../../api/errors.js";
 import { type Notification, useMarkRead, useNotifications } from "../../api/risk.js";
-import { isMessageKey, type Translate, useI18n } from "../../i18n/index.js";
+import { isMessageKey, type Translate, useSectionI18n } from "../../i18n/index.js";
+import { notificationsDictionary } from "../../i18n/notifications.js";
 import { formatTime } from "../../lib/time.js";
 
 /** A notification in words: its kind's sentence with its facts. */
@@ -29,7 +30,7 @@ export function describeNotification(t: Translate, n: Notification): string {
 
 /** 通知: the signed-in user's notifications, newest first, marked read one by one or all. */
 export function NotificationsPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(notificationsDictionary);
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [cursors, setCursors] = useState<string[]>([]);
   const list = useNotifications(unreadOnly, cursors[cursors.length - 1]);

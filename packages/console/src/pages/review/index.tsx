@@ -3,7 +3,8 @@ import { Button, Card, Flex, Table, type TableColumnsType, Tag, Typography } fro
 import { useEffect } from "react";
 import { errorMessage } from "../../api/errors.js";
 import { type ReviewRow, reviewExportUrl, useReview } from "../../api/risk.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { reviewDictionary } from "../../i18n/review.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatDate } from "../../lib/time.js";
 
@@ -13,7 +14,7 @@ import { formatDate } from "../../lib/time.js";
  * exported as CSV for the periodic review.
  */
 export function ReviewPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(reviewDictionary);
   const review = useReview();
 
   useEffect(() => {

@@ -11,7 +11,8 @@ import {
   useInbox,
 } from "../../api/sandbox.js";
 import { SandboxMailbox } from "../../components/SandboxMailbox.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { sandboxPhoneDictionary } from "../../i18n/sandbox-phone.js";
 import { enumLabel } from "../../lib/labels.js";
 import { serverInfo } from "../../lib/server-info.js";
 import { formatTime } from "../../lib/time.js";
@@ -28,7 +29,7 @@ interface Line {
  * scan a QR code — and see each push WeChat made to wxgate and what came back.
  */
 export function SandboxPhonePage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(sandboxPhoneDictionary);
   const accounts = useAccounts();
   const usable = (accounts.data ?? []).filter((a) => a.authorizationState === "authorized");
   const [appId, setAppId] = useState<string | undefined>(undefined);

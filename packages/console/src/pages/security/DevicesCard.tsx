@@ -1,12 +1,13 @@
 import { Alert, App, Button, Card, Flex, Table, type TableColumnsType, Tag } from "antd";
 import { errorMessage } from "../../api/errors.js";
 import { type KnownDevice, useForgetDevice, useKnownDevices } from "../../api/security.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { securityDictionary } from "../../i18n/security.js";
 import { formatTime } from "../../lib/time.js";
 
 /** The browsers that passed a second factor; forgetting one makes its next sign-in verify again. */
 export function DevicesCard() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(securityDictionary);
   const { message, modal } = App.useApp();
   const devices = useKnownDevices();
   const forget = useForgetDevice();

@@ -8,7 +8,8 @@ import {
   useSecurityOverview,
   useSetEmail,
 } from "../../api/security.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { securityDictionary } from "../../i18n/security.js";
 import { formatTime } from "../../lib/time.js";
 
 /**
@@ -17,7 +18,7 @@ import { formatTime } from "../../lib/time.js";
  * dialog opens first when needed).
  */
 export function TotpCard() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(securityDictionary);
   const { message, modal } = App.useApp();
   const overview = useSecurityOverview();
   const enrol = useEnrolTotp();
@@ -166,7 +167,7 @@ export function TotpCard() {
 
 /** The user's e-mail address, where new devices' codes go; changed in place (a risk operation). */
 function EmailLine({ email }: { email: string | null }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(securityDictionary);
   const { message } = App.useApp();
   const setEmail = useSetEmail();
   const [editing, setEditing] = useState(false);

@@ -8,7 +8,8 @@ import {
   useEndSession,
   useMySessions,
 } from "../../api/security.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { securityDictionary } from "../../i18n/security.js";
 import { formatTime } from "../../lib/time.js";
 import { DevicesCard } from "./DevicesCard.js";
 import { TotpCard } from "./TotpCard.js";
@@ -18,7 +19,7 @@ import { TotpCard } from "./TotpCard.js";
  * signed in, ending sessions, known devices, confirming my identity.
  */
 export function SecurityPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(securityDictionary);
   const { message, modal } = App.useApp();
   const sessions = useMySessions();
   const end = useEndSession();
@@ -154,7 +155,7 @@ export function SecurityPage() {
 
 /** Asks for the password now, through the dialog a risk operation opens. */
 function ConfirmNow({ onConfirmed }: { onConfirmed: () => void }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(securityDictionary);
   return (
     <Button onClick={() => void askIdentityConfirmation().then((confirmed) => confirmed && onConfirmed())}>
       {t("pages.security.confirmNow")}

@@ -3,7 +3,8 @@ import { Alert, App, Button, Flex, Select, Spin } from "antd";
 import { useEffect, useState } from "react";
 import { errorMessage } from "../../api/errors.js";
 import { useMinimumPermissionSets, useSetMinimumPermissionSets } from "../../api/settings.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { settingsDictionary } from "../../i18n/settings.js";
 
 const optionsFor = (appliesTo: "official" | "miniprogram") =>
   permissionSets
@@ -12,7 +13,7 @@ const optionsFor = (appliesTo: "official" | "miniprogram") =>
 
 /** 设置: the minimum permission sets an account must grant before it can be enabled. */
 export function SettingsPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(settingsDictionary);
   const { message } = App.useApp();
   const current = useMinimumPermissionSets();
   const save = useSetMinimumPermissionSets();

@@ -28,7 +28,8 @@ import {
   type Webhook,
 } from "../../api/webhooks.js";
 import { SecretFormDialog } from "../../components/SecretFormDialog.js";
-import { useI18n } from "../../i18n/index.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { webhooksDictionary } from "../../i18n/webhooks.js";
 import { enumLabel } from "../../lib/labels.js";
 import { formatTime } from "../../lib/time.js";
 
@@ -40,7 +41,7 @@ const STATUS_TONE: Record<string, string> = {
 };
 
 function Deliveries({ webhook, onClose }: { webhook: Webhook; onClose(): void }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(webhooksDictionary);
   const { message } = App.useApp();
   const [status, setStatus] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
@@ -165,7 +166,7 @@ function list(text: string): string[] | undefined {
 
 /** Webhooks: create (the signing secret shown once), enable or pause, delete, the delivery log. */
 export function WebhooksPage() {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(webhooksDictionary);
   const { message, modal } = App.useApp();
   const webhooks = useWebhooks();
   const create = useCreateWebhook();

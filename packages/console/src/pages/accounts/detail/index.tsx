@@ -197,6 +197,11 @@ export function AccountPage() {
                       {t("actions.refreshInfo")}
                     </GuardedButton>
                   )}
+                  {mayTake(who.data, "menus.read", a.appId) && (
+                    <Link to={`/accounts/${encodeURIComponent(a.appId)}/menu`}>
+                      <Button>{t("pages.account.menu")}</Button>
+                    </Link>
+                  )}
                   {shown("delete") && (
                     <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>
                       {t("actions.delete")}

@@ -6,16 +6,16 @@ import {
   Empty,
   Flex,
   Grid,
-  List,
   Select,
   Space,
+  Spin,
   Table,
   type TableColumnsType,
   Tooltip,
 } from "antd";
 // The bare input: the package entry also brings TextArea, Search and OTP, which this screen never shows.
 import Input from "antd/es/input/Input";
-import { lazy, Suspense, useEffect, useMemo, useState } from "react";
+import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 import {
   type Account,
@@ -121,6 +121,28 @@ function ToggleButton({ account }: { account: Account }) {
     >
       {t("actions.enable")}
     </GuardedButton>
+  );
+}
+
+/** The accounts as cards, one under another (narrow screens); `children` are the `li`s and the empty state. */
+function CardList({
+  loading,
+  empty,
+  label,
+  children,
+}: {
+  loading: boolean;
+  empty: boolean;
+  label: string;
+  children: ReactNode;
+}) {
+  if (loading) return <Spin />;
+  return empty ? (
+    <div>{children}</div>
+  ) : (
+    <ul className="wx-card-list" aria-label={label}>
+      {children}
+    </ul>
   );
 }
 
@@ -344,19 +366,11 @@ export function AccountsPage() {
           {who.data.role === "member" && <Link to="/invitations">{t("menu.invitations")}</Link>}
         </Empty>
       ) : narrow ? (
-        <List<Account>
-          aria-label={t("pages.accounts.list")}
-          loading={accounts.isPending}
-          dataSource={shown}
-          locale={{
-            emptyText: (
-              <Empty
-                description={accounts.data?.length ? t("pages.accounts.noMatch") : t("pages.accounts.empty")}
-              />
-            ),
-          }}
-          renderItem={(account) => (
-            <List.Item style={{ padding: 0, border: "none", marginBottom: 12 }}>
+        // A plain list of cards on a phone: antd's List would bring its own code (and its
+        // pagination's) into the accounts screen's first load for nothing more than this.
+        <CardList loading={accounts.isPending} empty={shown.length === 0} label={t("pages.accounts.list")}>
+          {shown.map((account) => (
+            <li key={account.appId}>
               <article className="wx-card" data-testid="account-card">
                 <Flex vertical gap={6}>
                   <Flex justify="space-between" align="center" gap={8}>
@@ -383,9 +397,14 @@ export function AccountsPage() {
                   </Space>
                 </Flex>
               </article>
-            </List.Item>
+            </li>
+          ))}
+          {!accounts.isPending && shown.length === 0 && (
+            <Empty
+              description={accounts.data?.length ? t("pages.accounts.noMatch") : t("pages.accounts.empty")}
+            />
           )}
-        />
+        </CardList>
       ) : (
         <Table<Account>
           aria-label={t("pages.accounts.list")}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { type EventFilter, type EventItem, useEvents } from "../../../../api/accounts.js";
 import { errorMessage } from "../../../../api/errors.js";
 import { useI18n } from "../../../../i18n/index.js";
+import { useDayjsLocale } from "../../../../lib/dayjs-locale.js";
 import { enumLabel } from "../../../../lib/labels.js";
 import { formatTime, PICKER_FORMAT, zoneLabel } from "../../../../lib/time.js";
 
@@ -13,6 +14,7 @@ import { formatTime, PICKER_FORMAT, zoneLabel } from "../../../../lib/time.js";
  */
 export function EventLog({ appId }: { appId: string }) {
   const { t } = useI18n();
+  useDayjsLocale();
   const [filter, setFilter] = useState<EventFilter>({ type: "" });
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];

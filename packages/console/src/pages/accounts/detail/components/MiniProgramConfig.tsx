@@ -9,7 +9,8 @@ import {
   useSetSendConfig,
 } from "../../../../api/accounts.js";
 import { errorMessage } from "../../../../api/errors.js";
-import { useI18n } from "../../../../i18n/index.js";
+import { useSectionI18n } from "../../../../i18n/index.js";
+import { miniProgramDictionary } from "../../../../i18n/mini-program.js";
 import type { Explained } from "../../../../lib/abilities.js";
 import { enumLabel } from "../../../../lib/labels.js";
 
@@ -58,7 +59,7 @@ function Current(props: { label: string }) {
 /** 发送配置: how wxgate gets the mini program's token to send with (its AppSecret, or a token URL). */
 function SendConfigForm(props: { account: Account; ability: Explained; onSaved(): void }) {
   const { account, ability } = props;
-  const { t } = useI18n();
+  const { t } = useSectionI18n(miniProgramDictionary);
   const { message } = App.useApp();
   const save = useSetSendConfig();
   const [form] = Form.useForm<SendValues>();
@@ -176,7 +177,7 @@ interface ReceiptValues {
 /** 回执配置: the Token, EncodingAESKey and encryption mode of the mini program's message push. */
 function ReceiptConfigForm(props: { account: Account; ability: Explained; onSaved(): void }) {
   const { account, ability } = props;
-  const { t } = useI18n();
+  const { t } = useSectionI18n(miniProgramDictionary);
   const { message } = App.useApp();
   const save = useSetReceiptConfig();
   const [form] = Form.useForm<ReceiptValues>();
@@ -288,7 +289,7 @@ export function MiniProgramConfig(props: {
   account: Account;
   abilities: Record<"setSendConfig" | "setReceiptConfig", Explained>;
 }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(miniProgramDictionary);
   // Each save starts its form afresh: what was typed (secrets) does not stay on the page.
   const [sendSaves, setSendSaves] = useState(0);
   const [receiptSaves, setReceiptSaves] = useState(0);

@@ -8,7 +8,8 @@ import {
   useSetRiskSettings,
 } from "../../../../api/risk.js";
 import { SecretOnce } from "../../../../components/SecretOnce.js";
-import { useI18n } from "../../../../i18n/index.js";
+import { useSectionI18n } from "../../../../i18n/index.js";
+import { riskDictionary } from "../../../../i18n/risk.js";
 import { enumLabel } from "../../../../lib/labels.js";
 
 const SECRETS: readonly SecretName[] = ["appSecret", "token", "encodingAesKey"];
@@ -19,7 +20,7 @@ const SECRETS: readonly SecretName[] = ["appSecret", "token", "encodingAesKey"];
  * shown once.
  */
 export function RiskCard(props: { appId: string }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(riskDictionary);
   const { message } = App.useApp();
   const settings = useRiskSettings(props.appId);
   const change = useSetRiskSettings(props.appId);

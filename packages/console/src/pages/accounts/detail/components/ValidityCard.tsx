@@ -16,8 +16,10 @@ import { useState } from "react";
 import { type Account, type QuotaResets, useSetAuthorizationExpiry } from "../../../../api/accounts.js";
 import { errorMessage } from "../../../../api/errors.js";
 import { GuardedButton } from "../../../../components/GuardedButton.js";
-import { useI18n } from "../../../../i18n/index.js";
+import { useSectionI18n } from "../../../../i18n/index.js";
+import { validityDictionary } from "../../../../i18n/validity.js";
 import type { Explained } from "../../../../lib/abilities.js";
+import { useDayjsLocale } from "../../../../lib/dayjs-locale.js";
 import { enumLabel } from "../../../../lib/labels.js";
 import { formatTime, PICKER_FORMAT, zoneLabel } from "../../../../lib/time.js";
 
@@ -37,7 +39,8 @@ interface ExpiryValues {
  * before sending; the server checks the same and its refusal is shown translated.
  */
 function ExpiryDialog(props: { account: Account; open: boolean; onClose(): void }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(validityDictionary);
+  useDayjsLocale();
   const { message } = App.useApp();
   const save = useSetAuthorizationExpiry();
   const [form] = Form.useForm<ExpiryValues>();
@@ -174,7 +177,8 @@ export function ValidityCard(props: {
   quota: QuotaResets | undefined;
   onRenew(): void;
 }) {
-  const { t } = useI18n();
+  const { t } = useSectionI18n(validityDictionary);
+  useDayjsLocale();
   const [editing, setEditing] = useState(false);
   const a = props.account;
   const platform = a.connection === "component";
