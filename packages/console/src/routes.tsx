@@ -32,6 +32,16 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/qrcodes/index.js")).QrCodesPage }),
       },
       {
+        path: "accounts/:appId/materials",
+        lazy: async () => ({ Component: (await import("./pages/materials/index.js")).MaterialsPage }),
+      },
+      {
+        path: "accounts/:appId/customer-service",
+        lazy: async () => ({
+          Component: (await import("./pages/customer-service/index.js")).CustomerServicePage,
+        }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },

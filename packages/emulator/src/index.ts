@@ -3,7 +3,15 @@
  * token rules, with a controllable clock and a control API under `/__emulator`.
  */
 
-export type { ApisControl, NewTemplate } from "./apis/index.js";
+export {
+  type ApisControl,
+  CUSTOMER_SERVICE_EXTENSION,
+  type CustomerServiceBook,
+  MATERIALS_EXTENSION,
+  type MaterialsBook,
+  type NewTemplate,
+} from "./apis/index.js";
+export { mediaSamples } from "./apis/media-samples.js";
 export type { CreateEmulatorOptions, EmulatorPluginOptions, RunningEmulator } from "./app.js";
 export { closeCore, createEmulator, emulatorPlugin } from "./app.js";
 export {

@@ -25,6 +25,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
+  materials: "0021_materials",
+  kf_routing_rules: "0022_customer_service",
   menu_drafts: "0019_menus",
   menu_publications: "0019_menus",
   menu_clicks: "0019_menus",

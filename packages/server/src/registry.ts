@@ -2,7 +2,9 @@ import { accountsMigrations, accountsModule } from "./accounts/index.js";
 import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
+import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
 import { homeModule } from "./home/index.js";
+import { materialsMigrations, materialsModule } from "./materials/index.js";
 import { menusMigrations, menusModule } from "./menus/index.js";
 import type { ModuleFactory } from "./module.js";
 import { notificationsMigrations, notificationsModule } from "./notifications/index.js";
@@ -37,6 +39,8 @@ export const moduleFactories: readonly ModuleFactory[] = [
   notificationsModule,
   riskModule,
   qrcodesModule,
+  materialsModule,
+  customerServiceModule(),
   auditModule(),
 ];
 
@@ -57,6 +61,8 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
+  { owner: "materials", migrations: materialsMigrations },
+  { owner: "customer-service", migrations: customerServiceMigrations },
   { owner: "menus", migrations: menusMigrations },
   { owner: "qrcodes", migrations: qrcodesMigrations },
 ];

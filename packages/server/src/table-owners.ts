@@ -34,6 +34,8 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  materials: "materials",
+  kf_routing_rules: "customer-service",
   menu_drafts: "menus",
   menu_publications: "menus",
   menu_clicks: "menus",

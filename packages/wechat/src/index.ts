@@ -8,5 +8,6 @@ export * from "./crypto/index.js";
 export * from "./errors/index.js";
 export * from "./inbound/index.js";
 export * from "./messages/index.js";
+export * from "./multipart.js";
 export * from "./rules/index.js";
 export * from "./xml/index.js";

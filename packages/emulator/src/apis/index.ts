@@ -1,9 +1,11 @@
 import type { EmulatorModule } from "../http/context.js";
 import { registerApisControl } from "./control.js";
 import { registerCustom } from "./custom.js";
+import { registerCustomerService } from "./customer-service.js";
 import { registerDiagnostics } from "./diagnostics.js";
 import { EventOutbox } from "./events.js";
 import { registerMass } from "./mass.js";
+import { registerMaterials } from "./materials.js";
 import { registerMenus } from "./menus.js";
 import { registerQrCodes } from "./qrcodes.js";
 import { registerSubscribe } from "./subscribe.js";
@@ -12,8 +14,10 @@ import { registerTemplates } from "./templates.js";
 import { registerUsers } from "./users.js";
 
 export type { ApisControl } from "./control.js";
+export { CUSTOMER_SERVICE_EXTENSION, type CustomerServiceBook } from "./customer-service.js";
 export type { RaisedEvent } from "./events.js";
 export { MASS_JOB_DELAY_MS, MASS_JOB_FAULT } from "./mass.js";
+export { MATERIALS_EXTENSION, type MaterialsBook, type StoredMedia } from "./materials.js";
 export { CONDITIONAL_MENU_LIMIT } from "./menus.js";
 export { tagLimits } from "./tags.js";
 export { type NewTemplate, TEMPLATE_JOB_DELAY_MS, TEMPLATE_JOB_FAULT } from "./templates.js";
@@ -36,5 +40,7 @@ export const apisModule: EmulatorModule = {
     registerSubscribe(app, ctx);
     registerDiagnostics(app, ctx);
     registerApisControl(app, ctx, outbox);
+    registerMaterials(app, ctx);
+    registerCustomerService(app, ctx);
   },
 };

@@ -213,6 +213,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(cookie);
       // JSON only: a text/plain body would otherwise reach the handlers as a string.
       api.removeContentTypeParser("text/plain");
+      // Uploads: left unread here, so the route streams the file itself under its own size cap.
+      api.addContentTypeParser("multipart/form-data", (_request, _payload, done) => done(null, undefined));
       // Off for every route (global: false); a route's own limits are checked in runRoute,
       // once its body is validated, since some count by what the body names.
       await api.register(rateLimit, { global: false, store: pluginStore(deps.rateLimitStore) });

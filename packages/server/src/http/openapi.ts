@@ -104,6 +104,12 @@ export function buildOpenApiDocument(routes: readonly Route[], info: OpenApiInfo
         content: { "application/json": { schema: jsonSchema(route.body, "input") } },
       };
     }
+    if (route.upload) {
+      operation["requestBody"] = {
+        required: true,
+        content: { "multipart/form-data": { schema: jsonSchema(route.upload, "input") } },
+      };
+    }
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = operation;
   }

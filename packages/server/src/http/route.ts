@@ -70,6 +70,11 @@ export interface RouteSpec<
   /** Groups operations in the OpenAPI document; defaults to the module's name. */
   tags?: string[];
   body?: B;
+  /**
+   * The form of a multipart/form-data upload (its file under `media` and its text fields), for
+   * the OpenAPI document: the handler reads the request stream itself, with its own size cap.
+   */
+  upload?: z.ZodType;
   query?: Q;
   params?: P;
   /**
@@ -94,6 +99,7 @@ export interface Route {
   description: string | undefined;
   tags: string[] | undefined;
   body: z.ZodType | undefined;
+  upload?: z.ZodType | undefined;
   query: z.ZodType | undefined;
   params: z.ZodType | undefined;
   response: z.ZodType | undefined;
@@ -123,6 +129,7 @@ export function defineRoute<
     description: spec.description,
     tags: spec.tags,
     body: spec.body,
+    upload: spec.upload,
     query: spec.query,
     params: spec.params,
     response: spec.response,

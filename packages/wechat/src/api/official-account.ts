@@ -1,6 +1,8 @@
 import type { WeChatClient } from "../client/index.js";
 import { type CustomMessageApi, createCustomMessageApi } from "./custom-message.js";
+import { type CustomerServiceApi, createCustomerServiceApi } from "./customer-service.js";
 import { createMassMessageApi, type MassMessageApi } from "./mass-message.js";
+import { createMaterialApi, type MaterialApi } from "./material.js";
 import { createMenuApi, type MenuApi } from "./menu.js";
 import { createQrCodeApi, type QrCodeApi } from "./qrcode.js";
 import { createQuotaApi, type QuotaApi } from "./quota.js";
@@ -22,6 +24,8 @@ export interface OfficialAccountApi {
     subscribe: SubscribeMessageApi;
   };
   quota: QuotaApi;
+  material: MaterialApi;
+  customerService: CustomerServiceApi;
 }
 
 /**
@@ -41,5 +45,7 @@ export function createOfficialAccountApi(client: WeChatClient): OfficialAccountA
       subscribe: createSubscribeMessageApi(client),
     },
     quota: createQuotaApi(client),
+    material: createMaterialApi(client),
+    customerService: createCustomerServiceApi(client),
   };
 }

@@ -71,12 +71,25 @@ export interface CallInit {
   query?: Record<string, string | number | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as multipart/form-data instead of a JSON body (media uploads); POST. */
+  upload?: MultipartUpload;
   /** Add the token as a query parameter (default true). False for the token APIs themselves. */
   withToken?: boolean;
   /** Host to call, default `api`. */
   host?: WeChatHost;
   /** Overrides the client's `retry.systemErrorRetries` for this call (0 for sends that must not repeat). */
   systemErrorRetries?: number;
+}
+
+/** A file and plain fields sent as multipart/form-data (WeChat's field for the file is `media`). */
+export interface MultipartUpload {
+  /** The file's form field (WeChat: `media`). */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+  /** Other form fields (add_material's `description` for videos). */
+  fields?: Record<string, string>;
 }
 
 /** A binary answer (an image, a media file). */
@@ -156,7 +169,7 @@ export class WeChatClient {
 
   private async execute<R>(api: string, init: CallInit, interpret: (a: RawAnswer) => Outcome<R>): Promise<R> {
     const [path, inlineQuery] = splitQuery(api);
-    const method = init.method ?? (init.body === undefined ? "GET" : "POST");
+    const method = init.method ?? (init.body === undefined && init.upload === undefined ? "GET" : "POST");
     const useToken = init.withToken ?? true;
     const provider = this.options.token;
     if (useToken && !provider) {
@@ -181,7 +194,7 @@ export class WeChatClient {
       const signal = AbortSignal.timeout(this.timeoutMs);
       let answer: RawAnswer;
       try {
-        answer = await this.send(url, method, init.body, signal);
+        answer = await this.send(url, method, init.upload ?? init.body, signal);
       } catch (error) {
         const failure = this.transportError(path, error, signal.aborted, secrets);
         report({ errcode: 0, ok: false, error: failure.code });
@@ -246,8 +259,14 @@ export class WeChatClient {
 
   private async send(url: string, method: string, body: unknown, signal: AbortSignal): Promise<RawAnswer> {
     const headers: Record<string, string> = { accept: "application/json" };
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | FormData | undefined;
+    if (isUpload(body)) {
+      // Built anew for each attempt: a retry must send the whole file again. fetch sets the boundary.
+      const form = new FormData();
+      for (const [name, value] of Object.entries(body.fields ?? {})) form.append(name, value);
+      form.append(body.field, new Blob([body.data], { type: body.contentType }), body.filename);
+      payload = form;
+    } else if (body !== undefined) {
       // JSON.stringify keeps non-ASCII as is: WeChat shows \uXXXX escapes literally in some places (menus).
       payload = JSON.stringify(body);
       headers["content-type"] = "application/json; charset=utf-8";
@@ -288,6 +307,10 @@ export class WeChatClient {
       // A failing logger must not turn a successful WeChat call into a failure.
     }
   }
+}
+
+function isUpload(body: unknown): body is MultipartUpload {
+  return typeof body === "object" && body !== null && (body as { data?: unknown }).data instanceof Uint8Array;
 }
 
 function splitQuery(api: string): [path: string, query: string] {

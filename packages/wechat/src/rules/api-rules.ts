@@ -137,6 +137,19 @@ export const apiRules: readonly ApiRule[] = [
   post("/cgi-bin/media/upload", { ...material, verification: "none", uncertain: true }),
   get("/cgi-bin/media/get", { ...material, verification: "none", uncertain: true }),
 
+  // Customer-service accounts: 微信多客服 (6) or 消息管理 (1), verified accounts (uncertain:
+  // WeChat's pages name no permission set for the new kfaccount APIs).
+  post("/customservice/kfaccount/add", { ...accountRule([6, 1], official, "verified"), uncertain: true }),
+  post("/customservice/kfaccount/update", { ...accountRule([6, 1], official, "verified"), uncertain: true }),
+  post("/customservice/kfaccount/del", { ...accountRule([6, 1], official, "verified"), uncertain: true }),
+  post("/customservice/kfaccount/uploadheadimg", {
+    ...accountRule([6, 1], official, "verified"),
+    uncertain: true,
+  }),
+  get("/cgi-bin/customservice/getkflist", { ...accountRule([6, 1], official, "verified"), uncertain: true }),
+  // JS-SDK ticket: 网页服务 (4), every official account.
+  get("/cgi-bin/ticket/getticket", accountRule([4], official, "none")),
+
   // Quota and diagnostics: every account.
   post("/cgi-bin/clear_quota", open),
   post("/cgi-bin/openapi/quota/get", open),

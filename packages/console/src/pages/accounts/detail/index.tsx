@@ -26,6 +26,7 @@ import { ApiCallLog } from "./components/ApiCallLog.js";
 import { DeleteAccountModal } from "./components/DeleteAccountModal.js";
 import { EventLog } from "./components/EventLog.js";
 import { MiniProgramConfig } from "./components/MiniProgramConfig.js";
+import { OperationsLinks } from "./components/OperationsLinks.js";
 import { Check, OpenIdForm, SetList } from "./components/OverviewParts.js";
 import { RiskCard } from "./components/RiskCard.js";
 import { ValidityCard } from "./components/ValidityCard.js";
@@ -139,6 +140,7 @@ export function AccountPage() {
           <Link to={`/accounts/${encodeURIComponent(a.appId)}/qrcodes`}>{t("menu.qrcodes")}</Link>
         )}
       </Flex>
+      <OperationsLinks appId={a.appId} />
       <Tabs
         activeKey={tab}
         onChange={(key) => setParams(key === "overview" ? {} : { tab: key }, { replace: true })}

@@ -1,0 +1,165 @@
+import { ArrowLeftOutlined, PlusOutlined } from "@ant-design/icons";
+import { App, Button, Card, Flex, Form, Input, Modal, Table, type TableColumnsType, Typography } from "antd";
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import {
+  type KfAccount,
+  useAddKfAccount,
+  useDeleteKfAccount,
+  useKfAccounts,
+  useRenameKfAccount,
+} from "../../api/customer-service.js";
+import { kfDictionary } from "../../i18n/customer-service.js";
+import { useSectionI18n } from "../../i18n/index.js";
+import { sectionErrorMessage } from "../../i18n/materials.js";
+import { RoutingRules } from "./RoutingRules.js";
+
+/** An account's customer-service accounts at WeChat and the routing rules to them. */
+export function CustomerServicePage() {
+  const appId = useParams().appId ?? "";
+  const { t } = useSectionI18n(kfDictionary);
+  const { message, modal } = App.useApp();
+  const accounts = useKfAccounts(appId);
+  const add = useAddKfAccount(appId);
+  const rename = useRenameKfAccount(appId);
+  const remove = useDeleteKfAccount(appId);
+  const [editing, setEditing] = useState<KfAccount | "new" | undefined>();
+  const [form] = Form.useForm<{ account: string; nickname: string }>();
+  const fail = (error: unknown) => void message.error(sectionErrorMessage(t, kfDictionary["zh-CN"], error));
+
+  const onSave = async () => {
+    const values = await form.validateFields();
+    if (editing === "new")
+      add.mutate(values, {
+        onSuccess: (a) => {
+          void message.success(t("kf.added", { name: a.nickname }));
+          setEditing(undefined);
+        },
+        onError: fail,
+      });
+    else if (editing)
+      rename.mutate(
+        { account: editing.account, nickname: values.nickname },
+        {
+          onSuccess: () => {
+            void message.success(t("kf.renamed", { name: values.nickname }));
+            setEditing(undefined);
+          },
+          onError: fail,
+        },
+      );
+  };
+
+  const onDelete = (a: KfAccount) =>
+    modal.confirm({
+      title: t("kf.delete"),
+      content: t("kf.deleteConfirm", { name: a.account }),
+      okButtonProps: { danger: true },
+      okText: t("kf.delete"),
+      cancelText: t("actions.cancel"),
+      onOk: () =>
+        remove
+          .mutateAsync(a.account)
+          .then((r) => void message.success(t("kf.deleted", { name: a.account, rules: r.rulesRemoved })))
+          .catch(fail),
+    });
+
+  const columns: TableColumnsType<KfAccount> = [
+    { title: t("kf.account"), key: "account", render: (_, a) => a.account },
+    { title: t("kf.nickname"), key: "nickname", render: (_, a) => a.nickname },
+    { title: t("kf.bound"), key: "bound", render: (_, a) => a.boundWeChat ?? t("kf.unbound") },
+    {
+      title: t("fields.account.actions"),
+      key: "actions",
+      width: 180,
+      render: (_, a) => (
+        <Flex gap={8}>
+          <Button
+            size="small"
+            onClick={() => {
+              form.setFieldsValue({ account: a.account, nickname: a.nickname });
+              setEditing(a);
+            }}
+          >
+            {t("kf.rename")}
+          </Button>
+          <Button size="small" danger onClick={() => onDelete(a)}>
+            {t("kf.delete")}
+          </Button>
+        </Flex>
+      ),
+    },
+  ];
+
+  return (
+    <Flex vertical gap={16}>
+      <Link to={`/accounts/${encodeURIComponent(appId)}`}>
+        <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0 }}>
+          {t("kf.back")}
+        </Button>
+      </Link>
+      <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
+        {t("kf.title")}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+        {t("kf.intro")}
+      </Typography.Paragraph>
+      <Card size="small" title={t("kf.accounts")}>
+        <Flex vertical gap={12}>
+          <Flex justify="flex-end">
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => {
+                form.resetFields();
+                setEditing("new");
+              }}
+            >
+              {t("kf.add")}
+            </Button>
+          </Flex>
+          <Table<KfAccount>
+            aria-label={t("kf.accounts")}
+            rowKey="account"
+            size="small"
+            tableLayout="fixed"
+            scroll={{ x: 600 }}
+            loading={accounts.isFetching}
+            columns={columns}
+            dataSource={accounts.data?.items ?? []}
+            pagination={false}
+          />
+        </Flex>
+      </Card>
+      <RoutingRules appId={appId} accounts={accounts.data?.items ?? []} />
+      <Modal
+        open={editing !== undefined}
+        title={editing === "new" ? t("kf.add") : t("kf.rename")}
+        onCancel={() => setEditing(undefined)}
+        onOk={() => void onSave()}
+        okText={t("actions.confirm")}
+        cancelText={t("actions.cancel")}
+        okButtonProps={{ loading: add.isPending || rename.isPending }}
+      >
+        <Form form={form} layout="vertical" requiredMark={false}>
+          <Form.Item
+            name="account"
+            label={t("kf.account")}
+            extra={t("kf.accountHint")}
+            rules={[{ required: true }]}
+          >
+            <Input disabled={editing !== "new"} placeholder="service01@gh_account" />
+          </Form.Item>
+          <Form.Item
+            name="nickname"
+            label={t("kf.nickname")}
+            extra={t("kf.nicknameHint")}
+            rules={[{ required: true }]}
+          >
+            <Input maxLength={16} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Flex>
+  );
+}
