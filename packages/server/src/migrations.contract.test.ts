@@ -25,6 +25,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
+  automation_rules: "0018_automation",
+  automation_hits: "0018_automation",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

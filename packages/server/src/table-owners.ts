@@ -34,6 +34,8 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  automation_rules: "automation",
+  automation_hits: "automation",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -68,6 +68,8 @@ const rules: Record<string, Rule> = {
   "team.superadmin.transfer": { kind: "super_admin", risk: true },
   "team.invitations.respond": { kind: "session" },
   "team.departments.manage": { kind: "platform" },
+  "automation.read": { kind: "switch", switch: "replies.auto" },
+  "automation.manage": { kind: "switch", switch: "replies.auto" },
 };
 
 const MINE = "wx0000000000000001";
