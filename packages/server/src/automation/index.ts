@@ -99,5 +99,7 @@ export function createAutomation(ctx: ModuleContext, options: AutomationOptions 
 
 /** The module factory for the registry (after accounts, callbacks and webhooks). */
 export function automationModule(options: AutomationOptions = {}): ModuleFactory {
-  return (ctx) => createAutomation(ctx, options).module;
+  return function automation(ctx) {
+    return createAutomation(ctx, options).module;
+  };
 }

@@ -2,7 +2,15 @@ import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
 import type { Trigger } from "./matcher.js";
 import type { AutomationService } from "./service.js";
-import { createRuleBody, ruleView, ruleViewOf, testBody, testView, updateRuleBody } from "./views.js";
+import {
+  createRuleBody,
+  hitView,
+  ruleView,
+  ruleViewOf,
+  testBody,
+  testView,
+  updateRuleBody,
+} from "./views.js";
 
 const account = z.object({ appid: z.string().min(1).max(64) });
 const oneRule = account.extend({ id: z.string().min(1).max(64) });
@@ -81,6 +89,20 @@ export function automationRoutes(service: AutomationService): Route[] {
       handler: async ({ params, body }) => ({
         items: (await service.reorder(params.appid, body.ids)).map(ruleViewOf),
       }),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/accounts/:appid/automation/hits",
+      action: "automation.read",
+      account: (p) => p.appid,
+      tags,
+      summary: "Which rule answered which push, newest first",
+      description:
+        "One row per push a rule answered, by the event id the gateway recorded it under (`GET /events/:id`). A push recorded as `replied` without a row here was answered by a reply webhook: rules answer before the reply webhooks, default rules after them.",
+      params: account,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: z.object({ items: z.array(hitView) }),
+      handler: async ({ params, query }) => ({ items: await service.hits(params.appid, query.limit) }),
     }),
     defineRoute({
       method: "POST",

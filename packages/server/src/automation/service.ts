@@ -68,6 +68,16 @@ function rowOf(rule: Rule): RuleRow {
   };
 }
 
+/** A push a rule answered. */
+export interface Hit {
+  eventId: string;
+  ruleId: string;
+  openId: string;
+  /** Replies queued as customer-service messages after the passive one. */
+  followUps: number;
+  at: number;
+}
+
 /** A rule's changed fields; absent or undefined fields stay as they are. */
 export type RuleChanges = { [K in keyof RuleInput]?: RuleInput[K] | undefined };
 
@@ -188,6 +198,18 @@ export class AutomationService {
     const rule = matcher.match(trigger, at);
     const via = trigger.kind === "message" ? "default" : trigger.kind;
     return { rule, via: rule ? via : "none" };
+  }
+
+  /** The account's latest answered pushes: which rule answered which event. */
+  async hits(appId: string, limit: number): Promise<Hit[]> {
+    await this.existing(appId);
+    return (await this.deps.repository.recentHits(appId, limit)).map((row) => ({
+      eventId: row.event_id,
+      ruleId: row.rule_id,
+      openId: row.openid,
+      followUps: row.follow_ups,
+      at: row.at,
+    }));
   }
 
   /**

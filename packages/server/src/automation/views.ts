@@ -113,6 +113,14 @@ export const testView = z.object({
   via: z.enum(["keyword", "default", "follow", "click", "none"]),
 });
 
+export const hitView = z.object({
+  eventId: z.string(),
+  ruleId: z.string(),
+  openId: z.string(),
+  followUps: z.number().int().describe("Replies sent after the passive one as customer-service messages."),
+  at: z.number().int(),
+});
+
 export function ruleViewOf(rule: Rule): z.input<typeof ruleView> {
   return rule;
 }
