@@ -24,6 +24,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/accounts/detail/index.js")).AccountPage }),
       },
       {
+        path: "accounts/:appId/automation",
+        lazy: async () => ({ Component: (await import("./pages/automation/index.js")).AutomationPage }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },

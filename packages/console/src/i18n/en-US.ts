@@ -263,6 +263,7 @@ export const enUS: Record<MessageKey, string> = {
 
   "menu.admins": "Administrators",
   "menu.team": "Team",
+  "menu.automation": "Automatic replies",
   "menu.invitations": "Invitations",
   "menu.invitationsPending": " ({count} waiting)",
   "pages.accounts.noAccess":

@@ -1,4 +1,5 @@
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import { HitLog } from "./hits.js";
 import { automationJobs } from "./jobs.js";
 import { automationPolicy } from "./policy.js";
 import { AutomationReplier, type TransferRouter } from "./replier.js";
@@ -7,10 +8,12 @@ import { automationRoutes } from "./routes.js";
 import { AutomationService } from "./service.js";
 
 export { KeywordAutomaton } from "./automaton.js";
-export { linearMatch, type MatchableRule, RuleMatcher, type Trigger } from "./matcher.js";
+export { HitLog } from "./hits.js";
+export { byRank, linearMatch, type MatchableRule, RuleMatcher, type Trigger } from "./matcher.js";
 export { automationMigrations } from "./migrations/index.js";
 export { type AutomationAction, automationPolicy } from "./policy.js";
-export type { TransferRouter } from "./replier.js";
+export { AutomationReplier, type TransferRouter } from "./replier.js";
+export { AutomationRepository } from "./repository.js";
 export {
   type AutomationRefusal,
   automationLimits,
@@ -61,15 +64,17 @@ export interface AutomationOptions {
 export function createAutomation(ctx: ModuleContext, options: AutomationOptions = {}): Automation {
   const repository = new AutomationRepository(ctx.db);
   const logger = ctx.logger.child({ module: "automation" });
+  const hits = new HitLog(repository, logger);
   const service = new AutomationService({
     repository,
+    hits,
     accounts: ctx.use("accountDirectory"),
     clock: ctx.clock,
     logger,
   });
   const replier = new AutomationReplier({
     service,
-    repository,
+    hits,
     queue: ctx.queue,
     clients: ctx.use("accountClients"),
     logger,
@@ -82,6 +87,8 @@ export function createAutomation(ctx: ModuleContext, options: AutomationOptions 
   ctx.provide("automation", { useTransferRouter: (router) => replier.useTransferRouter(router) });
   ctx.bus.on("accounts.purge", async (appId) => {
     service.changed(appId);
+    // Hits waiting for their write go first: none may land after the purge.
+    await hits.flush();
     return repository.purgeAccount(appId);
   });
   return {
@@ -90,6 +97,17 @@ export function createAutomation(ctx: ModuleContext, options: AutomationOptions 
       policies: [automationPolicy],
       routes: automationRoutes(service),
       jobs: automationJobs(replier),
+      workers: [
+        {
+          name: "automation-hits",
+          start: () => undefined,
+          stop: () => hits.flush(),
+          runDue: async () => {
+            await hits.flush();
+            return 0;
+          },
+        },
+      ],
     },
     service,
     replier,

@@ -10,8 +10,8 @@ import type { AccountClients } from "../accounts/index.js";
 import type { ReplyProvider, ReplyRequest } from "../callbacks/index.js";
 import type { Logger } from "../platform/logger.js";
 import type { Queue } from "../platform/ports.js";
+import type { HitLog } from "./hits.js";
 import type { Trigger } from "./matcher.js";
-import type { AutomationRepository } from "./repository.js";
 import type { RuleReply } from "./rules.js";
 import type { AutomationService, Rule } from "./service.js";
 
@@ -147,7 +147,7 @@ export class AutomationReplier {
   constructor(
     private readonly deps: {
       service: AutomationService;
-      repository: AutomationRepository;
+      hits: HitLog;
       queue: Queue;
       clients: AccountClients;
       logger: Logger;
@@ -185,18 +185,14 @@ export class AutomationReplier {
     const reply = await this.passive(first, request.appId, openId, trigger);
     if (signal.aborted) return undefined;
     // Recorded and queued off the reply path: the follower's answer must not wait for either.
-    void this.deps.repository
-      .recordHit({
-        event_id: request.eventId,
-        appid: request.appId,
-        rule_id: rule.id,
-        openid: openId,
-        follow_ups: rest.length,
-        at: request.receivedAt,
-      })
-      .catch((error: unknown) =>
-        this.deps.logger.error({ err: error }, "could not record an automatic reply"),
-      );
+    this.deps.hits.record({
+      event_id: request.eventId,
+      appid: request.appId,
+      rule_id: rule.id,
+      openid: openId,
+      follow_ups: rest.length,
+      at: request.receivedAt,
+    });
     if (rest.length > 0) {
       void this.deps.queue
         .enqueue(

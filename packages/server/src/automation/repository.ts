@@ -93,12 +93,15 @@ export class AutomationRepository {
     });
   }
 
-  async recordHit(hit: HitRow): Promise<void> {
-    await this.db
-      .insertInto("automation_hits")
-      .values(hit)
-      .onConflict((oc) => oc.column("event_id").doNothing())
-      .execute();
+  /** Records hits; a push's hit recorded twice (a retry's) stays one. */
+  async recordHits(hits: readonly HitRow[]): Promise<void> {
+    for (let i = 0; i < hits.length; i += 500) {
+      await this.db
+        .insertInto("automation_hits")
+        .values(hits.slice(i, i + 500))
+        .onConflict((oc) => oc.column("event_id").doNothing())
+        .execute();
+    }
   }
 
   async hitOf(eventId: string): Promise<HitRow | undefined> {

@@ -4,6 +4,7 @@ import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import { type Actor, actorLabel } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
+import type { HitLog } from "./hits.js";
 import { RuleMatcher, type Trigger } from "./matcher.js";
 import type { AutomationRepository, RuleRow } from "./repository.js";
 import {
@@ -99,6 +100,8 @@ export class AutomationService {
   constructor(
     private readonly deps: {
       repository: AutomationRepository;
+      /** Where the gateway's hits wait for their write: flushed before they are read. */
+      hits?: HitLog;
       accounts: AccountDirectory;
       clock: Clock;
       logger: Logger;
@@ -203,6 +206,7 @@ export class AutomationService {
   /** The account's latest answered pushes: which rule answered which event. */
   async hits(appId: string, limit: number): Promise<Hit[]> {
     await this.existing(appId);
+    await this.deps.hits?.flush();
     return (await this.deps.repository.recentHits(appId, limit)).map((row) => ({
       eventId: row.event_id,
       ruleId: row.rule_id,

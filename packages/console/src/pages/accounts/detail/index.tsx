@@ -135,6 +135,11 @@ export function AccountPage() {
         </Typography.Title>
         <StateTag account={a} />
         <ValidityBadge account={a} />
+        {mayTake(who.data, "automation.read", a.appId) && (
+          <Link to={`/accounts/${encodeURIComponent(a.appId)}/automation`}>
+            <Button>{t("menu.automation")}</Button>
+          </Link>
+        )}
       </Flex>
       <Tabs
         activeKey={tab}
