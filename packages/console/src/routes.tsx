@@ -42,6 +42,10 @@ export const router = createBrowserRouter([
         }),
       },
       {
+        path: "accounts/:appId/automation",
+        lazy: async () => ({ Component: (await import("./pages/automation/index.js")).AutomationPage }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },

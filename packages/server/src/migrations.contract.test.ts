@@ -36,6 +36,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   qrcode_batches: "0020_qrcodes",
   qrcode_batch_items: "0020_qrcodes",
   qrcode_creations: "0020_qrcodes",
+  automation_rules: "0018_automation",
+  automation_hits: "0018_automation",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

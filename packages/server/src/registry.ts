@@ -1,6 +1,7 @@
 import { accountsMigrations, accountsModule } from "./accounts/index.js";
 import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
+import { automationMigrations, automationModule } from "./automation/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
 import { homeModule } from "./home/index.js";
@@ -24,7 +25,7 @@ import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
  * before it (tokens ← accounts ← callbacks ← webhooks; accounts ← team;
- * team, notifications, webhooks ← risk), which the start checks. The audit log
+ * team, notifications, webhooks ← risk; customer service ← automation), which the start checks. The audit log
  * is last: it observes every module's changing requests at the edge and uses no one's service.
  * A new module adds its factory here and its migrations to `migrationSources` below.
  */
@@ -41,6 +42,8 @@ export const moduleFactories: readonly ModuleFactory[] = [
   qrcodesModule,
   materialsModule,
   customerServiceModule(),
+  // Transfers to customer service are routed by the customer-service module's rules.
+  automationModule({ transferRouter: (ctx) => ctx.use("kfRouter") }),
   auditModule(),
 ];
 
@@ -61,10 +64,11 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
-  { owner: "materials", migrations: materialsMigrations },
-  { owner: "customer-service", migrations: customerServiceMigrations },
+  { owner: "automation", migrations: automationMigrations },
   { owner: "menus", migrations: menusMigrations },
   { owner: "qrcodes", migrations: qrcodesMigrations },
+  { owner: "materials", migrations: materialsMigrations },
+  { owner: "customer-service", migrations: customerServiceMigrations },
 ];
 
 /**

@@ -45,6 +45,8 @@ export const tableOwners = {
   qrcode_batches: "qrcodes",
   qrcode_batch_items: "qrcodes",
   qrcode_creations: "qrcodes",
+  automation_rules: "automation",
+  automation_hits: "automation",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -208,6 +208,7 @@ export const enUS: Record<MessageKey, string> = {
   "pages.account.eventsRange": "Received between ({zone})",
   "menu.admins": "Administrators",
   "menu.team": "Team",
+  "menu.automation": "Automatic replies",
   "menu.invitations": "Invitations",
   "menu.invitationsPending": " ({count} waiting)",
   "pages.accounts.noAccess":

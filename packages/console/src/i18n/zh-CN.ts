@@ -207,6 +207,7 @@ export const zhCN = {
   "pages.account.eventsRange": "接收时间范围（{zone}）",
   "menu.admins": "管理员",
   "menu.team": "团队",
+  "menu.automation": "自动回复",
   "menu.invitations": "邀请",
   "menu.invitationsPending": "（{count} 个待处理）",
   "pages.accounts.noAccess": "你还没有可以运营的账号：接受账号的邀请后，它会出现在这里。",

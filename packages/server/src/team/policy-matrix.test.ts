@@ -77,6 +77,8 @@ const rules: Record<string, Rule> = {
   "menus.publish": { kind: "switch", switch: "menus" },
   "qrcodes.read": { kind: "switch", switch: "qrcodes" },
   "qrcodes.manage": { kind: "switch", switch: "qrcodes" },
+  "automation.read": { kind: "switch", switch: "replies.auto" },
+  "automation.manage": { kind: "switch", switch: "replies.auto" },
 };
 
 const MINE = "wx0000000000000001";

@@ -136,9 +136,6 @@ export function AccountPage() {
         </Typography.Title>
         <StateTag account={a} />
         <ValidityBadge account={a} />
-        {mayTake(who.data, "qrcodes.read", a.appId) && (
-          <Link to={`/accounts/${encodeURIComponent(a.appId)}/qrcodes`}>{t("menu.qrcodes")}</Link>
-        )}
       </Flex>
       <OperationsLinks appId={a.appId} />
       <Tabs
@@ -199,11 +196,6 @@ export function AccountPage() {
                     >
                       {t("actions.refreshInfo")}
                     </GuardedButton>
-                  )}
-                  {mayTake(who.data, "menus.read", a.appId) && (
-                    <Link to={`/accounts/${encodeURIComponent(a.appId)}/menu`}>
-                      <Button>{t("pages.account.menu")}</Button>
-                    </Link>
                   )}
                   {shown("delete") && (
                     <GuardedButton danger ability={abilities.delete} onClick={() => setDeleting(true)}>

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { auditScreen, WatchedPage } from "./support/browser.js";
+import { startServer } from "./support/server.js";
+import { signInThroughPage } from "./support/session.js";
+import { consoleSuite } from "./support/suite.js";
+
+const t = consoleSuite();
+
+describe("自动回复 (an account's automatic replies)", () => {
+  it("creates a keyword rule, shows a broken WeChat rule beside its field, tests a message, and the follower gets the reply", {
+    timeout: 300_000,
+  }, async () => {
+    t.server = await startServer();
+    const service = await demoAccount(t.server);
+    await authorizeByApi(t.server, service.appId, { enable: true });
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
+    await t.watched.goto(`/accounts/${service.appId}`);
+    await page.getByRole("link", { name: "自动回复" }).click();
+    await page.getByRole("heading", { level: 1, name: `自动回复 · ${service.appId}` }).waitFor();
+    await page.getByText("还没有自动回复规则。").waitFor();
+
+    await page.getByRole("button", { name: "新建规则" }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByLabel("规则名称", { exact: true }).fill("价格");
+    await drawer.getByRole("textbox", { name: "关键词" }).fill("价格\n=报价单");
+    // 683 Chinese characters are 2049 bytes: one more than WeChat takes.
+    await drawer.getByLabel("文字内容", { exact: true }).fill("价".repeat(683));
+    await drawer.getByText("2049/2048 字节").waitFor();
+    t.watched.expect({
+      method: "POST",
+      path: `/api/v1/accounts/${service.appId}/automation/rules`,
+      status: 400,
+    });
+    await drawer.getByRole("button", { name: /^保\s?存$/ }).click();
+    await drawer.getByText("文字最多 2048 字节（一个汉字 3 字节）。").waitFor();
+
+    await drawer.getByLabel("文字内容", { exact: true }).fill("价格见菜单“商城”。");
+    await drawer.getByRole("button", { name: /^保\s?存$/ }).click();
+    await page.getByText("已保存规则。").waitFor();
+    const row = page.getByRole("row", { name: /价格/ });
+    await row.getByText("=报价单").waitFor();
+
+    // The tester names the rule that would answer, without sending anything.
+    await page.getByLabel("粉丝发送的文字").fill("请问价格多少");
+    await page.getByRole("button", { name: /^测\s?试$/ }).click();
+    await page.getByRole("status").getByText(/价格/).waitFor();
+    await auditScreen(t.watched, "automation");
+
+    // A follower writes; the gateway answers with the rule's reply.
+    const followed = await t.server.control<{ openId: string }>("POST", "/follower/follow", {
+      appId: service.appId,
+    });
+    const sent = await t.server.control<{ push: { reply?: unknown } }>("POST", "/follower/send-text", {
+      appId: service.appId,
+      openId: followed.openId,
+      content: "价格？",
+    });
+    expect(sent.push.reply).toEqual({ type: "text", content: "价格见菜单“商城”。" });
+  });
+});
