@@ -59,6 +59,17 @@ interface Harness {
   raw(path: string): Promise<Response>;
 }
 
+/**
+ * Moves WeChat's clock and wxgate's together and waits until the pushes that fell due meanwhile
+ * (the platform's tickets every ten minutes among them) are delivered: a call made while they
+ * are still arriving would race the credentials they renew.
+ */
+async function advance(h: Harness, ms: number): Promise<void> {
+  const core = h.server.sandbox!.core;
+  await core.control.advanceClock(ms);
+  await core.control.push.idle();
+}
+
 async function start(env: Record<string, string>): Promise<Harness> {
   const server = await createTestServer({ modules: moduleFactories, sandbox: true, env });
   const url = server.url!;
@@ -149,7 +160,7 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
 
     // Day two: the first follower scans again (SCAN) and unfollows; the plain follower's
     // unfollow is no code's.
-    h.server.clock.advance(24 * 60 * 60 * 1000);
+    await advance(h, 24 * 60 * 60 * 1000);
     await h.follower("scan", { openId: first.openId, ticket: made.body.ticket });
     await h.follower("unfollow", { openId: first.openId });
     await h.follower("unfollow", { openId: plain.openId });
@@ -221,7 +232,7 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
           expireSeconds: 7 * 24 * 3600,
         },
       );
-      expect(made.status).toBe(200);
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
       return made.body;
     };
     const codeA = await codeOf(a.openId);
@@ -273,7 +284,7 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
     expect(tree.body.nodes.find((n) => n.openId === c.openId)?.unfollowed).toBe(true);
 
     // Once expired, the same code (same scene) gets a new ticket from WeChat.
-    h.server.clock.advance(8 * 24 * 3600 * 1000);
+    await advance(h, 8 * 24 * 3600 * 1000);
     const expired = await h.api<Refusal>("GET", `/accounts/${h.appId}/qrcodes/${codeA.code.id}/image`);
     expect(expired.status).toBe(409);
     expect(expired.body.error.details?.reason).toBe("code_expired");
@@ -418,7 +429,7 @@ describe.each(testEngines)("parametric QR codes on $name", (engine) => {
     }
     expect(h.createCalls()).toBe(calls);
     // 16 hours later it is the second of June in China.
-    h.server.clock.advance(16 * 60 * 60 * 1000);
+    await advance(h, 16 * 60 * 60 * 1000);
     // WeChat's platform ticket lives 12 hours: the one pushed every 10 minutes, pushed now.
     await h.pushTicket();
     const tomorrow = await h.api("POST", `/accounts/${h.appId}/qrcodes/channels`, { name: "超出" });
