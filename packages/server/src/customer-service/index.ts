@@ -52,8 +52,11 @@ export function createCustomerService(
   };
 }
 
-/** The module factory for the registry (after `accountsModule`). */
+/**
+ * The module factory for the registry (after `accountsModule`). `followerTags` is the port's
+ * adapter, or how to take it from a module listed before (the followers module's service).
+ */
 export const customerServiceModule =
-  (followerTags?: FollowerTags): ModuleFactory =>
+  (followerTags?: FollowerTags | ((ctx: ModuleContext) => FollowerTags)): ModuleFactory =>
   (ctx) =>
-    createCustomerService(ctx, followerTags).module;
+    createCustomerService(ctx, typeof followerTags === "function" ? followerTags(ctx) : followerTags).module;
