@@ -25,6 +25,10 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   sign_in_ranges: "0015_risk",
   known_devices: "0016_second_factor",
   sign_in_challenges: "0016_second_factor",
+  followers: "0017_followers",
+  follower_tags: "0017_followers",
+  follower_tag_members: "0017_followers",
+  follower_syncs: "0017_followers",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -2,6 +2,7 @@ import { accountsMigrations, accountsModule } from "./accounts/index.js";
 import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
+import { followersMigrations, followersModule } from "./followers/index.js";
 import { homeModule } from "./home/index.js";
 import type { ModuleFactory } from "./module.js";
 import { notificationsMigrations, notificationsModule } from "./notifications/index.js";
@@ -33,6 +34,7 @@ export const moduleFactories: readonly ModuleFactory[] = [
   teamModule,
   notificationsModule,
   riskModule,
+  followersModule,
   auditModule(),
 ];
 
@@ -53,6 +55,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
+  { owner: "followers", migrations: followersMigrations },
 ];
 
 /**

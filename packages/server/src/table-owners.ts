@@ -34,6 +34,10 @@ export const tableOwners = {
   risk_settings: "risk",
   risk_signals: "risk",
   sign_in_ranges: "risk",
+  followers: "followers",
+  follower_tags: "followers",
+  follower_tag_members: "followers",
+  follower_syncs: "followers",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

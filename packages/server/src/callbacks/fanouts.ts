@@ -23,7 +23,9 @@ export class EventFanouts implements EventFanout {
   }
 
   async #anyWants(appId: string, message: InboundMessage): Promise<boolean> {
-    for (const fanout of this.#fanouts) if (await fanout.wants(appId, message)) return true;
-    return false;
+    // Every fan-out is asked, even after one said yes: some only observe (the followers' activity).
+    let wanted = false;
+    for (const fanout of this.#fanouts) if (await fanout.wants(appId, message)) wanted = true;
+    return wanted;
   }
 }

@@ -68,6 +68,10 @@ const rules: Record<string, Rule> = {
   "team.superadmin.transfer": { kind: "super_admin", risk: true },
   "team.invitations.respond": { kind: "session" },
   "team.departments.manage": { kind: "platform" },
+  "followers.read": { kind: "switch", switch: "followers" },
+  "followers.sync": { kind: "switch", switch: "followers" },
+  "followers.update": { kind: "switch", switch: "followers" },
+  "followers.tags.manage": { kind: "switch", switch: "followers" },
 };
 
 const MINE = "wx0000000000000001";
