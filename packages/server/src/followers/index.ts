@@ -33,7 +33,7 @@ export interface Followers {
  * callbacks module's `eventFanout`; provides `followers`; forgets an account's rows when it goes.
  */
 export function createFollowers(ctx: ModuleContext): Followers {
-  const repository = new FollowersRepository(ctx.db);
+  const repository = new FollowersRepository(ctx.db, ctx.dialect);
   const clients = ctx.use("accountClients");
   const logger = ctx.logger.child({ module: "followers" });
   const service = new FollowersService({ repository, clients, clock: ctx.clock });

@@ -178,7 +178,9 @@ export class FollowerSync {
           clock.now(),
         );
       }
+      const began = performance.now();
       const list = await api.user.list(run.next_openid || undefined);
+      const listed = performance.now();
       const openIds = list.data?.openid ?? [];
       if (openIds.length === 0) {
         await repository.finishSync(appId, runId, clock.now());
@@ -193,6 +195,7 @@ export class FollowerSync {
         const answer = await api.user.batchGet(batch.map((openid) => ({ openid, lang: "zh_CN" })));
         return answer.user_info_list.map(syncedOf);
       });
+      const fetched = performance.now();
       const moved = await repository.commitPage({
         appid: appId,
         runId,
@@ -203,6 +206,17 @@ export class FollowerSync {
         now: clock.now(),
       });
       if (moved) await queue.enqueue("followers.sync-page", { appId, runId, page: page + 1 });
+      logger.debug(
+        {
+          appId,
+          page,
+          followers: openIds.length,
+          listMs: Math.round(listed - began),
+          batchgetMs: Math.round(fetched - listed),
+          commitMs: Math.round(performance.now() - fetched),
+        },
+        "follower sync page",
+      );
     } catch (error) {
       const reason =
         error instanceof WeChatApiError
