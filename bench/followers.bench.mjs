@@ -38,8 +38,9 @@ async function serve(size) {
   const url = `http://127.0.0.1:${server.app.server.address().port}`;
   sandbox.setOrigin(url);
   const { user } = await server.auth.createAdmin({ username: "admin", password: "bench password 1" });
-  const admin = (await server.auth.createApiKey({ userId: user.id, name: "admin" }, { name: "admin", scopes: ["admin"] }))
-    .key;
+  const admin = (
+    await server.auth.createApiKey({ userId: user.id, name: "admin" }, { name: "admin", scopes: ["admin"] })
+  ).key;
   const call = async (method, path, body) => {
     const response = await fetch(`${url}/api/v1${path}`, {
       method,
@@ -103,7 +104,9 @@ function runChild(size) {
     createInterface({ input: child.stdout }).on("line", (line) => {
       if (line.startsWith("{")) result = JSON.parse(line);
     });
-    child.on("exit", (code) => (code === 0 && result ? resolve(result) : reject(new Error(`child exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 && result ? resolve(result) : reject(new Error(`child exited ${code}`)),
+    );
   });
 }
 
