@@ -617,4 +617,5 @@ export const enUS: Record<MessageKey, string> = {
   "pages.security.forget": "Forget",
   "pages.security.forgetConfirm": "Forget {device}? Its next sign-in will be verified again.",
   "pages.security.forgotten": "The device is forgotten.",
+  "pages.account.followersTab": "Followers and tags",
 };

@@ -595,6 +595,7 @@ export const zhCN = {
   "pages.security.forget": "移除",
   "pages.security.forgetConfirm": "移除 {device}？该设备下次登录时需要重新验证。",
   "pages.security.forgotten": "设备已移除。",
+  "pages.account.followersTab": "粉丝与标签",
 };
 
 /** A key of the console's dictionary. */
