@@ -5,6 +5,7 @@ import { FollowersRepository } from "./repository.js";
 import { followersRoutes } from "./routes.js";
 import { type FollowerLookup, FollowersService } from "./service.js";
 import { FollowerSync } from "./sync.js";
+import { FollowerTagsRepository } from "./tag-repository.js";
 
 export { type FollowersRefusal, followersRefusals } from "./errors.js";
 export { followersMigrations } from "./migrations/index.js";
@@ -34,10 +35,11 @@ export interface Followers {
  */
 export function createFollowers(ctx: ModuleContext): Followers {
   const repository = new FollowersRepository(ctx.db, ctx.dialect);
+  const tags = new FollowerTagsRepository(ctx.db);
   const clients = ctx.use("accountClients");
   const logger = ctx.logger.child({ module: "followers" });
-  const service = new FollowersService({ repository, clients, clock: ctx.clock });
-  const sync = new FollowerSync({ repository, clients, queue: ctx.queue, clock: ctx.clock, logger });
+  const service = new FollowersService({ repository, tags, clients, clock: ctx.clock });
+  const sync = new FollowerSync({ repository, tags, clients, queue: ctx.queue, clock: ctx.clock, logger });
   const activity = new FollowerActivity({ repository, clock: ctx.clock, logger });
   ctx.use("eventFanout").register(activity);
   ctx.provide("followers", service);

@@ -5,6 +5,7 @@ import type { Clock } from "../platform/ports.js";
 import { refuse } from "./errors.js";
 import type { FollowerCursor, FollowerFilter, FollowersRepository } from "./repository.js";
 import type { FollowersTable, FollowerTagsTable } from "./tables.js";
+import type { FollowerTagsRepository } from "./tag-repository.js";
 
 /** The last interaction per kind (epoch ms; null when never seen), as the pushes told it. */
 export interface LastInteraction {
@@ -42,7 +43,12 @@ export function decodeCursor(text: string): FollowerCursor {
 /** Followers, remarks and tags: every WeChat rule checked here first, then WeChat is asked. */
 export class FollowersService implements FollowerLookup {
   constructor(
-    private readonly deps: { repository: FollowersRepository; clients: AccountClients; clock: Clock },
+    private readonly deps: {
+      repository: FollowersRepository;
+      tags: FollowerTagsRepository;
+      clients: AccountClients;
+      clock: Clock;
+    },
   ) {}
 
   private async api(appid: string) {
@@ -86,7 +92,7 @@ export class FollowersService implements FollowerLookup {
   }
 
   tags(appid: string): Promise<FollowerTagsTable[]> {
-    return this.deps.repository.tags(appid);
+    return this.deps.tags.tags(appid);
   }
 
   private checkName(tags: readonly FollowerTagsTable[], name: string, except?: number): void {
@@ -109,7 +115,7 @@ export class FollowersService implements FollowerLookup {
     appid: string,
     tagId: number,
   ): Promise<{ tag: FollowerTagsTable; tags: FollowerTagsTable[] }> {
-    const tags = await this.deps.repository.tags(appid);
+    const tags = await this.deps.tags.tags(appid);
     const tag = tags.find((t) => t.tag_id === tagId);
     if (!tag) throw refuse("tag_not_found", `no tag ${tagId}`);
     if (tagId < followerLimits.firstOwnTagId)
@@ -118,7 +124,7 @@ export class FollowersService implements FollowerLookup {
   }
 
   async createTag(appid: string, name: string): Promise<FollowerTagsTable> {
-    const tags = await this.deps.repository.tags(appid);
+    const tags = await this.deps.tags.tags(appid);
     this.checkName(tags, name);
     const own = tags.filter((t) => t.tag_id >= followerLimits.firstOwnTagId).length;
     if (own >= followerLimits.tagsPerAccount) {
@@ -127,22 +133,22 @@ export class FollowersService implements FollowerLookup {
       });
     }
     const created = await (await this.api(appid)).tags.create(name);
-    await this.deps.repository.saveTag(appid, created.tag, this.deps.clock.now());
-    return (await this.deps.repository.tags(appid)).find((t) => t.tag_id === created.tag.id)!;
+    await this.deps.tags.saveTag(appid, created.tag, this.deps.clock.now());
+    return (await this.deps.tags.tags(appid)).find((t) => t.tag_id === created.tag.id)!;
   }
 
   async renameTag(appid: string, tagId: number, name: string): Promise<FollowerTagsTable> {
     const { tags } = await this.ownTag(appid, tagId);
     this.checkName(tags, name, tagId);
     await (await this.api(appid)).tags.update(tagId, name);
-    await this.deps.repository.saveTag(appid, { id: tagId, name }, this.deps.clock.now());
+    await this.deps.tags.saveTag(appid, { id: tagId, name }, this.deps.clock.now());
     return (await this.ownTag(appid, tagId)).tag;
   }
 
   async deleteTag(appid: string, tagId: number): Promise<void> {
     await this.ownTag(appid, tagId);
     await (await this.api(appid)).tags.delete(tagId);
-    await this.deps.repository.deleteTag(appid, tagId, this.deps.clock.now());
+    await this.deps.tags.deleteTag(appid, tagId, this.deps.clock.now());
   }
 
   /**
@@ -161,7 +167,7 @@ export class FollowersService implements FollowerLookup {
       });
     }
     if (tagging) {
-      const counts = await this.deps.repository.tagCounts(appid, unique, tagId);
+      const counts = await this.deps.tags.tagCounts(appid, unique, tagId);
       const full = unique.filter((o) => (counts.get(o) ?? 0) >= followerLimits.tagsPerFollower);
       if (full.length > 0) {
         throw refuse(
@@ -181,7 +187,7 @@ export class FollowersService implements FollowerLookup {
       if (tagging) await tags.tagUsers(tagId, batch);
       else await tags.untagUsers(tagId, batch);
       calls++;
-      await this.deps.repository.applyTagging(appid, tagId, batch, tagging, this.deps.clock.now());
+      await this.deps.tags.applyTagging(appid, tagId, batch, tagging, this.deps.clock.now());
     }
     return { followers: unique.length, calls };
   }
@@ -189,7 +195,7 @@ export class FollowersService implements FollowerLookup {
   // --- the named service ------------------------------------------------------------------
 
   tagIdsOf(appid: string, openid: string): Promise<readonly number[]> {
-    return this.deps.repository.tagIdsOf(appid, openid);
+    return this.deps.tags.tagIdsOf(appid, openid);
   }
 
   async lastInteractionOf(appid: string, openid: string): Promise<LastInteraction | undefined> {

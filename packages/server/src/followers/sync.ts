@@ -5,6 +5,7 @@ import type { Logger } from "../platform/logger.js";
 import { type Clock, defineJob, type Job, type ModuleJob, type Queue } from "../platform/ports.js";
 import type { FollowersRepository, SyncedFollower } from "./repository.js";
 import type { FollowerSyncsTable } from "./tables.js";
+import type { FollowerTagsRepository } from "./tag-repository.js";
 
 declare module "../platform/ports.js" {
   interface JobPayloads {
@@ -122,6 +123,7 @@ export class FollowerSync {
   constructor(
     private readonly deps: {
       repository: FollowersRepository;
+      tags: FollowerTagsRepository;
       clients: AccountClients;
       queue: Queue;
       clock: Clock;
@@ -172,7 +174,7 @@ export class FollowerSync {
       const api = createOfficialAccountApi(await clients.clientFor(appId));
       if (page === 0) {
         const { tags } = await api.tags.list();
-        await repository.replaceTags(
+        await this.deps.tags.replaceTags(
           appId,
           tags.map((t) => ({ id: t.id, name: t.name, count: t.count ?? 0 })),
           clock.now(),
