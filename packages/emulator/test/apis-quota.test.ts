@@ -80,16 +80,31 @@ describe("clear_quota, openapi/quota/get, openapi/rid/get", () => {
   });
   const post = (path: string, body: unknown) => emu.post(path, body, { access_token: token });
 
-  it("quota/get shows use of a limited API; an API without a limit → 76021", async () => {
+  it("quota/get shows use of a limited API; every served API has a limit; an unknown path → 76021", async () => {
     const view = await post("/cgi-bin/openapi/quota/get", { cgi_path: "/cgi-bin/token" });
     expect(view.body).toEqual({
       errcode: 0,
       errmsg: "ok",
       quota: { daily_limit: 2000, used: 1, remain: 1999 },
     });
-    expect((await post("/cgi-bin/openapi/quota/get", { cgi_path: "/cgi-bin/menu/get" })).body.errcode).toBe(
-      76021,
-    );
+    for (const path of [
+      "/cgi-bin/user/get",
+      "/cgi-bin/menu/get",
+      "/cgi-bin/tags/get",
+      "/cgi-bin/clear_quota",
+    ]) {
+      const served = await post("/cgi-bin/openapi/quota/get", { cgi_path: path });
+      expect(served.body.errcode, path).toBe(0);
+      expect((served.body.quota as { daily_limit: number }).daily_limit, path).toBeGreaterThan(0);
+    }
+    expect((await post("/cgi-bin/openapi/quota/get", { cgi_path: "/cgi-bin/user/get" })).body.quota).toEqual({
+      daily_limit: 500,
+      used: 0,
+      remain: 500,
+    });
+    expect(
+      (await post("/cgi-bin/openapi/quota/get", { cgi_path: "/cgi-bin/nothing/here" })).body.errcode,
+    ).toBe(76021);
   });
 
   it("clear_quota resets the counters, 10 times a month (then 48006); only for the caller's appid (40013)", async () => {

@@ -43,6 +43,63 @@ describe("user/get", () => {
   });
 });
 
+describe("a crowd of generated followers", () => {
+  it("pages a million followers after the stored ones without storing them; a look-up makes one real", async () => {
+    const [own] = emu.control.createFollowers(account.appId, 1);
+    const crowd = emu.control.apis.setCrowd(account.appId, 1_000_000);
+    const first = await emu.get("/cgi-bin/user/get", { access_token: token });
+    expect(first.body.total).toBe(1_000_001);
+    const ids = (first.body.data as { openid: string[] }).openid;
+    expect(ids[0]).toBe(own!.openId);
+    expect(ids[1]!.startsWith(crowd.prefix)).toBe(true);
+    expect(ids[1]).toHaveLength(28);
+    expect(new Set(ids).size).toBe(10_000);
+    const second = await emu.get("/cgi-bin/user/get", {
+      access_token: token,
+      next_openid: first.body.next_openid as string,
+    });
+    const next = (second.body.data as { openid: string[] }).openid;
+    expect(next[0]).not.toBe(ids[9_999]);
+    const infos = await post("/cgi-bin/user/info/batchget", {
+      user_list: next.slice(0, 100).map((openid) => ({ openid })),
+    });
+    expect((infos.body.user_info_list as { subscribe: number }[]).every((i) => i.subscribe === 1)).toBe(true);
+    expect(Object.keys(emu.world.followersOf(account.appId))).toHaveLength(1);
+    // A remark stores the member; an unfollow drops it from the pages and the total.
+    expect(
+      (await post("/cgi-bin/user/info/updateremark", { openid: next[0], remark: "会员" })).body.errcode,
+    ).toBe(0);
+    emu.world.follower(account.appId, next[1]!)!.subscribed = false;
+    const again = await emu.get("/cgi-bin/user/get", {
+      access_token: token,
+      next_openid: first.body.next_openid as string,
+    });
+    expect(again.body.total).toBe(1_000_000);
+    expect((again.body.data as { openid: string[] }).openid.slice(0, 2)).toEqual([next[0], next[2]]);
+    const info = await emu.get("/cgi-bin/user/info", { access_token: token, openid: next[0]! });
+    expect(info.body.remark).toBe("会员");
+  });
+});
+
+describe("user/info/updateremark", () => {
+  it("sets a remark of at most 30 characters (45003 beyond); unknown → 40003, unfollowed → 43004", async () => {
+    const [on, off] = emu.control.createFollowers(account.appId, [{}, { subscribed: false }]);
+    const thirty = "备".repeat(30);
+    expect(
+      (await post("/cgi-bin/user/info/updateremark", { openid: on!.openId, remark: thirty })).body.errcode,
+    ).toBe(0);
+    expect(emu.world.follower(account.appId, on!.openId)!.remark).toBe(thirty);
+    const long = await post("/cgi-bin/user/info/updateremark", { openid: on!.openId, remark: `${thirty}x` });
+    expect(long.body.errcode).toBe(45003);
+    expect(
+      (await post("/cgi-bin/user/info/updateremark", { openid: "oNope", remark: "a" })).body.errcode,
+    ).toBe(40003);
+    expect(
+      (await post("/cgi-bin/user/info/updateremark", { openid: off!.openId, remark: "a" })).body.errcode,
+    ).toBe(43004);
+  });
+});
+
 describe("user/info and batchget", () => {
   it("shows a subscribed follower with unionid, tags and scene; an unsubscribed one with subscribe 0", async () => {
     const [tag] = emu.control.createTags(account.appId, ["VIP"]);

@@ -38,6 +38,10 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   qrcode_creations: "0020_qrcodes",
   automation_rules: "0018_automation",
   automation_hits: "0018_automation",
+  followers: "0017_followers",
+  follower_tags: "0017_followers",
+  follower_tag_members: "0017_followers",
+  follower_syncs: "0017_followers",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -93,7 +93,7 @@ describe("the scopes of existing API keys, as actions", () => {
   const table: Record<Exclude<(typeof scopes)[number], "admin">, string[]> = {
     "token:read": ["auth.self.read", "tokens.read", "tokens.invalidate"],
     "events:read": ["auth.self.read", "events.read"],
-    "accounts:read": ["auth.self.read", "accounts.read"],
+    "accounts:read": ["auth.self.read", "accounts.read", "followers.read"],
     "accounts:write": [
       "auth.self.read",
       "accounts.read",
@@ -104,6 +104,10 @@ describe("the scopes of existing API keys, as actions", () => {
       "accounts.disable",
       "accounts.quota.reset",
       "accounts.delete",
+      "followers.read",
+      "followers.sync",
+      "followers.update",
+      "followers.tags.manage",
     ],
     "webhooks:write": ["auth.self.read", "webhooks.read", "webhooks.manage"],
   };

@@ -4,6 +4,7 @@ import { authMigrations } from "./auth/index.js";
 import { automationMigrations, automationModule } from "./automation/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
 import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
+import { followersMigrations, followersModule } from "./followers/index.js";
 import { homeModule } from "./home/index.js";
 import { materialsMigrations, materialsModule } from "./materials/index.js";
 import { menusMigrations, menusModule } from "./menus/index.js";
@@ -25,7 +26,7 @@ import { webhooksMigrations, webhooksModule } from "./webhooks/index.js";
  * The domain modules the server mounts (auth is always first and built by the server itself).
  * Each factory is called once, in this order: a module uses services only of modules listed
  * before it (tokens ← accounts ← callbacks ← webhooks; accounts ← team;
- * team, notifications, webhooks ← risk; customer service ← automation), which the start checks. The audit log
+ * team, notifications, webhooks ← risk; followers ← customer service ← automation), which the start checks. The audit log
  * is last: it observes every module's changing requests at the edge and uses no one's service.
  * A new module adds its factory here and its migrations to `migrationSources` below.
  */
@@ -39,9 +40,11 @@ export const moduleFactories: readonly ModuleFactory[] = [
   teamModule,
   notificationsModule,
   riskModule,
+  followersModule,
   qrcodesModule,
   materialsModule,
-  customerServiceModule(),
+  // Routing by tag asks the followers module for a follower's tags.
+  customerServiceModule((ctx) => ctx.use("followers")),
   // Transfers to customer service are routed by the customer-service module's rules.
   automationModule({ transferRouter: (ctx) => ctx.use("kfRouter") }),
   auditModule(),
@@ -64,6 +67,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "team", migrations: teamMigrations },
   { owner: "notifications", migrations: notificationsMigrations },
   { owner: "risk", migrations: riskMigrations },
+  { owner: "followers", migrations: followersMigrations },
   { owner: "automation", migrations: automationMigrations },
   { owner: "menus", migrations: menusMigrations },
   { owner: "qrcodes", migrations: qrcodesMigrations },

@@ -47,6 +47,10 @@ export const tableOwners = {
   qrcode_creations: "qrcodes",
   automation_rules: "automation",
   automation_hits: "automation",
+  followers: "followers",
+  follower_tags: "followers",
+  follower_tag_members: "followers",
+  follower_syncs: "followers",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -71,10 +71,10 @@ describe("quota resets (重置限额)", () => {
     const quota = await h.api("GET", `/accounts/${appId}/quota?cgiPath=/cgi-bin/qrcode/create`);
     expect(quota.status).toBe(200);
     expect(quota.body).toEqual({ daily_limit: 100_000, used: 0, remain: 100_000 });
-    // WeChat's own refusal passes through with its errcode.
+    // WeChat's own refusal passes through with its errcode (every API it serves has a quota).
     const unknownPath = await h.api<ErrorAnswer>(
       "GET",
-      `/accounts/${appId}/quota?cgiPath=/cgi-bin/clear_quota`,
+      `/accounts/${appId}/quota?cgiPath=/cgi-bin/nothing/served`,
     );
     expect(unknownPath.status).toBe(502);
     expect(unknownPath.body.error.details).toMatchObject({ errcode: 76021 });

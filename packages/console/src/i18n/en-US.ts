@@ -422,4 +422,5 @@ export const enUS: Record<MessageKey, string> = {
   "security.confirm.byTotp": "Authenticator app",
   "security.confirm.totp": "Authenticator code",
   "menu.qrcodes": "QR codes",
+  "pages.account.followersTab": "Followers and tags",
 };

@@ -410,6 +410,7 @@ export const zhCN = {
   "security.confirm.byTotp": "身份验证器",
   "security.confirm.totp": "身份验证器验证码",
   "menu.qrcodes": "参数二维码",
+  "pages.account.followersTab": "粉丝与标签",
 };
 
 /** A key of the console's dictionary. */

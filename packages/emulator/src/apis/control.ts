@@ -2,10 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { defined, optNumber, optString } from "../control/input.js";
 import type { EmulatorContext } from "../http/context.js";
 import { ControlError, controlRoute } from "../http/control-route.js";
+import { crowdPrefix } from "../world/crowd.js";
 import type { Follower, InboxItem, MassJob, QrCode, Template } from "../world/types.js";
 import type { EventOutbox, RaisedEvent } from "./events.js";
 import { apisState, isBlocked } from "./state.js";
 import { addTemplate, type NewTemplate, templatesOf } from "./templates.js";
+
+/** The largest crowd: enough for the 1,000,000-follower sync benchmark with room to spare. */
+const MAX_CROWD = 10_000_000;
 
 /** `control.apis`: what tests, the console and the CLI do to the APIs' state. */
 export interface ApisControl {
@@ -21,6 +25,11 @@ export interface ApisControl {
   massJobs(appId: string): MassJob[];
   /** TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH events raised for the account, oldest first. */
   events(appId: string): RaisedEvent[];
+  /**
+   * Gives the account `count` generated followers (a crowd: see world/crowd.ts), after its
+   * stored ones in user/get; cheap enough for a million. Replaces an earlier crowd.
+   */
+  setCrowd(appId: string, count: number): { prefix: string; count: number };
 }
 
 declare module "../control/control.js" {
@@ -65,6 +74,15 @@ export function registerApisControl(app: FastifyInstance, ctx: EmulatorContext, 
     qrCodes: (appId) => Object.values(world.state.qrcodes).filter((c) => c.appId === account(appId).appId),
     massJobs: (appId) => [...(world.state.massJobs[account(appId).appId] ?? [])],
     events: (appId) => outbox.list(account(appId).appId),
+    setCrowd: (appId, count) => {
+      account(appId);
+      if (!Number.isInteger(count) || count < 0 || count > MAX_CROWD) {
+        throw new ControlError(400, `count must be a whole number from 0 to ${MAX_CROWD}`);
+      }
+      const prefix = crowdPrefix(appId);
+      world.setCrowd(appId, { prefix, count, firstSubscribeTime: ctx.clock.now() });
+      return { prefix, count };
+    },
   };
   ctx.extendControl("apis", control);
 
@@ -115,6 +133,11 @@ export function registerApisControl(app: FastifyInstance, ctx: EmulatorContext, 
     method: "GET",
     path: `${base}/mass-jobs`,
     handler: ({ params }) => ({ jobs: control.massJobs(appIdOf(params)) }),
+  });
+  controlRoute(app, {
+    method: "POST",
+    path: `${base}/crowd`,
+    handler: ({ body, params }) => control.setCrowd(appIdOf(params), optNumber(body, "count") ?? Number.NaN),
   });
   controlRoute(app, {
     method: "GET",

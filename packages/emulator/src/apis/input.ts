@@ -53,6 +53,14 @@ export function followerOf(world: World, appId: string, openId: unknown, errcode
   return follower;
 }
 
+/** Like {@link followerOf} for reading only: a crowd member is not stored by the look-up. */
+export function peekFollowerOf(world: World, appId: string, openId: unknown): Follower {
+  if (typeof openId !== "string" || openId === "") throw new WxFault(40003);
+  const follower = world.peekFollower(appId, openId);
+  if (!follower) throw new WxFault(40003);
+  return follower;
+}
+
 /** Seconds since the epoch, as WeChat's JSON and XML carry times. */
 export function seconds(ms: number): number {
   return Math.floor(ms / 1000);

@@ -22,7 +22,23 @@ export const defaultDailyLimits: Record<string, number> = {
   "/cgi-bin/stable_token": tokenLimits.stableCallsPerDay,
   "/cgi-bin/qrcode/create": 100_000,
   "/cgi-bin/message/template/send": 100_000,
+  // WeChat's table of interface frequencies (接口频率限制说明) for the follower APIs.
+  "/cgi-bin/user/get": 500,
+  "/cgi-bin/user/info": 5_000_000,
+  "/cgi-bin/user/info/batchget": 5_000_000,
+  "/cgi-bin/user/info/updateremark": 10_000,
+  "/cgi-bin/menu/create": 1_000,
+  "/cgi-bin/menu/get": 10_000,
+  "/cgi-bin/menu/delete": 1_000,
+  "/cgi-bin/message/custom/send": 500_000,
+  "/cgi-bin/message/mass/sendall": 100,
 };
+
+/**
+ * What quota/get answers for an API the emulator serves that the table above leaves out: WeChat
+ * gives every API a daily limit, so none of the served ones answers 76021 (uncertain value).
+ */
+export const SERVED_API_DAILY_LIMIT = 100_000;
 
 /** Limits that differ for 测试号. */
 const testAccountLimits: Record<string, number> = { "/cgi-bin/token": tokenLimits.testAccountDailyCalls };
@@ -51,6 +67,13 @@ export class QuotaBook {
 
   private readonly overrides: Record<string, number>;
 
+  readonly #served = new Set<string>();
+
+  /** Notes an access_token API the emulator serves: it gets a daily limit even when not listed. */
+  serve(path: string): void {
+    this.#served.add(path);
+  }
+
   /** Declares the default daily limit of an API (modules call this from `register`). */
   define(path: string, dailyLimit: number): void {
     this.defaults[path] = dailyLimit;
@@ -62,7 +85,8 @@ export class QuotaBook {
       account.limits?.[path] ??
       this.overrides[path] ??
       (account.testAccount ? testAccountLimits[path] : undefined) ??
-      this.defaults[path]
+      this.defaults[path] ??
+      (this.#served.has(path) ? SERVED_API_DAILY_LIMIT : undefined)
     );
   }
 

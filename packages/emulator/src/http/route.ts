@@ -62,6 +62,7 @@ export interface WxRouteDefinition {
 export function wxRoute(app: FastifyInstance, ctx: EmulatorContext, def: WxRouteDefinition): void {
   const bodyMode = def.body ?? (def.method === "POST" ? "json" : "raw");
   const countQuota = def.quota ?? def.auth === "access_token";
+  if (countQuota) ctx.quota.serve(def.path);
 
   app.route({
     method: def.method,

@@ -1,3 +1,4 @@
+import { CROWD_EXTENSION, type Crowd, crowdIndex, crowdMember } from "./crowd.js";
 import type {
   Account,
   Follower,
@@ -94,8 +95,38 @@ export class World {
     return followers;
   }
 
+  /** A follower by OpenID; a crowd member becomes a stored follower on its first look-up. */
   follower(appId: string, openId: string): Follower | undefined {
-    return this.state.followers[appId]?.[openId];
+    const found = this.state.followers[appId]?.[openId];
+    if (found) return found;
+    const crowd = this.crowdOf(appId);
+    const index = crowd === undefined ? undefined : crowdIndex(crowd, openId);
+    if (crowd === undefined || index === undefined) return undefined;
+    const member = crowdMember(crowd, appId, index);
+    this.followersOf(appId)[openId] = member;
+    return member;
+  }
+
+  /**
+   * A follower to read only: a crowd member not yet stored is computed and left unstored, so
+   * reading a million profiles (batchget) does not grow the world.
+   */
+  peekFollower(appId: string, openId: string): Follower | undefined {
+    const found = this.state.followers[appId]?.[openId];
+    if (found) return found;
+    const crowd = this.crowdOf(appId);
+    const index = crowd === undefined ? undefined : crowdIndex(crowd, openId);
+    return crowd === undefined || index === undefined ? undefined : crowdMember(crowd, appId, index);
+  }
+
+  /** The account's crowd of generated followers, if it has one. */
+  crowdOf(appId: string): Crowd | undefined {
+    return this.extension<Record<string, Crowd>>(CROWD_EXTENSION, () => ({}))[appId];
+  }
+
+  /** Gives the account a crowd of `count` generated followers (replacing an earlier crowd). */
+  setCrowd(appId: string, crowd: Crowd): void {
+    this.extension<Record<string, Crowd>>(CROWD_EXTENSION, () => ({}))[appId] = crowd;
   }
 
   /** The tags of an account (created with WeChat's reserved ids on first use). */

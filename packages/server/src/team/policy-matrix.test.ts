@@ -79,6 +79,10 @@ const rules: Record<string, Rule> = {
   "qrcodes.manage": { kind: "switch", switch: "qrcodes" },
   "automation.read": { kind: "switch", switch: "replies.auto" },
   "automation.manage": { kind: "switch", switch: "replies.auto" },
+  "followers.read": { kind: "switch", switch: "followers" },
+  "followers.sync": { kind: "switch", switch: "followers" },
+  "followers.update": { kind: "switch", switch: "followers" },
+  "followers.tags.manage": { kind: "switch", switch: "followers" },
 };
 
 const MINE = "wx0000000000000001";

@@ -36,6 +36,8 @@ export interface UserApi {
   info(openId: string, lang?: WeChatLang): Promise<FollowerInfo>;
   /** `POST /cgi-bin/user/info/batchget`: up to 100 users a call. */
   batchGet(users: { openid: string; lang?: WeChatLang }[]): Promise<{ user_info_list: FollowerInfo[] }>;
+  /** `POST /cgi-bin/user/info/updateremark`: at most 30 characters; "" clears it. */
+  updateRemark(openId: string, remark: string): Promise<WeChatResult>;
 }
 
 /** {@link UserApi} over a client. */
@@ -47,5 +49,7 @@ export function createUserApi(client: WeChatClient): UserApi {
       client.call("/cgi-bin/user/info", { method: "GET", query: { openid: openId, lang } }),
     batchGet: (users) =>
       client.call("/cgi-bin/user/info/batchget", { method: "POST", body: { user_list: users } }),
+    updateRemark: (openId, remark) =>
+      client.call("/cgi-bin/user/info/updateremark", { method: "POST", body: { openid: openId, remark } }),
   };
 }

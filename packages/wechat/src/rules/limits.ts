@@ -113,3 +113,19 @@ export const verificationLimits = {
   maxRejectedSubmissions: 3,
   resubmitWithinDays: 30,
 } as const;
+
+/** Followers and tags (user management, permission set 2). */
+export const followerLimits = {
+  /** `user/info/updateremark`: characters of a remark (45003 beyond). */
+  remarkMaxChars: 30,
+  /** Tags an account may create (WeChat's own 0, 1, 2 not counted) → 45056 beyond. */
+  tagsPerAccount: 100,
+  /** UTF-8 bytes of a tag name → 45158 beyond. */
+  tagNameBytes: 30,
+  /** OpenIDs per batchtagging / batchuntagging call → 40032 beyond. */
+  openIdsPerTagCall: 50,
+  /** Tags one follower may carry → 45059 beyond. */
+  tagsPerFollower: 20,
+  /** Ids below this are WeChat's own (黑名单, 屏蔽组, 星标组): not editable (45058). */
+  firstOwnTagId: 100,
+} as const;

@@ -35,6 +35,9 @@ import { ValidityCard } from "./components/ValidityCard.js";
 const MembersTab = lazy(async () => ({
   default: (await import("./components/MembersTab.js")).MembersTab,
 }));
+const FollowersTab = lazy(async () => ({
+  default: (await import("./components/FollowersTab.js")).FollowersTab,
+}));
 
 /** One account: everything the console knows of it and every action, each guarded by its rule. */
 export function AccountPage() {
@@ -80,7 +83,14 @@ export function AccountPage() {
   const withMembers = mayTake(who.data, "team.members.read", a.appId);
   const withEvents = mayTake(who.data, "events.read", a.appId);
   const withRisk = mayTake(who.data, "risk.settings.read", a.appId);
-  const tab = params.get("tab") === "members" && withMembers ? "members" : "overview";
+  const withFollowers = mayTake(who.data, "followers.read", a.appId);
+  const asked = params.get("tab");
+  const tab =
+    asked === "members" && withMembers
+      ? "members"
+      : asked === "followers" && withFollowers
+        ? "followers"
+        : "overview";
   const checks = failedChecks(t, a);
   const origin = window.location.origin;
 
@@ -351,6 +361,19 @@ export function AccountPage() {
                   children: (
                     <Suspense fallback={<Spin />}>
                       <MembersTab account={a} />
+                    </Suspense>
+                  ),
+                },
+              ]
+            : []),
+          ...(withFollowers
+            ? [
+                {
+                  key: "followers",
+                  label: t("pages.account.followersTab"),
+                  children: (
+                    <Suspense fallback={<Spin />}>
+                      <FollowersTab account={a} />
                     </Suspense>
                   ),
                 },
