@@ -1,6 +1,7 @@
-import { createAccounts } from "../src/accounts/index.js";
+import { accountsModule, createAccounts } from "../src/accounts/index.js";
 import type { Scope } from "../src/http/principal.js";
 import type { ModuleFactory } from "../src/module.js";
+import { moduleFactories } from "../src/registry.js";
 import { createTestServer, type TestServer } from "../src/testing/server.js";
 import { tokensModule } from "../src/tokens/index.js";
 import { authorizeThroughPage } from "./authorization-page.js";
@@ -52,21 +53,22 @@ export interface SandboxHarness {
 
 /**
  * Starts wxgate with the sandbox mounted and a ticket already pushed by the emulated WeChat;
- * `env` adds WXGATE_* settings; `modules` are mounted after tokens and accounts.
+ * `env` adds WXGATE_* settings; `modules` are mounted after tokens and accounts, or
+ * `modules: "registry"` mounts every module as the server does.
  */
 export async function startSandbox(
-  options: { env?: Record<string, string>; modules?: readonly ModuleFactory[] } = {},
+  options: { env?: Record<string, string>; modules?: readonly ModuleFactory[] | "registry" } = {},
 ): Promise<SandboxHarness> {
   let accounts: ReturnType<typeof createAccounts> | undefined;
+  const accountsKept: ModuleFactory = (ctx) => {
+    accounts = createAccounts(ctx);
+    return accounts.module;
+  };
   const server = await createTestServer({
-    modules: [
-      tokensModule,
-      (ctx) => {
-        accounts = createAccounts(ctx);
-        return accounts.module;
-      },
-      ...(options.modules ?? []),
-    ],
+    modules:
+      options.modules === "registry"
+        ? moduleFactories.map((factory) => (factory === accountsModule ? accountsKept : factory))
+        : [tokensModule, accountsKept, ...(options.modules ?? [])],
     sandbox: true,
     ...(options.env ? { env: options.env } : {}),
   });

@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { moduleFactories } from "../src/registry.js";
 import { type TestDatabase, testEngines } from "../src/testing/engines.js";
-import { createTestServer, type TestServer } from "../src/testing/server.js";
-import { authorizeThroughPage } from "./authorization-page.js";
+import { authorizeAccount, type SandboxHarness, startSandbox } from "./accounts-fixture.js";
 
 /**
  * The operation modules as the registry wires them, with nothing replaced: an automatic reply
@@ -10,15 +8,8 @@ import { authorizeThroughPage } from "./authorization-page.js";
  * rules, and a rule by tag reads the follower's tags from the followers module.
  */
 
-interface Answer<T> {
-  status: number;
-  body: T;
-}
-
-interface Harness {
-  server: TestServer;
+interface Harness extends SandboxHarness {
   appId: string;
-  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<Answer<T>>;
   /** Acts as a follower in the emulator; the push's outcome and the passive reply come back. */
   follower(
     action: string,
@@ -27,45 +18,20 @@ interface Harness {
 }
 
 async function start(env: Record<string, string>): Promise<Harness> {
-  const server = await createTestServer({ modules: moduleFactories, sandbox: true, env });
-  const url = server.url!;
-  const core = server.sandbox!.core;
-  const demo = core.world.state.extensions["demo"] as { componentAppId: string; serviceAppId: string };
-  const ticket = await core.control.component.pushTicket(demo.componentAppId);
-  if (ticket.push.outcome !== "success") throw new Error(`the ticket push ended ${ticket.push.outcome}`);
-  const { user } = await server.auth.createAdmin({ username: "admin", password: "correct horse battery" });
-  const { key } = await server.auth.createApiKey(
-    { userId: user.id, name: user.username },
-    { name: "tests", scopes: ["admin"] },
-  );
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<Answer<T>> => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
-  };
-  const appId = demo.serviceAppId;
-  const link = await api<{ pcUrl: string }>("POST", "/authorizations", {});
-  const back = await authorizeThroughPage({ pcUrl: link.body.pcUrl, appId });
-  if (back.status !== 200) throw new Error(`the redirect page answered ${back.status}`);
-  await core.control.push.idle();
-  await api("PUT", `/accounts/${appId}/openid-mapping`, { property: "wechat_openid" });
-  const enabled = await api("POST", `/accounts/${appId}/enable`);
+  const h = await startSandbox({ env, modules: "registry" });
+  const appId = h.demo.serviceAppId;
+  await authorizeAccount(h, appId);
+  await h.settle();
+  await h.api("PUT", `/accounts/${appId}/openid-mapping`, { property: "wechat_openid" });
+  const enabled = await h.api("POST", `/accounts/${appId}/enable`);
   if (enabled.status !== 200) throw new Error(`enabling answered ${enabled.status}`);
   return {
-    server,
+    ...h,
     appId,
-    api,
     async follower(action, body) {
       // One second between a follower's actions: WeChat tells pushes apart by OpenID and CreateTime.
-      server.clock.advance(1000);
-      const response = await fetch(`${url}/sandbox/__emulator/follower/${action}`, {
+      h.server.clock.advance(1000);
+      const response = await fetch(`${h.url}/sandbox/__emulator/follower/${action}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ appId, ...body }),
@@ -97,7 +63,7 @@ describe.each(testEngines)("the operation modules wired by the registry, on $nam
     h = await start(database.env);
   });
   afterEach(async () => {
-    await h.server.dispose();
+    await h.close();
     await database.dispose();
   });
 
