@@ -56,9 +56,15 @@ describe("自定义菜单 (the custom menu screen)", () => {
     // The same menu for iOS clients only: a conditional menu, listed with its rule.
     const conditional = page.getByTestId("menu-conditional");
     await conditional.getByText("没有个性化菜单。").waitFor();
+    // Chosen with the keyboard: a click on the list's option can land on the page moving below
+    // it (the last message leaving), which closes the list.
     await conditional.getByRole("combobox", { name: "客户端平台" }).focus();
+    await page.keyboard.press("ArrowDown"); // opens the list on the current choice (any platform)
+    await page.locator(".ant-select-item-option-active[title='不限']").waitFor();
     await page.keyboard.press("ArrowDown");
-    await page.locator(".ant-select-item-option[title='iOS']").click();
+    await page.locator(".ant-select-item-option-active[title='iOS']").waitFor();
+    await page.keyboard.press("Enter");
+    await conditional.locator(".ant-select-selection-item[title='iOS']").waitFor();
     await conditional.getByRole("button", { name: "发布为个性化菜单" }).click();
     await page.getByText(/^已添加个性化菜单/).waitFor();
     await conditional.getByText(/标签 — · 平台 iOS/).waitFor();
