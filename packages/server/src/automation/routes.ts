@@ -20,7 +20,8 @@ const REFUSALS =
 
 /** `/api/v1/accounts/:appid/automation/…`: an account's automatic-reply rules. */
 export function automationRoutes(service: AutomationService): Route[] {
-  const tags = ["automation"];
+  // One tag for the operation modules: see the note in http/app.ts (the API reference).
+  const tags = ["operations"];
   return [
     defineRoute({
       method: "GET",

@@ -27,7 +27,8 @@ const REFUSALS =
 
 /** The followers module's routes. */
 export function followersRoutes(service: FollowersService, sync: FollowerSync): Route[] {
-  const tags = ["followers"];
+  // One tag for the operation modules: see the note in http/app.ts (the API reference).
+  const tags = ["operations"];
   return [
     defineRoute({
       method: "POST",

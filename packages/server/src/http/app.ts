@@ -230,6 +230,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         routePrefix: "/docs",
         indexPrefix: API_PREFIX,
         staticCSP: DOCS_CSP,
+        // The operation modules (followers, automatic replies, menus, QR codes, materials,
+        // customer service) share one tag, "operations": with a tag each (16 in all, 137
+        // operations), Swagger UI 5.34 rendered only the first tag's first ten operations, with
+        // no error; api-docs.browser.test.ts counts every operation rendered.
         // No top bar: it offers to explore other documents. No deep links: each one is a link
         // inside its operation's button, which assistive technology cannot reach. No syntax
         // colours: several of its theme's are under 4.5:1 on its dark background.
