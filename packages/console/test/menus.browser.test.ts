@@ -56,15 +56,28 @@ describe("自定义菜单 (the custom menu screen)", () => {
     // The same menu for iOS clients only: a conditional menu, listed with its rule.
     const conditional = page.getByTestId("menu-conditional");
     await conditional.getByText("没有个性化菜单。").waitFor();
-    // Chosen with the keyboard: a click on the list's option can land on the page moving below
-    // it (the last message leaving), which closes the list.
-    await conditional.getByRole("combobox", { name: "客户端平台" }).focus();
-    await page.keyboard.press("ArrowDown"); // opens the list on the current choice (any platform)
-    await page.locator(".ant-select-item-option-active[title='不限']").waitFor();
-    await page.keyboard.press("ArrowDown");
-    await page.locator(".ant-select-item-option-active[title='iOS']").waitFor();
-    await page.keyboard.press("Enter");
-    await conditional.locator(".ant-select-selection-item[title='iOS']").waitFor();
+    // The platform's list, once the page is still: the publication just made sets several of
+    // its cards loading again, and a list open while they re-render can close under the pointer.
+    // Opened and chosen again should it close all the same (a loaded machine).
+    await page.waitForLoadState("networkidle");
+    await page.getByText("已发布。").waitFor({ state: "detached" });
+    const chosen = conditional.locator(".ant-select-selection-item[title='iOS']");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The shown choice lies over the combobox's input: the pointer lands on it, in the Select.
+        await conditional.getByRole("combobox", { name: "客户端平台" }).click({ force: true });
+        await page
+          .locator(
+            ".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title='iOS']",
+          )
+          .click({ timeout: 5_000 });
+        await chosen.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press("Escape");
+      }
+    }
     await conditional.getByRole("button", { name: "发布为个性化菜单" }).click();
     await page.getByText(/^已添加个性化菜单/).waitFor();
     await conditional.getByText(/标签 — · 平台 iOS/).waitFor();
