@@ -46,7 +46,7 @@ const ruleFields = {
   kind: z
     .enum(ruleKinds)
     .describe(
-      "`keyword`: a follower's text matches a keyword; `follow`: a subscribe event; `default`: any follower message nothing else answered (after the reply webhooks); `click`: a CLICK menu event with `menuKey`.",
+      "`keyword`: a follower's text matches a keyword; `follow`: a subscribe event; `default`: a follower message nothing else answered (after the reply webhooks); `click`: a CLICK menu event with `menuKey`.",
     ),
   keywords: z.array(keywordSchema).max(100),
   menuKey: text(1024).nullable(),
