@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount } from "./support/accounts.js";
-import { auditScreen, WatchedPage } from "./support/browser.js";
+import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -34,18 +34,18 @@ describe("自动回复 (an account's automatic replies)", () => {
       path: `/api/v1/accounts/${service.appId}/automation/rules`,
       status: 400,
     });
-    await drawer.getByRole("button", { name: /^保\s?存$/ }).click();
+    await buttonShowing(drawer, /^保\s?存$/).click();
     await drawer.getByText("文字最多 2048 字节（一个汉字 3 字节）。").waitFor();
 
     await drawer.getByLabel("文字内容", { exact: true }).fill("价格见菜单“商城”。");
-    await drawer.getByRole("button", { name: /^保\s?存$/ }).click();
+    await buttonShowing(drawer, /^保\s?存$/).click();
     await page.getByText("已保存规则。").waitFor();
     const row = page.getByRole("row", { name: /价格/ });
     await row.getByText("=报价单").waitFor();
 
     // The tester names the rule that would answer, without sending anything.
     await page.getByLabel("粉丝发送的文字").fill("请问价格多少");
-    await page.getByRole("button", { name: /^测\s?试$/ }).click();
+    await buttonShowing(page, /^测\s?试$/).click();
     await page.getByRole("status").getByText(/价格/).waitFor();
     await auditScreen(t.watched, "automation");
 

@@ -1,6 +1,12 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditScreen, ensureConsoleBuilt, launchBrowser, WatchedPage } from "./support/browser.js";
+import {
+  auditScreen,
+  buttonShowing,
+  ensureConsoleBuilt,
+  launchBrowser,
+  WatchedPage,
+} from "./support/browser.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 let browser: Browser;
@@ -43,7 +49,7 @@ describe("signing in", () => {
     await auditScreen(watched, "sign-in-refused", async () => {
       await page.getByLabel(/用户名|Username/).fill("admin");
       await page.getByLabel(/^(密码|Password)$/).fill("not the password");
-      await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
+      await buttonShowing(page, /^(登录|Sign in)$/).click();
       await page.getByTestId("sign-in-error").waitFor();
     });
 

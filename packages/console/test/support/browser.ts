@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 /**
@@ -65,6 +65,16 @@ export function ensureConsoleBuilt(): void {
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * A button by the text it shows, once it is not loading. Ant Design keeps a spent loading icon
+ * (labelled "loading") inside a button when the icon's leave motion never ends, which happens
+ * under CPU load; the button's accessible name then reads "loading 保存" for good, and a name
+ * anchored to "保存" finds nothing. The shown text stays what the user reads.
+ */
+export function buttonShowing(scope: Page | Locator, text: RegExp): Locator {
+  return scope.locator("button:not(.ant-btn-loading)").filter({ hasText: text });
+}
 
 /** A refusal the test expects the API to answer (shown in the browser's console as a failed load). */
 export interface ExpectedRefusal {

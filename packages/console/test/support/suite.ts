@@ -23,7 +23,15 @@ export function consoleSuite(): ConsoleSuite {
   afterAll(async () => {
     await suite.browser?.close();
   });
-  afterEach(async () => {
+  afterEach(async (context) => {
+    // A failed test leaves what its page showed, so a failure on CI can be read afterwards.
+    if (context.task.result?.state === "fail" && suite.watched) {
+      const shown = await suite.watched.page
+        .locator("body")
+        .ariaSnapshot({ timeout: 5_000 })
+        .catch((error: unknown) => `(no snapshot: ${String(error)})`);
+      process.stderr.write(`\n--- the page when "${context.task.name}" failed ---\n${shown}\n`);
+    }
     await suite.watched?.close();
     suite.watched = undefined;
     await suite.server?.stop();
