@@ -20,8 +20,7 @@ const REFUSALS =
 
 /** `/api/v1/accounts/:appid/automation/…`: an account's automatic-reply rules. */
 export function automationRoutes(service: AutomationService): Route[] {
-  // One tag for the operation modules: see the note in http/app.ts (the API reference).
-  const tags = ["operations"];
+  const tags = ["automation"];
   return [
     defineRoute({
       method: "GET",

@@ -27,8 +27,7 @@ const REFUSALS =
 
 /** The followers module's routes. */
 export function followersRoutes(service: FollowersService, sync: FollowerSync): Route[] {
-  // One tag for the operation modules: see the note in http/app.ts (the API reference).
-  const tags = ["operations"];
+  const tags = ["followers"];
   return [
     defineRoute({
       method: "POST",

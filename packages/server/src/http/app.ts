@@ -230,10 +230,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         routePrefix: "/docs",
         indexPrefix: API_PREFIX,
         staticCSP: DOCS_CSP,
-        // The operation modules (followers, automatic replies, menus, QR codes, materials,
-        // customer service) share one tag, "operations": with a tag each (16 in all, 137
-        // operations), Swagger UI 5.34 rendered only the first tag's first ten operations, with
-        // no error; api-docs.browser.test.ts counts every operation rendered.
+        // Past a hundred or so operations Swagger UI renders only those near the viewport (a
+        // virtualised list): a reader scrolls and sees them all; api-docs.browser.test.ts scrolls
+        // through and checks that every operation is shown.
         // No top bar: it offers to explore other documents. No deep links: each one is a link
         // inside its operation's button, which assistive technology cannot reach. No syntax
         // colours: several of its theme's are under 4.5:1 on its dark background.

@@ -15,8 +15,7 @@ const appid = z.object({ appid: z.string().min(1).max(64) });
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const REFUSALS =
   "A menu WeChat would refuse is refused first, WeChat not called: 400 `validation_failed` with `details.path` (`button[1].sub_button[2].name`), `details.reason` (`menu_button_name_size`, …) and `details.errcode` (the code WeChat would answer). WeChat's own refusals come back as 502 `wechat_api_error` with its errcode.";
-// One tag for the operation modules: see the note in http/app.ts (the API reference).
-const tags = ["operations"];
+const tags = ["menus"];
 
 /** The menus module's routes (自定义菜单). */
 export function menusRoutes(service: MenuService): Route[] {
