@@ -166,7 +166,7 @@ async function serve(kind) {
   };
   let service;
   const automation = (ctx) => {
-    const repository = new AutomationRepository(ctx.db);
+    const repository = new AutomationRepository(ctx.db, ctx.dialect);
     service = new AutomationService({
       repository,
       accounts: { exists: async () => true, appIds: async () => [appId] },
