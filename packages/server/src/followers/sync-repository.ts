@@ -79,9 +79,9 @@ function currentStatement(dialect: Dialect): string {
   });
 }
 
-function anyMemberStatement(dialect: Dialect): string {
-  return cached(`any-member:${dialect}`, () => {
-    return `select 1 as "any" from "follower_tag_members" where "appid" = ${placeholder(dialect, 1)} limit 1`;
+function someMemberStatement(dialect: Dialect): string {
+  return cached(`some-member:${dialect}`, () => {
+    return `select 1 as "found" from "follower_tag_members" where "appid" = ${placeholder(dialect, 1)} limit 1`;
   });
 }
 
@@ -167,8 +167,8 @@ export class FollowerSyncRepository {
       }
       // Tag memberships of these followers are replaced. An account without any (the usual
       // first sync of a big account) skips the deletes: they would find nothing.
-      const anyMember = await trx.executeQuery(CompiledQuery.raw(anyMemberStatement(dialect), [appid]));
-      if (anyMember.rows.length > 0) {
+      const someMember = await trx.executeQuery(CompiledQuery.raw(someMemberStatement(dialect), [appid]));
+      if (someMember.rows.length > 0) {
         for (const part of chunks(followers, IDS_PER_STATEMENT)) {
           const params: unknown[] = [appid];
           for (const f of part) params.push(f.openid);
