@@ -175,13 +175,15 @@ async function measure() {
   });
   const body = `
 One directly connected account whose followers are an emulator crowd; \`POST /followers/sync\`,
-then the job queue's worker runs one job per \`user/get\` page (10,000), \`user/info/batchget\` 100
-at a time (6 in flight), and commits each page with its cursor in one SQLite transaction. The
-emulator runs in a process of its own (as WeChat is another machine); the RSS is the server's.
-The sync holds one page at a time whatever the size; with Node's default heap V8 still lets the
-heap grow while there is room (garbage not yet collected), which is why the same sizes are run
-again with the old space capped, to show what the sync itself needs. Load average when the run
-began: ${load.toFixed(1)} (other work on the machine slows every figure).
+then the job queue's worker runs one job per \`user/get\` page (10,000 OpenIDs) and
+\`user/info/batchget\`s it 100 at a time (6 in flight) over undici's request API; each answer
+is written as it arrives (one SQLite transaction of 100 upserts), and the run's cursor moves past
+the page after its last batch. The emulator runs in a process of its own (as WeChat is another
+machine); the RSS is the server's. The sync holds a page's OpenIDs and a few answers of 100
+whatever the size; what makes the heap grow is garbage that outlives a young-generation
+collection and piles up in the old space until V8 collects it, so the same sizes are run again
+with the old space capped, to show what the sync itself needs. Load average when the run began:
+${load.toFixed(1)} (other work on the machine slows every figure).
 
 | followers | server heap | state | written | pages | time | followers/s | server RSS before | server peak RSS | emulator RSS after |
 | --------- | ----------- | ----- | ------- | ----- | ---- | ----------- | ----------------- | --------------- | ------------------ |

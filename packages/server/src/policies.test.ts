@@ -126,6 +126,21 @@ describe("the scopes of existing API keys, as actions", () => {
     expect(actionCatalog.actionsOfScopes([...scopes]).has("auth.session.manage")).toBe(false);
   });
 
+  it("grants a list of scopes the union of its scopes' actions, in whatever order the key lists them", () => {
+    const union = new Set([...table["token:read"], ...table["webhooks:write"]]);
+    const forward = actionCatalog.actionsOfScopes(["token:read", "webhooks:write"]);
+    const backward = actionCatalog.actionsOfScopes(["webhooks:write", "token:read"]);
+    expect([...forward].sort()).toEqual([...union].sort());
+    expect([...backward].sort()).toEqual([...union].sort());
+    // Asked again (every request of a key asks), the answer stays the scopes' own.
+    expect([...actionCatalog.actionsOfScopes(["token:read"])].sort()).toEqual(
+      [...table["token:read"]].sort(),
+    );
+    expect([...actionCatalog.actionsOfScopes(["token:read", "webhooks:write"])].sort()).toEqual(
+      [...union].sort(),
+    );
+  });
+
   it("names the narrowest scope that grants an action", () => {
     expect(actionCatalog.scopeOf("accounts.read")).toBe("accounts:read");
     expect(actionCatalog.scopeOf("accounts.enable")).toBe("accounts:write");

@@ -67,7 +67,7 @@ export interface AutomationOptions {
  * default rules after them.
  */
 export function createAutomation(ctx: ModuleContext, options: AutomationOptions = {}): Automation {
-  const repository = new AutomationRepository(ctx.db);
+  const repository = new AutomationRepository(ctx.db, ctx.dialect);
   const logger = ctx.logger.child({ module: "automation" });
   const hits = new HitLog(repository, logger);
   const service = new AutomationService({

@@ -182,7 +182,11 @@ export class AutomationReplier {
     const chosen = this.chosenReplies(rule);
     const [first, ...rest] = chosen;
     if (!first) return undefined;
-    const reply = await this.passive(first, request.appId, openId, trigger);
+    // Only a transfer without its agent waits for the router; every other reply is ready now.
+    const reply =
+      first.type === "transfer_customer_service" && !first.kfAccount && this.router
+        ? await this.routedTransfer(this.router, request.appId, openId, trigger)
+        : passiveReply(first);
     if (signal.aborted) return undefined;
     // Recorded and queued off the reply path: the follower's answer must not wait for either.
     this.deps.hits.record({
@@ -214,10 +218,13 @@ export class AutomationReplier {
     return reply ? [reply] : [];
   }
 
-  private async passive(reply: RuleReply, appid: string, openid: string, trigger: Trigger): Promise<Reply> {
-    if (reply.type !== "transfer_customer_service" || reply.kfAccount || !this.router)
-      return passiveReply(reply);
-    const kfAccount = await this.router({
+  private async routedTransfer(
+    router: TransferRouter,
+    appid: string,
+    openid: string,
+    trigger: Trigger,
+  ): Promise<Reply> {
+    const kfAccount = await router({
       appid,
       openid,
       ...(trigger.kind === "text" ? { keyword: trigger.content } : {}),

@@ -5,6 +5,7 @@ import { FollowersRepository } from "./repository.js";
 import { followersRoutes } from "./routes.js";
 import { type FollowerLookup, FollowersService } from "./service.js";
 import { FollowerSync } from "./sync.js";
+import { FollowerSyncRepository } from "./sync-repository.js";
 import { FollowerTagsRepository } from "./tag-repository.js";
 
 export { type FollowersRefusal, followersRefusals } from "./errors.js";
@@ -34,12 +35,13 @@ export interface Followers {
  * callbacks module's `eventFanout`; provides `followers`; forgets an account's rows when it goes.
  */
 export function createFollowers(ctx: ModuleContext): Followers {
-  const repository = new FollowersRepository(ctx.db, ctx.dialect);
+  const repository = new FollowersRepository(ctx.db);
+  const runs = new FollowerSyncRepository(ctx.db, ctx.dialect);
   const tags = new FollowerTagsRepository(ctx.db);
   const clients = ctx.use("accountClients");
   const logger = ctx.logger.child({ module: "followers" });
   const service = new FollowersService({ repository, tags, clients, clock: ctx.clock });
-  const sync = new FollowerSync({ repository, tags, clients, queue: ctx.queue, clock: ctx.clock, logger });
+  const sync = new FollowerSync({ runs, tags, clients, queue: ctx.queue, clock: ctx.clock, logger });
   const activity = new FollowerActivity({ repository, clock: ctx.clock, logger });
   ctx.use("eventFanout").register(activity);
   ctx.provide("followers", service);

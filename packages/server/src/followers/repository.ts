@@ -1,7 +1,6 @@
-import { CompiledQuery, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../platform/store/schema.js";
-import type { Dialect } from "../platform/store/store.js";
-import type { FollowerSyncsTable, FollowersTable } from "./tables.js";
+import type { FollowersTable } from "./tables.js";
 
 /** A follower as a synced page writes it (the interaction times are the pushes', never the sync's). */
 export interface SyncedFollower {
@@ -47,8 +46,6 @@ export interface FollowerCursor {
   activeAt?: number;
 }
 
-/** Rows per INSERT: 22 columns × 400 stays under SQLite's and PostgreSQL's parameter limits. */
-const ROWS_PER_STATEMENT = 400;
 export const IDS_PER_STATEMENT = 500;
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -64,209 +61,9 @@ const lastColumn = {
   scan: "last_scan_at",
 } as const;
 
-/** The columns a synced page writes; on conflict all but the keys are replaced. */
-const SYNCED_COLUMNS = [
-  "appid",
-  "openid",
-  "unionid",
-  "remark",
-  "sex",
-  "city",
-  "province",
-  "country",
-  "language",
-  "subscribed",
-  "subscribe_time",
-  "subscribe_scene",
-  "qr_scene",
-  "tagids",
-  "sync_run",
-  "updated_at",
-] as const;
-const upsertStatements = new Map<string, string>();
-
-/**
- * The page upsert's SQL for `rows` rows, written once per size and dialect: the query builder
- * spent more time compiling a 400-row insert than the database took to run it.
- */
-function upsertStatement(dialect: Dialect, rows: number): string {
-  const key = `${dialect}:${rows}`;
-  const cached = upsertStatements.get(key);
-  if (cached) return cached;
-  const width = SYNCED_COLUMNS.length;
-  const placeholder = (n: number) => (dialect === "postgres" ? `$${n}` : "?");
-  const tuples: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const cells: string[] = [];
-    for (let c = 0; c < width; c++) cells.push(placeholder(r * width + c + 1));
-    tuples.push(`(${cells.join(",")})`);
-  }
-  const updates = SYNCED_COLUMNS.filter((c) => c !== "appid" && c !== "openid").map(
-    (c) => `"${c}" = excluded."${c}"`,
-  );
-  const text = `insert into "followers" (${SYNCED_COLUMNS.map((c) => `"${c}"`).join(",")}) values ${tuples.join(",")} on conflict ("appid", "openid") do update set ${updates.join(", ")}`;
-  upsertStatements.set(key, text);
-  return text;
-}
-
 /** The followers module's tables; no other module touches them. */
 export class FollowersRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
-
-  // --- the sync ---------------------------------------------------------------------------
-
-  sync(appid: string): Promise<FollowerSyncsTable | undefined> {
-    return this.db.selectFrom("follower_syncs").selectAll().where("appid", "=", appid).executeTakeFirst();
-  }
-
-  /** Starts a run from the first page (replacing a finished or failed one). */
-  async startSync(row: FollowerSyncsTable): Promise<void> {
-    await this.db
-      .insertInto("follower_syncs")
-      .values(row)
-      .onConflict((oc) =>
-        oc.column("appid").doUpdateSet({
-          run_id: row.run_id,
-          state: row.state,
-          next_openid: row.next_openid,
-          pages: row.pages,
-          done: row.done,
-          total: row.total,
-          started_at: row.started_at,
-          updated_at: row.updated_at,
-          finished_at: null,
-          last_error: null,
-          started_by: row.started_by,
-        }),
-      )
-      .execute();
-  }
-
-  /**
-   * Writes one page of followers and moves the run's cursor past it, in one transaction: a
-   * crash leaves either both or neither, so the resumed run re-reads at most this page. The
-   * cursor moves only from `pages` to `pages + 1` of this run — a second worker on the same
-   * page (a job taken over after its claim lapsed) writes nothing. Returns whether it moved.
-   */
-  async commitPage(input: {
-    appid: string;
-    runId: string;
-    page: number;
-    nextOpenId: string;
-    total: number;
-    followers: readonly SyncedFollower[];
-    now: number;
-  }): Promise<boolean> {
-    const { appid, runId, now } = input;
-    return this.db.transaction().execute(async (trx) => {
-      const moved = await trx
-        .updateTable("follower_syncs")
-        .set({
-          next_openid: input.nextOpenId,
-          pages: input.page + 1,
-          done: sql<number>`done + ${input.followers.length}`,
-          total: input.total,
-          updated_at: now,
-        })
-        .where("appid", "=", appid)
-        .where("run_id", "=", runId)
-        .where("state", "=", "running")
-        .where("pages", "=", input.page)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) return false;
-      for (const part of chunks(input.followers, ROWS_PER_STATEMENT)) {
-        const params: unknown[] = [];
-        for (const f of part) {
-          params.push(
-            appid,
-            f.openid,
-            f.unionid,
-            f.remark,
-            f.sex,
-            f.city,
-            f.province,
-            f.country,
-            f.language,
-            f.subscribed ? 1 : 0,
-            f.subscribeTime,
-            f.subscribeScene,
-            f.qrScene,
-            JSON.stringify(f.tagIds),
-            runId,
-            now,
-          );
-        }
-        await trx.executeQuery(CompiledQuery.raw(upsertStatement(this.dialect, part.length), params));
-      }
-      // Tag memberships of the page's followers are replaced. An account without any (the
-      // usual first sync of a big account) skips the deletes: they would find nothing.
-      const tagged = input.followers.filter((f) => f.tagIds.length > 0);
-      const anyMember = await trx
-        .selectFrom("follower_tag_members")
-        .select("openid")
-        .where("appid", "=", appid)
-        .limit(1)
-        .executeTakeFirst();
-      for (const part of anyMember ? chunks(input.followers, IDS_PER_STATEMENT) : []) {
-        await trx
-          .deleteFrom("follower_tag_members")
-          .where("appid", "=", appid)
-          .where(
-            "openid",
-            "in",
-            part.map((f) => f.openid),
-          )
-          .execute();
-      }
-      const members = tagged.flatMap((f) =>
-        f.tagIds.map((tagId) => ({ appid, tag_id: tagId, openid: f.openid })),
-      );
-      for (const part of chunks(members, IDS_PER_STATEMENT)) {
-        await trx.insertInto("follower_tag_members").values(part).execute();
-      }
-      return true;
-    });
-  }
-
-  /**
-   * Ends a run: whoever was following before it started but was not listed by it has left
-   * (an unfollow whose push was missed).
-   */
-  async finishSync(appid: string, runId: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const run = await trx
-        .updateTable("follower_syncs")
-        .set({ state: "done", finished_at: now, updated_at: now })
-        .where("appid", "=", appid)
-        .where("run_id", "=", runId)
-        .where("state", "=", "running")
-        .returning("started_at")
-        .executeTakeFirst();
-      if (!run) return false;
-      await trx
-        .updateTable("followers")
-        .set({ subscribed: 0, updated_at: now })
-        .where("appid", "=", appid)
-        .where("subscribed", "=", 1)
-        .where((eb) => eb.or([eb("sync_run", "is", null), eb("sync_run", "<>", runId)]))
-        .where("updated_at", "<", run.started_at)
-        .execute();
-      return true;
-    });
-  }
-
-  async failSync(appid: string, runId: string, error: string, now: number): Promise<void> {
-    await this.db
-      .updateTable("follower_syncs")
-      .set({ state: "failed", last_error: error, finished_at: now, updated_at: now })
-      .where("appid", "=", appid)
-      .where("run_id", "=", runId)
-      .where("state", "=", "running")
-      .execute();
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   // --- reading ----------------------------------------------------------------------------
 

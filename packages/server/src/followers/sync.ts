@@ -1,9 +1,16 @@
-import { createOfficialAccountApi, type FollowerInfo, sendingLimits, WeChatApiError } from "@wxgate/wechat";
+import {
+  createOfficialAccountApi,
+  type FollowerInfo,
+  type OfficialAccountApi,
+  sendingLimits,
+  WeChatApiError,
+} from "@wxgate/wechat";
 import type { AccountClients } from "../accounts/index.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import { type Clock, defineJob, type Job, type ModuleJob, type Queue } from "../platform/ports.js";
-import type { FollowersRepository, SyncedFollower } from "./repository.js";
+import type { SyncedFollower } from "./repository.js";
+import type { FollowerSyncRepository } from "./sync-repository.js";
 import type { FollowerSyncsTable } from "./tables.js";
 import type { FollowerTagsRepository } from "./tag-repository.js";
 
@@ -95,34 +102,18 @@ function syncedOf(info: FollowerInfo): SyncedFollower {
   };
 }
 
-/** Runs `work` over `items` with at most `limit` running at once, results in input order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
-
 /**
  * The follower sync: a run streams user/get pages (10,000 OpenIDs) and batchgets them 100 at a
- * time, one job per page. Each page's followers and the run's cursor are committed together,
- * so memory holds one page at most and a restarted server continues from the last committed
- * page. The job only wakes the work: the run's row says which page is next.
+ * time, one job per page. Each batchget answer is written as it arrives (upserts, so writing a
+ * page again changes nothing) and the run's cursor moves past the page after its last batch, so
+ * memory holds a few answers of 100 and the page's OpenIDs whatever the account's size, and a
+ * restarted server continues from the last page it finished. The job only wakes the work: the
+ * run's row says which page is next.
  */
 export class FollowerSync {
   constructor(
     private readonly deps: {
-      repository: FollowersRepository;
+      runs: FollowerSyncRepository;
       tags: FollowerTagsRepository;
       clients: AccountClients;
       queue: Queue;
@@ -132,19 +123,19 @@ export class FollowerSync {
   ) {}
 
   async progress(appId: string): Promise<SyncProgress> {
-    return progressOf(await this.deps.repository.sync(appId), this.deps.clock.now());
+    return progressOf(await this.deps.runs.sync(appId), this.deps.clock.now());
   }
 
   /** Starts a run, or shows the one already running (a second start does not restart it). */
   async start(appId: string, startedBy: string | null): Promise<SyncProgress> {
-    const { repository, queue, clock } = this.deps;
-    const current = await repository.sync(appId);
+    const { runs, queue, clock } = this.deps;
+    const current = await runs.sync(appId);
     if (current?.state === "running") return progressOf(current, clock.now());
     // A disabled or unknown account is refused now, not by a job that would fail later.
     await this.deps.clients.clientFor(appId);
     const now = clock.now();
     const runId = newId(now);
-    await repository.startSync({
+    await runs.startSync({
       appid: appId,
       run_id: runId,
       state: "running",
@@ -160,14 +151,14 @@ export class FollowerSync {
     });
     await queue.enqueue("followers.sync-page", { appId, runId, page: 0 });
     this.deps.logger.info({ appId, runId }, "follower sync started");
-    return progressOf(await repository.sync(appId), clock.now());
+    return progressOf(await runs.sync(appId), clock.now());
   }
 
   /** The job handler: one page of one run. */
   async runPage(job: Job<{ appId: string; runId: string; page: number }>): Promise<void> {
     const { appId, runId, page } = job.payload;
-    const { repository, clients, queue, clock, logger } = this.deps;
-    const run = await repository.sync(appId);
+    const { runs, clients, queue, clock, logger } = this.deps;
+    const run = await runs.sync(appId);
     // A finished or replaced run, or a page another worker already committed: nothing to do.
     if (!run || run.run_id !== runId || run.state !== "running" || run.pages !== page) return;
     try {
@@ -185,26 +176,21 @@ export class FollowerSync {
       const listed = performance.now();
       const openIds = list.data?.openid ?? [];
       if (openIds.length === 0) {
-        await repository.finishSync(appId, runId, clock.now());
+        await runs.finishSync(appId, runId, clock.now());
         logger.info({ appId, runId, done: run.done }, "follower sync finished");
         return;
       }
-      const batches: string[][] = [];
-      for (let i = 0; i < openIds.length; i += sendingLimits.batchGetMax) {
-        batches.push(openIds.slice(i, i + sendingLimits.batchGetMax));
-      }
-      const infos = await mapLimited(batches, BATCHGET_CONCURRENCY, async (batch) => {
-        const answer = await api.user.batchGet(batch.map((openid) => ({ openid, lang: "zh_CN" })));
-        return answer.user_info_list.map(syncedOf);
-      });
+      const written = await this.writeBatches(api, job.payload, openIds);
       const fetched = performance.now();
-      const moved = await repository.commitPage({
+      // The run moved on while this page was read (a second worker finished it): stop here.
+      if (written === undefined) return;
+      const moved = await runs.commitPage({
         appid: appId,
         runId,
         page,
         nextOpenId: list.next_openid,
         total: list.total,
-        followers: infos.flat(),
+        written,
         now: clock.now(),
       });
       if (moved) await queue.enqueue("followers.sync-page", { appId, runId, page: page + 1 });
@@ -214,7 +200,7 @@ export class FollowerSync {
           page,
           followers: openIds.length,
           listMs: Math.round(listed - began),
-          batchgetMs: Math.round(fetched - listed),
+          batchgetAndWriteMs: Math.round(fetched - listed),
           commitMs: Math.round(performance.now() - fetched),
         },
         "follower sync page",
@@ -227,9 +213,55 @@ export class FollowerSync {
             ? error.message
             : "failed";
       logger.warn({ appId, runId, page, attempt: job.attempt, reason }, "follower sync page failed");
-      if (job.attempt >= job.maxAttempts) await repository.failSync(appId, runId, reason, clock.now());
+      if (job.attempt >= job.maxAttempts) await runs.failSync(appId, runId, reason, clock.now());
       throw error;
     }
+  }
+
+  /**
+   * Batchgets a page's OpenIDs 100 at a time, {@link BATCHGET_CONCURRENCY} calls in flight, and
+   * writes each answer as it arrives: an answer lives for one call and one write, not for the
+   * page, so it dies young instead of piling up in V8's old space. Returns the followers
+   * written, or undefined when the run no longer expects this page.
+   */
+  private async writeBatches(
+    api: OfficialAccountApi,
+    at: { appId: string; runId: string; page: number },
+    openIds: readonly string[],
+  ): Promise<number | undefined> {
+    const { runs, clock } = this.deps;
+    const size = sendingLimits.batchGetMax;
+    let next = 0;
+    let written = 0;
+    let current = true;
+    const lane = async () => {
+      while (current && next < openIds.length) {
+        const from = next;
+        next = Math.min(from + size, openIds.length);
+        const users: { openid: string; lang: "zh_CN" }[] = new Array(next - from);
+        for (let i = from; i < next; i++) users[i - from] = { openid: openIds[i]!, lang: "zh_CN" };
+        try {
+          const { user_info_list } = await api.user.batchGet(users);
+          const followers = user_info_list.map(syncedOf);
+          const wrote = await runs.writeFollowers({
+            appid: at.appId,
+            runId: at.runId,
+            page: at.page,
+            followers,
+            now: clock.now(),
+          });
+          if (!wrote) current = false;
+          else written += followers.length;
+        } catch (error) {
+          // The page fails as a whole (and is retried from its start): the other lanes stop too.
+          current = false;
+          throw error;
+        }
+      }
+    };
+    const lanes = Math.min(BATCHGET_CONCURRENCY, Math.ceil(openIds.length / size));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return current ? written : undefined;
   }
 
   jobs(): ModuleJob[] {

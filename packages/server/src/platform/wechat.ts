@@ -8,6 +8,7 @@ import {
 import type { Config, Mode } from "./config.js";
 import { PlatformError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { wechatTransport } from "./wechat-transport.js";
 
 /**
  * Where every outbound WeChat API attempt is recorded. The port lives here, with the clients
@@ -69,6 +70,8 @@ export class WeChatConnection {
   #origin: string;
   #generation = 0;
   readonly #listeners = new Set<() => void>();
+  /** One pool of connections for every client's JSON calls. */
+  readonly #transport = wechatTransport();
 
   constructor(deps: { config: Config; logger: Logger }) {
     this.mode = deps.config.mode;
@@ -137,6 +140,7 @@ export class WeChatConnection {
       ...(options.token ? { token: options.token } : {}),
       ...(options.tokenQueryName ? { tokenQueryName: options.tokenQueryName } : {}),
       onCall: (record) => this.#log?.record(appId, record),
+      transport: this.#transport,
     });
   }
 

@@ -57,6 +57,11 @@ export interface WeChatClientOptions {
   };
   /** The fetch to use, default the global one. */
   fetch?: typeof fetch;
+  /**
+   * Sends the JSON calls ({@link WeChatClient.call} without upload) instead of {@link fetch}:
+   * a lighter HTTP client where calls are many, e.g. undici's `request` on a kept-alive pool.
+   */
+  transport?: WeChatTransport;
   /** Called after every attempt, e.g. to log or meter API calls. Must not throw. */
   onCall?: (record: ApiCallRecord) => void;
   /** How to wait between retries; injectable so tests need not wait. */
@@ -92,6 +97,23 @@ export interface MultipartUpload {
   fields?: Record<string, string>;
 }
 
+/** One HTTP request as the client sends it through a {@link WeChatTransport}. */
+export interface WeChatHttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** A JSON text, or absent. */
+  body?: string;
+  /** Aborted when the attempt's time is up; the transport must then reject. */
+  signal: AbortSignal;
+}
+
+/**
+ * Sends one request and resolves its whole answer; rejects when no answer came (network
+ * failure, abort). An HTTP error status is an answer, not a rejection.
+ */
+export type WeChatTransport = (request: WeChatHttpRequest) => Promise<RawAnswer>;
+
 /** A binary answer (an image, a media file). */
 export interface RawAnswer {
   status: number;
@@ -120,6 +142,7 @@ export class WeChatClient {
   private readonly systemErrorRetries: number;
   private readonly backoffMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly transport: WeChatTransport | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: WeChatClientOptions = {}) {
@@ -130,6 +153,7 @@ export class WeChatClient {
     this.systemErrorRetries = options.retry?.systemErrorRetries ?? 2;
     this.backoffMs = options.retry?.backoffMs ?? 200;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.transport = options.transport;
     this.sleep = options.sleep ?? defaultSleep;
     if (!(this.timeoutMs > 0)) throw new WeChatConfigError("timeoutMs must be positive");
     if (!(this.systemErrorRetries >= 0)) throw new WeChatConfigError("systemErrorRetries must be ≥ 0");
@@ -156,7 +180,7 @@ export class WeChatClient {
    * @throws WeChatTransportError `timeout`, `network_error` or `bad_response`
    */
   async call<T>(api: string, init: CallInit = {}): Promise<T> {
-    return this.execute(api, init, (answer) => interpretJson(answer) as Outcome<T>);
+    return this.execute(api, init, (answer) => interpretJson(answer) as Outcome<T>, true);
   }
 
   /**
@@ -164,10 +188,15 @@ export class WeChatClient {
    * `errcode ≠ 0` is still an error, handled the same way.
    */
   async callRaw(api: string, init: CallInit = {}): Promise<RawAnswer> {
-    return this.execute(api, init, interpretRaw);
+    return this.execute(api, init, interpretRaw, false);
   }
 
-  private async execute<R>(api: string, init: CallInit, interpret: (a: RawAnswer) => Outcome<R>): Promise<R> {
+  private async execute<R>(
+    api: string,
+    init: CallInit,
+    interpret: (a: RawAnswer) => Outcome<R>,
+    json: boolean,
+  ): Promise<R> {
     const [path, inlineQuery] = splitQuery(api);
     const method = init.method ?? (init.body === undefined && init.upload === undefined ? "GET" : "POST");
     const useToken = init.withToken ?? true;
@@ -194,7 +223,7 @@ export class WeChatClient {
       const signal = AbortSignal.timeout(this.timeoutMs);
       let answer: RawAnswer;
       try {
-        answer = await this.send(url, method, init.upload ?? init.body, signal);
+        answer = await this.send(url, method, init.upload ?? init.body, signal, json);
       } catch (error) {
         const failure = this.transportError(path, error, signal.aborted, secrets);
         report({ errcode: 0, ok: false, error: failure.code });
@@ -257,7 +286,13 @@ export class WeChatClient {
     return parts.length ? `${base}?${parts.join("&")}` : base;
   }
 
-  private async send(url: string, method: string, body: unknown, signal: AbortSignal): Promise<RawAnswer> {
+  private async send(
+    url: string,
+    method: string,
+    body: unknown,
+    signal: AbortSignal,
+    json: boolean,
+  ): Promise<RawAnswer> {
     const headers: Record<string, string> = { accept: "application/json" };
     let payload: string | FormData | undefined;
     if (isUpload(body)) {
@@ -270,6 +305,16 @@ export class WeChatClient {
       // JSON.stringify keeps non-ASCII as is: WeChat shows \uXXXX escapes literally in some places (menus).
       payload = JSON.stringify(body);
       headers["content-type"] = "application/json; charset=utf-8";
+    }
+    // Binary answers and uploads stay with fetch (which follows redirects, as downloads may need).
+    if (this.transport && json && !(payload instanceof FormData)) {
+      return this.transport({
+        url,
+        method,
+        headers,
+        ...(payload === undefined ? {} : { body: payload }),
+        signal,
+      });
     }
     const response = await this.fetchImpl(url, {
       method,
@@ -370,7 +415,8 @@ function isTimeout(error: unknown): boolean {
 }
 
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
+  // fetch puts the system's error under `cause`; other transports may throw it as is.
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
   const code =
     cause !== null && typeof cause === "object" && "code" in cause && typeof cause.code === "string"
       ? cause.code
