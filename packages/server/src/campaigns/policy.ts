@@ -23,7 +23,8 @@ export const campaignsPolicy = definePolicy("campaigns", {
   },
   "campaigns.approve": {
     summary: "Approve or reject campaigns waiting for approval; change an account's campaign settings",
-    scopes: ["accounts:write"],
+    // Approval is an administrator's word: no narrower API-key scope grants it.
+    scopes: [],
     superAdmin: true,
   },
 });
