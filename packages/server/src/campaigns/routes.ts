@@ -57,7 +57,7 @@ export function campaignsRoutes(deps: {
   now: () => number;
 }): Route[] {
   const { service, engine, recipients, lists } = deps;
-  const tags = ["operations"];
+  const tags = ["campaigns"];
 
   const progressOf = async (row: CampaignsTable) =>
     toProgressView(
