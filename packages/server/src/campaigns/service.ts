@@ -94,6 +94,13 @@ export class CampaignsService {
   }
 
   private checkInput(input: CampaignInput): void {
+    if (input.channel === "mass") {
+      // Mass sends (sendall / send with clientmsgid, quota counting, MASSSENDJOBFINISH) are
+      // not delivered by this engine yet: refused rather than left waiting.
+      throw new CampaignError("content_invalid", "mass sends are not available yet", {
+        problems: [{ field: "channel", reason: "channel_unavailable" }],
+      });
+    }
     const problems = contentProblems(input.channel, input.content);
     if (problems.length > 0) {
       throw new CampaignError("content_invalid", "the content breaks WeChat's rules", { problems });
