@@ -337,4 +337,58 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect(all.progress.byStatus.sent).toBe(1);
     expect(all.progress.skipped).toEqual([{ reason: "outside_48h", count: followers.length - 1 }]);
   }, 60_000);
+
+  it("sends a mass message to all followers with one sendall; MASSSENDJOBFINISH gives the counts", async () => {
+    const campaign = await create({
+      name: "群发通知",
+      channel: "mass",
+      audience: { kind: "all" },
+      content: { channel: "mass", type: "text", text: "本月活动预告" },
+    });
+    const preflight = await h.api<{
+      ok: boolean;
+      checks: Array<{ check: string; ok: boolean; details?: object }>;
+    }>("POST", `/campaigns/${campaign.id}/preflight`);
+    expect(preflight.body.ok).toBe(true);
+    expect(preflight.body.checks).toEqual(
+      expect.arrayContaining([
+        { check: "mass_quota", ok: true, details: { limit: 4, used: 0 } },
+        { check: "confirmation", ok: true },
+      ]),
+    );
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("sending");
+    await drain();
+    const sent = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(sent.status).toBe("completed");
+    expect(sent.progress.byStatus.sent).toBe(followers.length);
+    expect(h.wechatCalls("/cgi-bin/message/mass/sendall", appId)).toBe(1);
+    const rows = await recipients(campaign.id);
+    expect(new Set(rows.map((r) => r.msgid)).size).toBe(1);
+
+    // WeChat delivers the job and reports it a few seconds later.
+    const massEvents = () =>
+      core()
+        .control.apis.events(appId)
+        .filter((e) => e.fields.Event === "MASSSENDJOBFINISH").length;
+    h.server.clock.advance(6_000);
+    for (let i = 0; i < 500 && massEvents() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await h.settle();
+    for (const openId of followers) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("本月活动预告")),
+      ).toHaveLength(1);
+    }
+    const progress = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body;
+    expect(progress.receipts).toEqual({ confirmed: followers.length, failed: 0 });
+
+    // A list is not a mass audience (mass/send by OpenIDs is not offered).
+    const list = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns`, {
+      name: "名单群发",
+      channel: "mass",
+      audience: { kind: "active48h" },
+      content: { channel: "mass", type: "text", text: "x" },
+    });
+    expect(list.status).toBe(400);
+    expect(list.body.error.code).toBe("audience_invalid");
+  }, 60_000);
 });

@@ -128,6 +128,21 @@ export class RecipientsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Writes one outcome on every pending row of a campaign (a mass send: one call for the whole
+   * audience), in the caller's transaction.
+   */
+  async resolveAll(db: Kysely<Database>, campaignId: string, outcome: Outcome, now: number): Promise<number> {
+    const changes = changesOf(outcome, now);
+    const result = await db
+      .updateTable("campaign_recipients")
+      .set({ ...changes, attempts: sql<number>`attempts + 1` })
+      .where("campaign_id", "=", campaignId)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Marks every pending row of a campaign skipped (cancelled); returns how many. */
   async skipPending(campaignId: string, reason: string, now: number): Promise<number> {
     const result = await this.db
