@@ -391,4 +391,87 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect(list.status).toBe(400);
     expect(list.body.error.code).toBe("audience_invalid");
   }, 60_000);
+
+  it("resolves an uploaded list through the OpenID mapping, reporting the rows it cannot", async () => {
+    const [a, b] = followers;
+    const csv = `id,wechat_openid\nc-1,${a}\nc-2,${b}\nc-3,\nc-4,oNOBODY000000000000000000000\nc-5,${a}\n`;
+    const uploaded = await h.api<{ listId: string; rows: number; resolved: number; unknown: unknown[] }>(
+      "POST",
+      `/accounts/${appId}/campaigns/lists`,
+      { name: "VIP 客户", csv },
+    );
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ rows: 5, resolved: 2 });
+    expect(uploaded.body.unknown).toEqual([
+      { row: 4, id: "c-3", reason: "no_openid" },
+      { row: 5, id: "c-4", reason: "not_a_follower" },
+      { row: 6, id: "c-5", reason: "duplicate" },
+    ]);
+    const badHeader = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns/lists`, {
+      name: "x",
+      csv: "id,phone\n1,2\n",
+    });
+    expect(badHeader.status).toBe(400);
+    expect(badHeader.body.error.code).toBe("list_invalid");
+
+    const campaign = await templateCampaign({ audience: { kind: "list", listId: uploaded.body.listId } });
+    await h.api("POST", `/campaigns/${campaign.id}/submit`);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(done).toMatchObject({ status: "completed", progress: { total: 2, byStatus: { sent: 2 } } });
+    expect((await recipients(campaign.id)).map((r) => r.openId).sort()).toEqual([a, b].sort());
+  }, 60_000);
+
+  it("sends mini program subscription messages to those who consented; 43101 is skipped as no_consent", async () => {
+    const mini = h.demo.miniProgramAppId;
+    await authorizeAccount(h, mini);
+    await h.settle();
+    expect(
+      (await h.api("PUT", `/accounts/${mini}/openid-mapping`, { property: "wechat_openid" })).status,
+    ).toBe(200);
+    const enabled = await h.api("POST", `/accounts/${mini}/enable`);
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    const users = core()
+      .control.followers(mini, { subscribed: true, limit: 3 })
+      .followers.map((f) => f.openId);
+    const { templateId: subscribeTemplate } = core().control.apis.addTemplate(mini, {
+      type: 2,
+      content: "{{thing1.DATA}}",
+    });
+    for (const openId of users.slice(0, 2)) {
+      await core().control.follower.answerSubscription({ appId: mini, openId }, [
+        { templateId: subscribeTemplate, accept: true },
+      ]);
+    }
+    await h.settle();
+    const csv = `id,wechat_openid\n${users.map((openId, i) => `u-${i},${openId}`).join("\n")}\n`;
+    const list = await h.api<{ listId: string; resolved: number }>(
+      "POST",
+      `/accounts/${mini}/campaigns/lists`,
+      {
+        name: "订阅用户",
+        csv,
+      },
+    );
+    expect(list.body.resolved).toBe(3);
+    const created = await h.api<Campaign>("POST", `/accounts/${mini}/campaigns`, {
+      name: "到货提醒",
+      channel: "subscribe",
+      audience: { kind: "list", listId: list.body.listId },
+      content: {
+        channel: "subscribe",
+        templateId: subscribeTemplate,
+        data: { thing1: { value: "您关注的商品到货了" } },
+      },
+    });
+    expect(created.status).toBe(201);
+    const submitted = await h.api<Campaign>("POST", `/campaigns/${created.body.id}/submit`);
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${created.body.id}`)).body;
+    expect(done.progress.byStatus).toMatchObject({ sent: 2, skipped: 1, failed: 0 });
+    expect(done.progress.skipped).toEqual([{ reason: "no_consent", count: 1 }]);
+    const refused = (await recipients(created.body.id, "skipped"))[0]!;
+    expect(refused).toMatchObject({ openId: users[2], reason: "no_consent" });
+  }, 60_000);
 });
