@@ -140,6 +140,7 @@ describe("a template campaign through SIGKILLs", () => {
       WXGATE_LOG_LEVEL: "info",
       WXGATE_NEW_DEVICE_VERIFICATION: "false",
       WXGATE_CAMPAIGN_CLAIM_SECONDS: "1",
+      WXGATE_CAMPAIGN_IN_FLIGHT: "32",
       WXGATE_CAMPAIGN_RECEIPT_WAIT_SECONDS: "8",
       REMOTE_EMULATOR_URL: emulator.baseUrls.api,
       REMOTE_EMULATOR_PLATFORM: JSON.stringify({

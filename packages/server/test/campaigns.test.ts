@@ -474,4 +474,50 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     const refused = (await recipients(created.body.id, "skipped"))[0]!;
     expect(refused).toMatchObject({ openId: users[2], reason: "no_consent" });
   }, 60_000);
+
+  it("previews the message to one follower, and sends to a tag's followers only", async () => {
+    const tagged = (
+      await h.api<{ items: Array<{ openId: string; tagIds: number[] }> }>(
+        "GET",
+        `/accounts/${appId}/followers?limit=200`,
+      )
+    ).body.items;
+    const tagId = tagged.flatMap((f) => f.tagIds).find((id) => id >= 100);
+    expect(tagId).toBeDefined();
+    const members = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ openId: string }>; next: string | null } } = await h.api(
+        "GET",
+        `/accounts/${appId}/followers?tag=${tagId}&limit=200${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      for (const f of page.body.items) members.add(f.openId);
+      cursor = page.body.next;
+    } while (cursor);
+
+    const campaign = await templateCampaign({
+      audience: { kind: "tag", tagId },
+      content: { channel: "template", templateId, data: { ...templateData, keyword1: { value: "TAG-7" } } },
+    });
+    const previewTo = followers[1]!;
+    const preview = await h.api<{ sent: boolean; msgid?: string }>(
+      "POST",
+      `/campaigns/${campaign.id}/preview`,
+      {
+        openId: previewTo,
+      },
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body.sent).toBe(true);
+    expect(preview.body.msgid).toEqual(expect.any(String));
+    await h.api("POST", `/campaigns/${campaign.id}/submit`);
+    await drain();
+    const rows = await recipients(campaign.id);
+    expect(new Set(rows.map((r) => r.openId))).toEqual(members);
+    const withTag = followers.filter(
+      (openId) =>
+        inboxOf(openId, "template").filter((i) => JSON.stringify(i.content).includes("TAG-7")).length > 0,
+    );
+    expect(new Set(withTag)).toEqual(new Set([...members, previewTo]));
+  }, 60_000);
 });
