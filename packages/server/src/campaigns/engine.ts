@@ -276,8 +276,12 @@ export class CampaignEngine implements ModuleWorker {
       logger.info({ campaignId, rows: lapsed.length }, "campaign rows left sending recovered");
 
     const perSecond = await this.deps.sendsPerSecond(campaign.appid);
-    const lockMs = Math.ceil((delivery.batch / perSecond) * 1000) + delivery.claimSeconds * 1000;
-    const rows = await recipients.claim(campaignId, "pending", now, delivery.batch, now + lockMs);
+    // Rows claimed but not yet called are what a crash leaves ambiguous; without a receipt to
+    // tell (customer-service, subscription) they would fail as outcome_unknown, so those
+    // channels claim no more than they call at once.
+    const batch = channel === "template" ? delivery.batch : Math.min(delivery.batch, delivery.inFlight);
+    const lockMs = Math.ceil((batch / perSecond) * 1000) + delivery.claimSeconds * 1000;
+    const rows = await recipients.claim(campaignId, "pending", now, batch, now + lockMs);
     if (rows.length > 0) {
       let api: OfficialAccountApi | undefined;
       let unavailable: unknown;
