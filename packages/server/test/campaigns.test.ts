@@ -18,6 +18,7 @@ interface Campaign {
 interface Recipient {
   openId: string;
   status: string;
+  attempts: number;
   msgid: string | null;
   reason: string | null;
   receipt: string | null;
@@ -519,5 +520,85 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
         inboxOf(openId, "template").filter((i) => JSON.stringify(i.content).includes("TAG-7")).length > 0,
     );
     expect(new Set(withTag)).toEqual(new Set([...members, previewTo]));
+  }, 60_000);
+
+  it("resolves rows a stopped worker left sending: by their receipt, by sending again, or as outcome_unknown", async () => {
+    const db = h.server.store.db;
+    /** What a worker killed mid-batch leaves: rows claimed (sending, attempt 1) until `until`. */
+    const leaveSending = async (campaignId: string, openIds: string[], until: number) => {
+      await db
+        .updateTable("campaign_recipients")
+        .set({ status: "sending", attempts: 1, locked_until: until, next_attempt_at: until })
+        .where("campaign_id", "=", campaignId)
+        .where("openid", "in", openIds)
+        .execute();
+    };
+    const [reached, notReached] = [followers[5]!, followers[6]!];
+    const campaign = await templateCampaign({
+      content: { channel: "template", templateId, data: { ...templateData, keyword1: { value: "LEFT-1" } } },
+    });
+    await h.api("POST", `/campaigns/${campaign.id}/submit`);
+    await h.api("POST", `/campaigns/${campaign.id}/pause`);
+    await drain();
+    await leaveSending(campaign.id, [reached, notReached], h.server.clock.now() + 1_000);
+    // The call for `reached` got to WeChat before the worker died (its answer did not).
+    expect((await h.api("POST", `/campaigns/${campaign.id}/preview`, { openId: reached })).status).toBe(200);
+    await h.api("POST", `/campaigns/${campaign.id}/resume`);
+    await drain();
+    expect((await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body.progress.byStatus).toMatchObject({
+      sent: followers.length - 2,
+      sending: 2,
+    });
+
+    // The claim lapses: both rows wait for a receipt; the one WeChat took gets it.
+    h.server.clock.advance(1_000);
+    await drain();
+    h.server.clock.advance(5_000);
+    // The emulator raises the receipt on its scheduler, then pushes it.
+    for (let i = 0; i < 500 && (await recipients(campaign.id, "sending")).length > 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await h.settle();
+    let rows = await recipients(campaign.id, "sending");
+    expect(rows).toEqual([expect.objectContaining({ openId: notReached, reason: "unconfirmed" })]);
+    // No receipt for the other within the wait: its call never reached WeChat, it is sent now.
+    h.server.clock.advance(600_000);
+    await drain();
+    rows = await recipients(campaign.id);
+    expect(rows.find((r) => r.openId === reached)).toMatchObject({
+      status: "sent",
+      reason: "answer_lost",
+      receipt: "confirmed",
+    });
+    expect(rows.find((r) => r.openId === notReached)).toMatchObject({ status: "sent", attempts: 2 });
+    expect((await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body.status).toBe("completed");
+    for (const openId of [reached, notReached]) {
+      expect(
+        inboxOf(openId, "template").filter((i) => JSON.stringify(i.content).includes("LEFT-1")),
+        openId,
+      ).toHaveLength(1);
+    }
+
+    // A customer-service message has no receipt: its row fails rather than risk a second message.
+    const talker = followers[0]!;
+    await core().control.follower.sendText({ appId, openId: talker }, "在吗");
+    await h.settle();
+    await drain();
+    const custom = await create({
+      name: "客服推送",
+      channel: "custom",
+      audience: { kind: "active48h" },
+      content: { channel: "custom", type: "text", text: "LEFT-2" },
+    });
+    await h.api("POST", `/campaigns/${custom.id}/submit`);
+    await h.api("POST", `/campaigns/${custom.id}/pause`);
+    await drain();
+    await leaveSending(custom.id, [talker], h.server.clock.now() + 1_000);
+    await h.api("POST", `/campaigns/${custom.id}/resume`);
+    h.server.clock.advance(1_000);
+    await drain();
+    const [row] = await recipients(custom.id);
+    expect(row).toMatchObject({ openId: talker, status: "failed", reason: "outcome_unknown" });
+    expect((await h.api<Campaign>("GET", `/campaigns/${custom.id}`)).body.status).toBe("completed");
   }, 60_000);
 });
