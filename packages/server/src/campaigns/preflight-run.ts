@@ -1,0 +1,158 @@
+import { createOfficialAccountApi, WeChatApiError } from "@wxgate/wechat";
+import type { AccountClients, AccountDirectory } from "../accounts/index.js";
+import type { FollowerLookup } from "../followers/index.js";
+import type { MaterialDirectory } from "../materials/index.js";
+import { type Actor, permits } from "../platform/policy.js";
+import type { Clock } from "../platform/ports.js";
+import { CampaignError } from "./errors.js";
+import type { Audience, Channel, Content } from "./model.js";
+import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
+import type { CampaignsRepository } from "./repository.js";
+import type { CampaignsTable } from "./tables.js";
+
+/** The pre-flight's answer. */
+export interface Preflight {
+  ok: boolean;
+  checks: Check[];
+  audience: { total: number; eligible: number; skipped: Array<{ reason: string; count: number }> };
+}
+
+/** China Standard Time (WeChat's quota days and months), UTC+8 without daylight saving. */
+const BEIJING_OFFSET_MS = 8 * 60 * 60_000;
+
+/** Followers counted by the pre-flight before it stops counting (an estimate beyond). */
+const COUNT_LIMIT = 100_000;
+
+/** Runs a campaign's pre-flight: the account, the sender, the content, the quota, the audience. */
+export class PreflightRunner {
+  constructor(
+    private readonly deps: {
+      campaigns: CampaignsRepository;
+      followers: FollowerLookup;
+      materials: MaterialDirectory;
+      accounts: AccountDirectory;
+      clients: AccountClients;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Every pre-flight check of the contract, each with its reason, and the audience's size. */
+  async run(row: CampaignsTable, actor: Actor): Promise<Preflight> {
+    const channel = row.channel as Channel;
+    const audience = JSON.parse(row.audience) as Audience;
+    const content = JSON.parse(row.content) as Content;
+    const facts = await this.deps.accounts.facts(row.appid);
+    if (!facts) throw new CampaignError("campaign_not_found", `no account ${row.appid}`);
+    const checks = accountChecks({
+      channel,
+      audience,
+      facts,
+      actor,
+      maySend: permits(actor, "campaigns.send", row.appid),
+    });
+    checks.push(await this.templateCheck(row.appid, content));
+    checks.push(await materialCheck(this.deps.materials, row.appid, content));
+    checks.push(
+      channel === "mass"
+        ? await this.massQuotaCheck(row.appid, facts.kind)
+        : { check: "mass_quota", ok: true, reason: "not_a_mass_send" },
+    );
+    const counted = await this.countAudience(row, audience);
+    checks.push(
+      channel === "custom"
+        ? {
+            check: "window_48h",
+            ok: counted.eligible > 0,
+            ...(counted.eligible > 0 ? {} : { reason: "nobody_within_48h" }),
+          }
+        : { check: "window_48h", ok: true, reason: "not_a_custom_message" },
+    );
+    if (!checks.some((c) => c.check === "consent")) {
+      checks.push({
+        check: "consent",
+        ok: true,
+        ...(channel === "subscribe" ? { reason: "checked_per_recipient" } : {}),
+      });
+    }
+    if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
+    return { ok: checks.every((c) => c.ok), checks, audience: counted };
+  }
+
+  /**
+   * WeChat's mass quota: a subscription account sends one mass message a (Beijing) day; a
+   * service account's followers receive four a month each — counted here by the account's
+   * mass campaigns this month, each of which reaches everyone it targets.
+   */
+  private async massQuotaCheck(appid: string, kind: string): Promise<Check> {
+    const now = this.deps.clock.now();
+    const beijing = new Date(now + BEIJING_OFFSET_MS);
+    const dayStart =
+      Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate()) - BEIJING_OFFSET_MS;
+    const monthStart = Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), 1) - BEIJING_OFFSET_MS;
+    if (kind === "subscription") {
+      const today = await this.deps.campaigns.massStartedSince(appid, dayStart);
+      return today >= 1
+        ? { check: "mass_quota", ok: false, reason: "daily_quota_used", details: { limit: 1, used: today } }
+        : { check: "mass_quota", ok: true, details: { limit: 1, used: today } };
+    }
+    const month = await this.deps.campaigns.massStartedSince(appid, monthStart);
+    return month >= 4
+      ? { check: "mass_quota", ok: false, reason: "monthly_quota_used", details: { limit: 4, used: month } }
+      : { check: "mass_quota", ok: true, details: { limit: 4, used: month } };
+  }
+
+  private async templateCheck(appid: string, content: Content): Promise<Check> {
+    if (content.channel !== "template") return { check: "template", ok: true, reason: "not_a_template" };
+    let list: Array<{ template_id: string; content: string }>;
+    try {
+      const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
+      list = (await api.message.template.listPrivate()).template_list;
+    } catch (error) {
+      const errcode = error instanceof WeChatApiError ? error.errcode : null;
+      return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
+    }
+    const template = list.find((t) => t.template_id === content.templateId);
+    if (!template) return { check: "template", ok: false, reason: "template_not_found" };
+    const problems = contentProblems("template", content, templateFieldsOf(template.content));
+    return problems.length === 0
+      ? { check: "template", ok: true }
+      : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };
+  }
+
+  /** Counts the audience (and, for a customer-service message, who is within the 48-hour window). */
+  private async countAudience(row: CampaignsTable, audience: Audience): Promise<Preflight["audience"]> {
+    const now = this.deps.clock.now();
+    const filter =
+      audience.kind === "tag"
+        ? { tagId: audience.tagId }
+        : audience.kind === "active48h"
+          ? { activeSince: now - 48 * 60 * 60_000 }
+          : {};
+    let total = 0;
+    let eligible = 0;
+    let cursor: string | undefined;
+    const custom = row.channel === "custom";
+    for (;;) {
+      const page =
+        audience.kind === "list"
+          ? await this.deps.campaigns.listPage(audience.listId, cursor, 1000).then((openIds) => ({
+              openIds,
+              next: openIds.length < 1000 ? null : openIds[openIds.length - 1]!,
+            }))
+          : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
+      total += page.openIds.length;
+      if (custom) {
+        for (const openid of page.openIds) {
+          const last = await this.deps.followers.lastInteractionOf(row.appid, openid);
+          if (last?.message != null && now - last.message <= 48 * 60 * 60_000) eligible++;
+        }
+      } else {
+        eligible += page.openIds.length;
+      }
+      if (page.next === null || total >= COUNT_LIMIT) break;
+      cursor = page.next;
+    }
+    const outside = total - eligible;
+    return { total, eligible, skipped: outside > 0 ? [{ reason: "outside_48h", count: outside }] : [] };
+  }
+}
