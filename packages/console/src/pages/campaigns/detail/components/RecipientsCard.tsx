@@ -1,0 +1,90 @@
+import { Alert, Button, Card, Flex, Select, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import {
+  RECIPIENT_STATUSES,
+  type Recipient,
+  type RecipientStatus,
+  useRecipients,
+} from "../../../../api/campaigns.js";
+import { type CampaignsTranslate, campaignText } from "../../../../i18n/campaigns.js";
+import { formatTime } from "../../../../lib/time.js";
+import { campaignError, msOf } from "../../shared.js";
+
+const COLORS: Record<RecipientStatus, string | undefined> = {
+  pending: undefined,
+  sending: "blue",
+  sent: "green",
+  failed: "red",
+  skipped: "default",
+};
+
+/** The delivery rows, one per recipient, filtered by state, a page at a time. */
+export function RecipientsCard({ t, id, live }: { t: CampaignsTranslate; id: string; live: boolean }) {
+  const [status, setStatus] = useState<RecipientStatus | undefined>();
+  const rows = useRecipients(id, status, live);
+  const items = rows.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Card
+      size="small"
+      title={
+        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
+          {t("camp.recipients")}
+        </Typography.Title>
+      }
+    >
+      <Flex vertical gap={12}>
+        <Select<RecipientStatus | "">
+          aria-label={t("camp.recipientsFilter")}
+          style={{ width: 200 }}
+          value={status ?? ""}
+          onChange={(value) => setStatus(value === "" ? undefined : value)}
+          options={[
+            { value: "", label: t("camp.allRecipients") },
+            ...RECIPIENT_STATUSES.map((s) => ({ value: s, label: t(`camp.byStatus.${s}`) })),
+          ]}
+        />
+        {rows.isError && <Alert type="error" showIcon message={campaignError(t, rows.error)} />}
+        <Table<Recipient>
+          rowKey="openId"
+          size="small"
+          aria-label={t("camp.recipients")}
+          loading={rows.isPending}
+          dataSource={items}
+          pagination={false}
+          scroll={{ x: true }}
+          locale={{ emptyText: t("camp.noRecipients") }}
+          columns={[
+            { title: t("camp.openId"), dataIndex: "openId", key: "openId" },
+            {
+              title: t("camp.status"),
+              key: "status",
+              render: (_, r) => <Tag color={COLORS[r.status]}>{t(`camp.byStatus.${r.status}`)}</Tag>,
+            },
+            { title: t("camp.attempts"), dataIndex: "attempts", key: "attempts" },
+            { title: t("camp.msgid"), key: "msgid", render: (_, r) => r.msgid ?? "—" },
+            {
+              title: t("camp.errcode"),
+              key: "errcode",
+              render: (_, r) =>
+                r.errcode !== null
+                  ? `${r.errcode}${r.rid ? ` (rid ${r.rid})` : ""}`
+                  : r.reason
+                    ? (campaignText(t, "campr.skip.", r.reason) ?? r.reason)
+                    : "—",
+            },
+            { title: t("camp.sentAt"), key: "sentAt", render: (_, r) => formatTime(msOf(r.sentAt)) },
+          ]}
+        />
+        {rows.hasNextPage && (
+          <Button
+            style={{ alignSelf: "center" }}
+            loading={rows.isFetchingNextPage}
+            onClick={() => void rows.fetchNextPage()}
+          >
+            {t("camp.loadMore")}
+          </Button>
+        )}
+      </Flex>
+    </Card>
+  );
+}
