@@ -55,26 +55,17 @@ export const CUSTOM_TYPES: CustomType[] = ["text", "image", "voice", "video", "n
 export const TEXT_BYTES = 2048;
 
 /**
- * The length WeChat allows a template field's value, by the field's kind (its key's stem:
- * `thing3` is a thing). Known for subscription templates and the service account's newer
- * templates; undefined where WeChat sets none.
+ * The characters a field's value may hold: WeChat cuts a template message's value past 200
+ * and refuses a subscription message's `thing` past 20; the other subscription kinds are
+ * shorter still (a `phrase` 5, a `name` 10, a `car_number` 8).
  */
-const FIELD_LIMITS: Record<string, number> = {
-  thing: 20,
-  number: 32,
-  letter: 32,
-  symbol: 5,
-  character_string: 32,
-  phrase: 5,
-  name: 10,
-  car_number: 8,
-  phone_number: 17,
-  amount: 32,
-  const: 20,
-};
+const SUBSCRIBE_LIMITS: Record<string, number> = { phrase: 5, name: 10, car_number: 8, symbol: 5 };
+export const TEMPLATE_VALUE_CHARS = 200;
+export const SUBSCRIBE_VALUE_CHARS = 20;
 
-export function fieldLimit(field: string): number | undefined {
-  return FIELD_LIMITS[field.replace(/\d+$/, "")];
+export function fieldLimit(channel: Channel, field: string): number {
+  if (channel !== "subscribe") return TEMPLATE_VALUE_CHARS;
+  return SUBSCRIBE_LIMITS[field.replace(/\d+$/, "")] ?? SUBSCRIBE_VALUE_CHARS;
 }
 
 export function utf8Bytes(text: string): number {

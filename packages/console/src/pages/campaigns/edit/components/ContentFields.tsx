@@ -14,12 +14,12 @@ export function ContentFields({ appId, form }: { appId: string; form: FormInstan
   return <CustomFields form={form} />;
 }
 
-/** A counter under a text: its length against WeChat's limit when there is one. */
-function Counter({ t, text, limit }: { t: CampaignsTranslate; text: string; limit: number | undefined }) {
+/** A counter under a text: its length against WeChat's limit. */
+function Counter({ t, text, limit }: { t: CampaignsTranslate; text: string; limit: number }) {
   const count = [...text].length;
   return (
-    <Typography.Text type={limit !== undefined && count > limit ? "danger" : "secondary"}>
-      {limit === undefined ? t("camp.charsOnly", { count }) : t("camp.chars", { count, limit })}
+    <Typography.Text type={count > limit ? "danger" : "secondary"}>
+      {t("camp.chars", { count, limit })}
     </Typography.Text>
   );
 }
@@ -63,7 +63,7 @@ export function TemplateFields({
             {chosen.content}
           </Typography.Paragraph>
           {chosen.fields.map((field) => {
-            const limit = fieldLimit(field);
+            const limit = fieldLimit(subscribe ? "subscribe" : "template", field);
             return (
               <Form.Item
                 key={field}
@@ -72,16 +72,12 @@ export function TemplateFields({
                 extra={<Counter t={t} text={data[field] ?? ""} limit={limit} />}
                 rules={[
                   { required: true, whitespace: true, message: t("camp.required") },
-                  ...(limit === undefined
-                    ? []
-                    : [
-                        {
-                          validator: (_: unknown, value: string | undefined) =>
-                            [...(value ?? "")].length > limit
-                              ? Promise.reject(new Error(t("campr.problem.too_long", { limit })))
-                              : Promise.resolve(),
-                        },
-                      ]),
+                  {
+                    validator: (_: unknown, value: string | undefined) =>
+                      [...(value ?? "")].length > limit
+                        ? Promise.reject(new Error(t("campr.problem.field_too_long", { limit })))
+                        : Promise.resolve(),
+                  },
                 ]}
               >
                 <Input style={{ maxWidth: 480 }} />

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
+import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
+import { startServer } from "./support/server.js";
+import { signInThroughPage } from "./support/session.js";
+import { consoleSuite } from "./support/suite.js";
+
+const t = consoleSuite();
+
+const FOLLOWERS = 30;
+
+describe("运营计划 (an account's campaigns)", () => {
+  it("creates a template campaign, shows the pre-flight result, sends it, and follows the progress to 100 %", {
+    timeout: 300_000,
+  }, async () => {
+    t.server = await startServer();
+    const server = t.server;
+    const service = await demoAccount(server);
+    await authorizeByApi(server, service.appId, { enable: true });
+    // The account's followers, known to the gateway once synced, and one template to send.
+    await server.control("POST", `/accounts/${service.appId}/followers`, { count: FOLLOWERS });
+    const template = await server.control<{ templateId: string }>(
+      "POST",
+      `/apis/accounts/${service.appId}/templates`,
+      {
+        title: "订单状态通知",
+        content: "{{first.DATA}}\n订单号：{{keyword1.DATA}}\n状态：{{keyword2.DATA}}\n{{remark.DATA}}",
+      },
+    );
+    // The demo world may hold followers of its own: the audience is every subscribed one.
+    const world = await server.control<{ followers: { openId: string }[]; total: number }>(
+      "GET",
+      `/accounts/${service.appId}/followers?subscribed=true&limit=1000`,
+    );
+    const audience = world.total;
+    expect(audience).toBeGreaterThanOrEqual(FOLLOWERS);
+    const started = await server.api("POST", `/accounts/${service.appId}/followers/sync`);
+    expect(started.status).toBeLessThan(300);
+    await eventually("the follower sync", async () => {
+      const sync = await server.api<{ state: string }>("GET", `/accounts/${service.appId}/followers/sync`);
+      return sync.body.state === "done";
+    });
+
+    t.watched = await WatchedPage.open(t.browser, server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, server);
+    await t.watched.goto(`/accounts/${service.appId}`);
+    await page.getByRole("link", { name: "运营计划" }).click();
+    await page.getByRole("heading", { level: 1, name: `运营计划 · ${service.appId}` }).waitFor();
+    await page.getByText("还没有运营计划。").waitFor();
+
+    // The form: channel → audience → content → schedule.
+    await page.getByRole("button", { name: "新建运营计划" }).click();
+    await page.getByRole("heading", { level: 1, name: `新建运营计划 · ${service.appId}` }).waitFor();
+    await page.getByLabel("名称", { exact: true }).fill("订单发货提醒");
+    await expect.poll(() => page.getByRole("radio", { name: "模板消息" }).isChecked()).toBe(true);
+    await expect.poll(() => page.getByRole("radio", { name: "全部粉丝" }).isChecked()).toBe(true);
+    // The account's templates, chosen with the keyboard (a click could land while the list moves).
+    const chooser = page.getByRole("combobox", { name: "模板" });
+    await chooser.focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByRole("option", { name: new RegExp(template.templateId) }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.getByLabel("keyword1", { exact: true }).waitFor();
+    await page.getByLabel("first", { exact: true }).fill("您的订单已发货");
+    await page.getByLabel("keyword1", { exact: true }).fill("NO.20261127");
+    await page.getByLabel("keyword2", { exact: true }).fill("已发货");
+    await page.getByText("11/200 字").waitFor();
+    // An empty field is refused before anything is saved.
+    await buttonShowing(page, /^保\s?存$/).click();
+    await page.getByText("必填。").waitFor();
+    await page.getByLabel("remark", { exact: true }).fill("感谢您的支持");
+    await buttonShowing(page, /^保\s?存$/).click();
+
+    // The campaign's page: each check with its mark, then the send.
+    await page.getByRole("heading", { level: 1, name: "订单发货提醒" }).waitFor();
+    const checks = page.getByRole("list", { name: "发送前检查" });
+    await checks.getByText("模板存在且字段已填写").waitFor();
+    await page.getByRole("status").getByText("全部检查通过，可以发送。").waitFor();
+    expect(await checks.getByRole("img", { name: "未通过" }).count()).toBe(0);
+    await page.getByText(`受众 ${audience} 人，可发送 ${audience} 人。`).waitFor();
+    await buttonShowing(page, /^发\s?送$/).click();
+    const confirm = page.getByRole("dialog");
+    await confirm.getByText("发送“订单发货提醒”？").waitFor();
+    await buttonShowing(confirm, /^发\s?送$/).click();
+
+    // Live progress until every recipient is done.
+    const bar = page.getByRole("progressbar", { name: "发送进度" });
+    await expect
+      .poll(() => bar.getAttribute("aria-valuenow"), { timeout: 120_000, interval: 500 })
+      .toBe("100");
+    await page.getByText("已完成", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole("table", { name: "接收人" }).getByText("已发送").first().waitFor();
+    await auditScreen(t.watched, "campaign");
+    t.watched.assertClean();
+
+    // Every follower got the message once, as WeChat's inbox holds it.
+    for (const follower of world.followers) {
+      const { inbox } = await server.control<{ inbox: { via: string }[] }>(
+        "GET",
+        `/apis/accounts/${service.appId}/followers/${follower.openId}/inbox`,
+      );
+      expect(inbox.filter((message) => message.via === "template")).toHaveLength(1);
+    }
+  });
+});
