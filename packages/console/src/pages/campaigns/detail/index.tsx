@@ -13,7 +13,7 @@ import {
   usePreflight,
   useSubmitCampaign,
 } from "../../../api/campaigns.js";
-import { ApiError } from "../../../api/client.js";
+import { ApiError, askIdentityConfirmation } from "../../../api/client.js";
 import { mayTake, useWhoami } from "../../../api/session.js";
 import { type CampaignsTranslate, campaignsDictionary } from "../../../i18n/campaigns.js";
 import { useSectionI18n } from "../../../i18n/index.js";
@@ -150,7 +150,18 @@ function Sending({ t, campaign }: { t: CampaignsTranslate; campaign: Campaign })
   const maySend =
     campaign.abilities.includes("submit") && mayTake(who.data, "campaigns.send", campaign.appId);
 
-  const onSend = () =>
+  // A mass send waits for a fresh confirmation of the sender's identity: the one check the
+  // sender clears here, by entering their password again.
+  const unconfirmed = result?.checks.some((c) => c.check === "confirmation" && !c.ok) === true;
+  const ready = result?.checks.every((c) => c.ok || c.check === "confirmation") === true;
+  const onSend = async () => {
+    if (unconfirmed) {
+      if (!(await askIdentityConfirmation())) return;
+      mutate();
+    }
+    confirmSend();
+  };
+  const confirmSend = () =>
     modal.confirm({
       title: t("camp.sendConfirm", { name: campaign.name }),
       content: t("camp.sendConfirmHint", { eligible: result?.audience.eligible ?? 0 }),
@@ -180,9 +191,9 @@ function Sending({ t, campaign }: { t: CampaignsTranslate; campaign: Campaign })
             type="primary"
             icon={<SendOutlined />}
             style={{ alignSelf: "flex-start" }}
-            disabled={!result?.ok}
+            disabled={!ready}
             loading={submit.isPending}
-            onClick={onSend}
+            onClick={() => void onSend()}
           >
             {t("camp.send")}
           </Button>
