@@ -8,7 +8,7 @@ import { campaignsDictionary } from "../../../i18n/campaigns.js";
 import { useSectionI18n } from "../../../i18n/index.js";
 import { formatTime } from "../../../lib/time.js";
 import { campaignError, msOf, percentDone, StatusTag } from "../shared.js";
-import { SettingsCard } from "./SettingsCard.js";
+import { SettingsCard } from "./components/SettingsCard.js";
 
 /** An account's campaigns, newest first, with their state and progress. */
 export function CampaignsPage() {

@@ -4,10 +4,10 @@ import {
   type CampaignSettings,
   useCampaignSettings,
   useSaveCampaignSettings,
-} from "../../../api/campaigns.js";
-import { campaignsDictionary } from "../../../i18n/campaigns.js";
-import { useSectionI18n } from "../../../i18n/index.js";
-import { campaignError } from "../shared.js";
+} from "../../../../api/campaigns.js";
+import { campaignsDictionary } from "../../../../i18n/campaigns.js";
+import { useSectionI18n } from "../../../../i18n/index.js";
+import { campaignError } from "../../shared.js";
 
 /** Whether an operator's campaign waits for approval, and how fast the account sends. */
 export function SettingsCard({ appId }: { appId: string }) {
