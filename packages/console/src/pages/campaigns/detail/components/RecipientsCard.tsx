@@ -18,6 +18,15 @@ const COLORS: Record<RecipientStatus, string | undefined> = {
   skipped: "default",
 };
 
+/** A row's outcome: WeChat's error code (and the rid to look it up) and why, in words. */
+function outcomeOf(t: CampaignsTranslate, r: Recipient): string {
+  const why = r.reason
+    ? (campaignText(t, "campr.skip.", r.reason) ?? campaignText(t, "campr.row.", r.reason) ?? r.reason)
+    : "";
+  const code = r.errcode === null ? "" : `${r.errcode}${r.rid ? ` (rid ${r.rid})` : ""}`;
+  return [code, why].filter(Boolean).join(" · ") || "—";
+}
+
 /** The delivery rows, one per recipient, filtered by state, a page at a time. */
 export function RecipientsCard({ t, id, live }: { t: CampaignsTranslate; id: string; live: boolean }) {
   const [status, setStatus] = useState<RecipientStatus | undefined>();
@@ -65,12 +74,7 @@ export function RecipientsCard({ t, id, live }: { t: CampaignsTranslate; id: str
             {
               title: t("camp.errcode"),
               key: "errcode",
-              render: (_, r) =>
-                r.errcode !== null
-                  ? `${r.errcode}${r.rid ? ` (rid ${r.rid})` : ""}`
-                  : r.reason
-                    ? (campaignText(t, "campr.skip.", r.reason) ?? r.reason)
-                    : "—",
+              render: (_, r) => outcomeOf(t, r),
             },
             { title: t("camp.sentAt"), key: "sentAt", render: (_, r) => formatTime(msOf(r.sentAt)) },
           ]}
