@@ -50,6 +50,7 @@ const zhCN = {
   "camp.listFile": "CSV 名单",
   "camp.listChoose": "选择 CSV 文件",
   "camp.listHint": "首行为表头：OpenID 映射属性所在的列为 OpenID，id 列为客户 ID。",
+  "camp.listHintOf": "首行为表头：{property} 列为 OpenID，id 列为客户 ID。",
   "camp.listResult": "{name}：共 {rows} 行，匹配 {resolved} 行，未匹配 {unknown} 行。",
   "camp.listUnknown": "未匹配的行（不会发送）",
   "camp.row": "行",
@@ -227,6 +228,8 @@ const enUS: Record<OwnKey, string> = {
   "camp.listChoose": "Choose a CSV file",
   "camp.listHint":
     "A header row first: the column of the OpenID mapping's property holds the OpenID, the column id the customer's id.",
+  "camp.listHintOf":
+    "A header row first: the column {property} holds the OpenID, the column id the customer's id.",
   "camp.listResult": "{name}: {rows} rows, {resolved} matched, {unknown} not matched.",
   "camp.listUnknown": "Rows not matched (not sent to)",
   "camp.row": "Row",

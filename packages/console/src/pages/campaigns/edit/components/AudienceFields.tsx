@@ -1,6 +1,7 @@
 import { UploadOutlined } from "@ant-design/icons";
 import { Alert, Button, Form, type FormInstance, Radio, Select, Table, Typography } from "antd";
 import { useRef, useState } from "react";
+import { useAccount } from "../../../../api/accounts.js";
 import { type UploadedList, useUploadList } from "../../../../api/campaigns.js";
 import { useFollowerTags } from "../../../../api/followers.js";
 import { campaignsDictionary, campaignText } from "../../../../i18n/campaigns.js";
@@ -53,6 +54,7 @@ export function AudienceFields({ appId, form }: { appId: string; form: FormInsta
 function ListUpload({ appId, form }: { appId: string; form: FormInstance<FormValues> }) {
   const { t } = useSectionI18n(campaignsDictionary);
   const upload = useUploadList(appId);
+  const property = useAccount(appId).data?.openIdMapping;
   const input = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<(UploadedList & { name: string }) | undefined>();
   const onFile = async (file: File | undefined) => {
@@ -72,7 +74,7 @@ function ListUpload({ appId, form }: { appId: string; form: FormInstance<FormVal
   return (
     <Form.Item
       label={t("camp.listFile")}
-      extra={t("camp.listHint")}
+      extra={property ? t("camp.listHintOf", { property }) : t("camp.listHint")}
       name="listId"
       rules={[{ required: true, message: t("camp.listRequired") }]}
       // The list's id is set by the upload, not typed.
