@@ -55,13 +55,25 @@ describe("运营计划 (an account's campaigns)", () => {
     await page.getByLabel("名称", { exact: true }).fill("订单发货提醒");
     await expect.poll(() => page.getByRole("radio", { name: "模板消息" }).isChecked()).toBe(true);
     await expect.poll(() => page.getByRole("radio", { name: "全部粉丝" }).isChecked()).toBe(true);
-    // The account's templates, chosen with the keyboard (a click could land while the list moves).
+    // The account's templates, chosen with the keyboard (a click could land while the list
+    // moves); opened and chosen again should the list close under load.
     const chooser = page.getByRole("combobox", { name: "模板" });
-    await chooser.focus();
-    await page.keyboard.press("ArrowDown");
-    await page.getByRole("option", { name: new RegExp(template.templateId) }).waitFor();
-    await page.keyboard.press("Enter");
-    await page.getByLabel("keyword1", { exact: true }).waitFor();
+    const option = page
+      .locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option")
+      .filter({ hasText: template.templateId });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await chooser.focus();
+        await page.keyboard.press("ArrowDown");
+        await option.waitFor({ timeout: 5_000 });
+        await page.keyboard.press("Enter");
+        await page.getByLabel("keyword1", { exact: true }).waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press("Escape");
+      }
+    }
     await page.getByLabel("first", { exact: true }).fill("您的订单已发货");
     await page.getByLabel("keyword1", { exact: true }).fill("NO.20261127");
     await page.getByLabel("keyword2", { exact: true }).fill("已发货");
@@ -80,8 +92,8 @@ describe("运营计划 (an account's campaigns)", () => {
     expect(await checks.getByRole("img", { name: "未通过" }).count()).toBe(0);
     await page.getByText(`受众 ${audience} 人，可发送 ${audience} 人。`).waitFor();
     await buttonShowing(page, /^发\s?送$/).click();
-    const confirm = page.getByRole("dialog");
-    await confirm.getByText("发送“订单发货提醒”？").waitFor();
+    const confirm = page.getByRole("dialog").filter({ hasText: "发送“订单发货提醒”？" });
+    await confirm.getByText(`将向 ${audience} 人发送。`, { exact: false }).waitFor();
     await buttonShowing(confirm, /^发\s?送$/).click();
 
     // Live progress until every recipient is done.

@@ -32,18 +32,19 @@ export function campaignError(t: CampaignsTranslate, error: unknown): string {
   return errorMessage(t, error);
 }
 
-const STATUS_COLORS: Record<CampaignStatus, string | undefined> = {
-  draft: undefined,
-  awaiting_approval: "gold",
-  scheduled: "cyan",
-  sending: "blue",
-  paused: "orange",
-  completed: "green",
-  cancelled: "default",
+// Tag tones of the console's own (styles.css): antd's preset colours fall under 4.5:1 contrast.
+const STATUS_TONES: Record<CampaignStatus, string> = {
+  draft: "wx-tag-grey",
+  awaiting_approval: "wx-tag-orange",
+  scheduled: "wx-tag-purple",
+  sending: "wx-tag-blue",
+  paused: "wx-tag-orange",
+  completed: "wx-tag-green",
+  cancelled: "wx-tag-grey",
 };
 
 export function StatusTag({ t, status }: { t: CampaignsTranslate; status: CampaignStatus }) {
-  return <Tag color={STATUS_COLORS[status]}>{t(`camp.status.${status}`)}</Tag>;
+  return <Tag className={STATUS_TONES[status]}>{t(`camp.status.${status}`)}</Tag>;
 }
 
 /** Share of the recipients done with (sent, failed or skipped), 0–100. */

@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled } from "@ant-design/icons";
-import { Alert, Button, Card, Flex, List, Typography } from "antd";
+import { Alert, Button, Card, Flex, Typography } from "antd";
 import type { Preflight, PreflightCheck } from "../../../../api/campaigns.js";
 import { type CampaignsTranslate, campaignText } from "../../../../i18n/campaigns.js";
 
@@ -48,14 +48,11 @@ export function PreflightCard({
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       {result && (
         <Flex vertical gap={12}>
-          <List
-            size="small"
-            aria-label={t("camp.preflight")}
-            dataSource={result.checks}
-            renderItem={(check) => {
+          <ul aria-label={t("camp.preflight")} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+            {result.checks.map((check) => {
               const reason = reasonOf(t, check);
               return (
-                <List.Item>
+                <li key={check.check} style={{ padding: "6px 0", borderBottom: "1px solid #f0f0f0" }}>
                   <Flex gap={8} align="baseline" wrap>
                     {check.ok ? (
                       <CheckCircleFilled
@@ -77,10 +74,10 @@ export function PreflightCard({
                       <Typography.Text type={check.ok ? "secondary" : "danger"}>{reason}</Typography.Text>
                     )}
                   </Flex>
-                </List.Item>
+                </li>
               );
-            }}
-          />
+            })}
+          </ul>
           <Typography.Text>
             {t("camp.preflightAudience", {
               total: result.audience.total,
