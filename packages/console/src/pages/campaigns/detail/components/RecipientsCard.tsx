@@ -77,7 +77,11 @@ export function RecipientsCard({ t, id, live }: { t: CampaignsTranslate; id: str
               key: "errcode",
               render: (_, r) => outcomeOf(t, r),
             },
-            { title: t("camp.sentAt"), key: "sentAt", render: (_, r) => formatTime(msOf(r.sentAt)) },
+            {
+              title: t("camp.sentAt"),
+              key: "sentAt",
+              render: (_, r) => <span style={{ whiteSpace: "nowrap" }}>{formatTime(msOf(r.sentAt))}</span>,
+            },
           ]}
         />
         {rows.hasNextPage && (
