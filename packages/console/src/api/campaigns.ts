@@ -189,6 +189,7 @@ export const campaignKeys = {
   settings: (appId: string) => ["campaigns", "account", appId, "settings"] as const,
   one: (id: string) => ["campaigns", id] as const,
   progress: (id: string) => ["campaigns", id, "progress"] as const,
+  allRecipients: (id: string) => ["campaigns", id, "recipients"] as const,
   recipients: (id: string, status: RecipientStatus | undefined) =>
     ["campaigns", id, "recipients", status ?? ""] as const,
 };
@@ -284,7 +285,7 @@ function useChanged() {
     client.setQueryData(campaignKeys.progress(campaign.id), campaign.progress);
     return Promise.all([
       client.invalidateQueries({ queryKey: campaignKeys.account(campaign.appId) }),
-      client.invalidateQueries({ queryKey: ["campaigns", campaign.id, "recipients"] }),
+      client.invalidateQueries({ queryKey: campaignKeys.allRecipients(campaign.id) }),
     ]);
   };
 }

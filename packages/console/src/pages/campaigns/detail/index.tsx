@@ -43,10 +43,12 @@ function CampaignView({ t, campaign }: { t: CampaignsTranslate; campaign: Campai
   const progress = (sending ? live.data : undefined) ?? campaign.progress;
   const remaining = progress.byStatus.pending + progress.byStatus.sending;
 
-  // The last rows done: the campaign's state (completed) is read at once, not at its next poll.
+  // The last rows done: the campaign's state (completed) and its rows are read at once, not at
+  // their next poll.
   useEffect(() => {
-    if (sending && live.data && remaining === 0)
-      void client.invalidateQueries({ queryKey: campaignKeys.one(campaign.id), exact: true });
+    if (!sending || !live.data || remaining > 0) return;
+    void client.invalidateQueries({ queryKey: campaignKeys.one(campaign.id), exact: true });
+    void client.invalidateQueries({ queryKey: campaignKeys.allRecipients(campaign.id) });
   }, [sending, live.data, remaining, client, campaign.id]);
 
   const draft = campaign.status === "draft";
