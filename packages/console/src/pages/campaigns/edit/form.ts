@@ -239,3 +239,16 @@ export function formFieldOf(path: string, channel: Channel): FieldName | undefin
   const field = known.find((k) => k === second);
   return field ? [field] : undefined;
 }
+
+/**
+ * A choice that must be made, as a validator: a `required` rule would have the form item put
+ * `aria-required` on a Select's or radio group's wrapper, an attribute a plain box may not carry.
+ */
+export function mustChoose(message: string) {
+  return {
+    validator: (_: unknown, value: unknown) =>
+      value === undefined || value === null || value === ""
+        ? Promise.reject(new Error(message))
+        : Promise.resolve(),
+  };
+}

@@ -3,7 +3,15 @@ import { type CampaignTemplate, useCampaignTemplates } from "../../../../api/cam
 import { type CampaignsTranslate, campaignsDictionary } from "../../../../i18n/campaigns.js";
 import { useSectionI18n } from "../../../../i18n/index.js";
 import { campaignError } from "../../shared.js";
-import { CUSTOM_TYPES, type FormValues, fieldLimit, MASS_TYPES, TEXT_BYTES, utf8Bytes } from "../form.js";
+import {
+  CUSTOM_TYPES,
+  type FormValues,
+  fieldLimit,
+  MASS_TYPES,
+  mustChoose,
+  TEXT_BYTES,
+  utf8Bytes,
+} from "../form.js";
 
 /** What is sent, by channel: a template's fields, a material or text, a mini program card. */
 export function ContentFields({ appId, form }: { appId: string; form: FormInstance<FormValues> }) {
@@ -45,7 +53,7 @@ export function TemplateFields({
       <Form.Item
         name="templateId"
         label={t("camp.template")}
-        rules={[{ required: true, message: t("camp.templateRequired") }]}
+        rules={[mustChoose(t("camp.templateRequired"))]}
         extra={templates.data?.length === 0 ? t("camp.noTemplates") : undefined}
       >
         <Select
