@@ -93,7 +93,7 @@ describe("the scopes of existing API keys, as actions", () => {
   const table: Record<Exclude<(typeof scopes)[number], "admin">, string[]> = {
     "token:read": ["auth.self.read", "tokens.read", "tokens.invalidate"],
     "events:read": ["auth.self.read", "events.read"],
-    "accounts:read": ["auth.self.read", "accounts.read", "followers.read"],
+    "accounts:read": ["auth.self.read", "accounts.read", "followers.read", "campaigns.read"],
     "accounts:write": [
       "auth.self.read",
       "accounts.read",
@@ -108,6 +108,9 @@ describe("the scopes of existing API keys, as actions", () => {
       "followers.sync",
       "followers.update",
       "followers.tags.manage",
+      "campaigns.read",
+      "campaigns.create",
+      "campaigns.send",
     ],
     "webhooks:write": ["auth.self.read", "webhooks.read", "webhooks.manage"],
   };

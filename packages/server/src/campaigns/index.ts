@@ -62,7 +62,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
     sendsPerSecond: async (appid) => (await service.settings(appid)).sendsPerSecond,
   });
   const lists = new CampaignLists({ db: ctx.db, accounts, followers, clock: ctx.clock });
-  ctx.use("eventFanout").register(new CampaignReceipts({ recipients, clock: ctx.clock, logger }));
+  ctx.use("eventFanout").register(new CampaignReceipts({ recipients, campaigns, clock: ctx.clock, logger }));
   ctx.bus.on("accounts.purge", (appId) => campaigns.purgeAccount(appId));
   return {
     module: {

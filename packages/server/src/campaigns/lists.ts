@@ -96,7 +96,11 @@ export class CampaignLists {
       const row = index + 2;
       if (openid === "") unknown.push({ row, id, reason: "no_openid" });
       else if (members.has(openid)) unknown.push({ row, id, reason: "duplicate" });
-      else if ((await this.deps.followers.lastInteractionOf(appid, openid)) === undefined) {
+      else if (
+        // A mini program's users are not followers: their consent is checked when sending.
+        facts.kind !== "miniprogram" &&
+        (await this.deps.followers.lastInteractionOf(appid, openid)) === undefined
+      ) {
         unknown.push({ row, id, reason: "not_a_follower" });
       } else members.set(openid, id);
     }

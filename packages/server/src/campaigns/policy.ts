@@ -23,8 +23,11 @@ export const campaignsPolicy = definePolicy("campaigns", {
   },
   "campaigns.approve": {
     summary: "Approve or reject campaigns waiting for approval; change an account's campaign settings",
-    scopes: ["accounts:write"],
+    // Approval is an administrator's word: no narrower API-key scope grants it. It lets a
+    // campaign reach thousands at once: a console user confirms it afresh.
+    scopes: [],
     superAdmin: true,
+    risk: true,
   },
 });
 

@@ -3,6 +3,7 @@ import type { EventFanout } from "../callbacks/index.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import type { RecipientsRepository } from "./recipients.js";
+import type { CampaignsRepository } from "./repository.js";
 
 /** A receipt as the campaigns read it. */
 export interface Receipt {
@@ -48,15 +49,49 @@ export function receiptOf(message: InboundMessage): Receipt | undefined {
   return undefined;
 }
 
+/** MASSSENDJOBFINISH's msg_id and counts, or undefined. */
+export function massReceiptOf(
+  message: InboundMessage,
+): { msgid: string; sent: number; errors: number; filtered: number } | undefined {
+  if (message.kind !== "event" || message.raw.Event !== "MASSSENDJOBFINISH") return undefined;
+  const raw = message.raw;
+  const msgid = text(raw.MsgID ?? raw.MsgId);
+  if (!msgid) return undefined;
+  const count = (value: unknown) => Number(text(value) ?? 0) || 0;
+  return {
+    msgid,
+    sent: count(raw.SentCount),
+    errors: count(raw.ErrorCount),
+    filtered: count(raw.FilterCount),
+  };
+}
+
 /**
  * Reads the receipts from the callback stream (registered with the gateway's fan-outs) and
  * writes each on its delivery row before the push is answered, so a receipt WeChat was told
  * we have is never lost to a crash. It never asks for the push to be fanned out.
  */
 export class CampaignReceipts implements EventFanout {
-  constructor(private readonly deps: { recipients: RecipientsRepository; clock: Clock; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      recipients: RecipientsRepository;
+      campaigns: CampaignsRepository;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
 
   wants(appId: string, message: InboundMessage): boolean | Promise<boolean> {
+    const mass = massReceiptOf(message);
+    if (mass) {
+      return this.deps.campaigns.massReceipt(appId, mass.msgid, mass, this.deps.clock.now()).then(
+        () => false,
+        (error: unknown) => {
+          this.deps.logger.error({ err: error, appId }, "mass receipt not recorded");
+          return false;
+        },
+      );
+    }
     const receipt = receiptOf(message);
     if (!receipt) return false;
     return this.deps.recipients.applyReceipt({ appid: appId, ...receipt, now: this.deps.clock.now() }).then(

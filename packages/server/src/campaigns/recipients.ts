@@ -128,6 +128,21 @@ export class RecipientsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Writes one outcome on every pending row of a campaign (a mass send: one call for the whole
+   * audience), in the caller's transaction.
+   */
+  async resolveAll(db: Kysely<Database>, campaignId: string, outcome: Outcome, now: number): Promise<number> {
+    const changes = changesOf(outcome, now);
+    const result = await db
+      .updateTable("campaign_recipients")
+      .set({ ...changes, attempts: sql<number>`attempts + 1` })
+      .where("campaign_id", "=", campaignId)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Marks every pending row of a campaign skipped (cancelled); returns how many. */
   async skipPending(campaignId: string, reason: string, now: number): Promise<number> {
     const result = await this.db
@@ -161,7 +176,7 @@ export class RecipientsRepository {
    * A receipt (TEMPLATESENDJOBFINISH, subscription events) for `msgid`: the row that holds
    * the msgid, or — when the call's answer was lost (a crash between WeChat's answer and the
    * row's update) — the follower's row of that channel still `sending` without one. Returns
-   * whether a row took it.
+   * which row took it: `known` (its msgid), `lost` (the answer was lost), or `none`.
    */
   async applyReceipt(input: {
     appid: string;
@@ -170,7 +185,7 @@ export class RecipientsRepository {
     msgid: string;
     confirmed: boolean;
     now: number;
-  }): Promise<boolean> {
+  }): Promise<"known" | "lost" | "none"> {
     const receipt = input.confirmed ? "confirmed" : "failed";
     const known = await this.db
       .updateTable("campaign_recipients")
@@ -178,7 +193,7 @@ export class RecipientsRepository {
       .where("appid", "=", input.appid)
       .where("msgid", "=", input.msgid)
       .executeTakeFirst();
-    if (Number(known.numUpdatedRows) > 0) return true;
+    if (Number(known.numUpdatedRows) > 0) return "known";
     const lost = await this.db
       .selectFrom("campaign_recipients")
       .select(["id"])
@@ -190,7 +205,7 @@ export class RecipientsRepository {
       .orderBy("id")
       .limit(1)
       .executeTakeFirst();
-    if (!lost) return false;
+    if (!lost) return "none";
     const taken = await this.db
       .updateTable("campaign_recipients")
       .set({
@@ -198,14 +213,15 @@ export class RecipientsRepository {
         msgid: input.msgid,
         receipt,
         sent_at: input.now,
-        reason: null,
+        // Sent, as the receipt shows, though the call's answer never reached the row.
+        reason: "answer_lost",
         locked_until: null,
         updated_at: input.now,
       })
       .where("id", "=", lost.id)
       .where("status", "=", "sending")
       .executeTakeFirst();
-    return Number(taken.numUpdatedRows) === 1;
+    return Number(taken.numUpdatedRows) === 1 ? "lost" : "none";
   }
 
   async counts(campaignId: string): Promise<RowCounts> {

@@ -102,6 +102,40 @@ export class CampaignsRepository {
     return (await query.execute()).map((row) => row.openid);
   }
 
+  /** The account's mass campaigns started since `since` (sent or sending: WeChat's quota counts them). */
+  async massStartedSince(appid: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("campaigns")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("appid", "=", appid)
+      .where("channel", "=", "mass")
+      .where("status", "in", ["sending", "paused", "completed"])
+      .where("started_at", ">=", since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** A mass send's outcome, from MASSSENDJOBFINISH; returns whether a campaign took it. */
+  async massReceipt(
+    appid: string,
+    msgid: string,
+    counts: { sent: number; errors: number; filtered: number },
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable("campaigns")
+      .set({
+        mass_sent: counts.sent,
+        mass_errors: counts.errors,
+        mass_filtered: counts.filtered,
+        updated_at: now,
+      })
+      .where("appid", "=", appid)
+      .where("mass_msgid", "=", msgid)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   settings(appid: string): Promise<CampaignSettingsTable | undefined> {
     return this.db.selectFrom("campaign_settings").selectAll().where("appid", "=", appid).executeTakeFirst();
   }

@@ -57,14 +57,20 @@ export function campaignsRoutes(deps: {
   now: () => number;
 }): Route[] {
   const { service, engine, recipients, lists } = deps;
-  const tags = ["operations"];
+  const tags = ["campaigns"];
 
-  const progressOf = async (row: CampaignsTable) =>
-    toProgressView(
-      await recipients.counts(row.id),
+  const progressOf = async (row: CampaignsTable) => {
+    const counts = await recipients.counts(row.id);
+    // A mass send's receipt (MASSSENDJOBFINISH) counts the whole send, not its rows.
+    if (row.channel === "mass" && row.mass_sent !== null) {
+      counts.receipts = { confirmed: row.mass_sent, failed: row.mass_errors ?? 0 };
+    }
+    return toProgressView(
+      counts,
       engine.rates.perSecond(row.id, deps.now()),
       row.status === "completed" || row.status === "cancelled",
     );
+  };
   const view = async (row: CampaignsTable, actor: Actor) => toCampaignView(row, await progressOf(row), actor);
   const checkList = async (appid: string, audience: z.infer<typeof audienceSchema>) => {
     if (audience.kind === "list" && !(await lists.belongs(audience.listId, appid))) {

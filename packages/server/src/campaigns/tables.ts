@@ -24,8 +24,14 @@ export interface CampaignsTable {
   expand_cursor: string | null;
   /** 1 once every recipient row is written. */
   expanded: number;
-  /** A mass send's msg_id (MASSSENDJOBFINISH names it). */
+  /** A mass send's msg_id (MASSSENDJOBFINISH names it); "" once sent when WeChat did not say it (a repeat refused as 45065). */
   mass_msgid: string | null;
+  /** Attempts of the mass call (its retries are the campaign's, not a row's). */
+  mass_attempts: number;
+  /** MASSSENDJOBFINISH's SentCount, ErrorCount and FilterCount, once it came. */
+  mass_sent: number | null;
+  mass_errors: number | null;
+  mass_filtered: number | null;
   created_at: number;
   submitted_at: number | null;
   started_at: number | null;

@@ -83,6 +83,10 @@ const rules: Record<string, Rule> = {
   "followers.sync": { kind: "switch", switch: "followers" },
   "followers.update": { kind: "switch", switch: "followers" },
   "followers.tags.manage": { kind: "switch", switch: "followers" },
+  "campaigns.read": { kind: "switch", switch: "campaigns.create" },
+  "campaigns.create": { kind: "switch", switch: "campaigns.create" },
+  "campaigns.send": { kind: "switch", switch: "campaigns.send" },
+  "campaigns.approve": { kind: "super_admin", risk: true },
 };
 
 const MINE = "wx0000000000000001";

@@ -1,0 +1,477 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestDatabase, testEngines } from "../src/testing/engines.js";
+import { authorizeAccount, type SandboxHarness, startSandbox } from "./accounts-fixture.js";
+
+interface Progress {
+  total: number;
+  byStatus: Record<"pending" | "sending" | "sent" | "failed" | "skipped", number>;
+  errcodes: Array<{ errcode: number; count: number }>;
+  skipped: Array<{ reason: string; count: number }>;
+  receipts: { confirmed: number; failed: number };
+}
+interface Campaign {
+  id: string;
+  status: string;
+  abilities: string[];
+  progress: Progress;
+}
+interface Recipient {
+  openId: string;
+  status: string;
+  msgid: string | null;
+  reason: string | null;
+  receipt: string | null;
+}
+interface Refusal {
+  error: { code: string; details?: { status?: string; checks?: Array<{ check: string; reason?: string }> } };
+}
+
+const TEMPLATE_CONTENT = "{{first.DATA}}\n订单号：{{keyword1.DATA}}\n{{remark.DATA}}";
+const templateData = {
+  first: { value: "您好" },
+  keyword1: { value: "A-1001" },
+  remark: { value: "感谢" },
+};
+
+describe.each(testEngines)("campaigns on $name", (engine) => {
+  let database: TestDatabase;
+  let h: SandboxHarness;
+  let appId: string;
+  let templateId: string;
+  let followers: string[];
+
+  const core = () => h.server.sandbox!.core;
+  const inboxOf = (openId: string, via: string) =>
+    core()
+      .control.apis.inbox(appId, openId)
+      .filter((item) => item.via === via);
+
+  const templateReceipts = () =>
+    core()
+      .control.apis.events(appId)
+      .filter((e) => e.fields.Event === "TEMPLATESENDJOBFINISH").length;
+  /** Waits until the emulator raised `count` receipts (its jobs run on the clock's scheduler) and pushed them. */
+  const receiptsRaised = async (count: number) => {
+    for (let i = 0; i < 500 && templateReceipts() < count; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(templateReceipts()).toBe(count);
+    await h.settle();
+  };
+
+  /** Runs every due job (the worker is not started: the test drives it). */
+  const drain = async () => {
+    for (let i = 0; i < 100 && (await h.server.queue.runDue()) > 0; i++) {}
+  };
+
+  const create = async (body: Record<string, unknown>) => {
+    const created = await h.api<Campaign>("POST", `/accounts/${appId}/campaigns`, body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body;
+  };
+  const templateCampaign = (extra: Record<string, unknown> = {}) =>
+    create({
+      name: "订单提醒",
+      channel: "template",
+      audience: { kind: "all" },
+      content: { channel: "template", templateId, data: templateData },
+      ...extra,
+    });
+  const recipients = async (id: string, status?: string) => {
+    const all: Recipient[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=200${status ? `&status=${status}` : ""}${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await h.api<{ items: Recipient[]; nextCursor: string | null }>(
+        "GET",
+        `/campaigns/${id}/recipients${query}`,
+      );
+      expect(page.status).toBe(200);
+      all.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return all;
+  };
+
+  beforeAll(async () => {
+    database = await engine.database();
+    h = await startSandbox({ env: database.env, modules: "registry" });
+    appId = h.demo.serviceAppId;
+    await authorizeAccount(h, appId);
+    await h.settle();
+    expect(
+      (await h.api("PUT", `/accounts/${appId}/openid-mapping`, { property: "wechat_openid" })).status,
+    ).toBe(200);
+    expect((await h.api("POST", `/accounts/${appId}/enable`)).status).toBe(200);
+    expect((await h.api("POST", `/accounts/${appId}/followers/sync`)).status).toBe(202);
+    await drain();
+    followers = core()
+      .control.followers(appId, { subscribed: true, limit: 10_000 })
+      .followers.map((f) => f.openId);
+    expect(followers.length).toBeGreaterThan(200);
+    // Fast sends: the rate limit is WeChat's politeness, not what these tests look at.
+    await h.api("PUT", `/accounts/${appId}/campaigns/settings`, {
+      approvalRequired: false,
+      sendsPerSecond: 2000,
+    });
+    templateId = core().control.apis.addTemplate(appId, { content: TEMPLATE_CONTENT }).templateId;
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await database?.dispose();
+  });
+
+  it("sends a template campaign to every follower once; the receipts confirm each row", async () => {
+    const campaign = await templateCampaign();
+    expect(campaign.status).toBe("draft");
+    expect(campaign.abilities).toEqual(expect.arrayContaining(["edit", "submit", "cancel", "preview"]));
+
+    const preflight = await h.api<{
+      ok: boolean;
+      checks: Array<{ check: string; ok: boolean }>;
+      audience: { total: number };
+    }>("POST", `/campaigns/${campaign.id}/preflight`);
+    expect(preflight.status).toBe(200);
+    expect(preflight.body.ok).toBe(true);
+    expect(preflight.body.audience.total).toBe(followers.length);
+    expect(preflight.body.checks.map((c) => c.check)).toEqual(
+      expect.arrayContaining([
+        "account_type",
+        "verified",
+        "permission_sets",
+        "mass_quota",
+        "window_48h",
+        "consent",
+        "template",
+        "content",
+        "sender_switch",
+      ]),
+    );
+
+    const submitted = await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.status).toBe("sending");
+    await drain();
+
+    const done = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(done.status).toBe("completed");
+    expect(done.progress.total).toBe(followers.length);
+    expect(done.progress.byStatus.sent).toBe(followers.length);
+    for (const openId of followers) {
+      const items = inboxOf(openId, "template").filter((item) =>
+        JSON.stringify(item.content).includes("A-1001"),
+      );
+      expect(items, openId).toHaveLength(1);
+    }
+    const rows = await recipients(campaign.id);
+    expect(rows).toHaveLength(followers.length);
+    expect(rows.every((r) => r.status === "sent" && r.msgid !== null)).toBe(true);
+
+    // WeChat tells the outcome a few seconds later (TEMPLATESENDJOBFINISH), pushed to the gateway.
+    const raisedBefore = templateReceipts();
+    h.server.clock.advance(5_000);
+    await receiptsRaised(raisedBefore + followers.length);
+    const receipts = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body.receipts;
+    expect(receipts).toEqual({ confirmed: followers.length, failed: 0 });
+  }, 60_000);
+
+  it("refuses to submit a campaign whose template field is missing, naming the check", async () => {
+    const campaign = await create({
+      name: "缺字段",
+      channel: "template",
+      audience: { kind: "all" },
+      content: { channel: "template", templateId, data: { first: { value: "您好" } } },
+    });
+    const refused = await h.api<Refusal>("POST", `/campaigns/${campaign.id}/submit`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("preflight_failed");
+    expect(refused.body.error.details?.checks).toEqual([
+      expect.objectContaining({ check: "template", reason: "field_missing" }),
+    ]);
+    const unknown = await create({
+      name: "无模板",
+      channel: "template",
+      audience: { kind: "all" },
+      content: { channel: "template", templateId: "no-such-template", data: templateData },
+    });
+    const refusedAgain = await h.api<Refusal>("POST", `/campaigns/${unknown.id}/submit`);
+    expect(refusedAgain.body.error.details?.checks).toEqual([
+      expect.objectContaining({ check: "template", reason: "template_not_found" }),
+    ]);
+    const empty = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns`, {
+      name: "空",
+      channel: "custom",
+      audience: { kind: "all" },
+      content: { channel: "custom", type: "text", text: "" },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe("content_invalid");
+  });
+
+  it("pauses, resumes and cancels; a cancelled campaign's rows are skipped as cancelled", async () => {
+    const paused = await templateCampaign();
+    expect((await h.api<Campaign>("POST", `/campaigns/${paused.id}/submit`)).body.status).toBe("sending");
+    expect((await h.api<Campaign>("POST", `/campaigns/${paused.id}/pause`)).body.status).toBe("paused");
+    await drain();
+    let view = (await h.api<Campaign>("GET", `/campaigns/${paused.id}`)).body;
+    expect(view.progress.byStatus.sent).toBe(0);
+    expect(view.abilities).toContain("resume");
+    const again = await h.api<Refusal>("POST", `/campaigns/${paused.id}/pause`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: "campaign_state", details: { status: "paused" } });
+    expect((await h.api<Campaign>("POST", `/campaigns/${paused.id}/resume`)).body.status).toBe("sending");
+    await drain();
+    view = (await h.api<Campaign>("GET", `/campaigns/${paused.id}`)).body;
+    expect(view.status).toBe("completed");
+    expect(view.progress.byStatus.sent).toBe(followers.length);
+
+    // Paused at once: the audience is written while paused, nothing is sent; then cancelled.
+    const cancelled = await templateCampaign();
+    await h.api("POST", `/campaigns/${cancelled.id}/submit`);
+    await h.api("POST", `/campaigns/${cancelled.id}/pause`);
+    await drain();
+    expect((await h.api<Campaign>("GET", `/campaigns/${cancelled.id}`)).body.progress.byStatus.pending).toBe(
+      followers.length,
+    );
+    const cancelling = await h.api<Campaign>("POST", `/campaigns/${cancelled.id}/cancel`);
+    expect(cancelling.body.status).toBe("cancelled");
+    await drain();
+    view = (await h.api<Campaign>("GET", `/campaigns/${cancelled.id}`)).body;
+    expect(view.progress.byStatus.sent).toBe(0);
+    expect(view.progress.skipped).toEqual([{ reason: "cancelled", count: view.progress.total }]);
+  }, 60_000);
+
+  it("starts a scheduled campaign when its time comes", async () => {
+    const at = new Date(h.server.clock.now() + 60 * 60_000).toISOString();
+    const campaign = await templateCampaign({ scheduledAt: at });
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("scheduled");
+    await drain();
+    expect((await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body.status).toBe("scheduled");
+    h.server.clock.advance(60 * 60_000);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(done.status).toBe("completed");
+    expect(done.progress.byStatus.sent).toBe(followers.length);
+  }, 60_000);
+
+  it("waits for an administrator's approval when the account requires it", async () => {
+    expect(
+      (
+        await h.api("PUT", `/accounts/${appId}/campaigns/settings`, {
+          approvalRequired: true,
+          sendsPerSecond: 2000,
+        })
+      ).status,
+    ).toBe(200);
+    const operator = await h.keyWith(["accounts:write"]);
+    const created = await h.api<Campaign>(
+      "POST",
+      `/accounts/${appId}/campaigns`,
+      {
+        name: "待审批",
+        channel: "template",
+        audience: { kind: "all" },
+        content: { channel: "template", templateId, data: templateData },
+      },
+      operator,
+    );
+    expect(created.status).toBe(201);
+    const submitted = await h.api<Campaign>(
+      "POST",
+      `/campaigns/${created.body.id}/submit`,
+      undefined,
+      operator,
+    );
+    expect(submitted.body.status).toBe("awaiting_approval");
+    const notHers = await h.api<Refusal>(
+      "POST",
+      `/campaigns/${created.body.id}/approve`,
+      undefined,
+      operator,
+    );
+    expect(notHers.status).toBe(403);
+    const approved = await h.api<Campaign>("POST", `/campaigns/${created.body.id}/approve`);
+    expect(approved.body.status).toBe("sending");
+    await drain();
+    expect((await h.api<Campaign>("GET", `/campaigns/${created.body.id}`)).body.status).toBe("completed");
+    await h.api("PUT", `/accounts/${appId}/campaigns/settings`, {
+      approvalRequired: false,
+      sendsPerSecond: 2000,
+    });
+  }, 60_000);
+
+  it("sends customer-service messages only within the 48-hour window; the others are skipped and counted", async () => {
+    const talker = followers[0]!;
+    const follower = core().control.follower;
+    expect((await follower.sendText({ appId, openId: talker }, "你好")).push.outcome).toBe("success");
+    await h.settle();
+    await drain();
+    const campaign = await create({
+      name: "48小时推送",
+      channel: "custom",
+      audience: { kind: "active48h" },
+      content: { channel: "custom", type: "text", text: "本周活动" },
+    });
+    const preflight = await h.api<{ ok: boolean; audience: { total: number; eligible: number } }>(
+      "POST",
+      `/campaigns/${campaign.id}/preflight`,
+    );
+    expect(preflight.body.audience.eligible).toBe(1);
+    await h.api("POST", `/campaigns/${campaign.id}/submit`);
+    await drain();
+    const view = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(view.status).toBe("completed");
+    expect(view.progress.byStatus.sent).toBe(1);
+    expect(
+      inboxOf(talker, "custom").filter((i) => JSON.stringify(i.content).includes("本周活动")),
+    ).toHaveLength(1);
+
+    const everyone = await create({
+      name: "全员客服消息",
+      channel: "custom",
+      audience: { kind: "all" },
+      content: { channel: "custom", type: "text", text: "全员" },
+    });
+    await h.api("POST", `/campaigns/${everyone.id}/submit`);
+    await drain();
+    const all = (await h.api<Campaign>("GET", `/campaigns/${everyone.id}`)).body;
+    expect(all.progress.byStatus.sent).toBe(1);
+    expect(all.progress.skipped).toEqual([{ reason: "outside_48h", count: followers.length - 1 }]);
+  }, 60_000);
+
+  it("sends a mass message to all followers with one sendall; MASSSENDJOBFINISH gives the counts", async () => {
+    const campaign = await create({
+      name: "群发通知",
+      channel: "mass",
+      audience: { kind: "all" },
+      content: { channel: "mass", type: "text", text: "本月活动预告" },
+    });
+    const preflight = await h.api<{
+      ok: boolean;
+      checks: Array<{ check: string; ok: boolean; details?: object }>;
+    }>("POST", `/campaigns/${campaign.id}/preflight`);
+    expect(preflight.body.ok).toBe(true);
+    expect(preflight.body.checks).toEqual(
+      expect.arrayContaining([
+        { check: "mass_quota", ok: true, details: { limit: 4, used: 0 } },
+        { check: "confirmation", ok: true },
+      ]),
+    );
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("sending");
+    await drain();
+    const sent = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(sent.status).toBe("completed");
+    expect(sent.progress.byStatus.sent).toBe(followers.length);
+    expect(h.wechatCalls("/cgi-bin/message/mass/sendall", appId)).toBe(1);
+    const rows = await recipients(campaign.id);
+    expect(new Set(rows.map((r) => r.msgid)).size).toBe(1);
+
+    // WeChat delivers the job and reports it a few seconds later.
+    const massEvents = () =>
+      core()
+        .control.apis.events(appId)
+        .filter((e) => e.fields.Event === "MASSSENDJOBFINISH").length;
+    h.server.clock.advance(6_000);
+    for (let i = 0; i < 500 && massEvents() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await h.settle();
+    for (const openId of followers) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("本月活动预告")),
+      ).toHaveLength(1);
+    }
+    const progress = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body;
+    expect(progress.receipts).toEqual({ confirmed: followers.length, failed: 0 });
+
+    // A list is not a mass audience (mass/send by OpenIDs is not offered).
+    const list = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns`, {
+      name: "名单群发",
+      channel: "mass",
+      audience: { kind: "active48h" },
+      content: { channel: "mass", type: "text", text: "x" },
+    });
+    expect(list.status).toBe(400);
+    expect(list.body.error.code).toBe("audience_invalid");
+  }, 60_000);
+
+  it("resolves an uploaded list through the OpenID mapping, reporting the rows it cannot", async () => {
+    const [a, b] = followers;
+    const csv = `id,wechat_openid\nc-1,${a}\nc-2,${b}\nc-3,\nc-4,oNOBODY000000000000000000000\nc-5,${a}\n`;
+    const uploaded = await h.api<{ listId: string; rows: number; resolved: number; unknown: unknown[] }>(
+      "POST",
+      `/accounts/${appId}/campaigns/lists`,
+      { name: "VIP 客户", csv },
+    );
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body).toMatchObject({ rows: 5, resolved: 2 });
+    expect(uploaded.body.unknown).toEqual([
+      { row: 4, id: "c-3", reason: "no_openid" },
+      { row: 5, id: "c-4", reason: "not_a_follower" },
+      { row: 6, id: "c-5", reason: "duplicate" },
+    ]);
+    const badHeader = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns/lists`, {
+      name: "x",
+      csv: "id,phone\n1,2\n",
+    });
+    expect(badHeader.status).toBe(400);
+    expect(badHeader.body.error.code).toBe("list_invalid");
+
+    const campaign = await templateCampaign({ audience: { kind: "list", listId: uploaded.body.listId } });
+    await h.api("POST", `/campaigns/${campaign.id}/submit`);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(done).toMatchObject({ status: "completed", progress: { total: 2, byStatus: { sent: 2 } } });
+    expect((await recipients(campaign.id)).map((r) => r.openId).sort()).toEqual([a, b].sort());
+  }, 60_000);
+
+  it("sends mini program subscription messages to those who consented; 43101 is skipped as no_consent", async () => {
+    const mini = h.demo.miniProgramAppId;
+    await authorizeAccount(h, mini);
+    await h.settle();
+    expect(
+      (await h.api("PUT", `/accounts/${mini}/openid-mapping`, { property: "wechat_openid" })).status,
+    ).toBe(200);
+    const enabled = await h.api("POST", `/accounts/${mini}/enable`);
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    const users = core()
+      .control.followers(mini, { subscribed: true, limit: 3 })
+      .followers.map((f) => f.openId);
+    const { templateId: subscribeTemplate } = core().control.apis.addTemplate(mini, {
+      type: 2,
+      content: "{{thing1.DATA}}",
+    });
+    for (const openId of users.slice(0, 2)) {
+      await core().control.follower.answerSubscription({ appId: mini, openId }, [
+        { templateId: subscribeTemplate, accept: true },
+      ]);
+    }
+    await h.settle();
+    const csv = `id,wechat_openid\n${users.map((openId, i) => `u-${i},${openId}`).join("\n")}\n`;
+    const list = await h.api<{ listId: string; resolved: number }>(
+      "POST",
+      `/accounts/${mini}/campaigns/lists`,
+      {
+        name: "订阅用户",
+        csv,
+      },
+    );
+    expect(list.body.resolved).toBe(3);
+    const created = await h.api<Campaign>("POST", `/accounts/${mini}/campaigns`, {
+      name: "到货提醒",
+      channel: "subscribe",
+      audience: { kind: "list", listId: list.body.listId },
+      content: {
+        channel: "subscribe",
+        templateId: subscribeTemplate,
+        data: { thing1: { value: "您关注的商品到货了" } },
+      },
+    });
+    expect(created.status).toBe(201);
+    const submitted = await h.api<Campaign>("POST", `/campaigns/${created.body.id}/submit`);
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${created.body.id}`)).body;
+    expect(done.progress.byStatus).toMatchObject({ sent: 2, skipped: 1, failed: 0 });
+    expect(done.progress.skipped).toEqual([{ reason: "no_consent", count: 1 }]);
+    const refused = (await recipients(created.body.id, "skipped"))[0]!;
+    expect(refused).toMatchObject({ openId: users[2], reason: "no_consent" });
+  }, 60_000);
+});
