@@ -29,6 +29,9 @@ export const campaignReasonsZhCN = {
   "campr.reason.account_not_verified": "账号未通过微信认证。",
   "campr.reason.permission_set_missing": "授权时未授予此渠道所需的权限集。",
   "campr.reason.quota_exhausted": "群发次数已用完（订阅号每天 1 次，服务号每人每月 4 次）。",
+  "campr.reason.daily_quota_used": "今天的群发次数已用完（订阅号每天 {limit} 次，已用 {used} 次）。",
+  "campr.reason.monthly_quota_used": "本月的群发次数已用完（服务号每月 {limit} 次，已用 {used} 次）。",
+  "campr.reason.quota_left": "已用 {used}/{limit} 次。",
   "campr.reason.not_a_mass_send": "不是群发，不占群发次数。",
   "campr.reason.not_a_custom_message": "不是客服消息，不受 48 小时限制。",
   "campr.reason.not_a_template": "不是模板消息。",
@@ -72,6 +75,7 @@ export const campaignReasonsZhCN = {
   "campr.row.resent": "重新发送",
   "campr.row.outcome_unknown": "结果未知",
   "campr.row.unconfirmed": "已发出，等待回执",
+  "campr.row.answer_lost": "微信的应答丢失，等待回执",
 
   "campr.list.no_openid": "找不到该客户的 OpenID",
   "campr.list.not_a_follower": "不是该账号的粉丝",
@@ -81,6 +85,8 @@ export const campaignReasonsZhCN = {
   "campr.listError.empty": "名单是空的。",
   "campr.listError.columns_missing": "表头需要 id 列和 OpenID 映射属性所在的列。",
   "campr.listError.too_many_rows": "一份名单最多 {limit} 行。",
+
+  "campr.audienceError.mass_audience": "群发只能发给全部粉丝或一个标签。",
 
   "campr.problem.required": "必填。",
   "campr.problem.channel_mismatch": "内容与渠道不符。",
@@ -126,6 +132,11 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.reason.permission_set_missing": "A permission set this channel needs was not granted.",
   "campr.reason.quota_exhausted":
     "No mass send left (a subscription account 1 a day, a service account 4 a month per user).",
+  "campr.reason.daily_quota_used":
+    "Today's mass send is used (a subscription account sends {limit} a day; {used} used).",
+  "campr.reason.monthly_quota_used":
+    "This month's mass sends are used (a service account sends {limit} a month; {used} used).",
+  "campr.reason.quota_left": "{used} of {limit} used.",
   "campr.reason.not_a_mass_send": "Not a mass send: no mass quota is used.",
   "campr.reason.not_a_custom_message": "Not a customer-service message: the 48-hour window does not apply.",
   "campr.reason.not_a_template": "Not a template message.",
@@ -171,6 +182,7 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.row.resent": "Sent again",
   "campr.row.outcome_unknown": "Outcome unknown",
   "campr.row.unconfirmed": "Sent, waiting for the receipt",
+  "campr.row.answer_lost": "WeChat's answer was lost: waiting for the receipt",
 
   "campr.list.no_openid": "No OpenID for this customer",
   "campr.list.not_a_follower": "Not a follower of this account",
@@ -181,6 +193,8 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.listError.columns_missing":
     "The header needs the column id and the OpenID mapping property's column.",
   "campr.listError.too_many_rows": "A list holds at most {limit} rows.",
+
+  "campr.audienceError.mass_audience": "A mass send goes to all followers or one tag.",
 
   "campr.problem.required": "Required.",
   "campr.problem.channel_mismatch": "The content is not of the campaign's channel.",

@@ -22,9 +22,13 @@ export function campaignError(t: CampaignsTranslate, error: unknown): string {
     // The state named in words, not as the API's value.
     if (typeof vars.status === "string" && t.has(`camp.status.${vars.status}`))
       vars.status = t(`camp.status.${vars.status}` as CampaignsKey);
-    // A refused list says why in its own words (`details.reason`).
+    // A refused list or audience says why in its own words (`details.reason`).
     const why =
-      error.code === "list_invalid" ? campaignText(t, "campr.listError.", error.reason, vars) : undefined;
+      error.code === "list_invalid"
+        ? campaignText(t, "campr.listError.", error.reason, vars)
+        : error.code === "audience_invalid"
+          ? campaignText(t, "campr.audienceError.", error.reason, vars)
+          : undefined;
     if (why) return why;
     const own = campaignText(t, "campr.error.", error.code, vars);
     if (own) return own;

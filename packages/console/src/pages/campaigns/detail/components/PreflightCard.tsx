@@ -5,10 +5,13 @@ import { type CampaignsTranslate, campaignText } from "../../../../i18n/campaign
 
 /** A check's reason in words: its own text when there is one, else the API's word as it is. */
 function reasonOf(t: CampaignsTranslate, check: PreflightCheck): string | undefined {
-  if (!check.reason) return undefined;
   const vars: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(check.details ?? {}))
     if (typeof value === "string" || typeof value === "number") vars[name] = value;
+  // A quota that passes says how much of it is used.
+  if (!check.reason && typeof vars.used === "number" && typeof vars.limit === "number")
+    return campaignText(t, "campr.reason.", "quota_left", vars);
+  if (!check.reason) return undefined;
   return campaignText(t, "campr.reason.", check.reason, vars) ?? check.reason;
 }
 
