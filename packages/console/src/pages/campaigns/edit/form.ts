@@ -40,10 +40,10 @@ export interface FormValues {
   scheduledAt?: Dayjs | undefined;
 }
 
-/** The audiences each channel can reach. */
+/** The audiences each channel can reach (a mass send goes to all followers or one tag: `sendall`). */
 export const AUDIENCES: Record<Channel, AudienceKind[]> = {
   template: ["all", "tag", "active48h", "list"],
-  mass: ["all", "tag", "list"],
+  mass: ["all", "tag"],
   custom: ["active48h", "all", "tag", "list"],
   subscribe: ["subscribers", "list"],
 };
