@@ -51,6 +51,26 @@ export const AUDIENCES: Record<Channel, AudienceKind[]> = {
 export const MASS_TYPES: MassType[] = ["mpnews", "text", "image", "voice", "mpvideo"];
 export const CUSTOM_TYPES: CustomType[] = ["text", "image", "voice", "video", "news", "miniprogrampage"];
 
+type CustomPart =
+  | "mediaId"
+  | "title"
+  | "description"
+  | "url"
+  | "picUrl"
+  | "appid"
+  | "pagepath"
+  | "thumbMediaId";
+
+/** The parts each customer-service message type carries (besides a text's text). */
+export const CUSTOM_PARTS: Record<CustomType, CustomPart[]> = {
+  text: [],
+  image: ["mediaId"],
+  voice: ["mediaId"],
+  video: ["mediaId", "thumbMediaId", "title", "description"],
+  news: ["title", "description", "url", "picUrl"],
+  miniprogrampage: ["title", "appid", "pagepath", "thumbMediaId"],
+};
+
 /** A mass or customer-service text: 2048 bytes, as WeChat counts them (a Chinese character is 3). */
 export const TEXT_BYTES = 2048;
 
@@ -174,20 +194,24 @@ function contentOf(v: FormValues, fields: string[]): CampaignContent {
         text: v.massType === "text" ? (v.text ?? "") : undefined,
         mediaId: v.massType === "text" ? undefined : blank(v.mediaId),
       });
-    case "custom":
+    case "custom": {
+      // Only the chosen type's parts: what another type left in the form is not sent.
+      const parts = CUSTOM_PARTS[v.customType];
+      const pick = (part: CustomPart) => (parts.includes(part) ? blank(v[part]) : undefined);
       return defined({
         channel: "custom",
         type: v.customType,
         text: v.customType === "text" ? (v.text ?? "") : undefined,
-        mediaId: blank(v.mediaId),
-        title: blank(v.title),
-        description: blank(v.description),
-        url: blank(v.url),
-        picUrl: blank(v.picUrl),
-        appid: blank(v.appid),
-        pagepath: blank(v.pagepath),
-        thumbMediaId: blank(v.thumbMediaId),
+        mediaId: pick("mediaId"),
+        title: pick("title"),
+        description: pick("description"),
+        url: pick("url"),
+        picUrl: pick("picUrl"),
+        appid: pick("appid"),
+        pagepath: pick("pagepath"),
+        thumbMediaId: pick("thumbMediaId"),
       });
+    }
   }
 }
 
