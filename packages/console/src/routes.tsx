@@ -46,6 +46,22 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("./pages/automation/index.js")).AutomationPage }),
       },
       {
+        path: "accounts/:appId/campaigns",
+        lazy: async () => ({ Component: (await import("./pages/campaigns/list/index.js")).CampaignsPage }),
+      },
+      {
+        path: "accounts/:appId/campaigns/new",
+        lazy: async () => ({ Component: (await import("./pages/campaigns/edit/index.js")).NewCampaignPage }),
+      },
+      {
+        path: "campaigns/:id",
+        lazy: async () => ({ Component: (await import("./pages/campaigns/detail/index.js")).CampaignPage }),
+      },
+      {
+        path: "campaigns/:id/edit",
+        lazy: async () => ({ Component: (await import("./pages/campaigns/edit/index.js")).EditCampaignPage }),
+      },
+      {
         path: "webhooks",
         lazy: async () => ({ Component: (await import("./pages/webhooks/index.js")).WebhooksPage }),
       },

@@ -4,6 +4,7 @@ import type { SectionDictionary } from "./index.js";
 const zhCN = {
   "ops.materials": "素材管理",
   "ops.customerService": "多客服",
+  "ops.campaigns": "运营计划",
 };
 
 type OpsKey = keyof typeof zhCN;
@@ -11,6 +12,7 @@ type OpsKey = keyof typeof zhCN;
 const enUS: Record<OpsKey, string> = {
   "ops.materials": "Materials",
   "ops.customerService": "Customer service",
+  "ops.campaigns": "Campaigns",
 };
 
 export const operationsLinksDictionary: SectionDictionary<OpsKey> = { "zh-CN": zhCN, "en-US": enUS };

@@ -6,7 +6,7 @@ import { operationsLinksDictionary } from "../../../../i18n/operations-links.js"
 
 /**
  * Links to the account's operation screens the user may open: automatic replies, the custom
- * menu, QR codes, materials, customer service — each shown when the user's switches allow it.
+ * menu, QR codes, materials, customer service, campaigns — each shown when the user's switches allow it.
  */
 export function OperationsLinks({ appId }: { appId: string }) {
   const { t } = useSectionI18n(operationsLinksDictionary);
@@ -17,6 +17,7 @@ export function OperationsLinks({ appId }: { appId: string }) {
     { path: "qrcodes", label: t("menu.qrcodes"), action: "qrcodes.read" },
     { path: "materials", label: t("ops.materials"), action: "materials.read" },
     { path: "customer-service", label: t("ops.customerService"), action: "kf.read" },
+    { path: "campaigns", label: t("ops.campaigns"), action: "campaigns.read" },
   ].filter((l) => mayTake(who.data, l.action, appId));
   if (links.length === 0) return null;
   return (
