@@ -1,6 +1,7 @@
 import { lifecycleConfig } from "./accounts/index.js";
 import { auditConfig } from "./audit/index.js";
 import { authConfig } from "./auth/index.js";
+import { campaignsConfig } from "./campaigns/index.js";
 import {
   type Config,
   type ConfigSources,
@@ -31,6 +32,7 @@ export const configSections = [
   auditConfig,
   teamConfig,
   riskConfig,
+  campaignsConfig,
 ] as const;
 
 /** Every setting the server reads: the core ones, the job queue's, then each module's. */

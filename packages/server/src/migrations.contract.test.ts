@@ -42,6 +42,11 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   follower_tags: "0017_followers",
   follower_tag_members: "0017_followers",
   follower_syncs: "0017_followers",
+  campaigns: "0023_campaigns",
+  campaign_recipients: "0023_campaigns",
+  campaign_lists: "0023_campaigns",
+  campaign_list_members: "0023_campaigns",
+  campaign_settings: "0023_campaigns",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

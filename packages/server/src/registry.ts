@@ -3,6 +3,7 @@ import { auditMigrations, auditModule } from "./audit/index.js";
 import { authMigrations } from "./auth/index.js";
 import { automationMigrations, automationModule } from "./automation/index.js";
 import { callbacksMigrations, callbacksModule } from "./callbacks/index.js";
+import { campaignsMigrations, campaignsModule } from "./campaigns/index.js";
 import { customerServiceMigrations, customerServiceModule } from "./customer-service/index.js";
 import { followersMigrations, followersModule } from "./followers/index.js";
 import { homeModule } from "./home/index.js";
@@ -47,6 +48,8 @@ export const moduleFactories: readonly ModuleFactory[] = [
   customerServiceModule((ctx) => ctx.use("followers")),
   // Transfers to customer service are routed by the customer-service module's rules.
   automationModule({ transferRouter: (ctx) => ctx.use("kfRouter") }),
+  // Audiences from the followers module, content from the materials module.
+  campaignsModule,
   auditModule(),
 ];
 
@@ -73,6 +76,7 @@ export const migrationSources: readonly MigrationSource[] = [
   { owner: "qrcodes", migrations: qrcodesMigrations },
   { owner: "materials", migrations: materialsMigrations },
   { owner: "customer-service", migrations: customerServiceMigrations },
+  { owner: "campaigns", migrations: campaignsMigrations },
 ];
 
 /**

@@ -51,6 +51,11 @@ export const tableOwners = {
   follower_tags: "followers",
   follower_tag_members: "followers",
   follower_syncs: "followers",
+  campaigns: "campaigns",
+  campaign_recipients: "campaigns",
+  campaign_lists: "campaigns",
+  campaign_list_members: "campaigns",
+  campaign_settings: "campaigns",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

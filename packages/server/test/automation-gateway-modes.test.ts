@@ -33,6 +33,7 @@ describe("automatic replies in each push mode", () => {
       ctx.provide("accountDirectory", {
         exists: async (appId) => accounts.accounts.has(appId),
         appIds: async () => [...accounts.accounts.keys()],
+        facts: async () => undefined,
       });
       const clients: AccountClients = {
         clientFor: () => Promise.reject(new Error("no WeChat API in this test")),

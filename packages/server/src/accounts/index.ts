@@ -13,6 +13,7 @@ import { AccountSecrets, secretRoutes } from "./secrets.js";
 import { AccountService } from "./service.js";
 import { AccountSettings } from "./settings.js";
 import { AccountTokenSource } from "./token-accounts.js";
+import { isVerified } from "./views.js";
 import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js";
 
 export { AccountCallbackCredentials, type PushCredentials } from "./callback-accounts.js";
@@ -39,6 +40,21 @@ export interface AccountDirectory {
   exists(appId: string): Promise<boolean>;
   /** Every connected account's appid, in appid order (the authorization review). */
   appIds(): Promise<string[]>;
+  /** What an account is and may do (campaign pre-flight checks), or undefined when unknown. */
+  facts(appId: string): Promise<AccountFacts | undefined>;
+}
+
+/** An account's type, verification, permission sets and OpenID mapping, as other modules read them. */
+export interface AccountFacts {
+  kind: "subscription" | "service" | "miniprogram";
+  /** How wxgate reaches it: a direct or external connection reports no permission sets. */
+  connection: "component" | "direct" | "external";
+  verified: boolean;
+  /** Granted permission set ids (component accounts). */
+  permissionSets: number[];
+  enabled: boolean;
+  /** The customer's property holding the OpenID in uploaded lists, or null. */
+  openIdMapping: string | null;
 }
 
 declare module "../platform/services.js" {
@@ -127,6 +143,18 @@ export function createAccounts(ctx: ModuleContext): Accounts {
   ctx.provide("accountDirectory", {
     exists: async (appId) => (await repository.find(appId)) !== undefined,
     appIds: async () => (await repository.list()).map((row) => row.appid).sort(),
+    facts: async (appId) => {
+      const row = await repository.find(appId);
+      if (!row) return undefined;
+      return {
+        kind: row.kind,
+        connection: row.connection,
+        verified: isVerified(row),
+        permissionSets: JSON.parse(row.func_info) as number[],
+        enabled: row.enabled === 1,
+        openIdMapping: row.openid_mapping,
+      };
+    },
   });
   const secrets = new AccountSecrets({ repository, ledger: ctx.use("users"), logger });
   return {

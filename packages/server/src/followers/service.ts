@@ -20,6 +20,16 @@ export interface FollowerLookup {
   tagIdsOf(appid: string, openid: string): Promise<readonly number[]>;
   /** undefined for a follower wxgate has never seen. */
   lastInteractionOf(appid: string, openid: string): Promise<LastInteraction | undefined>;
+  /**
+   * Current followers' OpenIDs a page at a time (campaign audiences): all, a tag's, or those
+   * active since a time; pass `next` back as `cursor`. Each page is one index range scan.
+   */
+  openIdsPage(
+    appid: string,
+    filter: { tagId?: number; activeSince?: number },
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ openIds: string[]; next: string | null }>;
 }
 
 /** Opaque page cursors: base64url of the last row's keys. */
@@ -196,6 +206,16 @@ export class FollowersService implements FollowerLookup {
 
   tagIdsOf(appid: string, openid: string): Promise<readonly number[]> {
     return this.deps.tags.tagIdsOf(appid, openid);
+  }
+
+  async openIdsPage(
+    appid: string,
+    filter: { tagId?: number; activeSince?: number },
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ openIds: string[]; next: string | null }> {
+    const page = await this.list(appid, { ...filter, subscribed: true }, cursor, limit);
+    return { openIds: page.items.map((row) => row.openid), next: page.next };
   }
 
   async lastInteractionOf(appid: string, openid: string): Promise<LastInteraction | undefined> {

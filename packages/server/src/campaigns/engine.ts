@@ -1,0 +1,355 @@
+import { createOfficialAccountApi, type OfficialAccountApi } from "@wxgate/wechat";
+import type { Kysely } from "kysely";
+import type { AccountClients } from "../accounts/index.js";
+import type { FollowerLookup } from "../followers/index.js";
+import type { ModuleWorker } from "../module.js";
+import { newId } from "../platform/ids.js";
+import type { Logger } from "../platform/logger.js";
+import { type Clock, defineJob, type ModuleJob, type Queue } from "../platform/ports.js";
+import type { Database } from "../platform/store/schema.js";
+import { sendTo } from "./channels.js";
+import type { Audience, Channel, Content } from "./model.js";
+import { outcomeOfError } from "./outcomes.js";
+import { type Pacer, SendRates } from "./pacing.js";
+import { type Outcome, type RecipientsRepository, UNCONFIRMED } from "./recipients.js";
+import type { CampaignsRepository } from "./repository.js";
+import type { CampaignsTable } from "./tables.js";
+
+declare module "../platform/ports.js" {
+  interface JobPayloads {
+    /** One page of a campaign's audience written as delivery rows (the campaign's cursor says which). */
+    "campaigns.expand": { campaignId: string };
+    /** One batch of a campaign's due rows sent; enqueues the next while rows remain. */
+    "campaigns.send": { campaignId: string };
+    /** A scheduled campaign falling due. */
+    "campaigns.start": { campaignId: string };
+  }
+}
+
+/** Followers read per expansion page (one transaction writes them). */
+export const EXPAND_PAGE = 1000;
+/** WeChat's window for customer-service messages after a user's message, and after an event. */
+const WINDOW_AFTER_MESSAGE_MS = 48 * 60 * 60_000;
+const WINDOW_AFTER_EVENT_MS = 60_000;
+/** How long a send chain waits for the expansion to write more rows. */
+const EXPANSION_WAIT_MS = 500;
+
+/** The engine's delivery settings (from `config.campaigns`). */
+export interface DeliverySettings {
+  batch: number;
+  inFlight: number;
+  claimSeconds: number;
+  receiptWaitSeconds: number;
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * The delivery engine: expands a campaign's audience into one row per recipient, page by page,
+ * and sends the due rows batch by batch, each batch a durable job that claims its rows with a
+ * conditional update, sends them under the account's rate and writes each outcome as soon as
+ * its answer arrives. The rows hold the truth; the jobs only wake the work, so a restarted
+ * server continues from the rows (see the README on rows a crash left `sending`).
+ */
+export class CampaignEngine implements ModuleWorker {
+  readonly name = "campaigns.resume";
+  readonly rates = new SendRates();
+  /** Campaigns paused or cancelled in this process: their running batches stop sending. */
+  readonly #halted = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      campaigns: CampaignsRepository;
+      recipients: RecipientsRepository;
+      followers: FollowerLookup;
+      clients: AccountClients;
+      queue: Queue;
+      clock: Clock;
+      logger: Logger;
+      pacer: Pacer;
+      delivery: DeliverySettings;
+      sendsPerSecond(appid: string): Promise<number>;
+    },
+  ) {}
+
+  jobs(): ModuleJob[] {
+    return [
+      defineJob("campaigns.expand", (job) => this.expandPage(job.payload.campaignId)),
+      defineJob("campaigns.send", (job) => this.sendBatch(job.payload.campaignId)),
+      defineJob("campaigns.start", (job) => this.startScheduled(job.payload.campaignId)),
+    ];
+  }
+
+  /** Starts sending a campaign already marked `sending`: its expansion, then its batches. */
+  async launch(campaignId: string): Promise<void> {
+    this.#halted.delete(campaignId);
+    await this.deps.queue.enqueue("campaigns.expand", { campaignId });
+  }
+
+  /** Wakes a resumed campaign. */
+  async wake(campaignId: string): Promise<void> {
+    this.#halted.delete(campaignId);
+    await this.deps.queue.enqueue("campaigns.send", { campaignId });
+  }
+
+  /** Stops this process's running batches of the campaign after their calls in flight. */
+  halt(campaignId: string): void {
+    this.#halted.add(campaignId);
+  }
+
+  private async startScheduled(campaignId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const campaign = await this.deps.campaigns.campaign(campaignId);
+    if (campaign?.status !== "scheduled") return;
+    if (campaign.scheduled_at !== null && campaign.scheduled_at > now) {
+      // Rescheduled later meanwhile: its own job will come.
+      return;
+    }
+    const moved = await this.deps.campaigns.update(campaignId, ["scheduled"], {
+      status: "sending",
+      started_at: now,
+      updated_at: now,
+    });
+    if (moved) await this.launch(campaignId);
+  }
+
+  // --- the audience ------------------------------------------------------------------------
+
+  private audiencePage(
+    campaign: CampaignsTable,
+    audience: Audience,
+    cursor: string | undefined,
+  ): Promise<{ openIds: string[]; next: string | null }> {
+    const { followers } = this.deps;
+    switch (audience.kind) {
+      case "all":
+      case "subscribers":
+        return followers.openIdsPage(campaign.appid, {}, cursor, EXPAND_PAGE);
+      case "tag":
+        return followers.openIdsPage(campaign.appid, { tagId: audience.tagId }, cursor, EXPAND_PAGE);
+      case "active48h": {
+        const since = (campaign.started_at ?? this.deps.clock.now()) - WINDOW_AFTER_MESSAGE_MS;
+        return followers.openIdsPage(campaign.appid, { activeSince: since }, cursor, EXPAND_PAGE);
+      }
+      case "list":
+        return this.deps.campaigns.listPage(audience.listId, cursor, EXPAND_PAGE).then((openIds) => ({
+          openIds,
+          next: openIds.length < EXPAND_PAGE ? null : openIds[openIds.length - 1]!,
+        }));
+    }
+  }
+
+  /**
+   * Writes one page of the audience as pending rows and moves the campaign's cursor past it,
+   * in one transaction; a page already written (a job run twice) moves nothing.
+   */
+  async expandPage(campaignId: string): Promise<void> {
+    const { campaigns, recipients, clock, db, queue } = this.deps;
+    const campaign = await campaigns.campaign(campaignId);
+    if (!campaign || campaign.expanded === 1) return;
+    if (campaign.status !== "sending" && campaign.status !== "paused") return;
+    const audience = JSON.parse(campaign.audience) as Audience;
+    const page = await this.audiencePage(campaign, audience, campaign.expand_cursor ?? undefined);
+    const now = clock.now();
+    const moved = await db.transaction().execute(async (trx) => {
+      const advanced = await campaigns.advanceExpansion(
+        trx,
+        campaignId,
+        campaign.expand_cursor,
+        page.next,
+        now,
+      );
+      if (!advanced) return false;
+      await recipients.insert(
+        trx,
+        page.openIds.map((openid) => ({
+          id: newId(now),
+          campaign_id: campaignId,
+          appid: campaign.appid,
+          openid,
+          channel: campaign.channel,
+          status: "pending",
+          next_attempt_at: now,
+          locked_until: null,
+          errcode: null,
+          rid: null,
+          msgid: null,
+          reason: null,
+          receipt: null,
+          sent_at: null,
+          updated_at: now,
+        })),
+      );
+      return true;
+    });
+    if (!moved) return;
+    if (page.next !== null) await queue.enqueue("campaigns.expand", { campaignId });
+    // The first page starts the send chain; the last one makes sure a chain sees the end.
+    if (campaign.expand_cursor === null || page.next === null) {
+      await queue.enqueue("campaigns.send", { campaignId });
+    }
+  }
+
+  // --- sending -----------------------------------------------------------------------------
+
+  /**
+   * A row a stopped worker left `sending` (its claim lapsed): the call may or may not have
+   * reached WeChat. A template row waits for its receipt (TEMPLATESENDJOBFINISH, which WeChat
+   * sends for every accepted message); if none came within the wait, the call did not reach
+   * WeChat and the row is sent again. A customer-service or subscription message has no
+   * receipt: its row fails as `outcome_unknown` rather than risk a second message.
+   */
+  private recover(channel: Channel, reason: string | null, now: number): Outcome {
+    if (channel === "template") {
+      if (reason === UNCONFIRMED)
+        return { kind: "retry", at: now, errcode: null, rid: null, reason: "no_receipt" };
+      return { kind: "unconfirmed", until: now + this.deps.delivery.receiptWaitSeconds * 1000 };
+    }
+    if (channel === "mass") return { kind: "retry", at: now, errcode: null, rid: null, reason: "resent" };
+    return { kind: "failed", errcode: null, rid: null, reason: "outcome_unknown" };
+  }
+
+  /** Whether a customer-service message may reach the follower now (WeChat's 48-hour rule). */
+  private async withinWindow(appid: string, openid: string, now: number): Promise<boolean> {
+    const last = await this.deps.followers.lastInteractionOf(appid, openid);
+    if (!last) return false;
+    if (last.message !== null && now - last.message <= WINDOW_AFTER_MESSAGE_MS) return true;
+    return [last.menuClick, last.follow, last.scan].some(
+      (at) => at !== null && now - at <= WINDOW_AFTER_EVENT_MS,
+    );
+  }
+
+  private async attempt(
+    api: OfficialAccountApi,
+    content: Exclude<Content, { channel: "mass" }>,
+    appid: string,
+    row: { openid: string; attempts: number },
+  ): Promise<Outcome> {
+    const now = this.deps.clock.now();
+    if (content.channel === "custom" && !(await this.withinWindow(appid, row.openid, now))) {
+      return { kind: "skipped", reason: "outside_48h" };
+    }
+    try {
+      const { msgid } = await sendTo(api, content, row.openid);
+      return { kind: "sent", msgid };
+    } catch (error) {
+      return outcomeOfError(error, {
+        channel: content.channel,
+        attempt: row.attempts,
+        now: this.deps.clock.now(),
+        receiptWaitMs: this.deps.delivery.receiptWaitSeconds * 1000,
+      });
+    }
+  }
+
+  /** One batch of a campaign: lapsed claims resolved, due rows claimed and sent, the next batch enqueued. */
+  async sendBatch(campaignId: string): Promise<void> {
+    const { campaigns, recipients, clock, queue, delivery, logger } = this.deps;
+    const campaign = await campaigns.campaign(campaignId);
+    if (campaign?.status !== "sending") return;
+    const content = JSON.parse(campaign.content) as Content;
+    if (content.channel === "mass") return;
+    const channel = content.channel;
+    let now = clock.now();
+
+    const lapsed = await recipients.claim(
+      campaignId,
+      "sending",
+      now,
+      delivery.batch,
+      now + delivery.claimSeconds * 1000,
+    );
+    for (const row of lapsed)
+      await recipients.write(row.id, row.attempts, this.recover(channel, row.reason, now), now);
+    if (lapsed.length > 0)
+      logger.info({ campaignId, rows: lapsed.length }, "campaign rows left sending recovered");
+
+    const perSecond = await this.deps.sendsPerSecond(campaign.appid);
+    const lockMs = Math.ceil((delivery.batch / perSecond) * 1000) + delivery.claimSeconds * 1000;
+    const rows = await recipients.claim(campaignId, "pending", now, delivery.batch, now + lockMs);
+    if (rows.length > 0) {
+      let api: OfficialAccountApi | undefined;
+      let unavailable: unknown;
+      try {
+        api = createOfficialAccountApi(await this.deps.clients.clientFor(campaign.appid));
+      } catch (error) {
+        unavailable = error;
+      }
+      await eachLimited(rows, delivery.inFlight, async (row) => {
+        if (this.#halted.has(campaignId)) {
+          await recipients.write(row.id, row.attempts, { kind: "release" }, clock.now());
+          return;
+        }
+        let outcome: Outcome;
+        if (!api) {
+          outcome = outcomeOfError(unavailable, {
+            channel,
+            attempt: row.attempts,
+            now: clock.now(),
+            receiptWaitMs: delivery.receiptWaitSeconds * 1000,
+          });
+        } else {
+          await this.deps.pacer.slot(campaign.appid, perSecond);
+          outcome = await this.attempt(api, content, campaign.appid, row);
+        }
+        const at = clock.now();
+        await recipients.write(row.id, row.attempts, outcome, at);
+        if (outcome.kind === "sent") this.rates.note(campaignId, at);
+      });
+    }
+
+    now = clock.now();
+    const next = await recipients.nextDue(campaignId);
+    if (next === undefined) {
+      const current = await campaigns.campaign(campaignId);
+      if (current?.expanded === 1) {
+        if (
+          await campaigns.update(campaignId, ["sending"], {
+            status: "completed",
+            finished_at: now,
+            updated_at: now,
+          })
+        ) {
+          logger.info({ campaignId }, "campaign completed");
+        }
+      } else if (current?.status === "sending") {
+        await queue.enqueue("campaigns.send", { campaignId }, { delayMs: EXPANSION_WAIT_MS });
+      }
+      return;
+    }
+    await queue.enqueue("campaigns.send", { campaignId }, { delayMs: Math.max(0, next - now) });
+  }
+
+  // --- the worker: campaigns left sending by a stopped server --------------------------------
+
+  start(): void {
+    void this.resumeAll().catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, "campaigns not resumed"),
+    );
+  }
+
+  async stop(): Promise<void> {}
+
+  runDue(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  /** Wakes every campaign a stopped server left sending (its jobs would otherwise wait for their claims). */
+  async resumeAll(): Promise<number> {
+    const sending = await this.deps.campaigns.inStatus("sending", 10_000);
+    for (const campaign of sending) {
+      if (campaign.expanded === 0)
+        await this.deps.queue.enqueue("campaigns.expand", { campaignId: campaign.id });
+      await this.deps.queue.enqueue("campaigns.send", { campaignId: campaign.id });
+    }
+    return sending.length;
+  }
+}

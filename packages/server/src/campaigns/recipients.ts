@@ -1,0 +1,339 @@
+import { type Kysely, sql, type UpdateObject } from "kysely";
+import type { Database } from "../platform/store/schema.js";
+import type { Dialect } from "../platform/store/store.js";
+import type { CampaignRecipientsTable } from "./tables.js";
+
+/** Rows per INSERT: 16 columns × 400 stays under SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_STATEMENT = 400;
+
+/** The reason a row carries while its call's answer is lost and its receipt awaited. */
+export const UNCONFIRMED = "unconfirmed";
+
+/** A claimed row, as the sender needs it. */
+export interface ClaimedRow {
+  id: string;
+  openid: string;
+  attempts: number;
+}
+
+/** What one call came to, written on the row in one statement. */
+export type Outcome =
+  | { kind: "sent"; msgid: string | null }
+  | { kind: "retry"; at: number; errcode: number | null; rid: string | null; reason: string }
+  | { kind: "failed"; errcode: number | null; rid: string | null; reason: string }
+  | { kind: "skipped"; reason: string; errcode?: number | null }
+  | { kind: "unconfirmed"; until: number }
+  /** Not sent after all (the campaign was paused mid-batch): pending again, the attempt not counted. */
+  | { kind: "release" };
+
+/** Counts of a campaign's rows as the progress shows them. */
+export interface RowCounts {
+  byStatus: Record<"pending" | "sending" | "sent" | "failed" | "skipped", number>;
+  errcodes: Array<{ errcode: number; count: number }>;
+  skipped: Array<{ reason: string; count: number }>;
+  receipts: { confirmed: number; failed: number };
+}
+
+/**
+ * The delivery rows: written by the audience expansion, claimed by the send jobs, resolved by
+ * the answers and the receipts. Every state change is a conditional update on the row's
+ * status (and, for an outcome, on the attempt that made the call), so a stale worker or a
+ * late receipt cannot overwrite a newer truth.
+ */
+export class RecipientsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Inserts a page of recipients (a recipient already present is kept as it is). */
+  async insert(
+    db: Kysely<Database>,
+    rows: readonly Omit<CampaignRecipientsTable, "attempts">[],
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      await db
+        .insertInto("campaign_recipients")
+        .values(rows.slice(i, i + ROWS_PER_STATEMENT).map((row) => ({ ...row, attempts: 0 })))
+        .onConflict((oc) => oc.columns(["campaign_id", "openid"]).doNothing())
+        .execute();
+    }
+  }
+
+  /**
+   * Takes up to `limit` due rows of one status and marks them `sending` until `lockedUntil`
+   * (its `next_attempt_at` too, so a lapsed claim is found by the same index): pending rows
+   * whose attempt is due, or `sending` rows whose claim lapsed (left by a stopped worker).
+   * The batch is a materialized CTE walking the claim index (campaign, status, next_attempt_at,
+   * id) and stopping after `limit` rows; the update checks the condition again on each row.
+   */
+  claim(
+    campaignId: string,
+    from: "pending" | "sending",
+    now: number,
+    limit: number,
+    lockedUntil: number,
+  ): Promise<Array<ClaimedRow & { reason: string | null; attempts: number }>> {
+    return this.db
+      .with(
+        (cte) => cte("batch").materialized(),
+        (db) => {
+          let due = db
+            .selectFrom("campaign_recipients")
+            .select("id")
+            .where("campaign_id", "=", campaignId)
+            .where("status", "=", from)
+            .where("next_attempt_at", "<=", now)
+            .orderBy("next_attempt_at")
+            .orderBy("id")
+            .limit(limit);
+          if (this.dialect === "postgres") due = due.forUpdate().skipLocked();
+          return due;
+        },
+      )
+      .updateTable("campaign_recipients")
+      .from("batch")
+      .set((eb) =>
+        from === "pending"
+          ? {
+              status: "sending",
+              attempts: eb("campaign_recipients.attempts", "+", 1),
+              locked_until: lockedUntil,
+              next_attempt_at: lockedUntil,
+              updated_at: now,
+            }
+          : { locked_until: lockedUntil, next_attempt_at: lockedUntil, updated_at: now },
+      )
+      .whereRef("campaign_recipients.id", "=", "batch.id")
+      .where("campaign_recipients.status", "=", from)
+      .where("campaign_recipients.next_attempt_at", "<=", now)
+      .returning([
+        "campaign_recipients.id",
+        "campaign_recipients.openid",
+        "campaign_recipients.attempts",
+        "campaign_recipients.reason",
+      ])
+      .execute();
+  }
+
+  /** Writes a call's outcome on the row, if the row is still the one that attempt claimed. */
+  async write(id: string, attempt: number, outcome: Outcome, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("campaign_recipients")
+      .set(changesOf(outcome, now))
+      .where("id", "=", id)
+      .where("status", "=", "sending")
+      .where("attempts", "=", attempt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Marks every pending row of a campaign skipped (cancelled); returns how many. */
+  async skipPending(campaignId: string, reason: string, now: number): Promise<number> {
+    const result = await this.db
+      .updateTable("campaign_recipients")
+      .set({ status: "skipped", reason, updated_at: now })
+      .where("campaign_id", "=", campaignId)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** When the next row of the campaign falls due (pending or a claim to lapse), or undefined when none is left. */
+  async nextDue(campaignId: string): Promise<number | undefined> {
+    const rows = await Promise.all(
+      (["pending", "sending"] as const).map((status) =>
+        this.db
+          .selectFrom("campaign_recipients")
+          .select("next_attempt_at")
+          .where("campaign_id", "=", campaignId)
+          .where("status", "=", status)
+          .orderBy("next_attempt_at")
+          .limit(1)
+          .executeTakeFirst(),
+      ),
+    );
+    const due = rows.flatMap((row) => (row ? [Number(row.next_attempt_at)] : []));
+    return due.length === 0 ? undefined : Math.min(...due);
+  }
+
+  /**
+   * A receipt (TEMPLATESENDJOBFINISH, subscription events) for `msgid`: the row that holds
+   * the msgid, or — when the call's answer was lost (a crash between WeChat's answer and the
+   * row's update) — the follower's row of that channel still `sending` without one. Returns
+   * whether a row took it.
+   */
+  async applyReceipt(input: {
+    appid: string;
+    openid: string;
+    channel: string;
+    msgid: string;
+    confirmed: boolean;
+    now: number;
+  }): Promise<boolean> {
+    const receipt = input.confirmed ? "confirmed" : "failed";
+    const known = await this.db
+      .updateTable("campaign_recipients")
+      .set({ receipt, updated_at: input.now })
+      .where("appid", "=", input.appid)
+      .where("msgid", "=", input.msgid)
+      .executeTakeFirst();
+    if (Number(known.numUpdatedRows) > 0) return true;
+    const lost = await this.db
+      .selectFrom("campaign_recipients")
+      .select(["id"])
+      .where("appid", "=", input.appid)
+      .where("openid", "=", input.openid)
+      .where("status", "=", "sending")
+      .where("channel", "=", input.channel)
+      .where("msgid", "is", null)
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst();
+    if (!lost) return false;
+    const taken = await this.db
+      .updateTable("campaign_recipients")
+      .set({
+        status: "sent",
+        msgid: input.msgid,
+        receipt,
+        sent_at: input.now,
+        reason: null,
+        locked_until: null,
+        updated_at: input.now,
+      })
+      .where("id", "=", lost.id)
+      .where("status", "=", "sending")
+      .executeTakeFirst();
+    return Number(taken.numUpdatedRows) === 1;
+  }
+
+  async counts(campaignId: string): Promise<RowCounts> {
+    const byStatus = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+    const statusRows = await this.db
+      .selectFrom("campaign_recipients")
+      .select(["status", sql<number>`count(*)`.as("n")])
+      .where("campaign_id", "=", campaignId)
+      .groupBy("status")
+      .execute();
+    for (const row of statusRows) {
+      if (row.status in byStatus) byStatus[row.status as keyof typeof byStatus] = Number(row.n);
+    }
+    const errcodeRows =
+      byStatus.failed === 0
+        ? []
+        : await this.db
+            .selectFrom("campaign_recipients")
+            .select(["errcode", sql<number>`count(*)`.as("n")])
+            .where("campaign_id", "=", campaignId)
+            .where("status", "=", "failed")
+            .where("errcode", "is not", null)
+            .groupBy("errcode")
+            .execute();
+    const skippedRows =
+      byStatus.skipped === 0
+        ? []
+        : await this.db
+            .selectFrom("campaign_recipients")
+            .select(["reason", sql<number>`count(*)`.as("n")])
+            .where("campaign_id", "=", campaignId)
+            .where("status", "=", "skipped")
+            .groupBy("reason")
+            .execute();
+    const receiptRows = await this.db
+      .selectFrom("campaign_recipients")
+      .select(["receipt", sql<number>`count(*)`.as("n")])
+      .where("campaign_id", "=", campaignId)
+      .where("status", "=", "sent")
+      .where("receipt", "is not", null)
+      .groupBy("receipt")
+      .execute();
+    const receipts = { confirmed: 0, failed: 0 };
+    for (const row of receiptRows) {
+      if (row.receipt === "confirmed") receipts.confirmed = Number(row.n);
+      if (row.receipt === "failed") receipts.failed = Number(row.n);
+    }
+    return {
+      byStatus,
+      errcodes: errcodeRows.map((r) => ({ errcode: Number(r.errcode), count: Number(r.n) })),
+      skipped: skippedRows.map((r) => ({ reason: r.reason ?? "unknown", count: Number(r.n) })),
+      receipts,
+    };
+  }
+
+  /** A page of a campaign's rows in OpenID order (the unique index), optionally of one status. */
+  page(campaignId: string, status: string | undefined, after: string | undefined, limit: number) {
+    let query = this.db
+      .selectFrom("campaign_recipients")
+      .selectAll()
+      .where("campaign_id", "=", campaignId)
+      .orderBy("openid")
+      .limit(limit);
+    if (status !== undefined) query = query.where("status", "=", status);
+    if (after !== undefined) query = query.where("openid", ">", after);
+    return query.execute();
+  }
+
+  async deleteCampaign(db: Kysely<Database>, campaignId: string): Promise<void> {
+    await db.deleteFrom("campaign_recipients").where("campaign_id", "=", campaignId).execute();
+  }
+}
+
+/** The columns an outcome sets on its row. */
+function changesOf(outcome: Outcome, now: number): UpdateObject<Database, "campaign_recipients"> {
+  switch (outcome.kind) {
+    case "sent":
+      return {
+        status: "sent",
+        msgid: outcome.msgid,
+        sent_at: now,
+        errcode: null,
+        rid: null,
+        reason: null,
+        locked_until: null,
+        updated_at: now,
+      };
+    case "retry":
+      return {
+        status: "pending",
+        next_attempt_at: outcome.at,
+        errcode: outcome.errcode,
+        rid: outcome.rid,
+        reason: outcome.reason,
+        locked_until: null,
+        updated_at: now,
+      };
+    case "failed":
+      return {
+        status: "failed",
+        errcode: outcome.errcode,
+        rid: outcome.rid,
+        reason: outcome.reason,
+        locked_until: null,
+        updated_at: now,
+      };
+    case "skipped":
+      return {
+        status: "skipped",
+        reason: outcome.reason,
+        errcode: outcome.errcode ?? null,
+        locked_until: null,
+        updated_at: now,
+      };
+    case "unconfirmed":
+      return {
+        reason: UNCONFIRMED,
+        locked_until: outcome.until,
+        next_attempt_at: outcome.until,
+        updated_at: now,
+      };
+    case "release":
+      return {
+        status: "pending",
+        attempts: sql<number>`attempts - 1`,
+        next_attempt_at: now,
+        locked_until: null,
+        updated_at: now,
+      };
+  }
+}

@@ -1,0 +1,419 @@
+import { createOfficialAccountApi, WeChatApiError } from "@wxgate/wechat";
+import type { AccountClients, AccountDirectory } from "../accounts/index.js";
+import type { FollowerLookup } from "../followers/index.js";
+import type { MaterialDirectory } from "../materials/index.js";
+import { newId } from "../platform/ids.js";
+import { type Actor, permits } from "../platform/policy.js";
+import type { Clock, Queue } from "../platform/ports.js";
+import { customContentOf, massContentOf, sendTo } from "./channels.js";
+import type { CampaignEngine } from "./engine.js";
+import { CampaignError } from "./errors.js";
+import type { Audience, CampaignStatus, Channel, Content } from "./model.js";
+import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
+import type { RecipientsRepository } from "./recipients.js";
+import type { CampaignsRepository } from "./repository.js";
+import type { CampaignsTable } from "./tables.js";
+
+/** An account's campaign settings. */
+export interface CampaignSettings {
+  approvalRequired: boolean;
+  sendsPerSecond: number;
+}
+
+export const DEFAULT_SETTINGS: CampaignSettings = { approvalRequired: false, sendsPerSecond: 50 };
+
+/** What a campaign is made of, as created or edited. */
+export interface CampaignInput {
+  name: string;
+  channel: Channel;
+  audience: Audience;
+  content: Content;
+  scheduledAt?: number | null;
+}
+
+/** The pre-flight's answer. */
+export interface Preflight {
+  ok: boolean;
+  checks: Check[];
+  audience: { total: number; eligible: number; skipped: Array<{ reason: string; count: number }> };
+}
+
+/** Statuses each life-cycle action starts from. */
+const FROM = {
+  edit: ["draft"],
+  submit: ["draft"],
+  approve: ["awaiting_approval"],
+  pause: ["sending", "scheduled"],
+  resume: ["paused"],
+  cancel: ["draft", "awaiting_approval", "scheduled", "sending", "paused"],
+} as const satisfies Record<string, readonly CampaignStatus[]>;
+
+/** Followers counted by the pre-flight before it stops counting (an estimate beyond). */
+const COUNT_LIMIT = 100_000;
+
+/** Campaigns' life: drafts, pre-flight, submission and approval, pause, resume and cancel. */
+export class CampaignsService {
+  constructor(
+    private readonly deps: {
+      campaigns: CampaignsRepository;
+      recipients: RecipientsRepository;
+      engine: CampaignEngine;
+      followers: FollowerLookup;
+      materials: MaterialDirectory;
+      accounts: AccountDirectory;
+      clients: AccountClients;
+      queue: Queue;
+      clock: Clock;
+    },
+  ) {}
+
+  async settings(appid: string): Promise<CampaignSettings> {
+    const row = await this.deps.campaigns.settings(appid);
+    return row
+      ? { approvalRequired: row.approval_required === 1, sendsPerSecond: row.sends_per_second }
+      : DEFAULT_SETTINGS;
+  }
+
+  async saveSettings(appid: string, settings: CampaignSettings): Promise<CampaignSettings> {
+    await this.deps.campaigns.saveSettings({
+      appid,
+      approval_required: settings.approvalRequired ? 1 : 0,
+      sends_per_second: settings.sendsPerSecond,
+      updated_at: this.deps.clock.now(),
+    });
+    return this.settings(appid);
+  }
+
+  /** The campaign, if the actor may take `action` on its account (otherwise it does not exist for them). */
+  async campaign(id: string, actor: Actor, action: string): Promise<CampaignsTable> {
+    const row = await this.deps.campaigns.campaign(id);
+    if (!row || !permits(actor, action, row.appid)) {
+      throw new CampaignError("campaign_not_found", `no campaign ${id}`);
+    }
+    return row;
+  }
+
+  private checkInput(input: CampaignInput): void {
+    const problems = contentProblems(input.channel, input.content);
+    if (problems.length > 0) {
+      throw new CampaignError("content_invalid", "the content breaks WeChat's rules", { problems });
+    }
+    const { audience, channel } = input;
+    if (audience.kind === "subscribers" && channel !== "subscribe") {
+      throw new CampaignError(
+        "audience_invalid",
+        "subscribers of a template receive subscription messages only",
+      );
+    }
+    if (
+      channel === "subscribe" &&
+      audience.kind !== "subscribers" &&
+      audience.kind !== "list" &&
+      audience.kind !== "all"
+    ) {
+      throw new CampaignError(
+        "audience_invalid",
+        "a subscription message goes to a template's subscribers or a list",
+      );
+    }
+  }
+
+  async create(appid: string, actor: Actor, input: CampaignInput): Promise<CampaignsTable> {
+    this.checkInput(input);
+    if (!(await this.deps.accounts.exists(appid)))
+      throw new CampaignError("campaign_not_found", `no account ${appid}`);
+    const now = this.deps.clock.now();
+    const row: CampaignsTable = {
+      id: newId(now),
+      appid,
+      name: input.name,
+      channel: input.channel,
+      audience: JSON.stringify(input.audience),
+      content: JSON.stringify(input.content),
+      scheduled_at: input.scheduledAt ?? null,
+      status: "draft",
+      created_by_id: actor.userId,
+      created_by_name: actor.name,
+      approved_by_id: null,
+      approved_by_name: null,
+      reject_reason: null,
+      expand_cursor: null,
+      expanded: 0,
+      mass_msgid: null,
+      created_at: now,
+      submitted_at: null,
+      started_at: null,
+      finished_at: null,
+      updated_at: now,
+    };
+    await this.deps.campaigns.insert(row);
+    return row;
+  }
+
+  async update(id: string, actor: Actor, input: Partial<CampaignInput>): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.create");
+    const merged: CampaignInput = {
+      name: input.name ?? row.name,
+      channel: input.channel ?? (row.channel as Channel),
+      audience: input.audience ?? (JSON.parse(row.audience) as Audience),
+      content: input.content ?? (JSON.parse(row.content) as Content),
+      scheduledAt: input.scheduledAt === undefined ? row.scheduled_at : input.scheduledAt,
+    };
+    this.checkInput(merged);
+    await this.transition(row, "edit", {
+      name: merged.name,
+      channel: merged.channel,
+      audience: JSON.stringify(merged.audience),
+      content: JSON.stringify(merged.content),
+      scheduled_at: merged.scheduledAt ?? null,
+    });
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  async remove(id: string, actor: Actor): Promise<void> {
+    const row = await this.campaign(id, actor, "campaigns.create");
+    if (row.status !== "draft") throw stateError(row);
+    await this.deps.campaigns.delete(id);
+  }
+
+  /** Moves a campaign from one of the action's statuses, or refuses with `campaign_state`. */
+  private async transition(
+    row: CampaignsTable,
+    action: keyof typeof FROM,
+    changes: Partial<CampaignsTable>,
+  ): Promise<void> {
+    const from: readonly string[] = FROM[action];
+    if (!from.includes(row.status)) throw stateError(row);
+    const moved = await this.deps.campaigns.update(row.id, from, {
+      ...changes,
+      updated_at: this.deps.clock.now(),
+    });
+    if (!moved) {
+      const current = await this.deps.campaigns.campaign(row.id);
+      throw stateError(current ?? row);
+    }
+  }
+
+  /** Every pre-flight check of the contract, each with its reason, and the audience's size. */
+  async preflight(id: string, actor: Actor): Promise<Preflight> {
+    const row = await this.campaign(id, actor, "campaigns.read");
+    const channel = row.channel as Channel;
+    const audience = JSON.parse(row.audience) as Audience;
+    const content = JSON.parse(row.content) as Content;
+    const facts = await this.deps.accounts.facts(row.appid);
+    if (!facts) throw new CampaignError("campaign_not_found", `no account ${row.appid}`);
+    const checks = accountChecks({
+      channel,
+      audience,
+      facts,
+      actor,
+      maySend: permits(actor, "campaigns.send", row.appid),
+    });
+    checks.push(await this.templateCheck(row.appid, content));
+    checks.push(await materialCheck(this.deps.materials, row.appid, content));
+    checks.push({
+      check: "mass_quota",
+      ok: true,
+      ...(channel === "mass" ? {} : { reason: "not_a_mass_send" }),
+    });
+    const counted = await this.countAudience(row, audience);
+    checks.push(
+      channel === "custom"
+        ? {
+            check: "window_48h",
+            ok: counted.eligible > 0,
+            ...(counted.eligible > 0 ? {} : { reason: "nobody_within_48h" }),
+          }
+        : { check: "window_48h", ok: true, reason: "not_a_custom_message" },
+    );
+    if (!checks.some((c) => c.check === "consent")) {
+      checks.push({
+        check: "consent",
+        ok: true,
+        ...(channel === "subscribe" ? { reason: "checked_per_recipient" } : {}),
+      });
+    }
+    if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
+    return { ok: checks.every((c) => c.ok), checks, audience: counted };
+  }
+
+  private async templateCheck(appid: string, content: Content): Promise<Check> {
+    if (content.channel !== "template") return { check: "template", ok: true, reason: "not_a_template" };
+    let list: Array<{ template_id: string; content: string }>;
+    try {
+      const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
+      list = (await api.message.template.listPrivate()).template_list;
+    } catch (error) {
+      const errcode = error instanceof WeChatApiError ? error.errcode : null;
+      return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
+    }
+    const template = list.find((t) => t.template_id === content.templateId);
+    if (!template) return { check: "template", ok: false, reason: "template_not_found" };
+    const problems = contentProblems("template", content, templateFieldsOf(template.content));
+    return problems.length === 0
+      ? { check: "template", ok: true }
+      : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };
+  }
+
+  /** Counts the audience (and, for a customer-service message, who is within the 48-hour window). */
+  private async countAudience(row: CampaignsTable, audience: Audience): Promise<Preflight["audience"]> {
+    const now = this.deps.clock.now();
+    const filter =
+      audience.kind === "tag"
+        ? { tagId: audience.tagId }
+        : audience.kind === "active48h"
+          ? { activeSince: now - 48 * 60 * 60_000 }
+          : {};
+    let total = 0;
+    let eligible = 0;
+    let cursor: string | undefined;
+    const custom = row.channel === "custom";
+    for (;;) {
+      const page =
+        audience.kind === "list"
+          ? await this.deps.campaigns.listPage(audience.listId, cursor, 1000).then((openIds) => ({
+              openIds,
+              next: openIds.length < 1000 ? null : openIds[openIds.length - 1]!,
+            }))
+          : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
+      total += page.openIds.length;
+      if (custom) {
+        for (const openid of page.openIds) {
+          const last = await this.deps.followers.lastInteractionOf(row.appid, openid);
+          if (last?.message != null && now - last.message <= 48 * 60 * 60_000) eligible++;
+        }
+      } else {
+        eligible += page.openIds.length;
+      }
+      if (page.next === null || total >= COUNT_LIMIT) break;
+      cursor = page.next;
+    }
+    const outside = total - eligible;
+    return { total, eligible, skipped: outside > 0 ? [{ reason: "outside_48h", count: outside }] : [] };
+  }
+
+  /** Sends the campaign's message to one follower (mass: mass/preview). */
+  async preview(id: string, actor: Actor, openId: string): Promise<{ sent: true; msgid?: string }> {
+    const row = await this.campaign(id, actor, "campaigns.create");
+    const content = JSON.parse(row.content) as Content;
+    const api = createOfficialAccountApi(await this.deps.clients.clientFor(row.appid));
+    if (content.channel === "mass") {
+      await api.message.mass.preview({ touser: openId }, massContentOf(content));
+      return { sent: true };
+    }
+    if (content.channel === "custom") {
+      await api.message.custom.sendTo(openId, customContentOf(content));
+      return { sent: true };
+    }
+    const { msgid } = await sendTo(api, content, openId);
+    return msgid === null ? { sent: true } : { sent: true, msgid };
+  }
+
+  async submit(id: string, actor: Actor): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.send");
+    if (row.status !== "draft") throw stateError(row);
+    const preflight = await this.preflight(id, actor);
+    if (!preflight.ok) {
+      throw new CampaignError("preflight_failed", "the campaign did not pass its pre-flight checks", {
+        checks: preflight.checks.filter((c) => !c.ok),
+      });
+    }
+    const now = this.deps.clock.now();
+    const settings = await this.settings(row.appid);
+    if (settings.approvalRequired && !permits(actor, "campaigns.approve", row.appid)) {
+      await this.transition(row, "submit", { status: "awaiting_approval", submitted_at: now });
+    } else {
+      await this.transition(row, "submit", { submitted_at: now });
+      await this.begin(row.id, ["draft"]);
+    }
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  /** Schedules the campaign or starts it now. */
+  private async begin(id: string, from: readonly string[]): Promise<void> {
+    const now = this.deps.clock.now();
+    const row = (await this.deps.campaigns.campaign(id))!;
+    if (row.scheduled_at !== null && row.scheduled_at > now) {
+      if (await this.deps.campaigns.update(id, from, { status: "scheduled", updated_at: now })) {
+        await this.deps.queue.enqueue(
+          "campaigns.start",
+          { campaignId: id },
+          { delayMs: row.scheduled_at - now },
+        );
+      }
+      return;
+    }
+    if (await this.deps.campaigns.update(id, from, { status: "sending", started_at: now, updated_at: now })) {
+      await this.deps.engine.launch(id);
+    }
+  }
+
+  async approve(id: string, actor: Actor): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.approve");
+    await this.transition(row, "approve", { approved_by_id: actor.userId, approved_by_name: actor.name });
+    // Still awaiting approval: `begin` moves it on (scheduled or sending).
+    await this.begin(id, ["awaiting_approval"]);
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  async reject(id: string, actor: Actor, reason: string | undefined): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.approve");
+    await this.transition(row, "approve", {
+      status: "draft",
+      reject_reason: reason ?? null,
+      submitted_at: null,
+    });
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  async pause(id: string, actor: Actor): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.send");
+    await this.transition(row, "pause", { status: "paused" });
+    this.deps.engine.halt(id);
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  async resume(id: string, actor: Actor): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.send");
+    const now = this.deps.clock.now();
+    // A campaign paused before it started goes back to its schedule.
+    const started = row.started_at !== null;
+    await this.transition(row, "resume", { status: started ? "sending" : "scheduled" });
+    if (started) {
+      await this.deps.engine.wake(id);
+      if (row.expanded === 0) await this.deps.engine.launch(id);
+    } else {
+      const due = Math.max(0, (row.scheduled_at ?? now) - now);
+      await this.deps.queue.enqueue("campaigns.start", { campaignId: id }, { delayMs: due });
+    }
+    return this.campaign(id, actor, "campaigns.read");
+  }
+
+  async cancel(id: string, actor: Actor): Promise<CampaignsTable> {
+    const row = await this.campaign(id, actor, "campaigns.send");
+    const now = this.deps.clock.now();
+    await this.transition(row, "cancel", { status: "cancelled", finished_at: now });
+    this.deps.engine.halt(id);
+    await this.deps.recipients.skipPending(id, "cancelled", now);
+    return this.campaign(id, actor, "campaigns.read");
+  }
+}
+
+function stateError(row: CampaignsTable): CampaignError {
+  return new CampaignError("campaign_state", `not allowed while the campaign is ${row.status}`, {
+    status: row.status,
+  });
+}
+
+/** The actions the actor may take on the campaign now (the console's buttons). */
+export function abilitiesOf(row: CampaignsTable, actor: Actor): string[] {
+  const may = (action: string) => permits(actor, action, row.appid);
+  const out: string[] = [];
+  if (row.status === "draft" && may("campaigns.create")) out.push("edit", "preview");
+  if (row.status === "draft" && may("campaigns.send")) out.push("submit");
+  if (row.status === "awaiting_approval" && may("campaigns.approve")) out.push("approve");
+  if ((FROM.pause as readonly string[]).includes(row.status) && may("campaigns.send")) out.push("pause");
+  if (row.status === "paused" && may("campaigns.send")) out.push("resume");
+  if ((FROM.cancel as readonly string[]).includes(row.status) && may("campaigns.send")) out.push("cancel");
+  return out;
+}
