@@ -8,7 +8,7 @@
 // and 1,000,000 recipients, to show memory stays flat. Then the emulator counts what each
 // follower received and compares it with the audience: 0 missing and 0 duplicated is the proof.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -167,7 +167,10 @@ async function serve(size, wechat) {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
-  process.send?.("measuring");
+  // The parent may wait for a quiet machine first (BENCH_QUIET_FILE).
+  const go = new Promise((resolve) => process.once("message", resolve));
+  process.send("ready");
+  await go;
   // BENCH_CPU_PROFILE=folder: a CPU profile of the server while the campaign sends (not the sync).
   const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
   if (profiler) {
@@ -249,15 +252,19 @@ function child(args, nodeFlags = []) {
   return { process: process_, line };
 }
 
-/** Holds the quiet file while a campaign is measured, never longer than {@link QUIET_MAX_MS}. */
-function quiet() {
+/**
+ * Waits until nobody else holds the quiet file, then holds it while a campaign is measured,
+ * never longer than {@link QUIET_MAX_MS}. Returns its release.
+ */
+async function quiet() {
   if (!QUIET_FILE) return () => {};
+  while (existsSync(QUIET_FILE)) await new Promise((resolve) => setTimeout(resolve, 5_000));
   writeFileSync(QUIET_FILE, `campaigns bench ${process.pid}\n`);
+  let held = true;
   const release = () => {
     clearTimeout(timer);
-    try {
-      unlinkSync(QUIET_FILE);
-    } catch {}
+    if (held) rmSync(QUIET_FILE, { force: true });
+    held = false;
     process.off("exit", release);
   };
   const timer = setTimeout(release, QUIET_MAX_MS);
@@ -278,10 +285,11 @@ async function runChild(size, heapMb) {
   const server = child(["--serve", String(size), JSON.stringify(wechat)], flags);
   let release = () => {};
   let emulatorCpuAtStart = 0;
-  server.process.on("message", (message) => {
-    if (message !== "measuring") return;
-    release = quiet();
+  server.process.on("message", async (message) => {
+    if (message !== "ready") return;
+    release = await quiet();
     emulatorCpuAtStart = cpuSecondsOf(emulator.process.pid) ?? 0;
+    server.process.send("go");
   });
   try {
     const result = await server.line;
