@@ -4,6 +4,8 @@ import type { EmulatorContext } from "../http/context.js";
 import { ControlError, controlRoute } from "../http/control-route.js";
 import { crowdPrefix } from "../world/crowd.js";
 import type { Follower, InboxItem, MassJob, QrCode, Template } from "../world/types.js";
+import { type DeliveriesControl, deliveriesControl } from "./control-deliveries.js";
+import type { DeliveryLedger } from "./deliveries.js";
 import type { EventOutbox, RaisedEvent } from "./events.js";
 import { apisState, isBlocked } from "./state.js";
 import { addTemplate, type NewTemplate, templatesOf } from "./templates.js";
@@ -12,7 +14,7 @@ import { addTemplate, type NewTemplate, templatesOf } from "./templates.js";
 const MAX_CROWD = 10_000_000;
 
 /** `control.apis`: what tests, the console and the CLI do to the APIs' state. */
-export interface ApisControl {
+export interface ApisControl extends DeliveriesControl {
   /** Adds a template to an account's library (25 at most → ControlError 409). */
   addTemplate(appId: string, input?: NewTemplate): Template;
   templates(appId: string): Template[];
@@ -39,7 +41,12 @@ declare module "../control/control.js" {
 }
 
 /** Builds `control.apis` and its routes under `/__emulator/apis/…`. */
-export function registerApisControl(app: FastifyInstance, ctx: EmulatorContext, outbox: EventOutbox): void {
+export function registerApisControl(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  outbox: EventOutbox,
+  ledger: DeliveryLedger,
+): void {
   const { world, ids } = ctx;
   const account = (appId: string) => {
     const found = world.account(appId);
@@ -54,6 +61,7 @@ export function registerApisControl(app: FastifyInstance, ctx: EmulatorContext, 
   };
 
   const control: ApisControl = {
+    ...deliveriesControl(app, ctx, ledger, account),
     addTemplate: (appId, input = {}) => {
       account(appId);
       const template = addTemplate(world, ids, appId, input);
@@ -70,7 +78,13 @@ export function registerApisControl(app: FastifyInstance, ctx: EmulatorContext, 
       else delete book[openId];
     },
     isBlocked: (appId, openId) => isBlocked(world, appId, openId),
-    inbox: (appId, openId) => [...follower(appId, openId).inbox],
+    // Read without storing a crowd member: one nobody looked up has received counts only.
+    inbox: (appId, openId) => {
+      account(appId);
+      const found = world.peekFollower(appId, openId);
+      if (!found) throw new ControlError(404, `no follower ${openId}`);
+      return [...found.inbox];
+    },
     qrCodes: (appId) => Object.values(world.state.qrcodes).filter((c) => c.appId === account(appId).appId),
     massJobs: (appId) => [...(world.state.massJobs[account(appId).appId] ?? [])],
     events: (appId) => outbox.list(account(appId).appId),

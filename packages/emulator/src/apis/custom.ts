@@ -4,7 +4,8 @@ import type { EmulatorContext } from "../http/context.js";
 import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
 import type { Follower, InteractionTrigger } from "../world/types.js";
-import { deliver } from "./inbox.js";
+import type { DeliveryLedger } from "./deliveries.js";
+import { deliverSent } from "./inbox.js";
 import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
 
 /** Triggers that open the short window (3 messages within a minute). */
@@ -102,15 +103,21 @@ export function checkCustomMessage(body: Record<string, unknown>): string {
  * message/custom/send. The message lands in the follower's inbox (via "custom") whether or
  * not the conversation was transferred to a customer-service agent.
  */
-export function registerCustom(app: FastifyInstance, ctx: EmulatorContext): void {
+export function registerCustom(app: FastifyInstance, ctx: EmulatorContext, ledger: DeliveryLedger): void {
   const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   route.post("/cgi-bin/message/custom/send", (call) => {
     const body = bodyOf(call);
-    const follower = followerOf(world, accountOf(call).appId, body.touser);
+    const appId = accountOf(call).appId;
+    const follower = followerOf(world, appId, body.touser);
     const msgType = checkCustomMessage(body);
     spendCustomWindow(follower, call.now);
-    deliver(follower, { at: call.now, via: "custom", msgType, msgId: ids.msgId(), content: body });
+    deliverSent(world, ledger, {
+      appId,
+      openId: follower.openId,
+      channel: "custom",
+      item: { at: call.now, via: "custom", msgType, msgId: ids.msgId(), content: body },
+    });
     return { errcode: 0, errmsg: "ok" };
   });
 }

@@ -48,16 +48,35 @@ function pusherOf(ctx: EmulatorContext): AccountPusher | undefined {
 }
 
 /**
+ * Pushes in flight at once. A million template sends finish as a million receipts; started all
+ * at once they would open as many connections to the account's server (which WeChat never
+ * does): they wait in a queue instead, and leave it as earlier pushes end.
+ */
+export const EVENT_PUSHES_IN_FLIGHT = 16;
+
+interface QueuedPush {
+  event: RaisedEvent;
+  fromOpenId: string;
+}
+
+/**
  * Raises the events of asynchronous jobs (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH): keeps
  * them for the control API and hands them to the push module when it is registered, which
- * delivers them to the account's server (signed, encrypted and retried as WeChat does).
+ * delivers them to the account's server (signed, encrypted and retried as WeChat does), at
+ * most {@link EVENT_PUSHES_IN_FLIGHT} at a time, in the order raised.
  */
 export class EventOutbox {
   private readonly byAccount = new Map<string, RaisedEvent[]>();
+  /** Taken entries are cleared (so their events can go), then the list is compacted now and then. */
+  private queue: (QueuedPush | undefined)[] = [];
+  private head = 0;
+  private inFlight = 0;
+  /** Settles when the queue is empty and nothing is in flight (the push module's `idle` waits for it). */
+  private drained: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly ctx: EmulatorContext) {}
 
-  /** Records the event and starts its push; does not wait for the account's server. */
+  /** Records the event and queues its push; does not wait for the account's server. */
   raise(account: Account, fromOpenId: string, fields: EventFields): RaisedEvent {
     const now = this.ctx.clock.now();
     const event: RaisedEvent = {
@@ -79,11 +98,41 @@ export class EventOutbox {
     const pusher = pusherOf(this.ctx);
     if (pusher) {
       event.push = "pending";
-      const work = pusher
+      this.queue.push({ event, fromOpenId });
+      if (!this.drained) {
+        let resolve = () => {};
+        const promise = new Promise<void>((done) => {
+          resolve = done;
+        });
+        this.drained = { promise, resolve };
+        pusher.track?.(promise);
+      }
+      this.pump(pusher);
+    }
+    return event;
+  }
+
+  /** Pushes waiting for their turn. */
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** The events raised for an account, oldest first. */
+  list(appId: string): RaisedEvent[] {
+    return [...(this.byAccount.get(appId) ?? [])];
+  }
+
+  private pump(pusher: AccountPusher): void {
+    while (this.inFlight < EVENT_PUSHES_IN_FLIGHT && this.head < this.queue.length) {
+      const { event, fromOpenId } = this.queue[this.head]!;
+      this.queue[this.head] = undefined;
+      this.head++;
+      this.inFlight++;
+      void pusher
         .pushToAccount({
-          appId: account.appId,
+          appId: event.appId,
           xml: buildXml(event.fields),
-          event: `event:${fields.Event}`,
+          event: `event:${String(event.fields.Event)}`,
           openId: fromOpenId,
         })
         .then(
@@ -93,14 +142,20 @@ export class EventOutbox {
           () => {
             event.push = "failed";
           },
-        );
-      pusher.track?.(work);
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump(pusher);
+        });
     }
-    return event;
-  }
-
-  /** The events raised for an account, oldest first. */
-  list(appId: string): RaisedEvent[] {
-    return [...(this.byAccount.get(appId) ?? [])];
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.inFlight === 0 && this.head >= this.queue.length && this.drained) {
+      const { resolve } = this.drained;
+      this.drained = undefined;
+      resolve();
+    }
   }
 }

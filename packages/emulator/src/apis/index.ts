@@ -2,6 +2,7 @@ import type { EmulatorModule } from "../http/context.js";
 import { registerApisControl } from "./control.js";
 import { registerCustom } from "./custom.js";
 import { registerCustomerService } from "./customer-service.js";
+import { DeliveryLedger } from "./deliveries.js";
 import { registerDiagnostics } from "./diagnostics.js";
 import { EventOutbox } from "./events.js";
 import { registerMass } from "./mass.js";
@@ -14,8 +15,18 @@ import { registerTemplates } from "./templates.js";
 import { registerUsers } from "./users.js";
 
 export type { ApisControl } from "./control.js";
+export type { ApisSettings } from "./control-deliveries.js";
 export { CUSTOMER_SERVICE_EXTENSION, type CustomerServiceBook } from "./customer-service.js";
-export type { RaisedEvent } from "./events.js";
+export {
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
+  type DeliveryQuery,
+  type DeliverySummary,
+  DUPLICATES_LISTED,
+  MISSING_LISTED,
+  PER_OPENID_MAX,
+} from "./deliveries.js";
+export { EVENT_PUSHES_IN_FLIGHT, type RaisedEvent } from "./events.js";
 export { MASS_JOB_DELAY_MS, MASS_JOB_FAULT } from "./mass.js";
 export { MATERIALS_EXTENSION, type MaterialsBook, type StoredMedia } from "./materials.js";
 export { CONDITIONAL_MENU_LIMIT } from "./menus.js";
@@ -30,16 +41,17 @@ export const apisModule: EmulatorModule = {
   name: "apis",
   register(app, ctx) {
     const outbox = new EventOutbox(ctx);
+    const ledger = new DeliveryLedger(ctx.world);
     registerMenus(app, ctx);
     registerQrCodes(app, ctx);
     registerUsers(app, ctx);
     registerTags(app, ctx);
-    registerCustom(app, ctx);
-    registerTemplates(app, ctx, outbox);
-    registerMass(app, ctx, outbox);
-    registerSubscribe(app, ctx);
+    registerCustom(app, ctx, ledger);
+    registerTemplates(app, ctx, outbox, ledger);
+    registerMass(app, ctx, outbox, ledger);
+    registerSubscribe(app, ctx, ledger);
     registerDiagnostics(app, ctx);
-    registerApisControl(app, ctx, outbox);
+    registerApisControl(app, ctx, outbox, ledger);
     registerMaterials(app, ctx);
     registerCustomerService(app, ctx);
   },

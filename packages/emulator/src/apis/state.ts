@@ -14,6 +14,8 @@ export interface ApisState {
   massMinute: Record<string, { minute: number; count: number }>;
   /** appId → OpenID → mass messages received this month (service accounts: 4 a month). */
   massReceived: Record<string, Record<string, MonthlyCount>>;
+  /** appIds whose template sends push no TEMPLATESENDJOBFINISH (a benchmark's switch; on by default). */
+  templateReceiptsOff: Record<string, true>;
 }
 
 export const APIS_EXTENSION = "apis";
@@ -27,6 +29,7 @@ export function apisState(world: World): ApisState {
   state.blocked ??= {};
   state.massMinute ??= {};
   state.massReceived ??= {};
+  state.templateReceiptsOff ??= {};
   return state as ApisState;
 }
 

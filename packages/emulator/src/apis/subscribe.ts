@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { EmulatorContext } from "../http/context.js";
 import { tokenRoutes } from "../http/token-routes.js";
 import { WxFault } from "../http/wx-error.js";
-import { deliver } from "./inbox.js";
+import type { DeliveryLedger } from "./deliveries.js";
+import { deliverSent } from "./inbox.js";
 import { accountOf, bodyOf } from "./input.js";
 import { jsonMsgId, sendTarget } from "./templates.js";
 
@@ -14,7 +15,7 @@ const LONG_TERM = 3;
  * allows one message and is used up by it; none left → 43101. Long-term templates (type 3)
  * need consent once and keep it. Unknown user → 40003; unknown template → 40037.
  */
-export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext): void {
+export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext, ledger: DeliveryLedger): void {
   const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   route.post("/cgi-bin/message/subscribe/send", (call) => {
@@ -25,12 +26,12 @@ export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext): v
     if (left <= 0) throw new WxFault(43101);
     if (template.type !== LONG_TERM) user.consents[template.templateId] = left - 1;
     const msgId = jsonMsgId(ids);
-    deliver(user, {
-      at: call.now,
-      via: "subscribe",
-      msgType: "subscribe",
-      msgId: String(msgId),
-      content: body,
+    deliverSent(world, ledger, {
+      appId: account.appId,
+      openId: user.openId,
+      channel: "subscribe",
+      id: template.templateId,
+      item: { at: call.now, via: "subscribe", msgType: "subscribe", msgId: String(msgId), content: body },
     });
     return { errcode: 0, errmsg: "ok", msgid: msgId };
   });

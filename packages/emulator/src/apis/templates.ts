@@ -6,12 +6,13 @@ import { WxFault } from "../http/wx-error.js";
 import type { IdGenerator } from "../ids.js";
 import type { Follower, Template } from "../world/types.js";
 import type { World } from "../world/world.js";
+import type { DeliveryLedger } from "./deliveries.js";
 import type { EventOutbox } from "./events.js";
 import { takeJobFault } from "./faults.js";
-import { deliver } from "./inbox.js";
-import { accountOf, bodyOf, filled, followerOf, isRecord } from "./input.js";
+import { deliverSent } from "./inbox.js";
+import { accountOf, bodyOf, filled, followerOf, isRecord, peekFollowerOf } from "./input.js";
 import { JobQueue } from "./jobs.js";
-import { isBlocked } from "./state.js";
+import { apisState, isBlocked } from "./state.js";
 
 /** Emulated time between template/send and its TEMPLATESENDJOBFINISH push. */
 export const TEMPLATE_JOB_DELAY_MS = 3_000;
@@ -78,14 +79,16 @@ export function findTemplate(world: World, appId: string, templateId: unknown): 
 
 /**
  * What a template or subscription-message send names: its follower (unknown → 40003) and
- * template (unknown → 40037); `data`, when given, must be an object (47001).
+ * template (unknown → 40037); `data`, when given, must be an object (47001). `peek` leaves a
+ * crowd member unstored (a template send only reads the follower).
  */
 export function sendTarget(
   world: World,
   appId: string,
   body: Record<string, unknown>,
+  peek = false,
 ): { follower: Follower; template: Template } {
-  const follower = followerOf(world, appId, body.touser);
+  const follower = (peek ? peekFollowerOf : followerOf)(world, appId, body.touser);
   const template = findTemplate(world, appId, body.template_id);
   if (!template) throw new WxFault(40037);
   if (body.data !== undefined && !isRecord(body.data)) throw new WxFault(47001);
@@ -103,7 +106,12 @@ export function jsonMsgId(ids: IdGenerator): number {
  * follower blocked the account; a few emulated seconds later TEMPLATESENDJOBFINISH reports
  * `success`, `failed:user block`, or `failed: system failed` (fault {@link TEMPLATE_JOB_FAULT}).
  */
-export function registerTemplates(app: FastifyInstance, ctx: EmulatorContext, outbox: EventOutbox): void {
+export function registerTemplates(
+  app: FastifyInstance,
+  ctx: EmulatorContext,
+  outbox: EventOutbox,
+  ledger: DeliveryLedger,
+): void {
   const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
   const jobs = new JobQueue(ctx.scheduler, ctx.clock, TEMPLATE_JOB_DELAY_MS);
@@ -148,21 +156,22 @@ export function registerTemplates(app: FastifyInstance, ctx: EmulatorContext, ou
   route.post("/cgi-bin/message/template/send", (call) => {
     const account = accountOf(call);
     const body = bodyOf(call);
-    const { follower } = sendTarget(world, account.appId, body);
+    const { follower, template } = sendTarget(world, account.appId, body, true);
     if (!follower.subscribed) throw new WxFault(43004);
     const msgId = jsonMsgId(ids);
     const blocked = isBlocked(world, account.appId, follower.openId);
-    if (!blocked) {
-      deliver(follower, {
-        at: call.now,
-        via: "template",
-        msgType: "template",
-        msgId: String(msgId),
-        content: body,
-      });
-    }
     const appId = account.appId;
     const openId = follower.openId;
+    if (!blocked) {
+      deliverSent(world, ledger, {
+        appId,
+        openId,
+        channel: "template",
+        id: template.templateId,
+        item: { at: call.now, via: "template", msgType: "template", msgId: String(msgId), content: body },
+      });
+    }
+    if (apisState(world).templateReceiptsOff[appId]) return { errcode: 0, errmsg: "ok", msgid: msgId };
     jobs.add(async () => {
       const target = world.account(appId);
       if (!target) return;

@@ -86,6 +86,11 @@ export interface Account {
   quota: Record<string, DailyCounter>;
   /** Per-account daily limits that override the defaults (API path → calls a day). */
   limits?: Record<string, number>;
+  /**
+   * Rate limits lifted (a benchmark's switch, never WeChat's): daily quotas still count but
+   * never answer 45009, and mass sends skip the per-minute (45011) and mass quota (45028) rules.
+   */
+  limitsLifted?: boolean;
   /** clear_quota uses in the current month (`YYYY-MM`, Beijing time). */
   clearQuota: { month: string; count: number };
   /** Mini program only: extra info shown in api_get_authorizer_info. */
