@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount, type Summary } from "./support/accounts.js";
-import { auditScreen, WatchedPage } from "./support/browser.js";
+import { auditScreen, tick, WatchedPage } from "./support/browser.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -147,7 +147,7 @@ describe("团队 (the team screen)", () => {
       await page.getByRole("button", { name: "邀请运营者" }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByLabel("用户名").fill(username);
-      await dialog.getByRole("checkbox", { name: "账号设置" }).check();
+      await tick(page, dialog.getByRole("checkbox", { name: "账号设置" }));
       await dialog.getByRole("button", { name: "确定" }).click();
     };
     await invite("bob");

@@ -76,6 +76,24 @@ export function buttonShowing(scope: Page | Locator, text: RegExp): Locator {
   return scope.locator("button:not(.ant-btn-loading)").filter({ hasText: text });
 }
 
+/**
+ * Ticks a checkbox once whatever moves it: the dialog it is in may still be opening (under load
+ * Ant Design's zoom is still running when the click lands, and the tick can be lost), so the
+ * page's animations are waited for first, and a tick that did not take is tried again.
+ */
+export async function tick(page: Page, checkbox: Locator): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await animationsFinished(page);
+        if (!(await checkbox.isChecked())) await checkbox.click();
+        return checkbox.isChecked();
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}
+
 /** A refusal the test expects the API to answer (shown in the browser's console as a failed load). */
 export interface ExpectedRefusal {
   method: string;
@@ -154,6 +172,18 @@ export class WatchedPage {
   }
 }
 
+/** Waits for the page's finite animations (a dialog opening, a message leaving) to end. */
+async function animationsFinished(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+}
+
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
   // Ant Design's motion (modals, messages) ends within 0.3 s.
@@ -164,14 +194,7 @@ async function settle(page: Page): Promise<void> {
     timeout: 15_000,
   });
   // And any that runs still (a message leaving, under load): contrast is judged at rest.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
+  await animationsFinished(page);
 }
 
 /** The serious and critical axe-core violations of the page as it is now, each with a few of its nodes. */
