@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { Button, Checkbox, Drawer, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch } from "antd";
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import {
   problemsOf,
   type Rule,
@@ -11,8 +11,14 @@ import {
 } from "../../../api/automation.js";
 import { ApiError } from "../../../api/client.js";
 import { errorMessage } from "../../../api/errors.js";
+import type { MaterialItem } from "../../../api/materials.js";
 import { type AutomationKey, automationDictionary } from "../../../i18n/automation.js";
 import { useSectionI18n } from "../../../i18n/index.js";
+
+// The picker (and the materials texts) load once a reply takes a media, not with the editor.
+const MaterialPicker = lazy(async () => ({
+  default: (await import("../../../components/MaterialPicker.js")).MaterialPicker,
+}));
 
 /** UTF-8 bytes of a text, as WeChat counts them (a Chinese character is 3). */
 export function utf8Bytes(text: string): number {
@@ -263,6 +269,7 @@ export function RuleEditor({
               {fields.map((field) => (
                 <ReplyFields
                   key={field.key}
+                  appId={appId}
                   index={field.name}
                   form={form}
                   onRemove={() => remove(field.name)}
@@ -283,11 +290,42 @@ export function RuleEditor({
   );
 }
 
+/** A media_id typed, or chosen from the account's materials of the reply's type. */
+function MediaIdInput({
+  appId,
+  type,
+  id,
+  value,
+  onChange,
+}: {
+  appId: string;
+  type: "image" | "voice" | "video";
+  id?: string;
+  value?: string;
+  onChange?: (value: string) => void;
+}) {
+  return (
+    <Flex gap={8} wrap>
+      <Input
+        {...(id ? { id } : {})}
+        value={value ?? ""}
+        onChange={(e) => onChange?.(e.target.value)}
+        style={{ flex: "1 1 240px" }}
+      />
+      <Suspense fallback={null}>
+        <MaterialPicker appId={appId} type={type} onPick={(item: MaterialItem) => onChange?.(item.mediaId)} />
+      </Suspense>
+    </Flex>
+  );
+}
+
 function ReplyFields({
+  appId,
   index,
   form,
   onRemove,
 }: {
+  appId: string;
   index: number;
   form: ReturnType<typeof Form.useForm<FormValues>>[0];
   onRemove(): void;
@@ -325,7 +363,11 @@ function ReplyFields({
           <Input.TextArea rows={3} />
         </Form.Item>
       )}
-      {(type === "image" || type === "voice" || type === "video") && field("mediaId", "auto.mediaId")}
+      {(type === "image" || type === "voice" || type === "video") && (
+        <Form.Item name={[index, "mediaId"]} label={t("auto.mediaId")}>
+          <MediaIdInput appId={appId} type={type} />
+        </Form.Item>
+      )}
       {type === "video" && field("thumbMediaId", "auto.thumbMediaId")}
       {type === "video" && field("title", "auto.newsTitle")}
       {type === "news" && field("title", "auto.newsTitle")}
