@@ -62,7 +62,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     expect(sent.push.reply).toEqual({ type: "text", content: "价格见菜单“商城”。" });
   });
 
-  it("picks an uploaded image for a rule's image reply, and the follower gets that image", {
+  it("picks an uploaded image for a rule's image reply and a news reply's cover, and the follower gets that image", {
     timeout: 300_000,
   }, async () => {
     t.server = await startServer();
@@ -85,12 +85,14 @@ describe("自动回复 (an account's automatic replies)", () => {
     });
     await upload.getByRole("button", { name: /^上\s?传$/ }).click();
     await page.getByText("已上传“storefront.png”。").waitFor();
-    const listed = await t.server.api<{ items: { mediaId: string; name: string }[] }>(
+    const listed = await t.server.api<{ items: { mediaId: string; name: string; url: string | null }[] }>(
       "GET",
       `/accounts/${service.appId}/materials?type=image`,
     );
-    const mediaId = listed.body.items.find((i) => i.name === "storefront.png")?.mediaId ?? "";
+    const image = listed.body.items.find((i) => i.name === "storefront.png");
+    const mediaId = image?.mediaId ?? "";
     expect(mediaId).not.toBe("");
+    expect(image?.url).toMatch(/^https?:\/\//);
 
     // The rule's image reply takes it from the picker instead of a typed media_id.
     await t.watched.goto(`/accounts/${service.appId}/automation`);
@@ -106,8 +108,27 @@ describe("自动回复 (an account's automatic replies)", () => {
     const picker = page.getByRole("dialog").filter({ hasText: "选择素材 · 图片" });
     await picker.getByRole("button", { name: "选用“storefront.png”" }).click();
     await expect.poll(() => drawer.getByLabel("素材 media_id").inputValue()).toBe(mediaId);
+
+    // A second reply, a news article, takes the permanent image's WeChat address as its cover.
+    await drawer.getByRole("button", { name: "添加回复" }).click();
+    await drawer.getByRole("combobox", { name: "回复类型" }).nth(1).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByTitle("图文", { exact: true }).locator("visible=true").click();
+    await drawer.getByLabel("标题", { exact: true }).fill("门店地址");
+    await drawer.getByLabel("链接", { exact: true }).fill("https://example.com/store");
+    await drawer.getByRole("button", { name: "从素材库选择" }).nth(1).click();
+    await picker.getByRole("button", { name: "选用“storefront.png”" }).click();
+    await expect.poll(() => drawer.getByLabel("封面图链接").inputValue()).toBe(image?.url);
     await buttonShowing(drawer, /^保\s?存$/).click();
     await page.getByText("已保存规则。").waitFor();
+    const saved = await t.server.api<{ items: { name: string; replies: unknown[] }[] }>(
+      "GET",
+      `/accounts/${service.appId}/automation/rules`,
+    );
+    expect(saved.body.items.find((r) => r.name === "门店照片")?.replies).toEqual([
+      { type: "image", mediaId },
+      { type: "news", title: "门店地址", url: "https://example.com/store", picUrl: image?.url },
+    ]);
 
     const followed = await t.server.control<{ openId: string }>("POST", "/follower/follow", {
       appId: service.appId,

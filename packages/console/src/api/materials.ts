@@ -85,13 +85,18 @@ export function useMaterials(
 }
 
 /** One type's media and materials, newest first, a page at a time ("load more"), for pickers. */
-export function useMaterialChoices(appId: string, type: ItemType, enabled: boolean) {
+export function useMaterialChoices(
+  appId: string,
+  type: ItemType,
+  kind: MaterialKind | undefined,
+  enabled: boolean,
+) {
   return useInfiniteQuery({
-    queryKey: [...materialKeys.of(appId), "choices", type] as const,
+    queryKey: [...materialKeys.of(appId), "choices", type, kind ?? "all"] as const,
     queryFn: ({ pageParam }) =>
       request<{ items: MaterialItem[]; next: string | null }>(
         "GET",
-        `${base(appId)}${query({ type, after: pageParam, limit: 20 })}`,
+        `${base(appId)}${query({ type, kind, after: pageParam, limit: 20 })}`,
       ),
     initialPageParam: "",
     getNextPageParam: (last) => last.next ?? undefined,

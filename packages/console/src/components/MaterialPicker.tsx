@@ -2,7 +2,13 @@ import { AudioOutlined, FileTextOutlined, FolderOpenOutlined, VideoCameraOutline
 import { Alert, Button, Empty, Flex, Input, List, Modal, Spin, Tag, Typography } from "antd";
 import { type ReactNode, useMemo, useState } from "react";
 import { errorMessage } from "../api/errors.js";
-import { contentUrl, type ItemType, type MaterialItem, useMaterialChoices } from "../api/materials.js";
+import {
+  contentUrl,
+  type ItemType,
+  type MaterialItem,
+  type MaterialKind,
+  useMaterialChoices,
+} from "../api/materials.js";
 import { useSectionI18n } from "../i18n/index.js";
 import { materialsDictionary } from "../i18n/materials.js";
 import { formatTime } from "../lib/time.js";
@@ -44,16 +50,19 @@ const nameOf = (item: MaterialItem) => item.name || item.articles?.[0]?.title ||
 export function MaterialPicker({
   appId,
   type,
+  kind,
   onPick,
 }: {
   appId: string;
   type: ItemType;
+  /** Only this storage (a permanent image has a WeChat address; a temporary one has none). */
+  kind?: MaterialKind;
   onPick(item: MaterialItem): void;
 }) {
   const { t } = useSectionI18n(materialsDictionary);
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState("");
-  const choices = useMaterialChoices(appId, type, open);
+  const choices = useMaterialChoices(appId, type, kind, open);
   const items = useMemo(() => {
     const all = choices.data?.pages.flatMap((p) => p.items) ?? [];
     const needle = filter.trim().toLowerCase();

@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { Button, Checkbox, Drawer, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch } from "antd";
-import { lazy, Suspense, useEffect } from "react";
+import { useEffect } from "react";
 import {
   problemsOf,
   type Rule,
@@ -11,14 +11,9 @@ import {
 } from "../../../api/automation.js";
 import { ApiError } from "../../../api/client.js";
 import { errorMessage } from "../../../api/errors.js";
-import type { MaterialItem } from "../../../api/materials.js";
 import { type AutomationKey, automationDictionary } from "../../../i18n/automation.js";
 import { useSectionI18n } from "../../../i18n/index.js";
-
-// The picker (and the materials texts) load once a reply takes a media, not with the editor.
-const MaterialPicker = lazy(async () => ({
-  default: (await import("../../../components/MaterialPicker.js")).MaterialPicker,
-}));
+import { MediaIdInput, PicUrlInput } from "./MaterialFields.js";
 
 /** UTF-8 bytes of a text, as WeChat counts them (a Chinese character is 3). */
 export function utf8Bytes(text: string): number {
@@ -290,35 +285,6 @@ export function RuleEditor({
   );
 }
 
-/** A media_id typed, or chosen from the account's materials of the reply's type. */
-function MediaIdInput({
-  appId,
-  type,
-  id,
-  value,
-  onChange,
-}: {
-  appId: string;
-  type: "image" | "voice" | "video";
-  id?: string;
-  value?: string;
-  onChange?: (value: string) => void;
-}) {
-  return (
-    <Flex gap={8} wrap>
-      <Input
-        {...(id ? { id } : {})}
-        value={value ?? ""}
-        onChange={(e) => onChange?.(e.target.value)}
-        style={{ flex: "1 1 240px" }}
-      />
-      <Suspense fallback={null}>
-        <MaterialPicker appId={appId} type={type} onPick={(item: MaterialItem) => onChange?.(item.mediaId)} />
-      </Suspense>
-    </Flex>
-  );
-}
-
 function ReplyFields({
   appId,
   index,
@@ -373,7 +339,11 @@ function ReplyFields({
       {type === "news" && field("title", "auto.newsTitle")}
       {(type === "video" || type === "news") && field("description", "auto.newsDescription")}
       {type === "news" && field("url", "auto.url")}
-      {type === "news" && field("picUrl", "auto.picUrl")}
+      {type === "news" && (
+        <Form.Item name={[index, "picUrl"]} label={t("auto.picUrl")}>
+          <PicUrlInput appId={appId} />
+        </Form.Item>
+      )}
       {type === "transfer_customer_service" && field("kfAccount", "auto.kfAccount")}
     </Flex>
   );
