@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mediaSamples } from "../../emulator/src/apis/media-samples.js";
 import { authorizeByApi, demoAccount } from "./support/accounts.js";
 import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
@@ -59,5 +60,85 @@ describe("自动回复 (an account's automatic replies)", () => {
       content: "价格？",
     });
     expect(sent.push.reply).toEqual({ type: "text", content: "价格见菜单“商城”。" });
+  });
+
+  it("picks an uploaded image for a rule's image reply and a news reply's cover, and the follower gets that image", {
+    timeout: 300_000,
+  }, async () => {
+    t.server = await startServer();
+    const service = await demoAccount(t.server);
+    await authorizeByApi(t.server, service.appId, { enable: true });
+    t.watched = await WatchedPage.open(t.browser, t.server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, t.server);
+
+    // A permanent image, uploaded on the materials screen.
+    await t.watched.goto(`/accounts/${service.appId}/materials`);
+    await page.getByRole("heading", { level: 1, name: "素材管理" }).waitFor();
+    await buttonShowing(page, /^上\s?传$/).click();
+    const upload = page.getByRole("dialog");
+    await upload.getByLabel("永久").check();
+    await upload.getByLabel("文件").setInputFiles({
+      name: "storefront.png",
+      mimeType: "image/png",
+      buffer: mediaSamples.png(4096),
+    });
+    await upload.getByRole("button", { name: /^上\s?传$/ }).click();
+    await page.getByText("已上传“storefront.png”。").waitFor();
+    const listed = await t.server.api<{ items: { mediaId: string; name: string; url: string | null }[] }>(
+      "GET",
+      `/accounts/${service.appId}/materials?type=image`,
+    );
+    const image = listed.body.items.find((i) => i.name === "storefront.png");
+    const mediaId = image?.mediaId ?? "";
+    expect(mediaId).not.toBe("");
+    expect(image?.url).toMatch(/^https?:\/\//);
+
+    // The rule's image reply takes it from the picker instead of a typed media_id.
+    await t.watched.goto(`/accounts/${service.appId}/automation`);
+    await page.getByText("还没有自动回复规则。").waitFor();
+    await page.getByRole("button", { name: "新建规则" }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByLabel("规则名称", { exact: true }).fill("门店照片");
+    await drawer.getByRole("textbox", { name: "关键词" }).fill("=门店");
+    await drawer.getByRole("combobox", { name: "回复类型" }).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByTitle("图片", { exact: true }).click();
+    await drawer.getByRole("button", { name: "从素材库选择" }).click();
+    const picker = page.getByRole("dialog").filter({ hasText: "选择素材 · 图片" });
+    await picker.getByRole("button", { name: "选用“storefront.png”" }).click();
+    await expect.poll(() => drawer.getByLabel("素材 media_id").inputValue()).toBe(mediaId);
+
+    // A second reply, a news article, takes the permanent image's WeChat address as its cover.
+    await drawer.getByRole("button", { name: "添加回复" }).click();
+    await drawer.getByRole("combobox", { name: "回复类型" }).nth(1).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByTitle("图文", { exact: true }).locator("visible=true").click();
+    await drawer.getByLabel("标题", { exact: true }).fill("门店地址");
+    await drawer.getByLabel("链接", { exact: true }).fill("https://example.com/store");
+    await drawer.getByRole("button", { name: "从素材库选择" }).nth(1).click();
+    await picker.getByRole("button", { name: "选用“storefront.png”" }).click();
+    await expect.poll(() => drawer.getByLabel("封面图链接").inputValue()).toBe(image?.url);
+    await buttonShowing(drawer, /^保\s?存$/).click();
+    await page.getByText("已保存规则。").waitFor();
+    const saved = await t.server.api<{ items: { name: string; replies: unknown[] }[] }>(
+      "GET",
+      `/accounts/${service.appId}/automation/rules`,
+    );
+    expect(saved.body.items.find((r) => r.name === "门店照片")?.replies).toEqual([
+      { type: "image", mediaId },
+      { type: "news", title: "门店地址", url: "https://example.com/store", picUrl: image?.url },
+    ]);
+
+    const followed = await t.server.control<{ openId: string }>("POST", "/follower/follow", {
+      appId: service.appId,
+    });
+    const sent = await t.server.control<{ push: { reply?: unknown } }>("POST", "/follower/send-text", {
+      appId: service.appId,
+      openId: followed.openId,
+      content: "门店",
+    });
+    expect(sent.push.reply).toEqual({ type: "image", mediaId });
+    t.watched.assertClean();
   });
 });

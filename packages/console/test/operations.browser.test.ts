@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mediaSamples } from "../../emulator/src/apis/media-samples.js";
 import { authorizeByApi, demoAccount } from "./support/accounts.js";
-import { auditScreen, WatchedPage } from "./support/browser.js";
+import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -70,6 +70,45 @@ describe("an account's materials and customer service", () => {
       .click();
     await page.getByText("已添加客服“退款组”。").waitFor();
     await page.getByRole("cell", { name: "refund@shop" }).waitFor();
+
+    // Its avatar: a png is refused by wxgate before WeChat, with the reason shown; a jpg is set
+    // at WeChat and the list shows the address WeChat gives it. WeChat's image CDN lies outside
+    // the emulator, so the browser's requests to it get a picture made here.
+    await page.route("https://mmbiz.qpic.cn/**", (route) =>
+      route.fulfill({
+        contentType: "image/svg+xml",
+        body: '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="#07c160"/></svg>',
+      }),
+    );
+    const avatarPath = `/api/v1/accounts/${service.appId}/kf-accounts/refund%40shop/avatar`;
+    t.watched.expect({ method: "POST", path: avatarPath, status: 400 });
+    const row = page.getByRole("row").filter({ hasText: "refund@shop" });
+    let chooser = page.waitForEvent("filechooser");
+    await buttonShowing(row, /换头像/).click();
+    await (await chooser).setFiles({
+      name: "face.png",
+      mimeType: "image/png",
+      buffer: mediaSamples.png(2048),
+    });
+    await page.getByText("头像须为 jpg 图片。").waitFor();
+    expect(await row.getByRole("img", { name: "“退款组”的头像" }).count()).toBe(0);
+    chooser = page.waitForEvent("filechooser");
+    await buttonShowing(row, /换头像/).click();
+    await (await chooser).setFiles({
+      name: "face.jpg",
+      mimeType: "image/jpeg",
+      buffer: mediaSamples.jpg(4096),
+    });
+    await page.getByText("已更新“退款组”的头像。").waitFor();
+    const listed = await t.server.api<{ items: { account: string; avatarUrl: string }[] }>(
+      "GET",
+      `/accounts/${service.appId}/kf-accounts`,
+    );
+    const avatarUrl = listed.body.items.find((a) => a.account === "refund@shop")?.avatarUrl ?? "";
+    expect(avatarUrl).toMatch(/^http:\/\/mmbiz\.qpic\.cn\//);
+    await expect
+      .poll(() => row.getByRole("img", { name: "“退款组”的头像" }).getAttribute("src"))
+      .toBe(avatarUrl.replace(/^http:/, "https:"));
     await page.getByRole("button", { name: "添加规则" }).click();
     await page.getByLabel("值").fill("退款");
     await page.getByRole("button", { name: "保存规则" }).click();

@@ -1,3 +1,4 @@
+import { mediaSamples } from "@wxgate/emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type CustomerService,
@@ -17,7 +18,23 @@ const tagged = new Map<string, number[]>([["o-vip", [2, 101]]]);
 const followerTags: FollowerTags = { tagIdsOf: async (_appId, openId) => tagged.get(openId) ?? [] };
 
 interface Refusal {
-  error: { code: string; details?: { reason?: string; errcode?: number } };
+  error: { code: string; details?: { reason?: string; errcode?: number; limit?: number } };
+}
+interface KfView {
+  account: string;
+  avatarUrl: string;
+}
+
+/** Sends a file as the avatar of a customer-service account, the way the console does. */
+async function sendAvatar(account: string, name: string, data: Buffer) {
+  const form = new FormData();
+  form.append("media", new Blob([new Uint8Array(data)]), name);
+  const response = await fetch(`${h.url}/api/v1/accounts/${appId}/kf-accounts/${account}/avatar`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${h.apiKey}` },
+    body: form,
+  });
+  return { status: response.status, body: (await response.json()) as KfView & Refusal };
 }
 
 describe.each(testEngines)("customer service on $name", (engine) => {
@@ -118,5 +135,45 @@ describe.each(testEngines)("customer service on $name", (engine) => {
       menuKey: "V1001_SUPPORT",
     });
     expect(preview.body).toEqual({ kfAccount: "support@shop" });
+  });
+
+  it("sets an avatar at WeChat, refusing a wrong type or size before WeChat is called", async () => {
+    const base = `/accounts/${appId}/kf-accounts`;
+    expect((await h.api("POST", base, { account: "wang@shop", nickname: "小王" })).status).toBe(201);
+    const before = await h.api<{ items: KfView[] }>("GET", base);
+    expect(before.body.items[0]?.avatarUrl).toBe("");
+
+    const png = await sendAvatar("wang@shop", "face.png", mediaSamples.png(2048));
+    expect(png.status).toBe(400);
+    expect(png.body.error.details).toMatchObject({ reason: "file_type", errcode: 40005 });
+    // A jpg name on other bytes is refused by its content.
+    const disguised = await sendAvatar("wang@shop", "face.jpg", mediaSamples.png(2048));
+    expect(disguised.body.error.details).toMatchObject({ reason: "file_type" });
+    const large = await sendAvatar("wang@shop", "face.jpg", mediaSamples.jpg(64 * 1024 + 1));
+    expect(large.status).toBe(413);
+    expect(large.body.error.details).toMatchObject({
+      reason: "file_too_large",
+      errcode: 40012,
+      limit: 65536,
+    });
+    const huge = await sendAvatar("wang@shop", "face.jpg", mediaSamples.jpg(2 * 1024 * 1024));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.details).toMatchObject({ reason: "file_too_large", limit: 65536 });
+    expect(h.wechatCalls("/customservice/kfaccount/uploadheadimg")).toBe(0);
+
+    const set = await sendAvatar("wang@shop", "face.jpg", mediaSamples.jpg(4096));
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      account: "wang@shop",
+      avatarUrl: expect.stringMatching(/^http:\/\/mmbiz/),
+    });
+    expect(h.wechatCalls("/customservice/kfaccount/uploadheadimg")).toBe(1);
+    const after = await h.api<{ items: KfView[] }>("GET", base);
+    expect(after.body.items).toEqual([
+      expect.objectContaining({ account: "wang@shop", avatarUrl: set.body.avatarUrl }),
+    ]);
+
+    const nobody = await sendAvatar("nobody@shop", "face.jpg", mediaSamples.jpg(4096));
+    expect(nobody.status).toBe(404);
   });
 });

@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { request } from "./client.js";
+import { type Session, sessionKeys } from "./session.js";
+import { upload } from "./upload.js";
 
 /**
  * The customer-service module's calls. Types written after the server's response schemas
@@ -50,6 +52,22 @@ export function useRenameKfAccount(appId: string) {
       request<void>("PATCH", `${base(appId)}/kf-accounts/${encodeURIComponent(input.account)}`, {
         nickname: input.nickname,
       }),
+    onSuccess: () => client.invalidateQueries({ queryKey: kfKeys.accounts(appId) }),
+  });
+}
+
+/** Sends a jpg as a customer-service account's avatar; the list shows WeChat's new address. */
+export function useUploadKfAvatar(appId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { account: string; file: File }) =>
+      upload<KfAccount>(
+        `${base(appId)}/kf-accounts/${encodeURIComponent(input.account)}/avatar`,
+        input.file,
+        {},
+        client.getQueryData<Session | null>(sessionKeys.all)?.csrfToken ?? "",
+        () => undefined,
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: kfKeys.accounts(appId) }),
   });
 }

@@ -1,4 +1,10 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { API, query, request } from "./client.js";
 import { type Session, sessionKeys } from "./session.js";
 import { upload } from "./upload.js";
@@ -75,6 +81,26 @@ export function useMaterials(
         `${base(appId)}${query({ type: filter.type, kind: filter.kind, after: filter.after, limit: 20 })}`,
       ),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** One type's media and materials, newest first, a page at a time ("load more"), for pickers. */
+export function useMaterialChoices(
+  appId: string,
+  type: ItemType,
+  kind: MaterialKind | undefined,
+  enabled: boolean,
+) {
+  return useInfiniteQuery({
+    queryKey: [...materialKeys.of(appId), "choices", type, kind ?? "all"] as const,
+    queryFn: ({ pageParam }) =>
+      request<{ items: MaterialItem[]; next: string | null }>(
+        "GET",
+        `${base(appId)}${query({ type, kind, after: pageParam, limit: 20 })}`,
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next ?? undefined,
+    enabled,
   });
 }
 

@@ -47,6 +47,14 @@ const zhCN = {
   "errors.reason.kf_account_unknown": "第 {index} 条规则指向不存在的客服帐号。",
   "errors.reason.rule_invalid": "有规则的值为空或过长。",
   "errors.reason.rules_limit": "最多 {limit} 条规则。",
+  "kf.avatar": "头像",
+  "kf.avatarOf": "“{name}”的头像",
+  "kf.setAvatar": "换头像",
+  "kf.avatarFile": "客服头像（jpg，不超过 64 KB）",
+  "kf.avatarSet": "已更新“{name}”的头像。",
+  "errors.reason.media_missing": "没有收到头像文件。",
+  "errors.reason.file_type": "头像须为 jpg 图片。",
+  "errors.reason.file_too_large": "头像太大，最大 {limit} 字节。",
 };
 
 type KfKey = keyof typeof zhCN;
@@ -94,6 +102,14 @@ const enUS: Record<KfKey, string> = {
   "errors.reason.kf_account_unknown": "Rule {index} names a customer-service account that does not exist.",
   "errors.reason.rule_invalid": "A rule's value is empty or too long.",
   "errors.reason.rules_limit": "At most {limit} rules.",
+  "kf.avatar": "Avatar",
+  "kf.avatarOf": "Avatar of “{name}”",
+  "kf.setAvatar": "Set avatar",
+  "kf.avatarFile": "Customer-service avatar (jpg, at most 64 KB)",
+  "kf.avatarSet": "Updated the avatar of “{name}”.",
+  "errors.reason.media_missing": "No avatar file was received.",
+  "errors.reason.file_type": "An avatar must be a jpg image.",
+  "errors.reason.file_too_large": "The avatar is too large: at most {limit} bytes.",
 };
 
 export const kfDictionary: SectionDictionary<KfKey> = { "zh-CN": zhCN, "en-US": enUS };

@@ -37,4 +37,7 @@ export type KfRefusal =
   | "kf_account_limit"
   | "kf_account_unknown"
   | "rule_invalid"
-  | "rules_limit";
+  | "rules_limit"
+  | "media_missing"
+  | "file_type"
+  | "file_too_large";

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
+import { receiveUpload } from "../http/upload.js";
 import type { KfRouter } from "./ports.js";
-import type { CustomerServiceService } from "./service.js";
+import { AVATAR_MAX_BYTES, type CustomerServiceService } from "./service.js";
 
 const appid = z.object({ appid: z.string().min(1).max(64) });
 const oneAccount = appid.extend({ account: z.string().min(1).max(64) });
@@ -68,6 +69,22 @@ export function customerServiceRoutes(service: CustomerServiceService, router: K
       async handler({ params, body }) {
         await service.rename(params.appid, params.account, body.nickname);
         return undefined;
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/accounts/:appid/kf-accounts/:account/avatar",
+      action: "kf.accounts.manage",
+      account: (p) => p.appid,
+      tags: ["customer-service"],
+      summary: "Set a customer-service account's avatar (uploadheadimg)",
+      description: `Send a jpg as multipart/form-data under \`media\`. Checked before WeChat is called with WeChat's thumbnail rule (\`details.reason\`, with \`details.errcode\`): \`media_missing\`, \`file_type\` (not a jpg, by extension or content), 413 \`file_too_large\` (over ${AVATAR_MAX_BYTES} bytes, \`details.limit\`). Answers the account with its new \`avatarUrl\`.`,
+      params: oneAccount,
+      upload: z.object({ media: z.string().describe("The jpg file (binary).") }),
+      response: accountView,
+      async handler({ params, request }) {
+        const file = await receiveUpload(request, AVATAR_MAX_BYTES);
+        return service.uploadAvatar(params.appid, params.account, file);
       },
     }),
     defineRoute({

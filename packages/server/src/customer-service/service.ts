@@ -1,20 +1,29 @@
 import {
   checkKfAccount,
   checkKfNickname,
+  checkMediaUpload,
   createCustomerServiceApi,
   type KfAccount,
   kfLimits,
+  mediaLimits,
   utf8ByteLength,
   WeChatApiError,
   type WeChatClient,
   wechatErrcode,
 } from "@wxgate/wechat";
+import type { ReceivedUpload } from "../http/upload.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import type { KfRefusal } from "./policy.js";
 import type { CustomerServiceRepository, RoutingRuleRow } from "./repository.js";
+
+/**
+ * WeChat takes a customer-service avatar under the thumbnail rule: a jpg of at most 64 KB (the
+ * fact sheet names no other limit for `uploadheadimg`, so the SDK's thumb rule is the one used).
+ */
+export const AVATAR_MAX_BYTES = mediaLimits.temporary.thumb.maxBytes;
 
 /** At most this many routing rules per account. */
 export const MAX_ROUTING_RULES = 100;
@@ -117,6 +126,37 @@ export class CustomerServiceService {
     if (!checked.ok)
       throw refusal("nickname_invalid", "the nickname is 1–16 characters", { errcode: checked.errcode });
     await knownAccount((await this.api(appId)).update(account, checked.value));
+  }
+
+  /**
+   * Sets the account's avatar at WeChat (`uploadheadimg`) after checking the file with the SDK's
+   * thumb rule, and answers the account as `getkflist` shows it afterwards.
+   */
+  async uploadAvatar(appId: string, account: string, file: ReceivedUpload): Promise<KfAccountView> {
+    const checked = checkMediaUpload("temporary", "thumb", {
+      filename: file.filename,
+      size: file.data.length,
+      head: file.data,
+    });
+    if (!checked.ok) {
+      if (checked.errcode === wechatErrcode.mediaDataMissing)
+        throw refusal("media_missing", "the avatar file is empty", { errcode: checked.errcode });
+      if (checked.errcode === wechatErrcode.invalidFileType)
+        throw refusal("file_type", "an avatar is a jpg image", { errcode: checked.errcode });
+      throw new PlatformError("payload_too_large", `an avatar is at most ${AVATAR_MAX_BYTES} bytes`, {
+        reason: "file_too_large",
+        errcode: checked.errcode,
+        limit: AVATAR_MAX_BYTES,
+      });
+    }
+    const api = await this.api(appId);
+    await knownAccount(
+      api.uploadAvatar(account, { filename: file.filename, contentType: "image/jpeg", data: file.data }),
+    );
+    const updated = (await api.list()).kf_list.find((a) => a.kf_account === account);
+    if (!updated) throw errors.notFound("the customer-service account");
+    this.deps.logger.info({ appid: appId, kfAccount: account }, "customer-service avatar set");
+    return viewOf(updated);
   }
 
   /** Deletes the account at WeChat, and the routing rules that named it. */

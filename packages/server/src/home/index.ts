@@ -20,6 +20,7 @@ const MODE = "__WXGATE_MODE__";
 
 /**
  * The console's Content-Security-Policy: its own scripts and API, data: images (QR codes),
+ * WeChat's image CDN over https (avatars WeChat hosts, such as customer-service accounts'),
  * its own stylesheets plus the style elements Ant Design writes at run time, which carry this
  * response's nonce; no inline script, no framing.
  */
@@ -28,7 +29,7 @@ export function consoleCsp(nonce: string): string {
     "default-src 'none'",
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data:",
+    "img-src 'self' data: https://mmbiz.qpic.cn https://wx.qlogo.cn",
     "font-src 'self'",
     "connect-src 'self'",
     "form-action 'self'",

@@ -1,9 +1,9 @@
 import { type MediaTypeLimit, mediaLimits } from "@wxgate/wechat";
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/route.js";
+import { receiveUpload } from "../http/upload.js";
 import { errors } from "../platform/errors.js";
 import type { MaterialsService } from "./service.js";
-import { receiveUpload } from "./upload.js";
 
 const appid = z.object({ appid: z.string().min(1).max(64) });
 const oneItem = appid.extend({ mediaId: z.string().min(1).max(128) });

@@ -14,12 +14,12 @@ import {
   type WeChatClient,
   wechatErrcode,
 } from "@wxgate/wechat";
+import type { ReceivedUpload } from "../http/upload.js";
 import { errors, PlatformError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import type { MaterialRefusal } from "./policy.js";
 import type { MaterialRow, MaterialsRepository, PageCursor } from "./repository.js";
-import type { ReceivedUpload } from "./upload.js";
 
 /** The WeChat errcode the local check found, as the refusal's reason. */
 const REASON_OF: Record<number, MaterialRefusal> = {

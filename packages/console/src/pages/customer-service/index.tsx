@@ -1,6 +1,18 @@
-import { ArrowLeftOutlined, PlusOutlined } from "@ant-design/icons";
-import { App, Button, Card, Flex, Form, Input, Modal, Table, type TableColumnsType, Typography } from "antd";
-import { useState } from "react";
+import { ArrowLeftOutlined, PlusOutlined, UserOutlined } from "@ant-design/icons";
+import {
+  App,
+  Avatar,
+  Button,
+  Card,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from "antd";
+import { useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import {
   type KfAccount,
@@ -8,11 +20,18 @@ import {
   useDeleteKfAccount,
   useKfAccounts,
   useRenameKfAccount,
+  useUploadKfAvatar,
 } from "../../api/customer-service.js";
 import { kfDictionary } from "../../i18n/customer-service.js";
 import { useSectionI18n } from "../../i18n/index.js";
 import { sectionErrorMessage } from "../../i18n/materials.js";
 import { RoutingRules } from "./RoutingRules.js";
+
+/**
+ * WeChat's CDN answers over https too, and the console's policy admits images from it over https
+ * only; WeChat refuses other sites' referrers, so none is sent.
+ */
+const avatarSource = (url: string) => url.replace(/^http:\/\//, "https://");
 
 /** An account's customer-service accounts at WeChat and the routing rules to them. */
 export function CustomerServicePage() {
@@ -23,6 +42,9 @@ export function CustomerServicePage() {
   const add = useAddKfAccount(appId);
   const rename = useRenameKfAccount(appId);
   const remove = useDeleteKfAccount(appId);
+  const avatar = useUploadKfAvatar(appId);
+  const avatarInput = useRef<HTMLInputElement>(null);
+  const [avatarFor, setAvatarFor] = useState<KfAccount | undefined>();
   const [editing, setEditing] = useState<KfAccount | "new" | undefined>();
   const [form] = Form.useForm<{ account: string; nickname: string }>();
   const fail = (error: unknown) => void message.error(sectionErrorMessage(t, kfDictionary["zh-CN"], error));
@@ -64,16 +86,59 @@ export function CustomerServicePage() {
           .catch(fail),
     });
 
+  const onAvatarChosen = (file: File | undefined) => {
+    const target = avatarFor;
+    if (!file || !target) return;
+    avatar.mutate(
+      { account: target.account, file },
+      {
+        onSuccess: () => void message.success(t("kf.avatarSet", { name: target.nickname })),
+        onError: fail,
+        onSettled: () => setAvatarFor(undefined),
+      },
+    );
+  };
+
   const columns: TableColumnsType<KfAccount> = [
+    {
+      title: t("kf.avatar"),
+      key: "avatar",
+      width: 64,
+      render: (_, a) => (
+        <Avatar
+          size={40}
+          icon={<UserOutlined />}
+          src={
+            a.avatarUrl ? (
+              <img
+                src={avatarSource(a.avatarUrl)}
+                alt={t("kf.avatarOf", { name: a.nickname })}
+                referrerPolicy="no-referrer"
+              />
+            ) : undefined
+          }
+        />
+      ),
+    },
     { title: t("kf.account"), key: "account", render: (_, a) => a.account },
     { title: t("kf.nickname"), key: "nickname", render: (_, a) => a.nickname },
     { title: t("kf.bound"), key: "bound", render: (_, a) => a.boundWeChat ?? t("kf.unbound") },
     {
       title: t("fields.account.actions"),
       key: "actions",
-      width: 180,
+      width: 260,
       render: (_, a) => (
-        <Flex gap={8}>
+        <Flex gap={8} wrap>
+          <Button
+            size="small"
+            loading={avatar.isPending && avatarFor?.account === a.account}
+            onClick={() => {
+              setAvatarFor(a);
+              avatarInput.current?.click();
+            }}
+          >
+            {t("kf.setAvatar")}
+          </Button>
           <Button
             size="small"
             onClick={() => {
@@ -131,6 +196,18 @@ export function CustomerServicePage() {
           />
         </Flex>
       </Card>
+      <input
+        ref={avatarInput}
+        type="file"
+        accept=".jpg,.jpeg,image/jpeg"
+        aria-label={t("kf.avatarFile")}
+        hidden
+        onChange={(e) => {
+          onAvatarChosen(e.target.files?.[0]);
+          // The same file chosen again is a new attempt.
+          e.target.value = "";
+        }}
+      />
       <RoutingRules appId={appId} accounts={accounts.data?.items ?? []} />
       <Modal
         open={editing !== undefined}

@@ -13,6 +13,7 @@ import { ApiError } from "../../../api/client.js";
 import { errorMessage } from "../../../api/errors.js";
 import { type AutomationKey, automationDictionary } from "../../../i18n/automation.js";
 import { useSectionI18n } from "../../../i18n/index.js";
+import { MediaIdInput, PicUrlInput } from "./MaterialFields.js";
 
 /** UTF-8 bytes of a text, as WeChat counts them (a Chinese character is 3). */
 export function utf8Bytes(text: string): number {
@@ -263,6 +264,7 @@ export function RuleEditor({
               {fields.map((field) => (
                 <ReplyFields
                   key={field.key}
+                  appId={appId}
                   index={field.name}
                   form={form}
                   onRemove={() => remove(field.name)}
@@ -284,10 +286,12 @@ export function RuleEditor({
 }
 
 function ReplyFields({
+  appId,
   index,
   form,
   onRemove,
 }: {
+  appId: string;
   index: number;
   form: ReturnType<typeof Form.useForm<FormValues>>[0];
   onRemove(): void;
@@ -325,13 +329,21 @@ function ReplyFields({
           <Input.TextArea rows={3} />
         </Form.Item>
       )}
-      {(type === "image" || type === "voice" || type === "video") && field("mediaId", "auto.mediaId")}
+      {(type === "image" || type === "voice" || type === "video") && (
+        <Form.Item name={[index, "mediaId"]} label={t("auto.mediaId")}>
+          <MediaIdInput appId={appId} type={type} />
+        </Form.Item>
+      )}
       {type === "video" && field("thumbMediaId", "auto.thumbMediaId")}
       {type === "video" && field("title", "auto.newsTitle")}
       {type === "news" && field("title", "auto.newsTitle")}
       {(type === "video" || type === "news") && field("description", "auto.newsDescription")}
       {type === "news" && field("url", "auto.url")}
-      {type === "news" && field("picUrl", "auto.picUrl")}
+      {type === "news" && (
+        <Form.Item name={[index, "picUrl"]} label={t("auto.picUrl")}>
+          <PicUrlInput appId={appId} />
+        </Form.Item>
+      )}
       {type === "transfer_customer_service" && field("kfAccount", "auto.kfAccount")}
     </Flex>
   );
