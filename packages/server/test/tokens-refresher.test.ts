@@ -17,6 +17,20 @@ const COMPONENT_TOKEN = "/cgi-bin/component/api_component_token";
 /** Inside the 5-minute refresh-ahead window of the tokens issued at the start, not expired. */
 const NEAR_EXPIRY = TOKEN_LIFE - 60_000;
 
+/**
+ * WeChat's calls leave the server through undici's `request` (platform/wechat-transport.ts):
+ * the test stands at that door, where a call to one path can be held until opened.
+ */
+const gate = vi.hoisted(() => ({ knock: undefined as ((path: string) => Promise<void>) | undefined }));
+vi.mock("undici", async (importOriginal) => {
+  const undici = await importOriginal<typeof import("undici")>();
+  const request: typeof undici.request = async (url, options) => {
+    await gate.knock?.(new URL(String(url)).pathname);
+    return undici.request(url, options);
+  };
+  return { ...undici, request };
+});
+
 /** Holds the server's calls to one WeChat path at its door until opened. */
 class Door {
   #arrived!: () => void;
@@ -37,19 +51,15 @@ class Door {
   }
 }
 
-const realFetch = globalThis.fetch;
 let door: Door | undefined;
 let h: SandboxHarness;
 let appId: string;
 
 beforeEach(async () => {
   door = undefined;
-  // Installed before the server builds its WeChat clients, which keep the fetch they are given.
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (door && new URL(url).pathname.endsWith(door.path)) await door.knock();
-    return realFetch(input, init);
-  });
+  gate.knock = async (path) => {
+    if (door && path.endsWith(door.path)) await door.knock();
+  };
   // The timer's own ticks stay out of the way: each test runs the refresher itself.
   h = await startSandbox({ env: { WXGATE_TOKEN_REFRESH_SECONDS: "240" } });
   appId = h.demo.serviceAppId;
