@@ -56,6 +56,7 @@ export const tableOwners = {
   campaign_lists: "campaigns",
   campaign_list_members: "campaigns",
   campaign_settings: "campaigns",
+  campaign_mass_batches: "campaigns",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

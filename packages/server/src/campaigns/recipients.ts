@@ -296,7 +296,7 @@ export class RecipientsRepository {
 }
 
 /** The columns an outcome sets on its row. */
-function changesOf(outcome: Outcome, now: number): UpdateObject<Database, "campaign_recipients"> {
+export function changesOf(outcome: Outcome, now: number): UpdateObject<Database, "campaign_recipients"> {
   switch (outcome.kind) {
     case "sent":
       return {

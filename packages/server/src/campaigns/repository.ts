@@ -161,6 +161,9 @@ export class CampaignsRepository {
       const recipients = count(
         await trx.deleteFrom("campaign_recipients").where("appid", "=", appid).executeTakeFirst(),
       );
+      const batches = count(
+        await trx.deleteFrom("campaign_mass_batches").where("appid", "=", appid).executeTakeFirst(),
+      );
       const campaigns = count(
         await trx.deleteFrom("campaigns").where("appid", "=", appid).executeTakeFirst(),
       );
@@ -176,6 +179,7 @@ export class CampaignsRepository {
       );
       return {
         campaign_recipients: recipients,
+        campaign_mass_batches: batches,
         campaigns,
         campaign_list_members: members,
         campaign_lists: listRows,

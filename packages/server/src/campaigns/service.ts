@@ -8,6 +8,7 @@ import type { Clock, Queue } from "../platform/ports.js";
 import { customContentOf, massContentOf, sendTo } from "./channels.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
+import type { MassBatchesRepository } from "./mass-batches.js";
 import type { Audience, CampaignStatus, Channel, Content } from "./model.js";
 import { contentProblems } from "./preflight.js";
 import { type Preflight, PreflightRunner } from "./preflight-run.js";
@@ -48,6 +49,7 @@ export class CampaignsService {
     private readonly deps: {
       campaigns: CampaignsRepository;
       recipients: RecipientsRepository;
+      batches: MassBatchesRepository;
       engine: CampaignEngine;
       followers: FollowerLookup;
       materials: MaterialDirectory;
@@ -89,12 +91,6 @@ export class CampaignsService {
   }
 
   private checkInput(input: CampaignInput): void {
-    if (input.channel === "mass" && input.audience.kind !== "all" && input.audience.kind !== "tag") {
-      // mass/send by OpenIDs (lists, the 48-hour audience) is not delivered by this engine yet.
-      throw new CampaignError("audience_invalid", "a mass send goes to all followers or a tag", {
-        reason: "mass_audience",
-      });
-    }
     const problems = contentProblems(input.channel, input.content);
     if (problems.length > 0) {
       throw new CampaignError("content_invalid", "the content breaks WeChat's rules", { problems });
