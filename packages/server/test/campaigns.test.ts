@@ -335,6 +335,24 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
       audience: { kind: "all" },
       content: { channel: "custom", type: "text", text: "全员" },
     });
+    // The pre-flight reads the window a page of followers at a time (one query per page).
+    const counted = await h.api<{ audience: { total: number; eligible: number; skipped: unknown[] } }>(
+      "POST",
+      `/campaigns/${everyone.id}/preflight`,
+    );
+    expect(counted.body.audience).toEqual({
+      total: followers.length,
+      eligible: 1,
+      skipped: [{ reason: "outside_48h", count: followers.length - 1 }],
+    });
+    const lookup = h.server.context.use("followers");
+    const strangers = Array.from({ length: 1500 }, (_, i) => `oSTRANGER${String(i).padStart(20, "0")}`);
+    const batch = await lookup.lastInteractionsOf(appId, [...strangers, ...followers]);
+    expect(batch.size).toBe(followers.length);
+    for (const openId of followers) {
+      expect(batch.get(openId), openId).toEqual(await lookup.lastInteractionOf(appId, openId));
+    }
+    expect(batch.get(talker)?.message).toEqual(expect.any(Number));
     await h.api("POST", `/campaigns/${everyone.id}/submit`);
     await drain();
     const all = (await h.api<Campaign>("GET", `/campaigns/${everyone.id}`)).body;

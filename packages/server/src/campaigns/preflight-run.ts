@@ -150,9 +150,11 @@ export class PreflightRunner {
           : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
       total += page.openIds.length;
       if (custom) {
+        // One query for the page's window (the followers module's named service), not one per follower.
+        const last = await this.deps.followers.lastInteractionsOf(row.appid, page.openIds);
         for (const openid of page.openIds) {
-          const last = await this.deps.followers.lastInteractionOf(row.appid, openid);
-          if (last?.message != null && now - last.message <= 48 * 60 * 60_000) eligible++;
+          const message = last.get(openid)?.message;
+          if (message != null && now - message <= 48 * 60 * 60_000) eligible++;
         }
       } else if (perRecipientQuota) {
         const full = await this.deps.batches.atQuota(
