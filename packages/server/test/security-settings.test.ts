@@ -67,6 +67,12 @@ const notSecurity: Record<string, string> = {
   alertFailedSignInMinutes: "the window of that alert",
   reviewIdleDays: "what the authorization review flags: a report",
   reviewExpiringDays: "what the authorization review flags: a report",
+  campaignBatch: "how many recipient rows a send job claims at once: throughput",
+  campaignInFlight: "how many campaign sends are out at once: throughput",
+  campaignClaimSeconds:
+    "when a crashed worker's claimed rows are taken again: reliability, which campaigns-crash.test.ts checks",
+  campaignReceiptWaitSeconds:
+    "how long a row whose answer was lost waits for its receipt: exactly-once delivery, which campaigns.test.ts checks",
 };
 
 async function withSignInServer<T>(
