@@ -57,6 +57,7 @@ export const tableOwners = {
   campaign_list_members: "campaigns",
   campaign_settings: "campaigns",
   campaign_mass_batches: "campaigns",
+  campaign_counts: "campaigns",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

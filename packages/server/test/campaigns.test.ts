@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RecipientsRepository } from "../src/campaigns/recipients.js";
 import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { authorizeAccount, type SandboxHarness, startSandbox } from "./accounts-fixture.js";
 
@@ -56,6 +57,20 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     for (let i = 0; i < 500 && templateReceipts() < count; i++) await new Promise((r) => setTimeout(r, 10));
     expect(templateReceipts()).toBe(count);
     await h.settle();
+  };
+
+  const rowsOf = () => new RecipientsRepository(h.server.store.db, h.server.store.dialect);
+  /** The progress' counters equal a real count of the campaign's rows. */
+  const expectCountersTrue = async (campaignId: string) => {
+    const sorted = (counts: Awaited<ReturnType<RecipientsRepository["counts"]>>) => ({
+      ...counts,
+      errcodes: [...counts.errcodes].sort((a, b) => a.errcode - b.errcode),
+      skipped: [...counts.skipped].sort((a, b) => (a.reason < b.reason ? -1 : 1)),
+    });
+    const repository = rowsOf();
+    expect(sorted(await repository.counts(campaignId))).toEqual(
+      sorted(await repository.countRows(campaignId)),
+    );
   };
 
   /** Runs every due job (the worker is not started: the test drives it). */
@@ -176,6 +191,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await receiptsRaised(raisedBefore + followers.length);
     const receipts = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body.receipts;
     expect(receipts).toEqual({ confirmed: followers.length, failed: 0 });
+    await expectCountersTrue(campaign.id);
   }, 60_000);
 
   it("refuses to submit a campaign whose template field is missing, naming the check", async () => {
@@ -242,6 +258,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     view = (await h.api<Campaign>("GET", `/campaigns/${cancelled.id}`)).body;
     expect(view.progress.byStatus.sent).toBe(0);
     expect(view.progress.skipped).toEqual([{ reason: "cancelled", count: view.progress.total }]);
+    await expectCountersTrue(cancelled.id);
+    await expectCountersTrue(paused.id);
   }, 60_000);
 
   it("starts a scheduled campaign when its time comes", async () => {
@@ -491,6 +509,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
       .set({ status: "sending", finished_at: null })
       .where("id", "=", campaign.id)
       .execute();
+    // Rows changed by hand: the counters are counted again from them.
+    await rowsOf().recount(campaign.id);
     h.server.clock.advance(1_000);
     await h.api("POST", `/campaigns/${campaign.id}/pause`);
     await h.api("POST", `/campaigns/${campaign.id}/resume`);
@@ -500,6 +520,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect([45065, 45066]).toContain(repeat[0]!.errcode);
     const again = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
     expect(again).toMatchObject({ status: "completed", progress: { byStatus: { sent: 201, sending: 0 } } });
+    await expectCountersTrue(campaign.id);
     h.server.clock.advance(6_000);
     await h.settle();
     for (const openId of audience) {
@@ -565,6 +586,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     const view = (await h.api<Campaign>("GET", `/campaigns/${mixed.id}`)).body;
     expect(view.progress.byStatus).toMatchObject({ sent: 2, skipped: 2 });
     expect(view.progress.skipped).toEqual([{ reason: "quota", count: 2 }]);
+    await expectCountersTrue(mixed.id);
     await massDelivered(1);
     expect(inboxOf(x, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(0);
     expect(inboxOf(z1, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(1);
@@ -719,6 +741,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
         .where("campaign_id", "=", campaignId)
         .where("openid", "in", openIds)
         .execute();
+      await rowsOf().recount(campaignId);
     };
     const [reached, notReached] = [followers[5]!, followers[6]!];
     const campaign = await templateCampaign({
@@ -786,6 +809,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await drain();
     const [row] = await recipients(custom.id);
     expect(row).toMatchObject({ openId: talker, status: "failed", reason: "outcome_unknown" });
+    await expectCountersTrue(custom.id);
+    await expectCountersTrue(campaign.id);
     expect((await h.api<Campaign>("GET", `/campaigns/${custom.id}`)).body.status).toBe("completed");
   }, 60_000);
 });

@@ -175,6 +175,7 @@ export class CampaignEngine implements ModuleWorker {
       if (!advanced) return false;
       await recipients.insert(
         trx,
+        campaignId,
         page.openIds.map((openid) => ({
           id: newId(now),
           campaign_id: campaignId,
@@ -290,7 +291,7 @@ export class CampaignEngine implements ModuleWorker {
       now + delivery.claimSeconds * 1000,
     );
     for (const row of lapsed)
-      await recipients.write(row.id, row.attempts, this.recover(channel, row.reason, now), now);
+      await recipients.write(campaignId, row.id, row.attempts, this.recover(channel, row.reason, now), now);
     if (lapsed.length > 0)
       logger.info({ campaignId, rows: lapsed.length }, "campaign rows left sending recovered");
 
@@ -311,7 +312,7 @@ export class CampaignEngine implements ModuleWorker {
       }
       await eachLimited(rows, delivery.inFlight, async (row) => {
         if (this.#halted.has(campaignId)) {
-          await recipients.write(row.id, row.attempts, { kind: "release" }, clock.now());
+          await recipients.write(campaignId, row.id, row.attempts, { kind: "release" }, clock.now());
           return;
         }
         let outcome: Outcome;
@@ -327,7 +328,7 @@ export class CampaignEngine implements ModuleWorker {
           outcome = await this.attempt(api, content, campaign.appid, row);
         }
         const at = clock.now();
-        await recipients.write(row.id, row.attempts, outcome, at);
+        await recipients.write(campaignId, row.id, row.attempts, outcome, at);
         if (outcome.kind === "sent") this.rates.note(campaignId, at);
       });
     }

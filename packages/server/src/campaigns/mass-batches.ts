@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../platform/store/schema.js";
+import { applyTally, Tally } from "./counters.js";
 import { changesOf, type Outcome } from "./recipients.js";
 import type { CampaignMassBatchesTable } from "./tables.js";
 
@@ -138,6 +139,11 @@ export class MassBatchesRepository {
         .where("id", "in", chosen)
         .returning(["id", "openid"])
         .execute();
+      await applyTally(
+        trx,
+        campaignId,
+        new Tally().add("status", "pending", -rows.length).add("status", "sending", rows.length),
+      );
       await trx
         .updateTable("campaign_mass_batches")
         .set({ recipients: rows.length })
@@ -210,6 +216,13 @@ export class MassBatchesRepository {
         .where("mass_batch", "=", batch)
         .where("status", "=", "sending")
         .executeTakeFirst();
+      // A retry keeps its rows `sending`; any other outcome moves them all.
+      if (outcome.kind !== "retry")
+        await applyTally(
+          trx,
+          campaignId,
+          new Tally().move("sending", outcome, Number(result.numUpdatedRows)),
+        );
       if (outcome.kind === "sent" && outcome.msgid !== null) {
         await trx
           .updateTable("campaign_mass_batches")
@@ -223,15 +236,20 @@ export class MassBatchesRepository {
   }
 
   /** Marks some rows of a batch skipped before its call (e.g. followers at their monthly quota). */
-  async skip(ids: readonly string[], reason: string, now: number): Promise<void> {
-    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-      await this.db
-        .updateTable("campaign_recipients")
-        .set({ status: "skipped", reason, locked_until: null, updated_at: now })
-        .where("id", "in", ids.slice(i, i + IDS_PER_STATEMENT))
-        .where("status", "=", "sending")
-        .execute();
-    }
+  async skip(campaignId: string, ids: readonly string[], reason: string, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let skipped = 0;
+      for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+        const result = await trx
+          .updateTable("campaign_recipients")
+          .set({ status: "skipped", reason, locked_until: null, updated_at: now })
+          .where("id", "in", ids.slice(i, i + IDS_PER_STATEMENT))
+          .where("status", "=", "sending")
+          .executeTakeFirst();
+        skipped += Number(result.numUpdatedRows);
+      }
+      await applyTally(trx, campaignId, new Tally().move("sending", { kind: "skipped", reason }, skipped));
+    });
   }
 
   /**

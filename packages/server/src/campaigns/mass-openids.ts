@@ -61,7 +61,7 @@ export async function sendMassBatch(
     });
     if (!claimed) return false;
     batch = claimed.batch;
-    rows = await skipAtQuota(deps, campaign.appid, claimed.rows, now);
+    rows = await skipAtQuota(deps, campaign, claimed.rows, now);
   }
   if (rows.length === 0) return true;
   const attempt = await batches.noteAttempt(campaignId, batch, now);
@@ -75,15 +75,16 @@ export async function sendMassBatch(
 }
 
 /** Skips, before the call, the batch's followers who received four mass messages this month. */
-async function skipAtQuota(deps: MassBatchDeps, appid: string, rows: BatchRow[], now: number) {
+async function skipAtQuota(deps: MassBatchDeps, campaign: CampaignsTable, rows: BatchRow[], now: number) {
   const full = await deps.batches.atQuota(
-    appid,
+    campaign.appid,
     rows.map((row) => row.openid),
     beijingMonthStart(now),
     MASS_PER_USER_MONTHLY,
   );
   if (full.size === 0) return rows;
   await deps.batches.skip(
+    campaign.id,
     rows.filter((row) => full.has(row.openid)).map((row) => row.id),
     "quota",
     now,

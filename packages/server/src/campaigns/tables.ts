@@ -91,6 +91,16 @@ export interface CampaignMassBatchesTable {
   updated_at: number;
 }
 
+/** A campaign's counter: rows per status, failures per errcode, skipped rows per reason, receipts per verdict. */
+export interface CampaignCountsTable {
+  campaign_id: string;
+  /** `status`, `errcode`, `skipped` or `receipt`. */
+  kind: string;
+  /** The status, errcode, reason or verdict counted. */
+  name: string;
+  n: number;
+}
+
 /** An uploaded list of the customer's own ids, resolved to OpenIDs. */
 export interface CampaignListsTable {
   id: string;
@@ -123,5 +133,6 @@ declare module "../platform/store/schema.js" {
     campaign_list_members: CampaignListMembersTable;
     campaign_settings: CampaignSettingsTable;
     campaign_mass_batches: CampaignMassBatchesTable;
+    campaign_counts: CampaignCountsTable;
   }
 }
