@@ -304,6 +304,23 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
       operator,
     );
     expect(submitted.body.status).toBe("awaiting_approval");
+    // Asking again to start it, submitting or resuming, is refused: only an approval starts it.
+    for (const verb of ["submit", "resume"]) {
+      const early = await h.api<Refusal>(
+        "POST",
+        `/campaigns/${created.body.id}/${verb}`,
+        undefined,
+        operator,
+      );
+      expect(early.status, verb).toBe(403);
+      expect(early.body.error, verb).toMatchObject({
+        code: "approval_required",
+        details: { status: "awaiting_approval" },
+      });
+    }
+    // An administrator asking the same is told the campaign's state.
+    const adminResume = await h.api<Refusal>("POST", `/campaigns/${created.body.id}/resume`);
+    expect(adminResume.body.error.code).toBe("campaign_state");
     const notHers = await h.api<Refusal>(
       "POST",
       `/campaigns/${created.body.id}/approve`,

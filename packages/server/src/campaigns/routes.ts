@@ -42,7 +42,7 @@ const campaignInput = z.object({
 });
 
 const REFUSALS =
-  "Refusals: `campaign_not_found` (404), `campaign_state` (409, `details.status`), `preflight_failed` (409, `details.checks`), `audience_invalid`, `content_invalid` (400, `details.problems` as `[{ field, reason, limit? }]`), `list_invalid` (400), `approval_required` (403).";
+  "Refusals: `campaign_not_found` (404), `campaign_state` (409, `details.status`), `preflight_failed` (409, `details.checks`), `audience_invalid`, `content_invalid` (400, `details.problems` as `[{ field, reason, limit? }]`), `list_invalid` (400), `approval_required` (403: a campaign awaiting approval, submitted again or resumed by someone who may not approve).";
 
 const atMs = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null ? null : Date.parse(value);

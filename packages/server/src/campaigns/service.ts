@@ -219,6 +219,7 @@ export class CampaignsService {
 
   async submit(id: string, actor: Actor): Promise<CampaignsTable> {
     const row = await this.campaign(id, actor, "campaigns.send");
+    this.refuseAwaiting(row, actor);
     if (row.status !== "draft") throw stateError(row);
     const preflight = await this.preflight(id, actor);
     if (!preflight.ok) {
@@ -235,6 +236,18 @@ export class CampaignsService {
       await this.begin(row.id, ["draft"]);
     }
     return this.campaign(id, actor, "campaigns.read");
+  }
+
+  /**
+   * Someone who may not approve asks to start (submit again, resume) a campaign that waits for
+   * approval: only an approval starts it (`approval_required`; an approver is told the state).
+   */
+  private refuseAwaiting(row: CampaignsTable, actor: Actor): void {
+    if (row.status === "awaiting_approval" && !permits(actor, "campaigns.approve", row.appid)) {
+      throw new CampaignError("approval_required", "the campaign waits for an administrator's approval", {
+        status: row.status,
+      });
+    }
   }
 
   /** Schedules the campaign or starts it now. */
@@ -283,6 +296,7 @@ export class CampaignsService {
 
   async resume(id: string, actor: Actor): Promise<CampaignsTable> {
     const row = await this.campaign(id, actor, "campaigns.send");
+    this.refuseAwaiting(row, actor);
     const now = this.deps.clock.now();
     // A campaign paused before it started goes back to its schedule.
     const started = row.started_at !== null;
