@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../platform/store/schema.js";
-import type { Outcome, RowCounts } from "./recipients.js";
+import type { Outcome, RowCounts } from "./model.js";
 
 /** What a counter counts: rows per status, failures per errcode, skipped rows per reason, receipts per verdict. */
 export type CountKind = "status" | "errcode" | "skipped" | "receipt";
@@ -83,4 +83,75 @@ export async function readCounts(db: Kysely<Database>, campaignId: string): Prom
   errcodes.sort((a, b) => a.errcode - b.errcode);
   skipped.sort((a, b) => (a.reason < b.reason ? -1 : 1));
   return { byStatus, errcodes, skipped, receipts };
+}
+
+/**
+ * A campaign's counts from its rows themselves: grouped counts over the campaign's index range,
+ * whose cost grows with the campaign (what the counters are checked against).
+ */
+export async function countRows(db: Kysely<Database>, campaignId: string): Promise<RowCounts> {
+  const byStatus = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+  const statusRows = await db
+    .selectFrom("campaign_recipients")
+    .select(["status", sql<number>`count(*)`.as("n")])
+    .where("campaign_id", "=", campaignId)
+    .groupBy("status")
+    .execute();
+  for (const row of statusRows) {
+    if (row.status in byStatus) byStatus[row.status as keyof typeof byStatus] = Number(row.n);
+  }
+  const errcodeRows =
+    byStatus.failed === 0
+      ? []
+      : await db
+          .selectFrom("campaign_recipients")
+          .select(["errcode", sql<number>`count(*)`.as("n")])
+          .where("campaign_id", "=", campaignId)
+          .where("status", "=", "failed")
+          .where("errcode", "is not", null)
+          .groupBy("errcode")
+          .execute();
+  const skippedRows =
+    byStatus.skipped === 0
+      ? []
+      : await db
+          .selectFrom("campaign_recipients")
+          .select(["reason", sql<number>`count(*)`.as("n")])
+          .where("campaign_id", "=", campaignId)
+          .where("status", "=", "skipped")
+          .groupBy("reason")
+          .execute();
+  const receiptRows = await db
+    .selectFrom("campaign_recipients")
+    .select(["receipt", sql<number>`count(*)`.as("n")])
+    .where("campaign_id", "=", campaignId)
+    .where("status", "=", "sent")
+    .where("receipt", "is not", null)
+    .groupBy("receipt")
+    .execute();
+  const receipts = { confirmed: 0, failed: 0 };
+  for (const row of receiptRows) {
+    if (row.receipt === "confirmed") receipts.confirmed = Number(row.n);
+    if (row.receipt === "failed") receipts.failed = Number(row.n);
+  }
+  return {
+    byStatus,
+    errcodes: errcodeRows.map((r) => ({ errcode: Number(r.errcode), count: Number(r.n) })),
+    skipped: skippedRows.map((r) => ({ reason: r.reason ?? "unknown", count: Number(r.n) })),
+    receipts,
+  };
+}
+
+/** Rewrites a campaign's counters from its rows (rows changed by hand, outside this module). */
+export async function recount(db: Kysely<Database>, campaignId: string): Promise<void> {
+  const counted = await countRows(db, campaignId);
+  const tally = new Tally();
+  for (const [status, n] of Object.entries(counted.byStatus)) tally.add("status", status, n);
+  for (const { errcode, count } of counted.errcodes) tally.add("errcode", String(errcode), count);
+  for (const { reason, count } of counted.skipped) tally.add("skipped", reason, count);
+  for (const [verdict, n] of Object.entries(counted.receipts)) tally.add("receipt", verdict, n);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("campaign_counts").where("campaign_id", "=", campaignId).execute();
+    await applyTally(trx, campaignId, tally);
+  });
 }

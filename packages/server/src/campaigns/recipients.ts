@@ -1,7 +1,8 @@
 import { type Kysely, sql, type UpdateObject } from "kysely";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
-import { applyTally, readCounts, Tally } from "./counters.js";
+import { applyTally, countRows, readCounts, recount, Tally } from "./counters.js";
+import type { Outcome, RowCounts } from "./model.js";
 import type { CampaignRecipientsTable } from "./tables.js";
 
 /** Rows per INSERT: 16 columns × 400 stays under SQLite's and PostgreSQL's parameter limits. */
@@ -17,23 +18,7 @@ export interface ClaimedRow {
   attempts: number;
 }
 
-/** What one call came to, written on the row in one statement. */
-export type Outcome =
-  | { kind: "sent"; msgid: string | null }
-  | { kind: "retry"; at: number; errcode: number | null; rid: string | null; reason: string }
-  | { kind: "failed"; errcode: number | null; rid: string | null; reason: string }
-  | { kind: "skipped"; reason: string; errcode?: number | null }
-  | { kind: "unconfirmed"; until: number }
-  /** Not sent after all (the campaign was paused mid-batch): pending again, the attempt not counted. */
-  | { kind: "release" };
-
-/** Counts of a campaign's rows as the progress shows them. */
-export interface RowCounts {
-  byStatus: Record<"pending" | "sending" | "sent" | "failed" | "skipped", number>;
-  errcodes: Array<{ errcode: number; count: number }>;
-  skipped: Array<{ reason: string; count: number }>;
-  receipts: { confirmed: number; failed: number };
-}
+export type { Outcome, RowCounts } from "./model.js";
 
 /**
  * The delivery rows: written by the audience expansion, claimed by the send jobs, resolved by
@@ -308,71 +293,13 @@ export class RecipientsRepository {
    * The same counts from the rows themselves: grouped counts over the campaign's index range,
    * whose cost grows with the campaign (what the counters are checked against).
    */
-  async countRows(campaignId: string): Promise<RowCounts> {
-    const byStatus = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
-    const statusRows = await this.db
-      .selectFrom("campaign_recipients")
-      .select(["status", sql<number>`count(*)`.as("n")])
-      .where("campaign_id", "=", campaignId)
-      .groupBy("status")
-      .execute();
-    for (const row of statusRows) {
-      if (row.status in byStatus) byStatus[row.status as keyof typeof byStatus] = Number(row.n);
-    }
-    const errcodeRows =
-      byStatus.failed === 0
-        ? []
-        : await this.db
-            .selectFrom("campaign_recipients")
-            .select(["errcode", sql<number>`count(*)`.as("n")])
-            .where("campaign_id", "=", campaignId)
-            .where("status", "=", "failed")
-            .where("errcode", "is not", null)
-            .groupBy("errcode")
-            .execute();
-    const skippedRows =
-      byStatus.skipped === 0
-        ? []
-        : await this.db
-            .selectFrom("campaign_recipients")
-            .select(["reason", sql<number>`count(*)`.as("n")])
-            .where("campaign_id", "=", campaignId)
-            .where("status", "=", "skipped")
-            .groupBy("reason")
-            .execute();
-    const receiptRows = await this.db
-      .selectFrom("campaign_recipients")
-      .select(["receipt", sql<number>`count(*)`.as("n")])
-      .where("campaign_id", "=", campaignId)
-      .where("status", "=", "sent")
-      .where("receipt", "is not", null)
-      .groupBy("receipt")
-      .execute();
-    const receipts = { confirmed: 0, failed: 0 };
-    for (const row of receiptRows) {
-      if (row.receipt === "confirmed") receipts.confirmed = Number(row.n);
-      if (row.receipt === "failed") receipts.failed = Number(row.n);
-    }
-    return {
-      byStatus,
-      errcodes: errcodeRows.map((r) => ({ errcode: Number(r.errcode), count: Number(r.n) })),
-      skipped: skippedRows.map((r) => ({ reason: r.reason ?? "unknown", count: Number(r.n) })),
-      receipts,
-    };
+  countRows(campaignId: string): Promise<RowCounts> {
+    return countRows(this.db, campaignId);
   }
 
   /** Rewrites a campaign's counters from its rows (rows changed by hand, outside this module). */
-  async recount(campaignId: string): Promise<void> {
-    const counted = await this.countRows(campaignId);
-    const tally = new Tally();
-    for (const [status, n] of Object.entries(counted.byStatus)) tally.add("status", status, n);
-    for (const { errcode, count } of counted.errcodes) tally.add("errcode", String(errcode), count);
-    for (const { reason, count } of counted.skipped) tally.add("skipped", reason, count);
-    for (const [verdict, n] of Object.entries(counted.receipts)) tally.add("receipt", verdict, n);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("campaign_counts").where("campaign_id", "=", campaignId).execute();
-      await applyTally(trx, campaignId, tally);
-    });
+  recount(campaignId: string): Promise<void> {
+    return recount(this.db, campaignId);
   }
 
   /** A page of a campaign's rows in OpenID order (the unique index), optionally of one status. */
