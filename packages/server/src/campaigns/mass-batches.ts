@@ -37,7 +37,7 @@ export interface BatchRow {
 export function batchSize(due: number, max: number): number {
   if (due <= max) return due;
   // Exactly one more than a batch: leave two for the next call (WeChat wants at least two).
-  return due === max + 1 ? max - 1 : max;
+  return due === max + 1 ? max + 1 - MASS_SEND_MIN : max;
 }
 
 /** The clientmsgid of a campaign's batch: WeChat keeps it 24 hours and refuses a repeat. */
