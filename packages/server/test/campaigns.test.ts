@@ -608,6 +608,21 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect(inboxOf(x, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(0);
     expect(inboxOf(z1, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(1);
 
+    // WeChat busy with quota (45009): the batch waits for its retry; a cancel skips its rows.
+    core().control.addFault({ api: "/cgi-bin/message/mass/send", kind: "errcode", errcode: 45009, count: 1 });
+    const busy = await massToList("第七条", await uploadList("两人乙", [z1, z2]), "SEVENTH");
+    await h.api("POST", `/campaigns/${busy.id}/submit`);
+    await drain();
+    let waiting = (await h.api<Campaign>("GET", `/campaigns/${busy.id}`)).body;
+    expect(waiting).toMatchObject({ status: "sending", progress: { byStatus: { sending: 2 } } });
+    expect((await recipients(busy.id)).map((r) => r.reason)).toEqual(["quota", "quota"]);
+    await expectCountersTrue(busy.id);
+    expect((await h.api<Campaign>("POST", `/campaigns/${busy.id}/cancel`)).body.status).toBe("cancelled");
+    waiting = (await h.api<Campaign>("GET", `/campaigns/${busy.id}`)).body;
+    expect(waiting.progress.byStatus).toMatchObject({ sending: 0, skipped: 2 });
+    expect(waiting.progress.skipped).toEqual([{ reason: "cancelled", count: 2 }]);
+    await expectCountersTrue(busy.id);
+
     // Only x and y at their limit: nobody left, the pre-flight says so.
     const none = await massToList("第六条", pair, "SIXTH");
     const refused = await h.api<Refusal>("POST", `/campaigns/${none.id}/submit`);

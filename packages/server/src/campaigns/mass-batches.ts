@@ -169,11 +169,15 @@ export class MassBatchesRepository {
     return row?.mass_batch ?? undefined;
   }
 
-  /** Claims a lapsed batch's rows again (all of them: the batch is called as it was first called). */
+  /**
+   * Claims a lapsed batch's rows again (all of them: the batch is called as it was first
+   * called). The reason of a retry is cleared: a row `sending` with a reason waits for its
+   * retry, one without is in a call.
+   */
   reclaim(campaignId: string, batch: number, now: number, lockedUntil: number): Promise<BatchRow[]> {
     return this.db
       .updateTable("campaign_recipients")
-      .set({ locked_until: lockedUntil, next_attempt_at: lockedUntil, updated_at: now })
+      .set({ locked_until: lockedUntil, next_attempt_at: lockedUntil, reason: null, updated_at: now })
       .where("campaign_id", "=", campaignId)
       .where("mass_batch", "=", batch)
       .where("status", "=", "sending")
@@ -232,6 +236,26 @@ export class MassBatchesRepository {
           .execute();
       }
       return Number(result.numUpdatedRows);
+    });
+  }
+
+  /**
+   * A cancel: the rows of batches waiting for their retry (not in a call) are skipped as
+   * `reason`; a batch in a call writes its own outcome.
+   */
+  async cancelWaiting(campaignId: string, reason: string, now: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable("campaign_recipients")
+        .set({ status: "skipped", reason, locked_until: null, updated_at: now })
+        .where("campaign_id", "=", campaignId)
+        .where("status", "=", "sending")
+        .where("mass_batch", "is not", null)
+        .where("reason", "is not", null)
+        .executeTakeFirst();
+      const n = Number(result.numUpdatedRows);
+      await applyTally(trx, campaignId, new Tally().move("sending", { kind: "skipped", reason }, n));
+      return n;
     });
   }
 

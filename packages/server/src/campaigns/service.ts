@@ -317,6 +317,8 @@ export class CampaignsService {
     await this.transition(row, "cancel", { status: "cancelled", finished_at: now });
     this.deps.engine.halt(id);
     await this.deps.recipients.skipPending(id, "cancelled", now);
+    // Mass batches by OpenIDs wait for a retry in `sending`: they are not called any more.
+    await this.deps.batches.cancelWaiting(id, "cancelled", now);
     return this.campaign(id, actor, "campaigns.read");
   }
 }
