@@ -85,6 +85,13 @@ describe("运营计划 (an account's campaigns)", () => {
     await page.getByLabel("名称", { exact: true }).fill("订单发货提醒");
     await expect.poll(() => page.getByRole("radio", { name: "模板消息" }).isChecked()).toBe(true);
     await expect.poll(() => page.getByRole("radio", { name: "全部粉丝" }).isChecked()).toBe(true);
+    // A mass send also reaches a list or the 48-hour audience, by OpenIDs.
+    await page.getByRole("radio", { name: "公众号群发" }).check();
+    await page.getByRole("radio", { name: "48 小时内互动过的粉丝" }).check();
+    await page.getByText("按 OpenID 群发（仅服务号）", { exact: false }).waitFor();
+    await page.getByRole("radio", { name: "上传的名单" }).waitFor();
+    await page.getByRole("radio", { name: "模板消息" }).check();
+    await page.getByRole("radio", { name: "全部粉丝" }).check();
     await chooseTemplate(page, template.templateId, "keyword1");
     await page.getByLabel("first", { exact: true }).fill("您的订单已发货");
     await page.getByLabel("keyword1", { exact: true }).fill("NO.20261127");

@@ -47,6 +47,8 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   campaign_lists: "0023_campaigns",
   campaign_list_members: "0023_campaigns",
   campaign_settings: "0023_campaigns",
+  campaign_mass_batches: "0024_campaign_mass_batches",
+  campaign_counts: "0025_campaign_counts",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

@@ -56,6 +56,8 @@ export const tableOwners = {
   campaign_lists: "campaigns",
   campaign_list_members: "campaigns",
   campaign_settings: "campaigns",
+  campaign_mass_batches: "campaigns",
+  campaign_counts: "campaigns",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

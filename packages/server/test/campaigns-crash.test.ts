@@ -89,6 +89,7 @@ interface RecipientRow {
   msgid: string | null;
   attempts: number;
   reason: string | null;
+  receipt: string | null;
 }
 
 interface Progress {
@@ -306,7 +307,13 @@ describe("a template campaign through SIGKILLs", () => {
     // The rows: each sent once, with the msgid its inbox item carries; the statistics the same.
     const rows = new Map<
       string,
-      { status: string; msgid: string | null; attempts: number; reason: string | null }
+      {
+        status: string;
+        msgid: string | null;
+        attempts: number;
+        reason: string | null;
+        receipt: string | null;
+      }
     >();
     let cursor: string | null = null;
     do {
@@ -345,6 +352,11 @@ describe("a template campaign through SIGKILLs", () => {
       byStatus: { pending: 0, sending: 0, sent: RECIPIENTS, failed: 0, skipped: 0 },
       receipts: { confirmed: RECIPIENTS, failed: 0 },
     });
+    // The progress' counters, kept through the kills, equal a count of the rows themselves.
+    const counted = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+    for (const row of all) counted[row.status as keyof typeof counted]++;
+    expect(last.byStatus, context).toEqual(counted);
+    expect(last.receipts.confirmed, context).toBe(all.filter((r) => r.receipt === "confirmed").length);
     const view = ok(await api<{ status: string }>("GET", `/campaigns/${campaign.id}`), "campaign");
     expect(view.status).toBe("completed");
     tick(false);

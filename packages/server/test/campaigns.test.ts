@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RecipientsRepository } from "../src/campaigns/recipients.js";
 import { type TestDatabase, testEngines } from "../src/testing/engines.js";
 import { authorizeAccount, type SandboxHarness, startSandbox } from "./accounts-fixture.js";
 
@@ -58,6 +59,20 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await h.settle();
   };
 
+  const rowsOf = () => new RecipientsRepository(h.server.store.db, h.server.store.dialect);
+  /** The progress' counters equal a real count of the campaign's rows. */
+  const expectCountersTrue = async (campaignId: string) => {
+    const sorted = (counts: Awaited<ReturnType<RecipientsRepository["counts"]>>) => ({
+      ...counts,
+      errcodes: [...counts.errcodes].sort((a, b) => a.errcode - b.errcode),
+      skipped: [...counts.skipped].sort((a, b) => (a.reason < b.reason ? -1 : 1)),
+    });
+    const repository = rowsOf();
+    expect(sorted(await repository.counts(campaignId))).toEqual(
+      sorted(await repository.countRows(campaignId)),
+    );
+  };
+
   /** Runs every due job (the worker is not started: the test drives it). */
   const drain = async () => {
     for (let i = 0; i < 100 && (await h.server.queue.runDue()) > 0; i++) {}
@@ -94,7 +109,10 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
 
   beforeAll(async () => {
     database = await engine.database();
-    h = await startSandbox({ env: database.env, modules: "registry" });
+    h = await startSandbox({
+      env: { ...database.env, WXGATE_CAMPAIGN_MASS_BATCH: "100" },
+      modules: "registry",
+    });
     appId = h.demo.serviceAppId;
     await authorizeAccount(h, appId);
     await h.settle();
@@ -173,6 +191,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await receiptsRaised(raisedBefore + followers.length);
     const receipts = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body.receipts;
     expect(receipts).toEqual({ confirmed: followers.length, failed: 0 });
+    await expectCountersTrue(campaign.id);
   }, 60_000);
 
   it("refuses to submit a campaign whose template field is missing, naming the check", async () => {
@@ -239,6 +258,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     view = (await h.api<Campaign>("GET", `/campaigns/${cancelled.id}`)).body;
     expect(view.progress.byStatus.sent).toBe(0);
     expect(view.progress.skipped).toEqual([{ reason: "cancelled", count: view.progress.total }]);
+    await expectCountersTrue(cancelled.id);
+    await expectCountersTrue(paused.id);
   }, 60_000);
 
   it("starts a scheduled campaign when its time comes", async () => {
@@ -283,6 +304,23 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
       operator,
     );
     expect(submitted.body.status).toBe("awaiting_approval");
+    // Asking again to start it, submitting or resuming, is refused: only an approval starts it.
+    for (const verb of ["submit", "resume"]) {
+      const early = await h.api<Refusal>(
+        "POST",
+        `/campaigns/${created.body.id}/${verb}`,
+        undefined,
+        operator,
+      );
+      expect(early.status, verb).toBe(403);
+      expect(early.body.error, verb).toMatchObject({
+        code: "approval_required",
+        details: { status: "awaiting_approval" },
+      });
+    }
+    // An administrator asking the same is told the campaign's state.
+    const adminResume = await h.api<Refusal>("POST", `/campaigns/${created.body.id}/resume`);
+    expect(adminResume.body.error.code).toBe("campaign_state");
     const notHers = await h.api<Refusal>(
       "POST",
       `/campaigns/${created.body.id}/approve`,
@@ -332,6 +370,24 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
       audience: { kind: "all" },
       content: { channel: "custom", type: "text", text: "全员" },
     });
+    // The pre-flight reads the window a page of followers at a time (one query per page).
+    const counted = await h.api<{ audience: { total: number; eligible: number; skipped: unknown[] } }>(
+      "POST",
+      `/campaigns/${everyone.id}/preflight`,
+    );
+    expect(counted.body.audience).toEqual({
+      total: followers.length,
+      eligible: 1,
+      skipped: [{ reason: "outside_48h", count: followers.length - 1 }],
+    });
+    const lookup = h.server.context.use("followers");
+    const strangers = Array.from({ length: 1500 }, (_, i) => `oSTRANGER${String(i).padStart(20, "0")}`);
+    const batch = await lookup.lastInteractionsOf(appId, [...strangers, ...followers]);
+    expect(batch.size).toBe(followers.length);
+    for (const openId of followers) {
+      expect(batch.get(openId), openId).toEqual(await lookup.lastInteractionOf(appId, openId));
+    }
+    expect(batch.get(talker)?.message).toEqual(expect.any(Number));
     await h.api("POST", `/campaigns/${everyone.id}/submit`);
     await drain();
     const all = (await h.api<Campaign>("GET", `/campaigns/${everyone.id}`)).body;
@@ -353,7 +409,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect(preflight.body.ok).toBe(true);
     expect(preflight.body.checks).toEqual(
       expect.arrayContaining([
-        { check: "mass_quota", ok: true, details: { limit: 4, used: 0 } },
+        { check: "mass_quota", ok: true, details: { limit: 4, perRecipient: true, atLimit: 0 } },
         { check: "confirmation", ok: true },
       ]),
     );
@@ -381,16 +437,201 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     }
     const progress = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body;
     expect(progress.receipts).toEqual({ confirmed: followers.length, failed: 0 });
+  }, 60_000);
 
-    // A list is not a mass audience (mass/send by OpenIDs is not offered).
-    const list = await h.api<Refusal>("POST", `/accounts/${appId}/campaigns`, {
-      name: "名单群发",
+  const massEventCount = () =>
+    core()
+      .control.apis.events(appId)
+      .filter((e) => e.fields.Event === "MASSSENDJOBFINISH").length;
+  /** Lets the emulator finish the mass jobs just sent (5 s later) and push their reports. */
+  const massDelivered = async (jobs: number) => {
+    const before = massEventCount();
+    h.server.clock.advance(6_000);
+    for (let i = 0; i < 500 && massEventCount() < before + jobs; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(massEventCount()).toBe(before + jobs);
+    await h.settle();
+  };
+  const massCalls = () => core().control.requestLog({ path: "/cgi-bin/message/mass/send", appid: appId });
+  const uploadList = async (name: string, openIds: readonly string[]) => {
+    const csv = `id,wechat_openid\n${openIds.map((openId, i) => `m-${i},${openId}`).join("\n")}\n`;
+    const list = await h.api<{ listId: string; resolved: number }>(
+      "POST",
+      `/accounts/${appId}/campaigns/lists`,
+      {
+        name,
+        csv,
+      },
+    );
+    expect(list.body.resolved).toBe(openIds.length);
+    return list.body.listId;
+  };
+  const massToList = (name: string, listId: string, text: string) =>
+    create({
+      name,
+      channel: "mass",
+      audience: { kind: "list", listId },
+      content: { channel: "mass", type: "text", text },
+    });
+
+  it("sends a mass message to a list by OpenIDs, one mass/send per batch; each batch's receipt counts", async () => {
+    // Batches of 100 (WXGATE_CAMPAIGN_MASS_BATCH): 201 recipients are 100 + 99 + 2, never a batch of one.
+    const audience = followers.slice(0, 201);
+    const campaign = await massToList("名单群发", await uploadList("群发名单", audience), "BATCH-1");
+    const preflight = await h.api<{ ok: boolean; audience: { total: number; eligible: number } }>(
+      "POST",
+      `/campaigns/${campaign.id}/preflight`,
+    );
+    expect(preflight.body).toMatchObject({ ok: true, audience: { total: 201, eligible: 201 } });
+    const callsBefore = massCalls().length;
+    const eventsBefore = massEventCount();
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("sending");
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(done.status).toBe("completed");
+    expect(done.progress.byStatus.sent).toBe(201);
+    const calls = massCalls().slice(callsBefore);
+    expect(calls.map((c) => c.errcode)).toEqual([0, 0, 0]);
+    const rows = await recipients(campaign.id);
+    const perMsgid = new Map<string, number>();
+    for (const row of rows) perMsgid.set(row.msgid ?? "none", (perMsgid.get(row.msgid ?? "none") ?? 0) + 1);
+    expect([...perMsgid.values()].sort((a, b) => a - b)).toEqual([2, 99, 100]);
+    expect(perMsgid.has("none")).toBe(false);
+
+    h.server.clock.advance(6_000);
+    for (let i = 0; i < 500 && massEventCount() < eventsBefore + 3; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await h.settle();
+    for (const openId of audience) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("BATCH-1")),
+        openId,
+      ).toHaveLength(1);
+    }
+    const progress = (await h.api<Progress>("GET", `/campaigns/${campaign.id}/progress`)).body;
+    expect(progress.receipts).toEqual({ confirmed: 201, failed: 0 });
+
+    // A worker killed after WeChat took a batch but before its rows were written: the batch is
+    // called again with the same clientmsgid, WeChat refuses the repeat, the rows read as sent.
+    const db = h.server.store.db;
+    const until = h.server.clock.now() + 1_000;
+    await db
+      .updateTable("campaign_recipients")
+      .set({ status: "sending", msgid: null, sent_at: null, locked_until: until, next_attempt_at: until })
+      .where("campaign_id", "=", campaign.id)
+      .where("mass_batch", "=", 3)
+      .execute();
+    await db
+      .updateTable("campaigns")
+      .set({ status: "sending", finished_at: null })
+      .where("id", "=", campaign.id)
+      .execute();
+    // Rows changed by hand: the counters are counted again from them.
+    await rowsOf().recount(campaign.id);
+    h.server.clock.advance(1_000);
+    await h.api("POST", `/campaigns/${campaign.id}/pause`);
+    await h.api("POST", `/campaigns/${campaign.id}/resume`);
+    await drain();
+    const repeat = massCalls().slice(callsBefore + 3);
+    expect(repeat).toHaveLength(1);
+    expect([45065, 45066]).toContain(repeat[0]!.errcode);
+    const again = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(again).toMatchObject({ status: "completed", progress: { byStatus: { sent: 201, sending: 0 } } });
+    await expectCountersTrue(campaign.id);
+    h.server.clock.advance(6_000);
+    await h.settle();
+    for (const openId of audience) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("BATCH-1")),
+        openId,
+      ).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it("sends a mass message to the 48-hour audience; followers at four mass messages this month are skipped as quota", async () => {
+    // Two followers who wrote within 48 hours.
+    const [x, y] = [followers[10]!, followers[11]!];
+    for (const openId of [x, y]) await core().control.follower.sendText({ appId, openId }, "在");
+    await h.settle();
+    await drain();
+    const active = await create({
+      name: "48小时群发",
       channel: "mass",
       audience: { kind: "active48h" },
-      content: { channel: "mass", type: "text", text: "x" },
+      content: { channel: "mass", type: "text", text: "ACTIVE-1" },
     });
-    expect(list.status).toBe(400);
-    expect(list.body.error.code).toBe("audience_invalid");
+    const pre = await h.api<{ ok: boolean; audience: { total: number } }>(
+      "POST",
+      `/campaigns/${active.id}/preflight`,
+    );
+    expect(pre.body.ok).toBe(true);
+    await h.api("POST", `/campaigns/${active.id}/submit`);
+    await drain();
+    const sent = (await h.api<Campaign>("GET", `/campaigns/${active.id}`)).body;
+    expect(sent.status).toBe("completed");
+    expect(sent.progress.byStatus.sent).toBe(pre.body.audience.total);
+    await massDelivered(1);
+    for (const openId of [x, y]) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("ACTIVE-1")),
+      ).toHaveLength(1);
+    }
+
+    // x and y have had the sendall, the list and the 48-hour message: one more makes four.
+    const pair = await uploadList("两人", [x, y]);
+    const fourth = await massToList("第四条", pair, "FOURTH");
+    await h.api("POST", `/campaigns/${fourth.id}/submit`);
+    await drain();
+    expect((await h.api<Campaign>("GET", `/campaigns/${fourth.id}`)).body.progress.byStatus.sent).toBe(2);
+    await massDelivered(1);
+
+    const [z1, z2] = [followers.at(-1)!, followers.at(-2)!];
+    const mixed = await massToList("第五条", await uploadList("四人", [x, y, z1, z2]), "FIFTH");
+    const preflight = await h.api<{
+      ok: boolean;
+      checks: Array<{ check: string; ok: boolean; details?: object }>;
+      audience: { eligible: number; skipped: Array<{ reason: string; count: number }> };
+    }>("POST", `/campaigns/${mixed.id}/preflight`);
+    expect(preflight.body.audience).toMatchObject({ eligible: 2, skipped: [{ reason: "quota", count: 2 }] });
+    expect(preflight.body.checks).toContainEqual({
+      check: "mass_quota",
+      ok: true,
+      details: { limit: 4, perRecipient: true, atLimit: 2 },
+    });
+    await h.api("POST", `/campaigns/${mixed.id}/submit`);
+    await drain();
+    const view = (await h.api<Campaign>("GET", `/campaigns/${mixed.id}`)).body;
+    expect(view.progress.byStatus).toMatchObject({ sent: 2, skipped: 2 });
+    expect(view.progress.skipped).toEqual([{ reason: "quota", count: 2 }]);
+    await expectCountersTrue(mixed.id);
+    await massDelivered(1);
+    expect(inboxOf(x, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(0);
+    expect(inboxOf(z1, "mass").filter((i) => JSON.stringify(i.content).includes("FIFTH"))).toHaveLength(1);
+
+    // WeChat busy with quota (45009): the batch waits for its retry; a cancel skips its rows.
+    core().control.addFault({ api: "/cgi-bin/message/mass/send", kind: "errcode", errcode: 45009, count: 1 });
+    const busy = await massToList("第七条", await uploadList("两人乙", [z1, z2]), "SEVENTH");
+    await h.api("POST", `/campaigns/${busy.id}/submit`);
+    await drain();
+    let waiting = (await h.api<Campaign>("GET", `/campaigns/${busy.id}`)).body;
+    expect(waiting).toMatchObject({ status: "sending", progress: { byStatus: { sending: 2 } } });
+    expect((await recipients(busy.id)).map((r) => r.reason)).toEqual(["quota", "quota"]);
+    await expectCountersTrue(busy.id);
+    expect((await h.api<Campaign>("POST", `/campaigns/${busy.id}/cancel`)).body.status).toBe("cancelled");
+    waiting = (await h.api<Campaign>("GET", `/campaigns/${busy.id}`)).body;
+    expect(waiting.progress.byStatus).toMatchObject({ sending: 0, skipped: 2 });
+    expect(waiting.progress.skipped).toEqual([{ reason: "cancelled", count: 2 }]);
+    await expectCountersTrue(busy.id);
+
+    // Only x and y at their limit: nobody left, the pre-flight says so.
+    const none = await massToList("第六条", pair, "SIXTH");
+    const refused = await h.api<Refusal>("POST", `/campaigns/${none.id}/submit`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details?.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ check: "mass_quota", reason: "recipients_at_quota" }),
+      ]),
+    );
   }, 60_000);
 
   it("resolves an uploaded list through the OpenID mapping, reporting the rows it cannot", async () => {
@@ -532,6 +773,7 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
         .where("campaign_id", "=", campaignId)
         .where("openid", "in", openIds)
         .execute();
+      await rowsOf().recount(campaignId);
     };
     const [reached, notReached] = [followers[5]!, followers[6]!];
     const campaign = await templateCampaign({
@@ -599,6 +841,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await drain();
     const [row] = await recipients(custom.id);
     expect(row).toMatchObject({ openId: talker, status: "failed", reason: "outcome_unknown" });
+    await expectCountersTrue(custom.id);
+    await expectCountersTrue(campaign.id);
     expect((await h.api<Campaign>("GET", `/campaigns/${custom.id}`)).body.status).toBe("completed");
   }, 60_000);
 });

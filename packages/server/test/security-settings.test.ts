@@ -73,6 +73,7 @@ const notSecurity: Record<string, string> = {
     "when a crashed worker's claimed rows are taken again: reliability, which campaigns-crash.test.ts checks",
   campaignReceiptWaitSeconds:
     "how long a row whose answer was lost waits for its receipt: exactly-once delivery, which campaigns.test.ts checks",
+  campaignMassBatch: "how many OpenIDs one mass/send call carries (WeChat allows 10,000): throughput",
 };
 
 async function withSignInServer<T>(

@@ -53,13 +53,16 @@ export const campaignReasonsZhCN = {
   "campr.reason.switch_off": "你没有“发送运营计划”权限。",
   "campr.reason.confirmation_required": "群发是风险操作，发送前需要再次输入密码。",
   "campr.reason.audience_empty": "受众为空。",
+  "campr.reason.audience_too_small": "按 OpenID 群发至少要 {min} 位可发送的粉丝。",
+  "campr.reason.quota_per_recipient": "服务号每人每月可收 {limit} 条群发；本月已满的 {atLimit} 人将跳过。",
+  "campr.reason.recipients_at_quota": "受众中的粉丝本月都已收满 {limit} 条群发。",
 
   "campr.skip.outside_48h": "超过 48 小时未互动",
   "campr.skip.window_used_up": "48 小时内的消息次数已用完",
   "campr.skip.no_consent": "未同意订阅（43101）",
   "campr.skip.not_following": "已取消关注",
   "campr.skip.unknown_id": "未匹配的 ID",
-  "campr.skip.quota": "群发次数已用完",
+  "campr.skip.quota": "本月群发次数已收满",
   "campr.skip.blocked": "已拒收消息",
   "campr.skip.cancelled": "计划已取消",
 
@@ -85,8 +88,6 @@ export const campaignReasonsZhCN = {
   "campr.listError.empty": "名单是空的。",
   "campr.listError.columns_missing": "表头需要 id 列和 OpenID 映射属性所在的列。",
   "campr.listError.too_many_rows": "一份名单最多 {limit} 行。",
-
-  "campr.audienceError.mass_audience": "群发只能发给全部粉丝或一个标签。",
 
   "campr.problem.required": "必填。",
   "campr.problem.channel_mismatch": "内容与渠道不符。",
@@ -160,13 +161,17 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.reason.confirmation_required":
     "A mass send is a risk operation: enter your password again to send it.",
   "campr.reason.audience_empty": "The audience is empty.",
+  "campr.reason.audience_too_small": "A mass send by OpenID needs at least {min} followers it can reach.",
+  "campr.reason.quota_per_recipient":
+    "A service account's followers receive {limit} mass messages a month each; the {atLimit} who have had theirs this month are skipped.",
+  "campr.reason.recipients_at_quota": "Everyone in the audience has had {limit} mass messages this month.",
 
   "campr.skip.outside_48h": "No interaction within 48 hours",
   "campr.skip.window_used_up": "The 48-hour window's messages are used up",
   "campr.skip.no_consent": "No consent (43101)",
   "campr.skip.not_following": "Unfollowed",
   "campr.skip.unknown_id": "Unknown id",
-  "campr.skip.quota": "No mass send left",
+  "campr.skip.quota": "Mass messages for the month used up",
   "campr.skip.blocked": "Refuses messages",
   "campr.skip.cancelled": "Campaign cancelled",
 
@@ -193,8 +198,6 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.listError.columns_missing":
     "The header needs the column id and the OpenID mapping property's column.",
   "campr.listError.too_many_rows": "A list holds at most {limit} rows.",
-
-  "campr.audienceError.mass_audience": "A mass send goes to all followers or one tag.",
 
   "campr.problem.required": "Required.",
   "campr.problem.channel_mismatch": "The content is not of the campaign's channel.",

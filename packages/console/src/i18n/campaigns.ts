@@ -45,6 +45,8 @@ const zhCN = {
   "camp.audience.active48h": "48 小时内互动过的粉丝",
   "camp.audience.list": "上传的名单",
   "camp.audience.subscribers": "订阅了模板的用户",
+  "camp.audience.massByOpenIds":
+    "按 OpenID 群发（仅服务号）：每次最多 {max} 人，分批发送；本月已收满 {limit} 条群发的粉丝将跳过。",
   "camp.tag": "标签",
   "camp.tagCount": "{name}（{count} 人）",
   "camp.listFile": "CSV 名单",
@@ -222,6 +224,8 @@ const enUS: Record<OwnKey, string> = {
   "camp.audience.active48h": "Followers active in the last 48 hours",
   "camp.audience.list": "An uploaded list",
   "camp.audience.subscribers": "Subscribers to a template",
+  "camp.audience.massByOpenIds":
+    "Sent by OpenID (service accounts only), in batches of up to {max}; followers who have had {limit} mass messages this month are skipped.",
   "camp.tag": "Tag",
   "camp.tagCount": "{name} ({count})",
   "camp.listFile": "CSV list",

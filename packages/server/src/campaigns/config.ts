@@ -20,6 +20,12 @@ export const campaignsConfig = defineSection("campaigns", {
     schema: wholeNumber(1, 3600, 60),
     help: "how long a claimed recipient row stays reserved beyond its batch's expected time",
   },
+  massBatch: {
+    key: "campaignMassBatch",
+    env: "CAMPAIGN_MASS_BATCH",
+    schema: wholeNumber(2, 10_000, 10_000),
+    help: "OpenIDs per message/mass/send call of a mass campaign to a list or the 48-hour audience",
+  },
   receiptWaitSeconds: {
     key: "campaignReceiptWaitSeconds",
     env: "CAMPAIGN_RECEIPT_WAIT_SECONDS",

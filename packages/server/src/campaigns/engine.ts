@@ -9,6 +9,8 @@ import { type Clock, defineJob, type ModuleJob, type Queue } from "../platform/p
 import type { Database } from "../platform/store/schema.js";
 import { sendTo } from "./channels.js";
 import { sendMass } from "./mass.js";
+import type { MassBatchesRepository } from "./mass-batches.js";
+import { sendMassBatch } from "./mass-openids.js";
 import type { Audience, Channel, Content } from "./model.js";
 import { outcomeOfError } from "./outcomes.js";
 import { type Pacer, SendRates } from "./pacing.js";
@@ -41,6 +43,7 @@ export interface DeliverySettings {
   inFlight: number;
   claimSeconds: number;
   receiptWaitSeconds: number;
+  massBatch: number;
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -70,6 +73,7 @@ export class CampaignEngine implements ModuleWorker {
       db: Kysely<Database>;
       campaigns: CampaignsRepository;
       recipients: RecipientsRepository;
+      batches: MassBatchesRepository;
       followers: FollowerLookup;
       clients: AccountClients;
       queue: Queue;
@@ -171,6 +175,7 @@ export class CampaignEngine implements ModuleWorker {
       if (!advanced) return false;
       await recipients.insert(
         trx,
+        campaignId,
         page.openIds.map((openid) => ({
           id: newId(now),
           campaign_id: campaignId,
@@ -187,6 +192,7 @@ export class CampaignEngine implements ModuleWorker {
           receipt: null,
           sent_at: null,
           updated_at: now,
+          mass_batch: null,
         })),
       );
       return true;
@@ -258,13 +264,24 @@ export class CampaignEngine implements ModuleWorker {
     if (campaign?.status !== "sending") return;
     const content = JSON.parse(campaign.content) as Content;
     if (content.channel === "mass") {
-      await sendMass(this.deps, campaign, content, EXPANSION_WAIT_MS);
-      if ((await campaigns.campaign(campaignId))?.status === "completed")
-        this.rates.note(campaignId, clock.now());
+      const audience = JSON.parse(campaign.audience) as Audience;
+      if (audience.kind === "all" || audience.kind === "tag") {
+        await sendMass(this.deps, campaign, content, EXPANSION_WAIT_MS);
+        if ((await campaigns.campaign(campaignId))?.status === "completed")
+          this.rates.note(campaignId, clock.now());
+        return;
+      }
+      // By OpenIDs: batches are cut once every row is written (none is left a single row).
+      if (campaign.expanded !== 1) {
+        await queue.enqueue("campaigns.send", { campaignId }, { delayMs: EXPANSION_WAIT_MS });
+        return;
+      }
+      await sendMassBatch({ ...this.deps, rates: this.rates }, campaign, content);
+      await this.next(campaignId);
       return;
     }
     const channel = content.channel;
-    let now = clock.now();
+    const now = clock.now();
 
     const lapsed = await recipients.claim(
       campaignId,
@@ -274,7 +291,7 @@ export class CampaignEngine implements ModuleWorker {
       now + delivery.claimSeconds * 1000,
     );
     for (const row of lapsed)
-      await recipients.write(row.id, row.attempts, this.recover(channel, row.reason, now), now);
+      await recipients.write(campaignId, row.id, row.attempts, this.recover(channel, row.reason, now), now);
     if (lapsed.length > 0)
       logger.info({ campaignId, rows: lapsed.length }, "campaign rows left sending recovered");
 
@@ -295,7 +312,7 @@ export class CampaignEngine implements ModuleWorker {
       }
       await eachLimited(rows, delivery.inFlight, async (row) => {
         if (this.#halted.has(campaignId)) {
-          await recipients.write(row.id, row.attempts, { kind: "release" }, clock.now());
+          await recipients.write(campaignId, row.id, row.attempts, { kind: "release" }, clock.now());
           return;
         }
         let outcome: Outcome;
@@ -311,12 +328,18 @@ export class CampaignEngine implements ModuleWorker {
           outcome = await this.attempt(api, content, campaign.appid, row);
         }
         const at = clock.now();
-        await recipients.write(row.id, row.attempts, outcome, at);
+        await recipients.write(campaignId, row.id, row.attempts, outcome, at);
         if (outcome.kind === "sent") this.rates.note(campaignId, at);
       });
     }
 
-    now = clock.now();
+    await this.next(campaignId);
+  }
+
+  /** After a batch: the campaign completed when no row is left, else the next batch enqueued when due. */
+  private async next(campaignId: string): Promise<void> {
+    const { campaigns, recipients, clock, queue, logger } = this.deps;
+    const now = clock.now();
     const next = await recipients.nextDue(campaignId);
     if (next === undefined) {
       const current = await campaigns.campaign(campaignId);

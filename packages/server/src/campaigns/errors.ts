@@ -14,7 +14,7 @@ export const campaignRefusals = {
   /** `details.problems`: `[{ field, reason, limit? }]`. */
   content_invalid: 400,
   list_invalid: 400,
-  /** Approval is required and the caller may not approve. */
+  /** The campaign waits for approval and the caller, who may not approve, asked to start it (submit, resume). */
   approval_required: 403,
 } as const;
 

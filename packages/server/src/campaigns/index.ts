@@ -1,6 +1,7 @@
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import { CampaignEngine } from "./engine.js";
 import { CampaignLists } from "./lists.js";
+import { MassBatchesRepository } from "./mass-batches.js";
 import { Pacer } from "./pacing.js";
 import { campaignsPolicy } from "./policy.js";
 import { CampaignReceipts } from "./receipts.js";
@@ -30,6 +31,7 @@ export interface Campaigns {
 export function createCampaigns(ctx: ModuleContext): Campaigns {
   const campaigns = new CampaignsRepository(ctx.db);
   const recipients = new RecipientsRepository(ctx.db, ctx.dialect);
+  const batches = new MassBatchesRepository(ctx.db);
   const followers = ctx.use("followers");
   const materials = ctx.use("materials");
   const accounts = ctx.use("accountDirectory");
@@ -38,6 +40,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
   const service: CampaignsService = new CampaignsService({
     campaigns,
     recipients,
+    batches,
     get engine() {
       return engine;
     },
@@ -52,6 +55,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
     db: ctx.db,
     campaigns,
     recipients,
+    batches,
     followers,
     clients,
     queue: ctx.queue,
@@ -62,7 +66,9 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
     sendsPerSecond: async (appid) => (await service.settings(appid)).sendsPerSecond,
   });
   const lists = new CampaignLists({ db: ctx.db, accounts, followers, clock: ctx.clock });
-  ctx.use("eventFanout").register(new CampaignReceipts({ recipients, campaigns, clock: ctx.clock, logger }));
+  ctx
+    .use("eventFanout")
+    .register(new CampaignReceipts({ recipients, campaigns, batches, clock: ctx.clock, logger }));
   ctx.bus.on("accounts.purge", (appId) => campaigns.purgeAccount(appId));
   return {
     module: {
@@ -73,6 +79,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
         engine,
         campaigns,
         recipients,
+        batches,
         lists,
         clients,
         now: () => ctx.clock.now(),

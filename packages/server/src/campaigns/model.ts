@@ -69,3 +69,21 @@ export const contentSchema = z.discriminatedUnion("channel", [
 ]);
 export type Content = z.infer<typeof contentSchema>;
 export type ContentOf<C extends Channel> = Extract<Content, { channel: C }>;
+
+/** What one call came to, written on the row in one statement. */
+export type Outcome =
+  | { kind: "sent"; msgid: string | null }
+  | { kind: "retry"; at: number; errcode: number | null; rid: string | null; reason: string }
+  | { kind: "failed"; errcode: number | null; rid: string | null; reason: string }
+  | { kind: "skipped"; reason: string; errcode?: number | null }
+  | { kind: "unconfirmed"; until: number }
+  /** Not sent after all (the campaign was paused mid-batch): pending again, the attempt not counted. */
+  | { kind: "release" };
+
+/** Counts of a campaign's rows as the progress shows them. */
+export interface RowCounts {
+  byStatus: Record<"pending" | "sending" | "sent" | "failed" | "skipped", number>;
+  errcodes: Array<{ errcode: number; count: number }>;
+  skipped: Array<{ reason: string; count: number }>;
+  receipts: { confirmed: number; failed: number };
+}

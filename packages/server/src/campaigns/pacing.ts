@@ -22,14 +22,14 @@ export class Pacer {
 export class SendRates {
   readonly #seconds = new Map<string, Map<number, number>>();
 
-  note(campaignId: string, now: number): void {
+  note(campaignId: string, now: number, sent = 1): void {
     const second = Math.floor(now / 1000);
     let counts = this.#seconds.get(campaignId);
     if (!counts) {
       counts = new Map();
       this.#seconds.set(campaignId, counts);
     }
-    counts.set(second, (counts.get(second) ?? 0) + 1);
+    counts.set(second, (counts.get(second) ?? 0) + sent);
     if (counts.size > 120) {
       for (const key of counts.keys()) if (key < second - 60) counts.delete(key);
     }

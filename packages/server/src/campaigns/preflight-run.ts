@@ -5,6 +5,12 @@ import type { MaterialDirectory } from "../materials/index.js";
 import { type Actor, permits } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
 import { CampaignError } from "./errors.js";
+import {
+  beijingDayStart,
+  beijingMonthStart,
+  MASS_PER_USER_MONTHLY,
+  type MassBatchesRepository,
+} from "./mass-batches.js";
 import type { Audience, Channel, Content } from "./model.js";
 import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
 import type { CampaignsRepository } from "./repository.js";
@@ -17,9 +23,6 @@ export interface Preflight {
   audience: { total: number; eligible: number; skipped: Array<{ reason: string; count: number }> };
 }
 
-/** China Standard Time (WeChat's quota days and months), UTC+8 without daylight saving. */
-const BEIJING_OFFSET_MS = 8 * 60 * 60_000;
-
 /** Followers counted by the pre-flight before it stops counting (an estimate beyond). */
 const COUNT_LIMIT = 100_000;
 
@@ -28,6 +31,7 @@ export class PreflightRunner {
   constructor(
     private readonly deps: {
       campaigns: CampaignsRepository;
+      batches: MassBatchesRepository;
       followers: FollowerLookup;
       materials: MaterialDirectory;
       accounts: AccountDirectory;
@@ -52,12 +56,16 @@ export class PreflightRunner {
     });
     checks.push(await this.templateCheck(row.appid, content));
     checks.push(await materialCheck(this.deps.materials, row.appid, content));
+    // A service account's followers receive four mass messages a month each: counted per recipient.
+    const perRecipientQuota = channel === "mass" && facts.kind === "service";
+    const counted = await this.countAudience(row, audience, perRecipientQuota);
     checks.push(
-      channel === "mass"
-        ? await this.massQuotaCheck(row.appid, facts.kind)
-        : { check: "mass_quota", ok: true, reason: "not_a_mass_send" },
+      channel !== "mass"
+        ? { check: "mass_quota", ok: true, reason: "not_a_mass_send" }
+        : perRecipientQuota
+          ? quotaPerRecipient(counted)
+          : await this.dailyQuotaCheck(row.appid),
     );
-    const counted = await this.countAudience(row, audience);
     checks.push(
       channel === "custom"
         ? {
@@ -75,30 +83,24 @@ export class PreflightRunner {
       });
     }
     if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
+    else if (
+      channel === "mass" &&
+      audience.kind !== "all" &&
+      audience.kind !== "tag" &&
+      counted.eligible < 2
+    ) {
+      // message/mass/send takes two OpenIDs at least.
+      checks.push({ check: "audience", ok: false, reason: "audience_too_small", details: { min: 2 } });
+    }
     return { ok: checks.every((c) => c.ok), checks, audience: counted };
   }
 
-  /**
-   * WeChat's mass quota: a subscription account sends one mass message a (Beijing) day; a
-   * service account's followers receive four a month each — counted here by the account's
-   * mass campaigns this month, each of which reaches everyone it targets.
-   */
-  private async massQuotaCheck(appid: string, kind: string): Promise<Check> {
-    const now = this.deps.clock.now();
-    const beijing = new Date(now + BEIJING_OFFSET_MS);
-    const dayStart =
-      Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate()) - BEIJING_OFFSET_MS;
-    const monthStart = Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), 1) - BEIJING_OFFSET_MS;
-    if (kind === "subscription") {
-      const today = await this.deps.campaigns.massStartedSince(appid, dayStart);
-      return today >= 1
-        ? { check: "mass_quota", ok: false, reason: "daily_quota_used", details: { limit: 1, used: today } }
-        : { check: "mass_quota", ok: true, details: { limit: 1, used: today } };
-    }
-    const month = await this.deps.campaigns.massStartedSince(appid, monthStart);
-    return month >= 4
-      ? { check: "mass_quota", ok: false, reason: "monthly_quota_used", details: { limit: 4, used: month } }
-      : { check: "mass_quota", ok: true, details: { limit: 4, used: month } };
+  /** A subscription account sends one mass message a (Beijing) day. */
+  private async dailyQuotaCheck(appid: string): Promise<Check> {
+    const today = await this.deps.campaigns.massStartedSince(appid, beijingDayStart(this.deps.clock.now()));
+    return today >= 1
+      ? { check: "mass_quota", ok: false, reason: "daily_quota_used", details: { limit: 1, used: today } }
+      : { check: "mass_quota", ok: true, details: { limit: 1, used: today } };
   }
 
   private async templateCheck(appid: string, content: Content): Promise<Check> {
@@ -120,7 +122,11 @@ export class PreflightRunner {
   }
 
   /** Counts the audience (and, for a customer-service message, who is within the 48-hour window). */
-  private async countAudience(row: CampaignsTable, audience: Audience): Promise<Preflight["audience"]> {
+  private async countAudience(
+    row: CampaignsTable,
+    audience: Audience,
+    perRecipientQuota: boolean,
+  ): Promise<Preflight["audience"]> {
     const now = this.deps.clock.now();
     const filter =
       audience.kind === "tag"
@@ -130,6 +136,8 @@ export class PreflightRunner {
           : {};
     let total = 0;
     let eligible = 0;
+    let atQuota = 0;
+    const monthStart = beijingMonthStart(now);
     let cursor: string | undefined;
     const custom = row.channel === "custom";
     for (;;) {
@@ -142,17 +150,45 @@ export class PreflightRunner {
           : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
       total += page.openIds.length;
       if (custom) {
+        // One query for the page's window (the followers module's named service), not one per follower.
+        const last = await this.deps.followers.lastInteractionsOf(row.appid, page.openIds);
         for (const openid of page.openIds) {
-          const last = await this.deps.followers.lastInteractionOf(row.appid, openid);
-          if (last?.message != null && now - last.message <= 48 * 60 * 60_000) eligible++;
+          const message = last.get(openid)?.message;
+          if (message != null && now - message <= 48 * 60 * 60_000) eligible++;
         }
+      } else if (perRecipientQuota) {
+        const full = await this.deps.batches.atQuota(
+          row.appid,
+          page.openIds,
+          monthStart,
+          MASS_PER_USER_MONTHLY,
+        );
+        atQuota += full.size;
+        eligible += page.openIds.length - full.size;
       } else {
         eligible += page.openIds.length;
       }
       if (page.next === null || total >= COUNT_LIMIT) break;
       cursor = page.next;
     }
-    const outside = total - eligible;
-    return { total, eligible, skipped: outside > 0 ? [{ reason: "outside_48h", count: outside }] : [] };
+    const outside = total - eligible - atQuota;
+    const skipped = [
+      ...(outside > 0 ? [{ reason: "outside_48h", count: outside }] : []),
+      ...(atQuota > 0 ? [{ reason: "quota", count: atQuota }] : []),
+    ];
+    return { total, eligible, skipped };
   }
+}
+
+/**
+ * A service account's mass quota, per recipient: followers who received four mass messages
+ * this month are filtered out by WeChat (and skipped as `quota` here); it fails only when
+ * nobody of a non-empty audience is left.
+ */
+function quotaPerRecipient(counted: Preflight["audience"]): Check {
+  const atLimit = counted.skipped.find((s) => s.reason === "quota")?.count ?? 0;
+  const details = { limit: MASS_PER_USER_MONTHLY, perRecipient: true, atLimit };
+  return counted.total > 0 && counted.eligible === 0
+    ? { check: "mass_quota", ok: false, reason: "recipients_at_quota", details }
+    : { check: "mass_quota", ok: true, details };
 }

@@ -105,15 +105,18 @@ export function accountChecks(input: {
 }): Check[] {
   const { channel, facts } = input;
   const rule = CHANNEL_RULES[channel];
+  // A mass send by OpenIDs (message/mass/send: a list, the 48-hour audience) is for service accounts.
+  const byOpenIds = channel === "mass" && input.audience.kind !== "all" && input.audience.kind !== "tag";
+  const kinds: AccountFacts["kind"][] = byOpenIds ? ["service"] : rule.kinds;
   const checks: Check[] = [];
   checks.push(
-    rule.kinds.includes(facts.kind)
+    kinds.includes(facts.kind)
       ? { check: "account_type", ok: true }
       : {
           check: "account_type",
           ok: false,
           reason: "channel_not_for_account_type",
-          details: { kind: facts.kind, allowed: rule.kinds },
+          details: { kind: facts.kind, allowed: kinds },
         },
   );
   checks.push(

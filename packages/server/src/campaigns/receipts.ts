@@ -2,6 +2,7 @@ import type { InboundMessage } from "@wxgate/wechat";
 import type { EventFanout } from "../callbacks/index.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
+import type { MassBatchesRepository } from "./mass-batches.js";
 import type { RecipientsRepository } from "./recipients.js";
 import type { CampaignsRepository } from "./repository.js";
 
@@ -76,6 +77,7 @@ export class CampaignReceipts implements EventFanout {
     private readonly deps: {
       recipients: RecipientsRepository;
       campaigns: CampaignsRepository;
+      batches: MassBatchesRepository;
       clock: Clock;
       logger: Logger;
     },
@@ -84,7 +86,12 @@ export class CampaignReceipts implements EventFanout {
   wants(appId: string, message: InboundMessage): boolean | Promise<boolean> {
     const mass = massReceiptOf(message);
     if (mass) {
-      return this.deps.campaigns.massReceipt(appId, mass.msgid, mass, this.deps.clock.now()).then(
+      const now = this.deps.clock.now();
+      // A sendall names the campaign's msg_id; a mass/send batch names its own.
+      return Promise.all([
+        this.deps.campaigns.massReceipt(appId, mass.msgid, mass, now),
+        this.deps.batches.receipt(appId, mass.msgid, mass, now),
+      ]).then(
         () => false,
         (error: unknown) => {
           this.deps.logger.error({ err: error, appId }, "mass receipt not recorded");

@@ -1,6 +1,8 @@
 import { type Kysely, sql, type UpdateObject } from "kysely";
 import type { Database } from "../platform/store/schema.js";
 import type { Dialect } from "../platform/store/store.js";
+import { applyTally, countRows, readCounts, recount, Tally } from "./counters.js";
+import type { Outcome, RowCounts } from "./model.js";
 import type { CampaignRecipientsTable } from "./tables.js";
 
 /** Rows per INSERT: 16 columns × 400 stays under SQLite's and PostgreSQL's parameter limits. */
@@ -16,23 +18,7 @@ export interface ClaimedRow {
   attempts: number;
 }
 
-/** What one call came to, written on the row in one statement. */
-export type Outcome =
-  | { kind: "sent"; msgid: string | null }
-  | { kind: "retry"; at: number; errcode: number | null; rid: string | null; reason: string }
-  | { kind: "failed"; errcode: number | null; rid: string | null; reason: string }
-  | { kind: "skipped"; reason: string; errcode?: number | null }
-  | { kind: "unconfirmed"; until: number }
-  /** Not sent after all (the campaign was paused mid-batch): pending again, the attempt not counted. */
-  | { kind: "release" };
-
-/** Counts of a campaign's rows as the progress shows them. */
-export interface RowCounts {
-  byStatus: Record<"pending" | "sending" | "sent" | "failed" | "skipped", number>;
-  errcodes: Array<{ errcode: number; count: number }>;
-  skipped: Array<{ reason: string; count: number }>;
-  receipts: { confirmed: number; failed: number };
-}
+export type { Outcome, RowCounts } from "./model.js";
 
 /**
  * The delivery rows: written by the audience expansion, claimed by the send jobs, resolved by
@@ -49,15 +35,20 @@ export class RecipientsRepository {
   /** Inserts a page of recipients (a recipient already present is kept as it is). */
   async insert(
     db: Kysely<Database>,
+    campaignId: string,
     rows: readonly Omit<CampaignRecipientsTable, "attempts">[],
   ): Promise<void> {
+    let inserted = 0;
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      await db
+      const written = await db
         .insertInto("campaign_recipients")
         .values(rows.slice(i, i + ROWS_PER_STATEMENT).map((row) => ({ ...row, attempts: 0 })))
         .onConflict((oc) => oc.columns(["campaign_id", "openid"]).doNothing())
+        .returning("id")
         .execute();
+      inserted += written.length;
     }
+    await applyTally(db, campaignId, new Tally().add("status", "pending", inserted));
   }
 
   /**
@@ -74,7 +65,27 @@ export class RecipientsRepository {
     limit: number,
     lockedUntil: number,
   ): Promise<Array<ClaimedRow & { reason: string | null; attempts: number }>> {
-    return this.db
+    if (from === "sending") return this.claimQuery(this.db, campaignId, from, now, limit, lockedUntil);
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await this.claimQuery(trx, campaignId, from, now, limit, lockedUntil);
+      await applyTally(
+        trx,
+        campaignId,
+        new Tally().add("status", "pending", -rows.length).add("status", "sending", rows.length),
+      );
+      return rows;
+    });
+  }
+
+  private claimQuery(
+    db: Kysely<Database>,
+    campaignId: string,
+    from: "pending" | "sending",
+    now: number,
+    limit: number,
+    lockedUntil: number,
+  ): Promise<Array<ClaimedRow & { reason: string | null; attempts: number }>> {
+    return db
       .with(
         (cte) => cte("batch").materialized(),
         (db) => {
@@ -116,16 +127,29 @@ export class RecipientsRepository {
       .execute();
   }
 
-  /** Writes a call's outcome on the row, if the row is still the one that attempt claimed. */
-  async write(id: string, attempt: number, outcome: Outcome, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable("campaign_recipients")
-      .set(changesOf(outcome, now))
-      .where("id", "=", id)
-      .where("status", "=", "sending")
-      .where("attempts", "=", attempt)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  /** Writes a call's outcome on the row, if the row is still the one that attempt claimed (and counts it). */
+  async write(
+    campaignId: string,
+    id: string,
+    attempt: number,
+    outcome: Outcome,
+    now: number,
+  ): Promise<boolean> {
+    const update = (db: Kysely<Database>) =>
+      db
+        .updateTable("campaign_recipients")
+        .set(changesOf(outcome, now))
+        .where("id", "=", id)
+        .where("status", "=", "sending")
+        .where("attempts", "=", attempt)
+        .executeTakeFirst();
+    // Waiting for a receipt keeps the row `sending`: no counter moves.
+    if (outcome.kind === "unconfirmed") return Number((await update(this.db)).numUpdatedRows) === 1;
+    return this.db.transaction().execute(async (trx) => {
+      const written = Number((await update(trx)).numUpdatedRows) === 1;
+      if (written) await applyTally(trx, campaignId, new Tally().move("sending", outcome, 1));
+      return written;
+    });
   }
 
   /**
@@ -140,18 +164,24 @@ export class RecipientsRepository {
       .where("campaign_id", "=", campaignId)
       .where("status", "=", "pending")
       .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const n = Number(result.numUpdatedRows);
+    await applyTally(db, campaignId, new Tally().move("pending", outcome, n));
+    return n;
   }
 
   /** Marks every pending row of a campaign skipped (cancelled); returns how many. */
   async skipPending(campaignId: string, reason: string, now: number): Promise<number> {
-    const result = await this.db
-      .updateTable("campaign_recipients")
-      .set({ status: "skipped", reason, updated_at: now })
-      .where("campaign_id", "=", campaignId)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable("campaign_recipients")
+        .set({ status: "skipped", reason, updated_at: now })
+        .where("campaign_id", "=", campaignId)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      const n = Number(result.numUpdatedRows);
+      await applyTally(trx, campaignId, new Tally().move("pending", { kind: "skipped", reason }, n));
+      return n;
+    });
   }
 
   /** When the next row of the campaign falls due (pending or a claim to lapse), or undefined when none is left. */
@@ -187,16 +217,38 @@ export class RecipientsRepository {
     now: number;
   }): Promise<"known" | "lost" | "none"> {
     const receipt = input.confirmed ? "confirmed" : "failed";
-    const known = await this.db
-      .updateTable("campaign_recipients")
-      .set({ receipt, updated_at: input.now })
-      .where("appid", "=", input.appid)
-      .where("msgid", "=", input.msgid)
-      .executeTakeFirst();
-    if (Number(known.numUpdatedRows) > 0) return "known";
+    const known = await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom("campaign_recipients")
+        .select(["id", "campaign_id", "status", "receipt"])
+        .where("appid", "=", input.appid)
+        .where("msgid", "=", input.msgid);
+      // Two pushes of one receipt must not both count it (SQLite writes one transaction at a time).
+      if (this.dialect === "postgres") query = query.forUpdate();
+      const rows = await query.execute();
+      if (rows.length === 0) return false;
+      await trx
+        .updateTable("campaign_recipients")
+        .set({ receipt, updated_at: input.now })
+        .where(
+          "id",
+          "in",
+          rows.map((row) => row.id),
+        )
+        .execute();
+      // The progress counts the receipts of sent rows (a repeated receipt replaces its verdict).
+      for (const row of rows) {
+        if (row.status !== "sent" || row.receipt === receipt) continue;
+        const tally = new Tally().add("receipt", receipt, 1);
+        if (row.receipt !== null) tally.add("receipt", row.receipt, -1);
+        await applyTally(trx, row.campaign_id, tally);
+      }
+      return true;
+    });
+    if (known) return "known";
     const lost = await this.db
       .selectFrom("campaign_recipients")
-      .select(["id"])
+      .select(["id", "campaign_id"])
       .where("appid", "=", input.appid)
       .where("openid", "=", input.openid)
       .where("status", "=", "sending")
@@ -206,75 +258,48 @@ export class RecipientsRepository {
       .limit(1)
       .executeTakeFirst();
     if (!lost) return "none";
-    const taken = await this.db
-      .updateTable("campaign_recipients")
-      .set({
-        status: "sent",
-        msgid: input.msgid,
-        receipt,
-        sent_at: input.now,
-        // Sent, as the receipt shows, though the call's answer never reached the row.
-        reason: "answer_lost",
-        locked_until: null,
-        updated_at: input.now,
-      })
-      .where("id", "=", lost.id)
-      .where("status", "=", "sending")
-      .executeTakeFirst();
-    return Number(taken.numUpdatedRows) === 1 ? "lost" : "none";
+    return this.db.transaction().execute(async (trx) => {
+      const taken = await trx
+        .updateTable("campaign_recipients")
+        .set({
+          status: "sent",
+          msgid: input.msgid,
+          receipt,
+          sent_at: input.now,
+          // Sent, as the receipt shows, though the call's answer never reached the row.
+          reason: "answer_lost",
+          locked_until: null,
+          updated_at: input.now,
+        })
+        .where("id", "=", lost.id)
+        .where("status", "=", "sending")
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) !== 1) return "none";
+      await applyTally(
+        trx,
+        lost.campaign_id,
+        new Tally().move("sending", { kind: "sent", msgid: input.msgid }, 1).add("receipt", receipt, 1),
+      );
+      return "lost";
+    });
   }
 
-  async counts(campaignId: string): Promise<RowCounts> {
-    const byStatus = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
-    const statusRows = await this.db
-      .selectFrom("campaign_recipients")
-      .select(["status", sql<number>`count(*)`.as("n")])
-      .where("campaign_id", "=", campaignId)
-      .groupBy("status")
-      .execute();
-    for (const row of statusRows) {
-      if (row.status in byStatus) byStatus[row.status as keyof typeof byStatus] = Number(row.n);
-    }
-    const errcodeRows =
-      byStatus.failed === 0
-        ? []
-        : await this.db
-            .selectFrom("campaign_recipients")
-            .select(["errcode", sql<number>`count(*)`.as("n")])
-            .where("campaign_id", "=", campaignId)
-            .where("status", "=", "failed")
-            .where("errcode", "is not", null)
-            .groupBy("errcode")
-            .execute();
-    const skippedRows =
-      byStatus.skipped === 0
-        ? []
-        : await this.db
-            .selectFrom("campaign_recipients")
-            .select(["reason", sql<number>`count(*)`.as("n")])
-            .where("campaign_id", "=", campaignId)
-            .where("status", "=", "skipped")
-            .groupBy("reason")
-            .execute();
-    const receiptRows = await this.db
-      .selectFrom("campaign_recipients")
-      .select(["receipt", sql<number>`count(*)`.as("n")])
-      .where("campaign_id", "=", campaignId)
-      .where("status", "=", "sent")
-      .where("receipt", "is not", null)
-      .groupBy("receipt")
-      .execute();
-    const receipts = { confirmed: 0, failed: 0 };
-    for (const row of receiptRows) {
-      if (row.receipt === "confirmed") receipts.confirmed = Number(row.n);
-      if (row.receipt === "failed") receipts.failed = Number(row.n);
-    }
-    return {
-      byStatus,
-      errcodes: errcodeRows.map((r) => ({ errcode: Number(r.errcode), count: Number(r.n) })),
-      skipped: skippedRows.map((r) => ({ reason: r.reason ?? "unknown", count: Number(r.n) })),
-      receipts,
-    };
+  /** The progress' counts, from the campaign's counters (a handful of rows at any size). */
+  counts(campaignId: string): Promise<RowCounts> {
+    return readCounts(this.db, campaignId);
+  }
+
+  /**
+   * The same counts from the rows themselves: grouped counts over the campaign's index range,
+   * whose cost grows with the campaign (what the counters are checked against).
+   */
+  countRows(campaignId: string): Promise<RowCounts> {
+    return countRows(this.db, campaignId);
+  }
+
+  /** Rewrites a campaign's counters from its rows (rows changed by hand, outside this module). */
+  recount(campaignId: string): Promise<void> {
+    return recount(this.db, campaignId);
   }
 
   /** A page of a campaign's rows in OpenID order (the unique index), optionally of one status. */
@@ -292,11 +317,12 @@ export class RecipientsRepository {
 
   async deleteCampaign(db: Kysely<Database>, campaignId: string): Promise<void> {
     await db.deleteFrom("campaign_recipients").where("campaign_id", "=", campaignId).execute();
+    await db.deleteFrom("campaign_counts").where("campaign_id", "=", campaignId).execute();
   }
 }
 
 /** The columns an outcome sets on its row. */
-function changesOf(outcome: Outcome, now: number): UpdateObject<Database, "campaign_recipients"> {
+export function changesOf(outcome: Outcome, now: number): UpdateObject<Database, "campaign_recipients"> {
   switch (outcome.kind) {
     case "sent":
       return {

@@ -161,6 +161,15 @@ export class CampaignsRepository {
       const recipients = count(
         await trx.deleteFrom("campaign_recipients").where("appid", "=", appid).executeTakeFirst(),
       );
+      const counters = count(
+        await trx
+          .deleteFrom("campaign_counts")
+          .where("campaign_id", "in", trx.selectFrom("campaigns").select("id").where("appid", "=", appid))
+          .executeTakeFirst(),
+      );
+      const batches = count(
+        await trx.deleteFrom("campaign_mass_batches").where("appid", "=", appid).executeTakeFirst(),
+      );
       const campaigns = count(
         await trx.deleteFrom("campaigns").where("appid", "=", appid).executeTakeFirst(),
       );
@@ -176,6 +185,8 @@ export class CampaignsRepository {
       );
       return {
         campaign_recipients: recipients,
+        campaign_mass_batches: batches,
+        campaign_counts: counters,
         campaigns,
         campaign_list_members: members,
         campaign_lists: listRows,

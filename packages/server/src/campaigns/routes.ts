@@ -6,6 +6,7 @@ import type { Actor } from "../platform/policy.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
 import type { CampaignLists } from "./lists.js";
+import type { MassBatchesRepository } from "./mass-batches.js";
 import { audienceSchema, campaignStatuses, channels, contentSchema, recipientStatuses } from "./model.js";
 import { templateFieldsOf } from "./preflight.js";
 import type { RecipientsRepository } from "./recipients.js";
@@ -41,7 +42,7 @@ const campaignInput = z.object({
 });
 
 const REFUSALS =
-  "Refusals: `campaign_not_found` (404), `campaign_state` (409, `details.status`), `preflight_failed` (409, `details.checks`), `audience_invalid`, `content_invalid` (400, `details.problems` as `[{ field, reason, limit? }]`), `list_invalid` (400), `approval_required` (403).";
+  "Refusals: `campaign_not_found` (404), `campaign_state` (409, `details.status`), `preflight_failed` (409, `details.checks`), `audience_invalid`, `content_invalid` (400, `details.problems` as `[{ field, reason, limit? }]`), `list_invalid` (400), `approval_required` (403: a campaign awaiting approval, submitted again or resumed by someone who may not approve).";
 
 const atMs = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null ? null : Date.parse(value);
@@ -52,6 +53,7 @@ export function campaignsRoutes(deps: {
   engine: CampaignEngine;
   campaigns: CampaignsRepository;
   recipients: RecipientsRepository;
+  batches: MassBatchesRepository;
   lists: CampaignLists;
   clients: AccountClients;
   now: () => number;
@@ -64,6 +66,10 @@ export function campaignsRoutes(deps: {
     // A mass send's receipt (MASSSENDJOBFINISH) counts the whole send, not its rows.
     if (row.channel === "mass" && row.mass_sent !== null) {
       counts.receipts = { confirmed: row.mass_sent, failed: row.mass_errors ?? 0 };
+    } else if (row.channel === "mass") {
+      // By OpenIDs: each batch's MASSSENDJOBFINISH counts its call.
+      const { batches, confirmed, failed } = await deps.batches.receipts(row.id);
+      if (batches > 0) counts.receipts = { confirmed, failed };
     }
     return toProgressView(
       counts,

@@ -8,6 +8,7 @@ import type { Clock, Queue } from "../platform/ports.js";
 import { customContentOf, massContentOf, sendTo } from "./channels.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
+import type { MassBatchesRepository } from "./mass-batches.js";
 import type { Audience, CampaignStatus, Channel, Content } from "./model.js";
 import { contentProblems } from "./preflight.js";
 import { type Preflight, PreflightRunner } from "./preflight-run.js";
@@ -48,6 +49,7 @@ export class CampaignsService {
     private readonly deps: {
       campaigns: CampaignsRepository;
       recipients: RecipientsRepository;
+      batches: MassBatchesRepository;
       engine: CampaignEngine;
       followers: FollowerLookup;
       materials: MaterialDirectory;
@@ -89,12 +91,6 @@ export class CampaignsService {
   }
 
   private checkInput(input: CampaignInput): void {
-    if (input.channel === "mass" && input.audience.kind !== "all" && input.audience.kind !== "tag") {
-      // mass/send by OpenIDs (lists, the 48-hour audience) is not delivered by this engine yet.
-      throw new CampaignError("audience_invalid", "a mass send goes to all followers or a tag", {
-        reason: "mass_audience",
-      });
-    }
     const problems = contentProblems(input.channel, input.content);
     if (problems.length > 0) {
       throw new CampaignError("content_invalid", "the content breaks WeChat's rules", { problems });
@@ -223,6 +219,7 @@ export class CampaignsService {
 
   async submit(id: string, actor: Actor): Promise<CampaignsTable> {
     const row = await this.campaign(id, actor, "campaigns.send");
+    this.refuseAwaiting(row, actor);
     if (row.status !== "draft") throw stateError(row);
     const preflight = await this.preflight(id, actor);
     if (!preflight.ok) {
@@ -239,6 +236,18 @@ export class CampaignsService {
       await this.begin(row.id, ["draft"]);
     }
     return this.campaign(id, actor, "campaigns.read");
+  }
+
+  /**
+   * Someone who may not approve asks to start (submit again, resume) a campaign that waits for
+   * approval: only an approval starts it (`approval_required`; an approver is told the state).
+   */
+  private refuseAwaiting(row: CampaignsTable, actor: Actor): void {
+    if (row.status === "awaiting_approval" && !permits(actor, "campaigns.approve", row.appid)) {
+      throw new CampaignError("approval_required", "the campaign waits for an administrator's approval", {
+        status: row.status,
+      });
+    }
   }
 
   /** Schedules the campaign or starts it now. */
@@ -287,6 +296,7 @@ export class CampaignsService {
 
   async resume(id: string, actor: Actor): Promise<CampaignsTable> {
     const row = await this.campaign(id, actor, "campaigns.send");
+    this.refuseAwaiting(row, actor);
     const now = this.deps.clock.now();
     // A campaign paused before it started goes back to its schedule.
     const started = row.started_at !== null;
@@ -307,6 +317,8 @@ export class CampaignsService {
     await this.transition(row, "cancel", { status: "cancelled", finished_at: now });
     this.deps.engine.halt(id);
     await this.deps.recipients.skipPending(id, "cancelled", now);
+    // Mass batches by OpenIDs wait for a retry in `sending`: they are not called any more.
+    await this.deps.batches.cancelWaiting(id, "cancelled", now);
     return this.campaign(id, actor, "campaigns.read");
   }
 }

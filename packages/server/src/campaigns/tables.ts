@@ -66,6 +66,39 @@ export interface CampaignRecipientsTable {
   receipt: string | null;
   sent_at: number | null;
   updated_at: number;
+  /** A mass send by OpenIDs: the batch (its call) that carries the row; null otherwise. */
+  mass_batch: number | null;
+}
+
+/**
+ * One `message/mass/send` call of a mass campaign by OpenIDs: its clientmsgid (a repeat after
+ * a crash is refused by WeChat, 45065 / 45066), its msg_id and MASSSENDJOBFINISH's counts.
+ */
+export interface CampaignMassBatchesTable {
+  campaign_id: string;
+  /** 1, 2, … in claim order. */
+  batch: number;
+  appid: string;
+  clientmsgid: string;
+  /** Rows the batch was claimed with. */
+  recipients: number;
+  attempts: number;
+  msgid: string | null;
+  sent: number | null;
+  errors: number | null;
+  filtered: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A campaign's counter: rows per status, failures per errcode, skipped rows per reason, receipts per verdict. */
+export interface CampaignCountsTable {
+  campaign_id: string;
+  /** `status`, `errcode`, `skipped` or `receipt`. */
+  kind: string;
+  /** The status, errcode, reason or verdict counted. */
+  name: string;
+  n: number;
 }
 
 /** An uploaded list of the customer's own ids, resolved to OpenIDs. */
@@ -99,5 +132,7 @@ declare module "../platform/store/schema.js" {
     campaign_lists: CampaignListsTable;
     campaign_list_members: CampaignListMembersTable;
     campaign_settings: CampaignSettingsTable;
+    campaign_mass_batches: CampaignMassBatchesTable;
+    campaign_counts: CampaignCountsTable;
   }
 }

@@ -76,6 +76,27 @@ export class FollowersRepository {
       .executeTakeFirst();
   }
 
+  /** The last-interaction columns of the known followers among `openids` (one query per chunk). */
+  async interactions(appid: string, openids: readonly string[]) {
+    const rows: Array<
+      Pick<
+        FollowersTable,
+        "openid" | "last_message_at" | "last_menu_click_at" | "last_follow_at" | "last_scan_at"
+      >
+    > = [];
+    for (const part of chunks(openids, IDS_PER_STATEMENT)) {
+      rows.push(
+        ...(await this.db
+          .selectFrom("followers")
+          .select(["openid", "last_message_at", "last_menu_click_at", "last_follow_at", "last_scan_at"])
+          .where("appid", "=", appid)
+          .where("openid", "in", part)
+          .execute()),
+      );
+    }
+    return rows;
+  }
+
   /** Which of `openids` are known and following. */
   async following(appid: string, openids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();

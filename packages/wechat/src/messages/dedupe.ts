@@ -3,7 +3,8 @@ import type { InboundMessage } from "./types.js";
 
 /**
  * The key under which a push is de-duplicated across WeChat's retries (3 tries, 5 s apart):
- * messages by account + MsgId; events by account + FromUserName + CreateTime + Event;
+ * messages by account + MsgId; events by account + FromUserName + CreateTime + Event (and
+ * the job's MsgID when the event reports a job);
  * platform pushes by platform + InfoType + CreateTime + what they are about; anything
  * else by its routing fields or, lacking those, a digest of its content.
  */
@@ -11,8 +12,13 @@ export function dedupeKey(message: InboundMessage): string {
   switch (message.kind) {
     case "message":
       return `msg:${message.toUserName}:${message.msgId}`;
-    case "event":
-      return `event:${message.toUserName}:${message.fromUserName}:${message.createTime}:${message.event}`;
+    case "event": {
+      const key = `event:${message.toUserName}:${message.fromUserName}:${message.createTime}:${message.event}`;
+      // Job reports (MASSSENDJOBFINISH, TEMPLATESENDJOBFINISH) name their job: several jobs
+      // finishing within the same second are different pushes, not retries of one.
+      const msgId = message.raw.MsgID ?? message.raw.MsgId;
+      return typeof msgId === "string" || typeof msgId === "number" ? `${key}:${msgId}` : key;
+    }
     case "component": {
       const subject =
         message.infoType === "component_verify_ticket"

@@ -217,6 +217,23 @@ describe("dedupeKey", () => {
     );
   });
 
+  it("keys job reports by their MsgID: two jobs finishing in the same second are two pushes", () => {
+    const report = (msgId: string) =>
+      parseMessage(
+        event("MASSSENDJOBFINISH", {
+          MsgID: msgId,
+          Status: "send success",
+          TotalCount: 2,
+          FilterCount: 2,
+          SentCount: 2,
+          ErrorCount: 0,
+        }),
+      );
+    expect(dedupeKey(report("1001"))).toBe("event:gh_abc:oFollower:1700000000:MASSSENDJOBFINISH:1001");
+    expect(dedupeKey(report("1001"))).toBe(dedupeKey(report("1001")));
+    expect(dedupeKey(report("1001"))).not.toBe(dedupeKey(report("1002")));
+  });
+
   it("keys retries of a platform push alike and different tickets apart", () => {
     const ticket = (value: string) =>
       parseComponentPush(

@@ -40,10 +40,13 @@ export interface FormValues {
   scheduledAt?: Dayjs | undefined;
 }
 
-/** The audiences each channel can reach (a mass send goes to all followers or one tag: `sendall`). */
+/**
+ * The audiences each channel can reach (a mass send goes to all followers or a tag with
+ * `sendall`, to a list or the 48-hour audience by OpenIDs with `mass/send`).
+ */
 export const AUDIENCES: Record<Channel, AudienceKind[]> = {
   template: ["all", "tag", "active48h", "list"],
-  mass: ["all", "tag"],
+  mass: ["all", "tag", "active48h", "list"],
   custom: ["active48h", "all", "tag", "list"],
   subscribe: ["subscribers", "list"],
 };

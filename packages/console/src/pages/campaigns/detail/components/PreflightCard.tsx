@@ -11,6 +11,9 @@ function reasonOf(t: CampaignsTranslate, check: PreflightCheck): string | undefi
   // A quota that passes says how much of it is used.
   if (!check.reason && typeof vars.used === "number" && typeof vars.limit === "number")
     return campaignText(t, "campr.reason.", "quota_left", vars);
+  // A service account's quota is each follower's: how many of the audience have had theirs.
+  if (!check.reason && typeof vars.atLimit === "number" && vars.atLimit > 0)
+    return campaignText(t, "campr.reason.", "quota_per_recipient", vars);
   if (!check.reason) return undefined;
   return campaignText(t, "campr.reason.", check.reason, vars) ?? check.reason;
 }

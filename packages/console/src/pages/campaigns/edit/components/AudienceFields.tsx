@@ -35,6 +35,14 @@ export function AudienceFields({ appId, form }: { appId: string; form: FormInsta
         </Form.Item>
       )}
       {kind === "list" && <ListUpload appId={appId} />}
+      {channel === "mass" && (kind === "list" || kind === "active48h") && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ maxWidth: 640, marginBottom: 16 }}
+          message={t("camp.audience.massByOpenIds", { max: "10,000", limit: 4 })}
+        />
+      )}
     </>
   );
 }
