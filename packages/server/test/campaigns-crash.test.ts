@@ -211,7 +211,9 @@ describe("a template campaign through SIGKILLs", () => {
     ok(await api("PUT", `/accounts/${appId}/openid-mapping`, { property: "wechat_openid" }), "mapping");
     ok(await api("POST", `/accounts/${appId}/enable`), "enable");
     const own = emulator.control.followers(appId, { subscribed: true }).total;
-    emulator.control.apis.setCrowd(appId, RECIPIENTS - own);
+    // Stored followers, not a crowd: their inboxes keep every message with its msgid, which the
+    // rows are compared with (a crowd's deliveries are only counted).
+    emulator.control.createFollowers(appId, RECIPIENTS - own);
     ok(await api("POST", `/accounts/${appId}/followers/sync`), "sync");
     for (let i = 0; i < 600; i++) {
       const sync = await api<{ state: string }>("GET", `/accounts/${appId}/followers/sync`);
