@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { ControllableClock, createEmulator, type DemoIds, type RunningEmulator } from "@wxgate/emulator";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeThroughPage } from "./authorization-page.js";
+import { bundleEntry } from "./support/cli.js";
 
 /**
  * The issue's proof of crash safety: a 20,000-recipient template campaign, the server killed
@@ -26,8 +25,6 @@ import { authorizeThroughPage } from "./authorization-page.js";
 
 const RECIPIENTS = 20_000;
 const KILLS = 3;
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const repoDir = resolve(packageDir, "../..");
 
 /** A deterministic sequence of "random" moments, from a seed printed with any failure. */
 function prng(seed: number) {
@@ -38,31 +35,8 @@ function prng(seed: number) {
   };
 }
 
-async function buildServerEntry(): Promise<string> {
-  const outDir = join(packageDir, "node_modules", ".cache", `wxgate-crash-${process.pid}`);
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "server.mjs");
-  await build({
-    entryPoints: [join(packageDir, "test/support/remote-emulator-server.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "workspace-sources",
-        setup(builder) {
-          builder.onResolve({ filter: /^@wxgate\/[a-z-]+$/ }, (args) => ({
-            path: join(repoDir, "packages", args.path.slice("@wxgate/".length), "src/index.ts"),
-          }));
-        },
-      },
-    ],
-  });
-  return outfile;
+function buildServerEntry(): Promise<string> {
+  return bundleEntry("test/support/remote-emulator-server.ts", "crash");
 }
 
 function freePort(): Promise<number> {

@@ -8,16 +8,17 @@ const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const repoDir = resolve(packageDir, "../..");
 
 /**
- * Compiles the real CLI entry (src/cli/main.ts) with the workspace packages from source into
- * one ESM file, so the end-to-end tests run exactly this tree's code in a plain `node` process
- * without a full `npm run build`. npm dependencies stay external and load from node_modules.
+ * Compiles one entry of this package (a `.ts` path relative to it) with the workspace packages
+ * from source into one ESM file, so a test runs exactly this tree's code in a plain `node`
+ * process without a full `npm run build`. npm dependencies stay external and load from
+ * node_modules.
  */
-export async function buildCli(): Promise<string> {
-  const outDir = join(packageDir, "node_modules", ".cache", `wxgate-e2e-${process.pid}`);
+export async function bundleEntry(entry: string, name: string): Promise<string> {
+  const outDir = join(packageDir, "node_modules", ".cache", `wxgate-${name}-${process.pid}`);
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "main.mjs");
+  const outfile = join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [join(packageDir, "src/cli/main.ts")],
+    entryPoints: [join(packageDir, entry)],
     outfile,
     bundle: true,
     platform: "node",
@@ -37,6 +38,11 @@ export async function buildCli(): Promise<string> {
     ],
   });
   return outfile;
+}
+
+/** The real CLI entry (src/cli/main.ts), bundled as {@link bundleEntry} does. */
+export function buildCli(): Promise<string> {
+  return bundleEntry("src/cli/main.ts", "e2e");
 }
 
 /** A CLI child process with its output collected. */
