@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mediaSamples } from "../../emulator/src/apis/media-samples.js";
 import { authorizeByApi, demoAccount } from "./support/accounts.js";
-import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
+import { auditScreen, buttonShowing, tick, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -77,7 +77,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     await page.getByRole("heading", { level: 1, name: "素材管理" }).waitFor();
     await buttonShowing(page, /^上\s?传$/).click();
     const upload = page.getByRole("dialog");
-    await upload.getByLabel("永久").check();
+    await tick(page, upload.getByLabel("永久"));
     await upload.getByLabel("文件").setInputFiles({
       name: "storefront.png",
       mimeType: "image/png",

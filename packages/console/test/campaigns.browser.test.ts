@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
-import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
+import { auditScreen, buttonShowing, tick, WatchedPage } from "./support/browser.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -86,12 +86,12 @@ describe("运营计划 (an account's campaigns)", () => {
     await expect.poll(() => page.getByRole("radio", { name: "模板消息" }).isChecked()).toBe(true);
     await expect.poll(() => page.getByRole("radio", { name: "全部粉丝" }).isChecked()).toBe(true);
     // A mass send also reaches a list or the 48-hour audience, by OpenIDs.
-    await page.getByRole("radio", { name: "公众号群发" }).check();
-    await page.getByRole("radio", { name: "48 小时内互动过的粉丝" }).check();
+    await tick(page, page.getByRole("radio", { name: "公众号群发" }));
+    await tick(page, page.getByRole("radio", { name: "48 小时内互动过的粉丝" }));
     await page.getByText("按 OpenID 群发（仅服务号）", { exact: false }).waitFor();
     await page.getByRole("radio", { name: "上传的名单" }).waitFor();
-    await page.getByRole("radio", { name: "模板消息" }).check();
-    await page.getByRole("radio", { name: "全部粉丝" }).check();
+    await tick(page, page.getByRole("radio", { name: "模板消息" }));
+    await tick(page, page.getByRole("radio", { name: "全部粉丝" }));
     await chooseTemplate(page, template.templateId, "keyword1");
     await page.getByLabel("first", { exact: true }).fill("您的订单已发货");
     await page.getByLabel("keyword1", { exact: true }).fill("NO.20261127");
@@ -169,7 +169,7 @@ describe("运营计划 (an account's campaigns)", () => {
     await signInThroughPage(t.watched, server);
     await t.watched.goto(`/accounts/${service.appId}/campaigns/new`);
     await page.getByLabel("名称", { exact: true }).fill("会员到期提醒");
-    await page.getByRole("radio", { name: "上传的名单" }).check();
+    await tick(page, page.getByRole("radio", { name: "上传的名单" }));
     await page.getByText("首行为表头：wechat_openid 列为 OpenID，id 列为客户 ID。").waitFor();
     await page
       .locator("input[type=file]")

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
-import { auditScreen, WatchedPage } from "./support/browser.js";
+import { auditScreen, tick, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -21,7 +21,7 @@ describe("API keys, webhooks and settings", () => {
 
     await page.getByRole("button", { name: "新建 API 密钥" }).click();
     await page.getByLabel("名称").fill("CRM");
-    await page.getByLabel(/读取账号/).check();
+    await tick(page, page.getByLabel(/读取账号/));
     await page.getByRole("dialog").getByRole("button", { name: "确定" }).click();
     const shown = (await page.getByTestId("secret").textContent()) ?? "";
     expect(shown).toMatch(/^wxg_/);

@@ -89,7 +89,7 @@ describe("团队 (the team screen)", () => {
     };
     await openEdit();
     await auditScreen(t.watched, "team-edit", openEdit);
-    await dialog.getByRole("radio", { name: "管理员" }).check();
+    await tick(page, dialog.getByRole("radio", { name: "管理员" }));
     await dialog.getByRole("button", { name: "确定" }).click();
     await page.getByText("已保存“alice”。").waitFor();
     await row.getByText("管理员", { exact: true }).waitFor();

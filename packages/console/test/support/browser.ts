@@ -77,9 +77,10 @@ export function buttonShowing(scope: Page | Locator, text: RegExp): Locator {
 }
 
 /**
- * Ticks a checkbox once whatever moves it: the dialog it is in may still be opening (under load
- * Ant Design's zoom is still running when the click lands, and the tick can be lost), so the
- * page's animations are waited for first, and a tick that did not take is tried again.
+ * Checks a checkbox or radio of a form and makes sure it stays checked. A form just opened may
+ * still set its initial values (in an effect, later under load) and undo a click that came
+ * first; a dialog may still be opening. So the page's animations are waited for, and a check
+ * that did not hold is made again.
  */
 export async function tick(page: Page, checkbox: Locator): Promise<void> {
   await expect
