@@ -2,7 +2,7 @@ import { isMessageKey, type Translate } from "../i18n/index.js";
 import { ApiError } from "./client.js";
 
 /** The refusal's details a message may name (`{limit}`, `{action}`): its plain values only. */
-function detailVars(details: unknown): Record<string, string | number> {
+export function detailVars(details: unknown): Record<string, string | number> {
   const vars: Record<string, string | number> = {};
   if (details && typeof details === "object") {
     for (const [name, value] of Object.entries(details)) {

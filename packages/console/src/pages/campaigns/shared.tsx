@@ -1,24 +1,13 @@
 import { Tag } from "antd";
 import type { CampaignStatus, Progress } from "../../api/campaigns.js";
 import { ApiError } from "../../api/client.js";
-import { errorMessage } from "../../api/errors.js";
+import { detailVars, errorMessage } from "../../api/errors.js";
 import { type CampaignsKey, type CampaignsTranslate, campaignText } from "../../i18n/campaigns.js";
-
-/** The refusal's plain details (`{status}`, `{limit}`), for the message's blanks. */
-function varsOf(details: unknown): Record<string, string | number> {
-  const vars: Record<string, string | number> = {};
-  if (details && typeof details === "object") {
-    for (const [name, value] of Object.entries(details)) {
-      if (typeof value === "string" || typeof value === "number") vars[name] = value;
-    }
-  }
-  return vars;
-}
 
 /** A refusal in the campaigns' words when it is one of their codes, else the console's. */
 export function campaignError(t: CampaignsTranslate, error: unknown): string {
   if (error instanceof ApiError) {
-    const vars = varsOf(error.details);
+    const vars = detailVars(error.details);
     // The state named in words, not as the API's value.
     if (typeof vars.status === "string" && t.has(`camp.status.${vars.status}`))
       vars.status = t(`camp.status.${vars.status}` as CampaignsKey);
