@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfTheLoop } from "node:timers/promises";
 import type { EventEnvelope, EventEnvelopeSource } from "../callbacks/index.js";
 import type { ModuleWorker } from "../module.js";
 import { BackgroundJob } from "../platform/background-job.js";
@@ -20,6 +21,11 @@ export const DEFAULT_POLL_MS = 500;
 const FANOUT_GATHER_MS = 100;
 /** Deliveries of a disabled webhook ended `skipped` per statement. */
 const SKIP_BATCH = 500;
+/**
+ * Requests sent before the event loop may answer what came in meanwhile: a claim of 64 sent in
+ * one go (a body, a signature and a request each) held the gateway's pushes and /healthz behind it.
+ */
+const SEND_SLICE = 8;
 
 /** Options of {@link DeliveryWorker}. */
 export interface DeliveryWorkerOptions {
@@ -277,7 +283,10 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
       // A notice carries its own body; only pushes are read from the events.
       const pushes = taken.filter((t) => t.delivery.kind !== "notice");
       const events = await this.options.events.envelopes(pushes.map((t) => t.delivery.event_id));
-      for (const { delivery, webhook } of taken) this.send(delivery, webhook, events.get(delivery.event_id));
+      for (const [i, { delivery, webhook }] of taken.entries()) {
+        if (i > 0 && i % SEND_SLICE === 0) await nextTurnOfTheLoop();
+        this.send(delivery, webhook, events.get(delivery.event_id));
+      }
     }
     return skipped + taken.length;
   }
