@@ -735,6 +735,51 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     expect((await h.api<Campaign>("GET", `/campaigns/${single.id}`)).body.status).toBe("draft");
   }, 60_000);
 
+  it("judges each follower of a customer-service batch against the 48-hour window read once for the batch", async () => {
+    const [late, talker, clicker, silent] = [followers[40]!, followers[41]!, followers[42]!, followers[43]!];
+    const follower = core().control.follower;
+    // A menu click more than a minute old, and no message: outside the window.
+    expect((await follower.clickMenu({ appId, openId: late }, "WINDOW_KEY")).push.outcome).toBe("success");
+    await h.settle();
+    await drain();
+    h.server.clock.advance(2 * 60_000);
+    // A message (48 hours) and a menu click (a minute) just now: inside.
+    expect((await follower.sendText({ appId, openId: talker }, "在吗")).push.outcome).toBe("success");
+    expect((await follower.clickMenu({ appId, openId: clicker }, "WINDOW_KEY")).push.outcome).toBe("success");
+    await h.settle();
+    await drain();
+    const seen = await h.server.context
+      .use("followers")
+      .lastInteractionsOf(appId, [late, talker, clicker, silent]);
+    expect(seen.get(late)).toMatchObject({ message: null, menuClick: expect.any(Number) });
+
+    const audience = [silent, late, talker, clicker];
+    const campaign = await create({
+      name: "窗口混合",
+      channel: "custom",
+      audience: { kind: "list", listId: await uploadList("窗口名单", audience) },
+      content: { channel: "custom", type: "text", text: "WINDOW-MIX" },
+    });
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("sending");
+    await drain();
+    const view = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(view.status).toBe("completed");
+    expect(view.progress.byStatus).toMatchObject({ sent: 2, skipped: 2 });
+    expect(view.progress.skipped).toEqual([{ reason: "outside_48h", count: 2 }]);
+    const rows = new Map((await recipients(campaign.id)).map((row) => [row.openId, row]));
+    expect(rows.get(talker)).toMatchObject({ status: "sent", reason: null });
+    expect(rows.get(clicker)).toMatchObject({ status: "sent", reason: null });
+    expect(rows.get(late)).toMatchObject({ status: "skipped", reason: "outside_48h" });
+    expect(rows.get(silent)).toMatchObject({ status: "skipped", reason: "outside_48h" });
+    for (const openId of audience) {
+      expect(
+        inboxOf(openId, "custom").filter((i) => JSON.stringify(i.content).includes("WINDOW-MIX")),
+        openId,
+      ).toHaveLength(openId === talker || openId === clicker ? 1 : 0);
+    }
+    await expectCountersTrue(campaign.id);
+  }, 60_000);
+
   it("resolves an uploaded list through the OpenID mapping, reporting the rows it cannot", async () => {
     const [a, b] = followers;
     const csv = `id,wechat_openid\nc-1,${a}\nc-2,${b}\nc-3,\nc-4,oNOBODY000000000000000000000\nc-5,${a}\n`;
@@ -940,7 +985,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await h.api("POST", `/campaigns/${custom.id}/resume`);
     h.server.clock.advance(1_000);
     await drain();
-    const [row] = await recipients(custom.id);
+    // (Other followers who wrote within 48 hours in earlier tests are sent it as usual.)
+    const row = (await recipients(custom.id)).find((r) => r.openId === talker);
     expect(row).toMatchObject({ openId: talker, status: "failed", reason: "outcome_unknown" });
     await expectCountersTrue(custom.id);
     await expectCountersTrue(campaign.id);
