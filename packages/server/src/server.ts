@@ -143,6 +143,8 @@ export async function createServer(options: CreateServerOptions): Promise<Server
         await app.close();
         await queue.stop();
         for (const worker of workers) await worker.stop();
+        // The WeChat call log writes in batches: the calls of the last jobs go in before the store closes.
+        await context.wechat.flushCallLog();
         await store.close();
       },
     };

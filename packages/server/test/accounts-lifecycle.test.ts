@@ -17,6 +17,8 @@ interface ErrorAnswer {
 /** Rows mentioning `appId` in every table of the store that has an appid-like column. */
 async function rowsFor(appId: string): Promise<Record<string, number>> {
   const db = h.server.store.db;
+  // The WeChat call log writes in batches: what was called so far is counted.
+  await h.server.context.wechat.flushCallLog();
   const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
   const counts: Record<string, number> = {};
   for (const { name } of tables.rows) {

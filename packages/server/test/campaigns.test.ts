@@ -634,6 +634,152 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     );
   }, 60_000);
 
+  /** Sends list mass messages to `pair` until both have had four this month (the count depends on earlier sends). */
+  const untilAtQuota = async (pair: readonly string[]) => {
+    const listId = await uploadList("收满名单", pair);
+    for (let i = 0; i <= 4; i++) {
+      const campaign = await massToList(`收满-${i}`, listId, `FILL-${i}`);
+      const pre = await h.api<{ checks: Array<{ check: string; details?: { atLimit?: number } }> }>(
+        "POST",
+        `/campaigns/${campaign.id}/preflight`,
+      );
+      const atLimit = pre.body.checks.find((c) => c.check === "mass_quota")?.details?.atLimit;
+      if (atLimit === pair.length) {
+        expect((await h.api("DELETE", `/campaigns/${campaign.id}`)).status).toBe(204);
+        return;
+      }
+      expect(atLimit).toBe(0);
+      await h.api("POST", `/campaigns/${campaign.id}/submit`);
+      await drain();
+      expect((await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body.status).toBe("completed");
+      await massDelivered(1);
+    }
+    throw new Error("the pair never reached its monthly quota");
+  };
+
+  it("never calls mass/send with one OpenID: a lone follower left by the quota is skipped, or merged into a batch", async () => {
+    const [p, q, r] = [followers[20]!, followers[21]!, followers[22]!];
+    // Submitted while everyone can receive it, held by a pause; then p and q reach their quota.
+    const held = await massToList("三人", await uploadList("三人名单", [p, q, r]), "LONE");
+    const pre = await h.api<{ ok: boolean; audience: { eligible: number } }>(
+      "POST",
+      `/campaigns/${held.id}/preflight`,
+    );
+    expect(pre.body).toMatchObject({ ok: true, audience: { eligible: 3 } });
+    expect((await h.api<Campaign>("POST", `/campaigns/${held.id}/submit`)).body.status).toBe("sending");
+    expect((await h.api<Campaign>("POST", `/campaigns/${held.id}/pause`)).body.status).toBe("paused");
+    await untilAtQuota([p, q]);
+
+    const callsBefore = massCalls().length;
+    expect((await h.api<Campaign>("POST", `/campaigns/${held.id}/resume`)).body.status).toBe("sending");
+    await drain();
+    const view = (await h.api<Campaign>("GET", `/campaigns/${held.id}`)).body;
+    expect(view.status).toBe("completed");
+    expect(view.progress.byStatus).toMatchObject({ sent: 0, skipped: 3, sending: 0, pending: 0 });
+    expect([...view.progress.skipped].sort((a, b) => (a.reason < b.reason ? -1 : 1))).toEqual([
+      { reason: "mass_single_recipient", count: 1 },
+      { reason: "quota", count: 2 },
+    ]);
+    const rows = await recipients(held.id);
+    expect(rows.find((row) => row.openId === r)).toMatchObject({
+      status: "skipped",
+      reason: "mass_single_recipient",
+    });
+    // r alone was never called (WeChat would have answered 40130).
+    expect(massCalls().slice(callsBefore)).toEqual([]);
+    expect(inboxOf(r, "mass").filter((i) => JSON.stringify(i.content).includes("LONE"))).toHaveLength(0);
+    await expectCountersTrue(held.id);
+
+    // With others left, p and q are skipped before the batches are cut: 101 reachable are 99 + 2.
+    const others = followers.filter((f) => f !== p && f !== q).slice(100, 201);
+    expect(others).toHaveLength(101);
+    const merged = await massToList("合批", await uploadList("合批名单", [...others, p, q]), "MERGED");
+    await h.api("POST", `/campaigns/${merged.id}/submit`);
+    await drain();
+    const done = (await h.api<Campaign>("GET", `/campaigns/${merged.id}`)).body;
+    expect(done.status).toBe("completed");
+    expect(done.progress.byStatus).toMatchObject({ sent: 101, skipped: 2 });
+    expect(done.progress.skipped).toEqual([{ reason: "quota", count: 2 }]);
+    expect(
+      massCalls()
+        .slice(callsBefore)
+        .map((c) => c.errcode),
+    ).toEqual([0, 0]);
+    await expectCountersTrue(merged.id);
+    await massDelivered(2);
+    for (const openId of others) {
+      expect(
+        inboxOf(openId, "mass").filter((i) => JSON.stringify(i.content).includes("MERGED")),
+        openId,
+      ).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it("refuses a mass message by OpenIDs to a single recipient at the pre-flight", async () => {
+    const single = await massToList("一人", await uploadList("一人名单", [followers[30]!]), "SINGLE");
+    const preflight = await h.api<{
+      ok: boolean;
+      checks: Array<{ check: string; ok: boolean; reason?: string; details?: object }>;
+      audience: { total: number; eligible: number };
+    }>("POST", `/campaigns/${single.id}/preflight`);
+    expect(preflight.body).toMatchObject({ ok: false, audience: { total: 1, eligible: 1 } });
+    expect(preflight.body.checks).toContainEqual({
+      check: "audience",
+      ok: false,
+      reason: "audience_too_small",
+      details: { min: 2, eligible: 1 },
+    });
+    const refused = await h.api<Refusal>("POST", `/campaigns/${single.id}/submit`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("preflight_failed");
+    expect((await h.api<Campaign>("GET", `/campaigns/${single.id}`)).body.status).toBe("draft");
+  }, 60_000);
+
+  it("judges each follower of a customer-service batch against the 48-hour window read once for the batch", async () => {
+    const [late, talker, clicker, silent] = [followers[40]!, followers[41]!, followers[42]!, followers[43]!];
+    const follower = core().control.follower;
+    // A menu click more than a minute old, and no message: outside the window.
+    expect((await follower.clickMenu({ appId, openId: late }, "WINDOW_KEY")).push.outcome).toBe("success");
+    await h.settle();
+    await drain();
+    h.server.clock.advance(2 * 60_000);
+    // A message (48 hours) and a menu click (a minute) just now: inside.
+    expect((await follower.sendText({ appId, openId: talker }, "在吗")).push.outcome).toBe("success");
+    expect((await follower.clickMenu({ appId, openId: clicker }, "WINDOW_KEY")).push.outcome).toBe("success");
+    await h.settle();
+    await drain();
+    const seen = await h.server.context
+      .use("followers")
+      .lastInteractionsOf(appId, [late, talker, clicker, silent]);
+    expect(seen.get(late)).toMatchObject({ message: null, menuClick: expect.any(Number) });
+
+    const audience = [silent, late, talker, clicker];
+    const campaign = await create({
+      name: "窗口混合",
+      channel: "custom",
+      audience: { kind: "list", listId: await uploadList("窗口名单", audience) },
+      content: { channel: "custom", type: "text", text: "WINDOW-MIX" },
+    });
+    expect((await h.api<Campaign>("POST", `/campaigns/${campaign.id}/submit`)).body.status).toBe("sending");
+    await drain();
+    const view = (await h.api<Campaign>("GET", `/campaigns/${campaign.id}`)).body;
+    expect(view.status).toBe("completed");
+    expect(view.progress.byStatus).toMatchObject({ sent: 2, skipped: 2 });
+    expect(view.progress.skipped).toEqual([{ reason: "outside_48h", count: 2 }]);
+    const rows = new Map((await recipients(campaign.id)).map((row) => [row.openId, row]));
+    expect(rows.get(talker)).toMatchObject({ status: "sent", reason: null });
+    expect(rows.get(clicker)).toMatchObject({ status: "sent", reason: null });
+    expect(rows.get(late)).toMatchObject({ status: "skipped", reason: "outside_48h" });
+    expect(rows.get(silent)).toMatchObject({ status: "skipped", reason: "outside_48h" });
+    for (const openId of audience) {
+      expect(
+        inboxOf(openId, "custom").filter((i) => JSON.stringify(i.content).includes("WINDOW-MIX")),
+        openId,
+      ).toHaveLength(openId === talker || openId === clicker ? 1 : 0);
+    }
+    await expectCountersTrue(campaign.id);
+  }, 60_000);
+
   it("resolves an uploaded list through the OpenID mapping, reporting the rows it cannot", async () => {
     const [a, b] = followers;
     const csv = `id,wechat_openid\nc-1,${a}\nc-2,${b}\nc-3,\nc-4,oNOBODY000000000000000000000\nc-5,${a}\n`;
@@ -839,7 +985,8 @@ describe.each(testEngines)("campaigns on $name", (engine) => {
     await h.api("POST", `/campaigns/${custom.id}/resume`);
     h.server.clock.advance(1_000);
     await drain();
-    const [row] = await recipients(custom.id);
+    // (Other followers who wrote within 48 hours in earlier tests are sent it as usual.)
+    const row = (await recipients(custom.id)).find((r) => r.openId === talker);
     expect(row).toMatchObject({ openId: talker, status: "failed", reason: "outcome_unknown" });
     await expectCountersTrue(custom.id);
     await expectCountersTrue(campaign.id);

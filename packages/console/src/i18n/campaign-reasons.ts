@@ -53,7 +53,7 @@ export const campaignReasonsZhCN = {
   "campr.reason.switch_off": "你没有“发送运营计划”权限。",
   "campr.reason.confirmation_required": "群发是风险操作，发送前需要再次输入密码。",
   "campr.reason.audience_empty": "受众为空。",
-  "campr.reason.audience_too_small": "按 OpenID 群发至少要 {min} 位可发送的粉丝。",
+  "campr.reason.audience_too_small": "按 OpenID 群发至少要 {min} 位可发送的粉丝（现有 {eligible} 位）。",
   "campr.reason.quota_per_recipient": "服务号每人每月可收 {limit} 条群发；本月已满的 {atLimit} 人将跳过。",
   "campr.reason.recipients_at_quota": "受众中的粉丝本月都已收满 {limit} 条群发。",
 
@@ -65,6 +65,7 @@ export const campaignReasonsZhCN = {
   "campr.skip.quota": "本月群发次数已收满",
   "campr.skip.blocked": "已拒收消息",
   "campr.skip.cancelled": "计划已取消",
+  "campr.skip.mass_single_recipient": "只剩一人，按 OpenID 群发至少要两人",
 
   "campr.row.invalid_openid": "OpenID 无效",
   "campr.row.template_invalid": "模板无效",
@@ -161,7 +162,8 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.reason.confirmation_required":
     "A mass send is a risk operation: enter your password again to send it.",
   "campr.reason.audience_empty": "The audience is empty.",
-  "campr.reason.audience_too_small": "A mass send by OpenID needs at least {min} followers it can reach.",
+  "campr.reason.audience_too_small":
+    "A mass send by OpenID needs at least {min} followers it can reach ({eligible} can be).",
   "campr.reason.quota_per_recipient":
     "A service account's followers receive {limit} mass messages a month each; the {atLimit} who have had theirs this month are skipped.",
   "campr.reason.recipients_at_quota": "Everyone in the audience has had {limit} mass messages this month.",
@@ -174,6 +176,7 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.skip.quota": "Mass messages for the month used up",
   "campr.skip.blocked": "Refuses messages",
   "campr.skip.cancelled": "Campaign cancelled",
+  "campr.skip.mass_single_recipient": "The only one left: a mass send by OpenID needs two at least",
 
   "campr.row.invalid_openid": "Invalid OpenID",
   "campr.row.template_invalid": "Invalid template",

@@ -23,7 +23,8 @@ export const campaignsConfig = defineSection("campaigns", {
   massBatch: {
     key: "campaignMassBatch",
     env: "CAMPAIGN_MASS_BATCH",
-    schema: wholeNumber(2, 10_000, 10_000),
+    // Three at least: batches of two could not carry an odd audience without a call to one.
+    schema: wholeNumber(3, 10_000, 10_000),
     help: "OpenIDs per message/mass/send call of a mass campaign to a list or the 48-hour audience",
   },
   receiptWaitSeconds: {

@@ -1,7 +1,7 @@
 import { createOfficialAccountApi, type OfficialAccountApi } from "@wxgate/wechat";
 import type { Kysely } from "kysely";
 import type { AccountClients } from "../accounts/index.js";
-import type { FollowerLookup } from "../followers/index.js";
+import type { FollowerLookup, LastInteraction } from "../followers/index.js";
 import type { ModuleWorker } from "../module.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
@@ -44,6 +44,18 @@ export interface DeliverySettings {
   claimSeconds: number;
   receiptWaitSeconds: number;
   massBatch: number;
+}
+
+/**
+ * Whether a customer-service message may reach the follower at `now` (WeChat's 48-hour rule):
+ * a message within 48 hours, or a menu click, a follow or a scan within a minute.
+ */
+export function withinWindow(last: LastInteraction | undefined, now: number): boolean {
+  if (!last) return false;
+  if (last.message !== null && now - last.message <= WINDOW_AFTER_MESSAGE_MS) return true;
+  return [last.menuClick, last.follow, last.scan].some(
+    (at) => at !== null && now - at <= WINDOW_AFTER_EVENT_MS,
+  );
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -224,24 +236,14 @@ export class CampaignEngine implements ModuleWorker {
     return { kind: "failed", errcode: null, rid: null, reason: "outcome_unknown" };
   }
 
-  /** Whether a customer-service message may reach the follower now (WeChat's 48-hour rule). */
-  private async withinWindow(appid: string, openid: string, now: number): Promise<boolean> {
-    const last = await this.deps.followers.lastInteractionOf(appid, openid);
-    if (!last) return false;
-    if (last.message !== null && now - last.message <= WINDOW_AFTER_MESSAGE_MS) return true;
-    return [last.menuClick, last.follow, last.scan].some(
-      (at) => at !== null && now - at <= WINDOW_AFTER_EVENT_MS,
-    );
-  }
-
   private async attempt(
     api: OfficialAccountApi,
     content: Exclude<Content, { channel: "mass" }>,
-    appid: string,
     row: { openid: string; attempts: number },
+    windows: ReadonlyMap<string, LastInteraction> | undefined,
   ): Promise<Outcome> {
     const now = this.deps.clock.now();
-    if (content.channel === "custom" && !(await this.withinWindow(appid, row.openid, now))) {
+    if (content.channel === "custom" && !withinWindow(windows?.get(row.openid), now)) {
       return { kind: "skipped", reason: "outside_48h" };
     }
     try {
@@ -303,6 +305,21 @@ export class CampaignEngine implements ModuleWorker {
     const lockMs = Math.ceil((batch / perSecond) * 1000) + delivery.claimSeconds * 1000;
     const rows = await recipients.claim(campaignId, "pending", now, batch, now + lockMs);
     if (rows.length > 0) {
+      // The 48-hour window of the whole batch, read in one call (each row is judged when its turn comes).
+      let windows: Map<string, LastInteraction> | undefined;
+      if (channel === "custom") {
+        try {
+          windows = await this.deps.followers.lastInteractionsOf(
+            campaign.appid,
+            rows.map((row) => row.openid),
+          );
+        } catch (error) {
+          // Nothing was called: the rows go back to pending rather than wait for their claim to lapse.
+          for (const row of rows)
+            await recipients.write(campaignId, row.id, row.attempts, { kind: "release" }, clock.now());
+          throw error;
+        }
+      }
       let api: OfficialAccountApi | undefined;
       let unavailable: unknown;
       try {
@@ -325,7 +342,7 @@ export class CampaignEngine implements ModuleWorker {
           });
         } else {
           await this.deps.pacer.slot(campaign.appid, perSecond);
-          outcome = await this.attempt(api, content, campaign.appid, row);
+          outcome = await this.attempt(api, content, row, windows);
         }
         const at = clock.now();
         await recipients.write(campaignId, row.id, row.attempts, outcome, at);

@@ -33,7 +33,23 @@ export interface BatchRow {
   openid: string;
 }
 
-/** How many rows the next batch takes of `due` due rows (counted up to `max + 2`): never leaves one alone. */
+/** What a claim did: a batch to call (two rows at least), or only rows skipped (`batch: null`). */
+export type MassClaim = { batch: number; rows: BatchRow[] } | { batch: null; skipped: number };
+
+/** Why a follower was not sent a mass message by OpenIDs: the only one left, and WeChat takes two at least. */
+export const SINGLE_RECIPIENT = "mass_single_recipient";
+
+/** Windows of followers at their quota one claim skips before it lets the next claim go on. */
+const QUOTA_ROUNDS_PER_CLAIM = 4;
+
+/** Another claimer took rows this claim chose (PostgreSQL, two send jobs at one moment). */
+class ClaimContended extends Error {}
+
+/**
+ * How many rows the next batch takes of `due` due rows (counted up to `max + 2`): never leaves
+ * one alone. `max` is 3 at least (the setting's floor): with batches of two, an odd count
+ * would always leave one.
+ */
 export function batchSize(due: number, max: number): number {
   if (due <= max) return due;
   // Exactly one more than a batch: leave two for the next call (WeChat wants at least two).
@@ -64,9 +80,14 @@ export class MassBatchesRepository {
   }
 
   /**
-   * Claims the next batch of due pending rows: the batch's row first (its primary key makes a
-   * second claimer running at the same moment fail and retry), then up to `max` rows, never
-   * leaving a single row for a last call. Returns undefined when no row is due.
+   * Claims the next batch of due pending rows, in one transaction. The next due rows (up to
+   * `max + 2`, the claim index's order) are read first and their followers already at their
+   * monthly mass messages skipped as `quota` — before any batch is cut, so the size of the
+   * batch is decided on the rows that will be called: a batch never leaves a single row behind
+   * (the two rows after it were checked too). When the only due row left is one follower, it
+   * cannot be called alone (WeChat answers 40130) and no batch is left to take it: it is skipped
+   * as `mass_single_recipient`. Returns undefined when no row is due, `batch: null` when this
+   * claim only skipped rows (claim again), else the batch's number and rows (two at least).
    */
   async claimNext(input: {
     campaignId: string;
@@ -74,84 +95,142 @@ export class MassBatchesRepository {
     now: number;
     max: number;
     lockedUntil: number;
-  }): Promise<{ batch: number; rows: BatchRow[] } | undefined> {
-    const { campaignId, now, lockedUntil } = input;
-    return this.db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom(
+    /** Followers who received `quota.limit` mass messages since `quota.since` are skipped. */
+    quota: { since: number; limit: number };
+  }): Promise<MassClaim | undefined> {
+    const { campaignId, now, lockedUntil, max } = input;
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const tally = new Tally();
+        const dueRows = () =>
           trx
             .selectFrom("campaign_recipients")
-            .select("id")
+            .select(["id", "openid"])
             .where("campaign_id", "=", campaignId)
             .where("status", "=", "pending")
             .where("next_attempt_at", "<=", now)
-            .limit(input.max + 2)
-            .as("due"),
-        )
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirst();
-      const take = batchSize(Number(due?.n ?? 0), input.max);
-      if (take === 0) return undefined;
-      const last = await trx
-        .selectFrom("campaign_mass_batches")
-        .select((eb) => eb.fn.max("batch").as("batch"))
-        .where("campaign_id", "=", campaignId)
-        .executeTakeFirst();
-      const batch = Number(last?.batch ?? 0) + 1;
-      await trx
-        .insertInto("campaign_mass_batches")
-        .values({
-          campaign_id: campaignId,
-          batch,
-          appid: input.appid,
-          clientmsgid: clientMsgIdOf(campaignId, batch),
-          recipients: 0,
-          attempts: 0,
-          msgid: null,
-          sent: null,
-          errors: null,
-          filtered: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      const chosen = trx
-        .selectFrom("campaign_recipients")
-        .select("id")
-        .where("campaign_id", "=", campaignId)
-        .where("status", "=", "pending")
-        .where("next_attempt_at", "<=", now)
-        .orderBy("next_attempt_at")
-        .orderBy("id")
-        .limit(take);
-      const rows = await trx
+            .orderBy("next_attempt_at")
+            .orderBy("id");
+        // Rows found below the quota in an earlier round (not asked again).
+        const below = new Set<string>();
+        let window: BatchRow[] = [];
+        let skipped = 0;
+        for (let round = 0; ; round++) {
+          window = await dueRows()
+            .limit(max + 2)
+            .execute();
+          const unchecked = window.filter((row) => !below.has(row.id));
+          const full = await this.atQuotaIn(
+            trx,
+            input.appid,
+            unchecked.map((row) => row.openid),
+            input.quota.since,
+            input.quota.limit,
+          );
+          for (const row of unchecked) if (!full.has(row.openid)) below.add(row.id);
+          if (full.size === 0) break;
+          const n = await this.skipRows(
+            trx,
+            unchecked.filter((row) => full.has(row.openid)).map((row) => row.id),
+            "pending",
+            "quota",
+            now,
+          );
+          tally.move("pending", { kind: "skipped", reason: "quota" }, n);
+          skipped += n;
+          // Long runs of followers at their quota are skipped a few windows per claim.
+          if (round + 1 >= QUOTA_ROUNDS_PER_CLAIM) {
+            await applyTally(trx, campaignId, tally);
+            return { batch: null, skipped };
+          }
+        }
+        const take = batchSize(window.length, max);
+        if (take === 0) {
+          await applyTally(trx, campaignId, tally);
+          return skipped > 0 ? { batch: null, skipped } : undefined;
+        }
+        if (take < MASS_SEND_MIN) {
+          // The one due row left, every other row called (or skipped) already: nothing to merge it with.
+          const n = await this.skipRows(trx, [window[0]!.id], "pending", SINGLE_RECIPIENT, now);
+          tally.move("pending", { kind: "skipped", reason: SINGLE_RECIPIENT }, n);
+          await applyTally(trx, campaignId, tally);
+          return { batch: null, skipped: skipped + n };
+        }
+        const last = await trx
+          .selectFrom("campaign_mass_batches")
+          .select((eb) => eb.fn.max("batch").as("batch"))
+          .where("campaign_id", "=", campaignId)
+          .executeTakeFirst();
+        const batch = Number(last?.batch ?? 0) + 1;
+        await trx
+          .insertInto("campaign_mass_batches")
+          .values({
+            campaign_id: campaignId,
+            batch,
+            appid: input.appid,
+            clientmsgid: clientMsgIdOf(campaignId, batch),
+            recipients: 0,
+            attempts: 0,
+            msgid: null,
+            sent: null,
+            errors: null,
+            filtered: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        const rows = await trx
+          .updateTable("campaign_recipients")
+          .set({
+            status: "sending",
+            attempts: sql<number>`attempts + 1`,
+            mass_batch: batch,
+            locked_until: lockedUntil,
+            next_attempt_at: lockedUntil,
+            updated_at: now,
+          })
+          .where("campaign_id", "=", campaignId)
+          .where("status", "=", "pending")
+          .where("id", "in", dueRows().clearSelect().select("id").limit(take))
+          .returning(["id", "openid"])
+          .execute();
+        // Another claimer took some of these rows meanwhile: this claim is undone (and made again).
+        if (rows.length !== take) throw new ClaimContended();
+        tally.add("status", "pending", -rows.length).add("status", "sending", rows.length);
+        await applyTally(trx, campaignId, tally);
+        await trx
+          .updateTable("campaign_mass_batches")
+          .set({ recipients: rows.length })
+          .where("campaign_id", "=", campaignId)
+          .where("batch", "=", batch)
+          .execute();
+        return { batch, rows };
+      });
+    } catch (error) {
+      if (error instanceof ClaimContended) return { batch: null, skipped: 0 };
+      throw error;
+    }
+  }
+
+  /** Marks rows of one status skipped as `reason`, a thousand ids a statement; returns how many moved. */
+  private async skipRows(
+    db: Kysely<Database>,
+    ids: readonly string[],
+    from: "pending" | "sending",
+    reason: string,
+    now: number,
+  ): Promise<number> {
+    let skipped = 0;
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const result = await db
         .updateTable("campaign_recipients")
-        .set({
-          status: "sending",
-          attempts: sql<number>`attempts + 1`,
-          mass_batch: batch,
-          locked_until: lockedUntil,
-          next_attempt_at: lockedUntil,
-          updated_at: now,
-        })
-        .where("campaign_id", "=", campaignId)
-        .where("status", "=", "pending")
-        .where("id", "in", chosen)
-        .returning(["id", "openid"])
-        .execute();
-      await applyTally(
-        trx,
-        campaignId,
-        new Tally().add("status", "pending", -rows.length).add("status", "sending", rows.length),
-      );
-      await trx
-        .updateTable("campaign_mass_batches")
-        .set({ recipients: rows.length })
-        .where("campaign_id", "=", campaignId)
-        .where("batch", "=", batch)
-        .execute();
-      return { batch, rows };
-    });
+        .set({ status: "skipped", reason, locked_until: null, updated_at: now })
+        .where("id", "in", ids.slice(i, i + IDS_PER_STATEMENT))
+        .where("status", "=", from)
+        .executeTakeFirst();
+      skipped += Number(result.numUpdatedRows);
+    }
+    return skipped;
   }
 
   /** A batch whose rows are `sending` past their claim (a stopped worker's, or a retry now due). */
@@ -259,29 +338,17 @@ export class MassBatchesRepository {
     });
   }
 
-  /** Marks some rows of a batch skipped before its call (e.g. followers at their monthly quota). */
-  async skip(campaignId: string, ids: readonly string[], reason: string, now: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      let skipped = 0;
-      for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-        const result = await trx
-          .updateTable("campaign_recipients")
-          .set({ status: "skipped", reason, locked_until: null, updated_at: now })
-          .where("id", "in", ids.slice(i, i + IDS_PER_STATEMENT))
-          .where("status", "=", "sending")
-          .executeTakeFirst();
-        skipped += Number(result.numUpdatedRows);
-      }
-      await applyTally(trx, campaignId, new Tally().move("sending", { kind: "skipped", reason }, skipped));
-    });
-  }
-
   /**
    * The OpenIDs among `openIds` that already received `limit` mass messages of the account
    * since `since` (this module's sent mass rows; one grouped query per thousand OpenIDs, on
    * the follower index).
    */
-  async atQuota(
+  atQuota(appid: string, openIds: readonly string[], since: number, limit: number): Promise<Set<string>> {
+    return this.atQuotaIn(this.db, appid, openIds, since, limit);
+  }
+
+  private async atQuotaIn(
+    db: Kysely<Database>,
     appid: string,
     openIds: readonly string[],
     since: number,
@@ -289,7 +356,7 @@ export class MassBatchesRepository {
   ): Promise<Set<string>> {
     const out = new Set<string>();
     for (let i = 0; i < openIds.length; i += IDS_PER_STATEMENT) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom("campaign_recipients")
         .select(["openid", (eb) => eb.fn.countAll<number>().as("n")])
         .where("appid", "=", appid)

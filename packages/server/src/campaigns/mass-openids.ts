@@ -7,7 +7,9 @@ import {
   type BatchRow,
   beijingMonthStart,
   MASS_PER_USER_MONTHLY,
+  MASS_SEND_MIN,
   type MassBatchesRepository,
+  SINGLE_RECIPIENT,
 } from "./mass-batches.js";
 import type { ContentOf } from "./model.js";
 import { outcomeOfError } from "./outcomes.js";
@@ -33,9 +35,11 @@ export interface MassBatchDeps {
  * One `message/mass/send` call of a mass campaign to a list or the 48-hour audience: a batch
  * left `sending` (a stopped worker's, or a retry now due) is called again with the same rows
  * and clientmsgid — WeChat refuses a repeat of one it took (45065 / 45066), which then reads
- * as sent; otherwise the next batch of due rows is claimed, its followers already at their
- * four mass messages this month are skipped (`quota`), and the rest are called. The outcome
- * is written on every row of the batch, with the call's msg_id. Returns whether a batch ran.
+ * as sent; otherwise the next batch of due rows is claimed (its followers already at their
+ * four mass messages this month skipped as `quota` first, a lone last follower skipped as
+ * `mass_single_recipient`: see `claimNext`), and called. The outcome is written on every row
+ * of the batch, with the call's msg_id. Never calls WeChat with a single OpenID. Returns
+ * whether anything was done (a call, or rows skipped).
  */
 export async function sendMassBatch(
   deps: MassBatchDeps,
@@ -58,12 +62,20 @@ export async function sendMassBatch(
       now,
       max: delivery.massBatch,
       lockedUntil,
+      quota: { since: beijingMonthStart(now), limit: MASS_PER_USER_MONTHLY },
     });
     if (!claimed) return false;
+    if (claimed.batch === null) return true;
     batch = claimed.batch;
-    rows = await skipAtQuota(deps, campaign, claimed.rows, now);
+    rows = claimed.rows;
   }
   if (rows.length === 0) return true;
+  if (rows.length < MASS_SEND_MIN) {
+    // A batch of one (cut before claims checked for it): WeChat would answer 40130, nothing to merge into.
+    await batches.resolve(campaignId, batch, { kind: "skipped", reason: SINGLE_RECIPIENT }, now);
+    logger.warn({ campaignId, batch }, "mass batch of a single recipient skipped");
+    return true;
+  }
   const attempt = await batches.noteAttempt(campaignId, batch, now);
   const outcome = await call(deps, campaign, content, batch, rows, attempt);
   const at = clock.now();
@@ -72,24 +84,6 @@ export async function sendMassBatch(
   else if (outcome.kind === "retry")
     logger.warn({ campaignId, batch, attempt, reason: outcome.reason }, "mass batch failed, will retry");
   return true;
-}
-
-/** Skips, before the call, the batch's followers who received four mass messages this month. */
-async function skipAtQuota(deps: MassBatchDeps, campaign: CampaignsTable, rows: BatchRow[], now: number) {
-  const full = await deps.batches.atQuota(
-    campaign.appid,
-    rows.map((row) => row.openid),
-    beijingMonthStart(now),
-    MASS_PER_USER_MONTHLY,
-  );
-  if (full.size === 0) return rows;
-  await deps.batches.skip(
-    campaign.id,
-    rows.filter((row) => full.has(row.openid)).map((row) => row.id),
-    "quota",
-    now,
-  );
-  return rows.filter((row) => !full.has(row.openid));
 }
 
 async function call(

@@ -9,6 +9,7 @@ import {
   beijingDayStart,
   beijingMonthStart,
   MASS_PER_USER_MONTHLY,
+  MASS_SEND_MIN,
   type MassBatchesRepository,
 } from "./mass-batches.js";
 import type { Audience, Channel, Content } from "./model.js";
@@ -87,10 +88,15 @@ export class PreflightRunner {
       channel === "mass" &&
       audience.kind !== "all" &&
       audience.kind !== "tag" &&
-      counted.eligible < 2
+      counted.eligible < MASS_SEND_MIN
     ) {
-      // message/mass/send takes two OpenIDs at least.
-      checks.push({ check: "audience", ok: false, reason: "audience_too_small", details: { min: 2 } });
+      // message/mass/send takes two OpenIDs at least: a single reachable recipient could never be sent it.
+      checks.push({
+        check: "audience",
+        ok: false,
+        reason: "audience_too_small",
+        details: { min: MASS_SEND_MIN, eligible: counted.eligible },
+      });
     }
     return { ok: checks.every((c) => c.ok), checks, audience: counted };
   }
