@@ -4,6 +4,7 @@ import type { FollowerLookup } from "../followers/index.js";
 import type { MaterialDirectory } from "../materials/index.js";
 import { type Actor, permits } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
+import type { ConsentsRepository } from "./consents.js";
 import { CampaignError } from "./errors.js";
 import {
   beijingDayStart,
@@ -33,6 +34,7 @@ export class PreflightRunner {
       campaigns: CampaignsRepository;
       batches: MassBatchesRepository;
       followers: FollowerLookup;
+      consents: ConsentsRepository;
       materials: MaterialDirectory;
       accounts: AccountDirectory;
       clients: AccountClients;
@@ -82,7 +84,9 @@ export class PreflightRunner {
         ...(channel === "subscribe" ? { reason: "checked_per_recipient" } : {}),
       });
     }
-    if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
+    if (counted.total === 0 && audience.kind === "subscribers") {
+      checks.push({ check: "audience", ok: false, reason: "no_subscribers" });
+    } else if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
     else if (
       channel === "mass" &&
       audience.kind !== "all" &&
@@ -147,7 +151,9 @@ export class PreflightRunner {
               openIds,
               next: openIds.length < 1000 ? null : openIds[openIds.length - 1]!,
             }))
-          : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
+          : audience.kind === "subscribers"
+            ? await this.deps.consents.page(row.appid, audience.templateId, cursor, 1000)
+            : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
       total += page.openIds.length;
       if (custom) {
         // One query for the page's window (the followers module's named service), not one per follower.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AccountClients } from "../accounts/index.js";
 import { defineRoute, type Route } from "../http/route.js";
 import type { Actor } from "../platform/policy.js";
+import type { ConsentsRepository } from "./consents.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
 import type { CampaignLists } from "./lists.js";
@@ -55,6 +56,7 @@ export function campaignsRoutes(deps: {
   recipients: RecipientsRepository;
   batches: MassBatchesRepository;
   lists: CampaignLists;
+  consents: ConsentsRepository;
   clients: AccountClients;
   now: () => number;
 }): Route[] {
@@ -325,6 +327,23 @@ export function campaignsRoutes(deps: {
           })),
         };
       },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/accounts/:appid/campaigns/subscribers",
+      action: "campaigns.read",
+      account: (p) => p.appid,
+      tags,
+      summary: "How many of the mini program's users hold consent to a subscription template now",
+      description:
+        "Users whose last answer to the template was to accept, with a one-time message left (or a long-term subscription): the `subscribers` audience of a campaign sending that template.",
+      params: account,
+      query: z.object({ templateId: z.string().min(1).max(128) }),
+      response: z.object({ templateId: z.string(), count: z.number().int() }),
+      handler: async ({ params, query }) => ({
+        templateId: query.templateId,
+        count: await deps.consents.count(params.appid, query.templateId),
+      }),
     }),
     defineRoute({
       method: "GET",
