@@ -154,6 +154,21 @@ export class ConsentsRepository {
     return { openIds, next: openIds.length < limit ? null : openIds[openIds.length - 1]! };
   }
 
+  /**
+   * Records whether `templateId` is a long-term subscription (WeChat's template list says; the
+   * pre-flight reads it): a long-term consent is not used up by a send.
+   */
+  async markLongTerm(appid: string, templateId: string, longTerm: boolean): Promise<void> {
+    const flag = longTerm ? 1 : 0;
+    await this.db
+      .updateTable("campaign_consents")
+      .set({ long_term: flag })
+      .where("appid", "=", appid)
+      .where("template_id", "=", templateId)
+      .where("long_term", "<>", flag)
+      .execute();
+  }
+
   /** How many users hold consent to `templateId` now (the `subscribers` audience's size). */
   async count(appid: string, templateId: string): Promise<number> {
     const row = await this.db

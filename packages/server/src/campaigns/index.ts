@@ -89,6 +89,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
         batches,
         lists,
         consents,
+        accounts,
         clients,
         now: () => ctx.clock.now(),
       }),

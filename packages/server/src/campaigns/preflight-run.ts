@@ -12,7 +12,7 @@ import {
   MASS_PER_USER_MONTHLY,
   type MassBatchesRepository,
 } from "./mass-batches.js";
-import type { Audience, Channel, Content } from "./model.js";
+import type { Audience, Channel, Content, ContentOf } from "./model.js";
 import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
 import type { CampaignsRepository } from "./repository.js";
 import type { CampaignsTable } from "./tables.js";
@@ -107,7 +107,30 @@ export class PreflightRunner {
       : { check: "mass_quota", ok: true, details: { limit: 1, used: today } };
   }
 
+  /**
+   * A mini program's subscription template: it exists in `wxaapi/newtmpl/gettemplate` and every
+   * field is filled. Whether it is long-term is written on its consents (sends do not use those up).
+   */
+  private async subscribeTemplateCheck(appid: string, content: ContentOf<"subscribe">): Promise<Check> {
+    let list: Array<{ priTmplId: string; content: string; type: number }>;
+    try {
+      const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
+      list = (await api.message.subscribe.templates()).data;
+    } catch (error) {
+      const errcode = error instanceof WeChatApiError ? error.errcode : null;
+      return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
+    }
+    const template = list.find((t) => t.priTmplId === content.templateId);
+    if (!template) return { check: "template", ok: false, reason: "template_not_found" };
+    await this.deps.consents.markLongTerm(appid, template.priTmplId, template.type === 3);
+    const problems = contentProblems("subscribe", content, templateFieldsOf(template.content));
+    return problems.length === 0
+      ? { check: "template", ok: true }
+      : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };
+  }
+
   private async templateCheck(appid: string, content: Content): Promise<Check> {
+    if (content.channel === "subscribe") return this.subscribeTemplateCheck(appid, content);
     if (content.channel !== "template") return { check: "template", ok: true, reason: "not_a_template" };
     let list: Array<{ template_id: string; content: string }>;
     try {

@@ -1,6 +1,6 @@
 import { createOfficialAccountApi } from "@wxgate/wechat";
 import { z } from "zod";
-import type { AccountClients } from "../accounts/index.js";
+import type { AccountClients, AccountDirectory } from "../accounts/index.js";
 import { defineRoute, type Route } from "../http/route.js";
 import type { Actor } from "../platform/policy.js";
 import type { ConsentsRepository } from "./consents.js";
@@ -57,6 +57,7 @@ export function campaignsRoutes(deps: {
   batches: MassBatchesRepository;
   lists: CampaignLists;
   consents: ConsentsRepository;
+  accounts: AccountDirectory;
   clients: AccountClients;
   now: () => number;
 }): Route[] {
@@ -301,7 +302,8 @@ export function campaignsRoutes(deps: {
       action: "campaigns.read",
       account: (p) => p.appid,
       tags,
-      summary: "The account's message templates (template/get_all_private_template)",
+      summary:
+        "The account's message templates (template/get_all_private_template; a mini program's subscription templates: wxaapi/newtmpl/gettemplate)",
       params: account,
       response: z.object({
         items: z.array(
@@ -311,11 +313,26 @@ export function campaignsRoutes(deps: {
             content: z.string(),
             example: z.string(),
             fields: z.array(z.string()),
+            /** A mini program's subscription template: one-time or long-term. */
+            subscription: z.enum(["one_time", "long_term"]).optional(),
           }),
         ),
       }),
       handler: async ({ params }) => {
         const api = createOfficialAccountApi(await deps.clients.clientFor(params.appid));
+        if ((await deps.accounts.facts(params.appid))?.kind === "miniprogram") {
+          const { data } = await api.message.subscribe.templates();
+          return {
+            items: data.map((t) => ({
+              templateId: t.priTmplId,
+              title: t.title,
+              content: t.content,
+              example: t.example ?? "",
+              fields: templateFieldsOf(t.content),
+              subscription: t.type === 3 ? ("long_term" as const) : ("one_time" as const),
+            })),
+          };
+        }
         const { template_list } = await api.message.template.listPrivate();
         return {
           items: template_list.map((t) => ({
