@@ -53,6 +53,7 @@ export const campaignReasonsZhCN = {
   "campr.reason.switch_off": "你没有“发送运营计划”权限。",
   "campr.reason.confirmation_required": "群发是风险操作，发送前需要再次输入密码。",
   "campr.reason.audience_empty": "受众为空。",
+  "campr.reason.no_subscribers": "没有用户同意接收该模板的消息。",
   "campr.reason.audience_too_small": "按 OpenID 群发至少要 {min} 位可发送的粉丝。",
   "campr.reason.quota_per_recipient": "服务号每人每月可收 {limit} 条群发；本月已满的 {atLimit} 人将跳过。",
   "campr.reason.recipients_at_quota": "受众中的粉丝本月都已收满 {limit} 条群发。",
@@ -161,6 +162,7 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.reason.confirmation_required":
     "A mass send is a risk operation: enter your password again to send it.",
   "campr.reason.audience_empty": "The audience is empty.",
+  "campr.reason.no_subscribers": "Nobody agrees to receive this template's messages.",
   "campr.reason.audience_too_small": "A mass send by OpenID needs at least {min} followers it can reach.",
   "campr.reason.quota_per_recipient":
     "A service account's followers receive {limit} mass messages a month each; the {atLimit} who have had theirs this month are skipped.",
