@@ -208,4 +208,84 @@ describe("运营计划 (an account's campaigns)", () => {
       expect(inbox.filter((message) => message.via === "template")).toHaveLength(1);
     }
   });
+
+  it("shows how many mini program users subscribe to the chosen template, and sends to them", {
+    timeout: 300_000,
+  }, async () => {
+    t.server = await startServer();
+    const server = t.server;
+    const mini = await demoAccount(server, "miniprogram");
+    await authorizeByApi(server, mini.appId, { enable: true });
+    const template = await server.control<{ templateId: string }>(
+      "POST",
+      `/apis/accounts/${mini.appId}/templates`,
+      { title: "到货提醒", content: "商品：{{thing1.DATA}}", type: 2 },
+    );
+    const world = await server.control<{ followers: { openId: string }[] }>(
+      "GET",
+      `/accounts/${mini.appId}/followers?subscribed=true&limit=3`,
+    );
+    const [first, second, third] = world.followers.map((f) => f.openId);
+    if (!first || !second || !third) throw new Error("the demo mini program has fewer than three users");
+    // Two users accept the template in its pop-up, one rejects it.
+    for (const [openId, accept] of [
+      [first, true],
+      [second, true],
+      [third, false],
+    ] as const) {
+      await server.control("POST", "/follower/subscription", {
+        appId: mini.appId,
+        openId,
+        templates: [{ templateId: template.templateId, accept }],
+      });
+    }
+    await eventually("the consents", async () => {
+      const count = await server.api<{ count: number }>(
+        "GET",
+        `/accounts/${mini.appId}/campaigns/subscribers?templateId=${template.templateId}`,
+      );
+      return count.body.count === 2;
+    });
+
+    t.watched = await WatchedPage.open(t.browser, server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, server);
+    await t.watched.goto(`/accounts/${mini.appId}/campaigns/new`);
+    await page.getByLabel("名称", { exact: true }).fill("到货提醒");
+    await tick(page, page.getByRole("radio", { name: "小程序订阅消息" }));
+    await tick(page, page.getByRole("radio", { name: "订阅了模板的用户" }));
+    await page.getByText("请先在“内容”中选择订阅消息模板，再查看订阅人数。").waitFor();
+    await chooseTemplate(page, template.templateId, "thing1");
+    await page
+      .getByRole("status")
+      .getByText("目前有 2 位用户同意接收该模板的消息（一次性订阅每次同意可收 1 条）。")
+      .waitFor();
+    await page.getByLabel("thing1", { exact: true }).fill("您关注的商品到货了");
+    await buttonShowing(page, /^保\s?存$/).click();
+    await page.getByRole("heading", { level: 1, name: "到货提醒" }).waitFor();
+    await page.getByText("受众 2 人，可发送 2 人。").waitFor();
+    await buttonShowing(page, /^发\s?送$/).click();
+    await buttonShowing(
+      page.getByRole("dialog").filter({ hasText: "发送“到货提醒”？" }),
+      /^发\s?送$/,
+    ).click();
+    await expect
+      .poll(() => page.getByRole("progressbar", { name: "发送进度" }).getAttribute("aria-valuenow"), {
+        timeout: 120_000,
+        interval: 500,
+      })
+      .toBe("100");
+    t.watched.assertClean();
+    for (const [openId, received] of [
+      [first, 1],
+      [second, 1],
+      [third, 0],
+    ] as const) {
+      const { inbox } = await server.control<{ inbox: { via: string }[] }>(
+        "GET",
+        `/apis/accounts/${mini.appId}/followers/${openId}/inbox`,
+      );
+      expect(inbox.filter((message) => message.via === "subscribe")).toHaveLength(received);
+    }
+  });
 });

@@ -60,6 +60,27 @@ describe("message/subscribe/send (mini programs)", () => {
     expect(stranger.body.errcode).toBe(40003);
   });
 
+  it("lists the mini program's subscription templates (wxaapi/newtmpl/gettemplate)", async () => {
+    const once = emu.control.apis.addTemplate(mini.appId, {
+      title: "到货提醒",
+      content: "{{thing1.DATA}}",
+      type: 2,
+    });
+    const always = emu.control.apis.addTemplate(mini.appId, { type: 3 });
+    const listed = await emu.get("/wxaapi/newtmpl/gettemplate", { access_token: token });
+    expect(listed.body).toMatchObject({ errcode: 0, errmsg: "ok" });
+    expect(listed.body.data).toEqual([
+      {
+        priTmplId: once.templateId,
+        title: "到货提醒",
+        content: "{{thing1.DATA}}",
+        example: expect.any(String),
+        type: 2,
+      },
+      expect.objectContaining({ priTmplId: always.templateId, type: 3 }),
+    ]);
+  });
+
   it("is for mini programs only (48001, the core's rule)", async () => {
     const service = emu.control.createAccount({ kind: "service" });
     const res = await emu.post(

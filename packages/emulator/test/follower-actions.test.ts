@@ -1,4 +1,10 @@
-import type { ScanEvent, SubscribeEvent, SubscribeMsgPopupEvent, TextMessage } from "@wxgate/wechat";
+import type {
+  ScanEvent,
+  SubscribeEvent,
+  SubscribeMsgChangeEvent,
+  SubscribeMsgPopupEvent,
+  TextMessage,
+} from "@wxgate/wechat";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "./push-receiver.js";
 import { START, startEmulator, type TestEmulator } from "./support.js";
@@ -192,6 +198,37 @@ describe("messages and menus", () => {
       { templateId: "tmpl-yes", accept: true },
     ]);
     expect(emu.world.follower(appId, openId)!.consents).toEqual({ "tmpl-yes": 2, "tmpl-no": 0 });
+  });
+
+  it("changes the subscription settings: a rejection takes the consent back, an acceptance restores a long-term one", async () => {
+    const { openId } = await emu.control.follower.follow({ appId });
+    const longTerm = emu.control.apis.addTemplate(appId, { type: 3 }).templateId;
+    await emu.control.follower.answerSubscription({ appId, openId }, [
+      { templateId: "tmpl-once", accept: true },
+      { templateId: longTerm, accept: true },
+    ]);
+    const changed = await control("/follower/subscription-settings", {
+      appId,
+      openId,
+      templates: [
+        { templateId: "tmpl-once", accept: false },
+        { templateId: longTerm, accept: false },
+      ],
+    });
+    expect(changed.status).toBe(200);
+    expect(lastMessage<SubscribeMsgChangeEvent>()).toMatchObject({
+      event: "subscribe_msg_change_event",
+      list: [
+        { templateId: "tmpl-once", subscribeStatusString: "reject" },
+        { templateId: longTerm, subscribeStatusString: "reject" },
+      ],
+    });
+    expect(emu.world.follower(appId, openId)!.consents).toEqual({ "tmpl-once": 0, [longTerm]: 0 });
+    await emu.control.follower.changeSubscription({ appId, openId }, [
+      { templateId: "tmpl-once", accept: true },
+      { templateId: longTerm, accept: true },
+    ]);
+    expect(emu.world.follower(appId, openId)!.consents).toEqual({ "tmpl-once": 0, [longTerm]: 1 });
   });
 });
 

@@ -49,6 +49,7 @@ const CREATED_SINCE_THE_SPLIT: Record<string, string> = {
   campaign_settings: "0023_campaigns",
   campaign_mass_batches: "0024_campaign_mass_batches",
   campaign_counts: "0025_campaign_counts",
+  campaign_consents: "0026_campaign_consents",
 };
 
 /** Columns the migrations since renamed: `table.old` → new name. */

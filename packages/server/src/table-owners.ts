@@ -58,6 +58,7 @@ export const tableOwners = {
   campaign_settings: "campaigns",
   campaign_mass_batches: "campaigns",
   campaign_counts: "campaigns",
+  campaign_consents: "campaigns",
 } as const;
 
 export type OwnedTable = keyof typeof tableOwners;

@@ -403,6 +403,12 @@ describe("official account APIs", () => {
         lang: "zh_CN",
       },
     ],
+    [
+      "message.subscribe.templates",
+      "GET",
+      "/wxaapi/newtmpl/gettemplate",
+      (oa) => oa.message.subscribe.templates(),
+    ],
     ["quota.clear", "POST", "/cgi-bin/clear_quota", (oa) => oa.quota.clear("wx1"), { appid: "wx1" }],
     [
       "quota.get",

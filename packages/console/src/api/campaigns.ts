@@ -154,6 +154,8 @@ export interface CampaignTemplate {
   content: string;
   example: string;
   fields: string[];
+  /** A mini program's subscription template: one-time or long-term. */
+  subscription?: "one_time" | "long_term";
 }
 
 export interface UploadedList {
@@ -187,6 +189,8 @@ export const campaignKeys = {
     ["campaigns", "account", appId, "list", status ?? ""] as const,
   templates: (appId: string) => ["campaigns", "account", appId, "templates"] as const,
   settings: (appId: string) => ["campaigns", "account", appId, "settings"] as const,
+  subscribers: (appId: string, templateId: string) =>
+    ["campaigns", "account", appId, "subscribers", templateId] as const,
   one: (id: string) => ["campaigns", id] as const,
   progress: (id: string) => ["campaigns", id, "progress"] as const,
   allRecipients: (id: string) => ["campaigns", id, "recipients"] as const,
@@ -258,6 +262,22 @@ export function useCampaignTemplates(appId: string, enabled: boolean) {
       (await request<{ items: CampaignTemplate[] }>("GET", `${accountBase(appId)}/templates`)).items,
     enabled,
     staleTime: 60_000,
+  });
+}
+
+/** How many mini program users hold consent to a subscription template now (the `subscribers` audience). */
+export function useSubscribersCount(appId: string, templateId: string | undefined) {
+  return useQuery({
+    queryKey: campaignKeys.subscribers(appId, templateId ?? ""),
+    queryFn: async () =>
+      (
+        await request<{ templateId: string; count: number }>(
+          "GET",
+          `${accountBase(appId)}/subscribers?templateId=${encodeURIComponent(templateId ?? "")}`,
+        )
+      ).count,
+    enabled: Boolean(templateId),
+    staleTime: 10_000,
   });
 }
 

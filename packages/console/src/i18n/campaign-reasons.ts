@@ -54,6 +54,7 @@ export const campaignReasonsZhCN = {
   "campr.reason.confirmation_required": "群发是风险操作，发送前需要再次输入密码。",
   "campr.reason.audience_empty": "受众为空。",
   "campr.reason.audience_too_small": "按 OpenID 群发至少要 {min} 位可发送的粉丝（现有 {eligible} 位）。",
+  "campr.reason.no_subscribers": "没有用户同意接收该模板的消息。",
   "campr.reason.quota_per_recipient": "服务号每人每月可收 {limit} 条群发；本月已满的 {atLimit} 人将跳过。",
   "campr.reason.recipients_at_quota": "受众中的粉丝本月都已收满 {limit} 条群发。",
 
@@ -164,6 +165,7 @@ export const campaignReasonsEnUS: Record<CampaignReasonKey, string> = {
   "campr.reason.audience_empty": "The audience is empty.",
   "campr.reason.audience_too_small":
     "A mass send by OpenID needs at least {min} followers it can reach ({eligible} can be).",
+  "campr.reason.no_subscribers": "Nobody agrees to receive this template's messages.",
   "campr.reason.quota_per_recipient":
     "A service account's followers receive {limit} mass messages a month each; the {atLimit} who have had theirs this month are skipped.",
   "campr.reason.recipients_at_quota": "Everyone in the audience has had {limit} mass messages this month.",

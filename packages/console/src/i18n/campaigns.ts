@@ -45,6 +45,10 @@ const zhCN = {
   "camp.audience.active48h": "48 小时内互动过的粉丝",
   "camp.audience.list": "上传的名单",
   "camp.audience.subscribers": "订阅了模板的用户",
+  "camp.audience.subscribersCount":
+    "目前有 {count} 位用户同意接收该模板的消息（一次性订阅每次同意可收 1 条）。",
+  "camp.audience.subscribersNone": "目前没有用户同意接收该模板的消息，无法发送。",
+  "camp.audience.subscribersPickTemplate": "请先在“内容”中选择订阅消息模板，再查看订阅人数。",
   "camp.audience.massByOpenIds":
     "按 OpenID 群发（仅服务号）：每次最多 {max} 人，分批发送；本月已收满 {limit} 条群发的粉丝将跳过。",
   "camp.tag": "标签",
@@ -224,6 +228,12 @@ const enUS: Record<OwnKey, string> = {
   "camp.audience.active48h": "Followers active in the last 48 hours",
   "camp.audience.list": "An uploaded list",
   "camp.audience.subscribers": "Subscribers to a template",
+  "camp.audience.subscribersCount":
+    "{count} users currently agree to receive this template's messages (each one-time consent allows one message).",
+  "camp.audience.subscribersNone":
+    "Nobody currently agrees to receive this template's messages: nothing can be sent.",
+  "camp.audience.subscribersPickTemplate":
+    "Choose the subscription template under Content to see how many subscribe.",
   "camp.audience.massByOpenIds":
     "Sent by OpenID (service accounts only), in batches of up to {max}; followers who have had {limit} mass messages this month are skipped.",
   "camp.tag": "Tag",

@@ -5,7 +5,7 @@ import { WxFault } from "../http/wx-error.js";
 import type { DeliveryLedger } from "./deliveries.js";
 import { deliverSent } from "./inbox.js";
 import { accountOf, bodyOf } from "./input.js";
-import { jsonMsgId, sendTarget } from "./templates.js";
+import { jsonMsgId, sendTarget, templatesOf } from "./templates.js";
 
 /** Template type of a long-term subscription (consent is not used up by a send). */
 const LONG_TERM = 3;
@@ -13,11 +13,23 @@ const LONG_TERM = 3;
 /**
  * Mini program message/subscribe/send. Each one-time consent (follower.consents[template])
  * allows one message and is used up by it; none left → 43101. Long-term templates (type 3)
- * need consent once and keep it. Unknown user → 40003; unknown template → 40037.
+ * need consent once and keep it. Unknown user → 40003; unknown template → 40037. The
+ * account's templates are listed by wxaapi/newtmpl/gettemplate (type 2 unless added as 3).
  */
 export function registerSubscribe(app: FastifyInstance, ctx: EmulatorContext, ledger: DeliveryLedger): void {
   const route = tokenRoutes(app, ctx);
   const { world, ids } = ctx;
+  route.get("/wxaapi/newtmpl/gettemplate", (call) => ({
+    errcode: 0,
+    errmsg: "ok",
+    data: templatesOf(world, accountOf(call).appId).map((t) => ({
+      priTmplId: t.templateId,
+      title: t.title,
+      content: t.content,
+      example: t.example,
+      type: t.type ?? 2,
+    })),
+  }));
   route.post("/cgi-bin/message/subscribe/send", (call) => {
     const account = accountOf(call);
     const body = bodyOf(call);

@@ -21,6 +21,9 @@ function find(ctx: EmulatorContext, ref: FollowerRef): Follower | undefined {
 }
 
 /** An existing follower; official accounts also need them to be following. */
+/** Template type of a long-term subscription. */
+const LONG_TERM = 3;
+
 function acting(ctx: EmulatorContext, ref: FollowerRef): { account: Account; follower: Follower } {
   const account = accountOf(ctx, ref.appId);
   if (!ref.openId && !ref.personId) throw new ControlError(400, "give openId or personId");
@@ -251,6 +254,29 @@ export function createFollowerControl(ctx: EmulatorContext): FollowerControl {
         SubscribeMsgPopupEvent: { List: list },
       });
       return push(ctx, follower, xml, "event:subscribe_msg_popup_event", false);
+    },
+
+    async changeSubscription(ref, answers) {
+      if (answers.length === 0) throw new ControlError(400, "answer at least one template");
+      const { account, follower } = acting(ctx, ref);
+      const templates = ctx.world.state.templates[account.appId] ?? [];
+      for (const { templateId, accept } of answers) {
+        // Switched off in the settings: nothing more of that template until accepted again.
+        // Switched back on: a long-term subscription holds again; one-time messages are
+        // granted by the pop-up only.
+        const longTerm = templates.find((t) => t.templateId === templateId)?.type === LONG_TERM;
+        if (!accept) follower.consents[templateId] = 0;
+        else if (longTerm) follower.consents[templateId] = Math.max(follower.consents[templateId] ?? 0, 1);
+      }
+      touch(ctx, follower, "other");
+      const list = answers.map(({ templateId, accept }) => ({
+        TemplateId: templateId,
+        SubscribeStatusString: accept ? "accept" : "reject",
+      }));
+      const xml = eventXml(account, follower.openId, now(), "subscribe_msg_change_event", {
+        SubscribeMsgChangeEvent: { List: list },
+      });
+      return push(ctx, follower, xml, "event:subscribe_msg_change_event", false);
     },
 
     inbox(ref) {

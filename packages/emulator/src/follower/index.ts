@@ -141,6 +141,11 @@ export const followerModule: EmulatorModule = {
         control.answerSubscription(refOf(body), answersOf(body), str(body, "popupScene")),
     });
     controlRoute(app, {
+      method: "POST",
+      path: "/follower/subscription-settings",
+      handler: ({ body }) => control.changeSubscription(refOf(body), answersOf(body)),
+    });
+    controlRoute(app, {
       method: "GET",
       path: "/follower/inbox",
       handler: ({ query }) => {

@@ -61,6 +61,11 @@ export interface FollowerControl {
     answers: SubscriptionAnswer[],
     popupScene?: string,
   ): Promise<FollowerActionResult>;
+  /**
+   * Changes the subscription settings (subscribe_msg_change_event): a rejection takes back the
+   * template's consent; an acceptance restores a long-term one.
+   */
+  changeSubscription(ref: FollowerRef, answers: SubscriptionAnswer[]): Promise<FollowerActionResult>;
   /** What the follower received (passive replies, customer-service, template, mass messages…). */
   inbox(ref: FollowerRef): InboxItem[];
 }

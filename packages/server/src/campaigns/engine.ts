@@ -8,6 +8,7 @@ import type { Logger } from "../platform/logger.js";
 import { type Clock, defineJob, type ModuleJob, type Queue } from "../platform/ports.js";
 import type { Database } from "../platform/store/schema.js";
 import { sendTo } from "./channels.js";
+import type { ConsentsRepository } from "./consents.js";
 import { sendMass } from "./mass.js";
 import type { MassBatchesRepository } from "./mass-batches.js";
 import { sendMassBatch } from "./mass-openids.js";
@@ -87,6 +88,7 @@ export class CampaignEngine implements ModuleWorker {
       recipients: RecipientsRepository;
       batches: MassBatchesRepository;
       followers: FollowerLookup;
+      consents: ConsentsRepository;
       clients: AccountClients;
       queue: Queue;
       clock: Clock;
@@ -148,8 +150,9 @@ export class CampaignEngine implements ModuleWorker {
     const { followers } = this.deps;
     switch (audience.kind) {
       case "all":
-      case "subscribers":
         return followers.openIdsPage(campaign.appid, {}, cursor, EXPAND_PAGE);
+      case "subscribers":
+        return this.deps.consents.page(campaign.appid, audience.templateId, cursor, EXPAND_PAGE);
       case "tag":
         return followers.openIdsPage(campaign.appid, { tagId: audience.tagId }, cursor, EXPAND_PAGE);
       case "active48h": {
@@ -259,6 +262,29 @@ export class CampaignEngine implements ModuleWorker {
     }
   }
 
+  /**
+   * What a subscription message's outcome does to the user's consent, written with the outcome:
+   * a sent one uses one of the user's messages, 43101 (`no_consent`) marks the consent refused.
+   */
+  private consentAfter(
+    content: Exclude<Content, { channel: "mass" }>,
+    appid: string,
+    openid: string,
+    outcome: Outcome,
+    now: number,
+  ): ((db: Kysely<Database>) => Promise<void>) | undefined {
+    if (content.channel !== "subscribe") return undefined;
+    const verdict =
+      outcome.kind === "sent"
+        ? "sent"
+        : outcome.kind === "skipped" && outcome.reason === "no_consent"
+          ? "no_consent"
+          : undefined;
+    if (verdict === undefined) return undefined;
+    const key = { appid, templateId: content.templateId, openid };
+    return (db) => this.deps.consents.afterSend(db, key, verdict, now);
+  }
+
   /** One batch of a campaign: lapsed claims resolved, due rows claimed and sent, the next batch enqueued. */
   async sendBatch(campaignId: string): Promise<void> {
     const { campaigns, recipients, clock, queue, delivery, logger } = this.deps;
@@ -345,7 +371,14 @@ export class CampaignEngine implements ModuleWorker {
           outcome = await this.attempt(api, content, row, windows);
         }
         const at = clock.now();
-        await recipients.write(campaignId, row.id, row.attempts, outcome, at);
+        await recipients.write(
+          campaignId,
+          row.id,
+          row.attempts,
+          outcome,
+          at,
+          this.consentAfter(content, campaign.appid, row.openid, outcome, at),
+        );
         if (outcome.kind === "sent") this.rates.note(campaignId, at);
       });
     }

@@ -1,4 +1,5 @@
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
+import { CampaignConsents, ConsentsRepository } from "./consents.js";
 import { CampaignEngine } from "./engine.js";
 import { CampaignLists } from "./lists.js";
 import { MassBatchesRepository } from "./mass-batches.js";
@@ -21,17 +22,20 @@ export interface Campaigns {
   service: CampaignsService;
   engine: CampaignEngine;
   recipients: RecipientsRepository;
+  consents: ConsentsRepository;
 }
 
 /**
  * Builds the campaigns module (运营计划): audiences from the followers module (`followers`),
  * content checked against the materials module (`materials`), sends through the accounts
- * module's `accountClients`, receipts from the callbacks module's `eventFanout`.
+ * module's `accountClients`, receipts and mini program users' subscription consent from the
+ * callbacks module's `eventFanout`.
  */
 export function createCampaigns(ctx: ModuleContext): Campaigns {
   const campaigns = new CampaignsRepository(ctx.db);
   const recipients = new RecipientsRepository(ctx.db, ctx.dialect);
   const batches = new MassBatchesRepository(ctx.db);
+  const consents = new ConsentsRepository(ctx.db);
   const followers = ctx.use("followers");
   const materials = ctx.use("materials");
   const accounts = ctx.use("accountDirectory");
@@ -45,6 +49,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
       return engine;
     },
     followers,
+    consents,
     materials,
     accounts,
     clients,
@@ -57,6 +62,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
     recipients,
     batches,
     followers,
+    consents,
     clients,
     queue: ctx.queue,
     clock: ctx.clock,
@@ -69,6 +75,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
   ctx
     .use("eventFanout")
     .register(new CampaignReceipts({ recipients, campaigns, batches, clock: ctx.clock, logger }));
+  ctx.use("eventFanout").register(new CampaignConsents({ consents, clock: ctx.clock }));
   ctx.bus.on("accounts.purge", (appId) => campaigns.purgeAccount(appId));
   return {
     module: {
@@ -81,6 +88,8 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
         recipients,
         batches,
         lists,
+        consents,
+        accounts,
         clients,
         now: () => ctx.clock.now(),
       }),
@@ -90,6 +99,7 @@ export function createCampaigns(ctx: ModuleContext): Campaigns {
     service,
     engine,
     recipients,
+    consents,
   };
 }
 

@@ -4,6 +4,7 @@ import type { FollowerLookup } from "../followers/index.js";
 import type { MaterialDirectory } from "../materials/index.js";
 import { type Actor, permits } from "../platform/policy.js";
 import type { Clock } from "../platform/ports.js";
+import type { ConsentsRepository } from "./consents.js";
 import { CampaignError } from "./errors.js";
 import {
   beijingDayStart,
@@ -12,7 +13,7 @@ import {
   MASS_SEND_MIN,
   type MassBatchesRepository,
 } from "./mass-batches.js";
-import type { Audience, Channel, Content } from "./model.js";
+import type { Audience, Channel, Content, ContentOf } from "./model.js";
 import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
 import type { CampaignsRepository } from "./repository.js";
 import type { CampaignsTable } from "./tables.js";
@@ -34,6 +35,7 @@ export class PreflightRunner {
       campaigns: CampaignsRepository;
       batches: MassBatchesRepository;
       followers: FollowerLookup;
+      consents: ConsentsRepository;
       materials: MaterialDirectory;
       accounts: AccountDirectory;
       clients: AccountClients;
@@ -83,7 +85,9 @@ export class PreflightRunner {
         ...(channel === "subscribe" ? { reason: "checked_per_recipient" } : {}),
       });
     }
-    if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
+    if (counted.total === 0 && audience.kind === "subscribers") {
+      checks.push({ check: "audience", ok: false, reason: "no_subscribers" });
+    } else if (counted.total === 0) checks.push({ check: "audience", ok: false, reason: "audience_empty" });
     else if (
       channel === "mass" &&
       audience.kind !== "all" &&
@@ -109,7 +113,30 @@ export class PreflightRunner {
       : { check: "mass_quota", ok: true, details: { limit: 1, used: today } };
   }
 
+  /**
+   * A mini program's subscription template: it exists in `wxaapi/newtmpl/gettemplate` and every
+   * field is filled. Whether it is long-term is written on its consents (sends do not use those up).
+   */
+  private async subscribeTemplateCheck(appid: string, content: ContentOf<"subscribe">): Promise<Check> {
+    let list: Array<{ priTmplId: string; content: string; type: number }>;
+    try {
+      const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
+      list = (await api.message.subscribe.templates()).data;
+    } catch (error) {
+      const errcode = error instanceof WeChatApiError ? error.errcode : null;
+      return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
+    }
+    const template = list.find((t) => t.priTmplId === content.templateId);
+    if (!template) return { check: "template", ok: false, reason: "template_not_found" };
+    await this.deps.consents.markLongTerm(appid, template.priTmplId, template.type === 3);
+    const problems = contentProblems("subscribe", content, templateFieldsOf(template.content));
+    return problems.length === 0
+      ? { check: "template", ok: true }
+      : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };
+  }
+
   private async templateCheck(appid: string, content: Content): Promise<Check> {
+    if (content.channel === "subscribe") return this.subscribeTemplateCheck(appid, content);
     if (content.channel !== "template") return { check: "template", ok: true, reason: "not_a_template" };
     let list: Array<{ template_id: string; content: string }>;
     try {
@@ -153,7 +180,9 @@ export class PreflightRunner {
               openIds,
               next: openIds.length < 1000 ? null : openIds[openIds.length - 1]!,
             }))
-          : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
+          : audience.kind === "subscribers"
+            ? await this.deps.consents.page(row.appid, audience.templateId, cursor, 1000)
+            : await this.deps.followers.openIdsPage(row.appid, filter, cursor, 1000);
       total += page.openIds.length;
       if (custom) {
         // One query for the page's window (the followers module's named service), not one per follower.

@@ -127,13 +127,17 @@ export class RecipientsRepository {
       .execute();
   }
 
-  /** Writes a call's outcome on the row, if the row is still the one that attempt claimed (and counts it). */
+  /**
+   * Writes a call's outcome on the row, if the row is still the one that attempt claimed (and
+   * counts it); `also` runs in the same transaction when the row took the outcome.
+   */
   async write(
     campaignId: string,
     id: string,
     attempt: number,
     outcome: Outcome,
     now: number,
+    also?: (db: Kysely<Database>) => Promise<void>,
   ): Promise<boolean> {
     const update = (db: Kysely<Database>) =>
       db
@@ -147,7 +151,10 @@ export class RecipientsRepository {
     if (outcome.kind === "unconfirmed") return Number((await update(this.db)).numUpdatedRows) === 1;
     return this.db.transaction().execute(async (trx) => {
       const written = Number((await update(trx)).numUpdatedRows) === 1;
-      if (written) await applyTally(trx, campaignId, new Tally().move("sending", outcome, 1));
+      if (written) {
+        await applyTally(trx, campaignId, new Tally().move("sending", outcome, 1));
+        if (also) await also(trx);
+      }
       return written;
     });
   }

@@ -183,6 +183,9 @@ export class CampaignsRepository {
       const settings = count(
         await trx.deleteFrom("campaign_settings").where("appid", "=", appid).executeTakeFirst(),
       );
+      const consents = count(
+        await trx.deleteFrom("campaign_consents").where("appid", "=", appid).executeTakeFirst(),
+      );
       return {
         campaign_recipients: recipients,
         campaign_mass_batches: batches,
@@ -191,6 +194,7 @@ export class CampaignsRepository {
         campaign_list_members: members,
         campaign_lists: listRows,
         campaign_settings: settings,
+        campaign_consents: consents,
       };
     });
   }

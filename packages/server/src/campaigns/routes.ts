@@ -1,8 +1,9 @@
 import { createOfficialAccountApi } from "@wxgate/wechat";
 import { z } from "zod";
-import type { AccountClients } from "../accounts/index.js";
+import type { AccountClients, AccountDirectory } from "../accounts/index.js";
 import { defineRoute, type Route } from "../http/route.js";
 import type { Actor } from "../platform/policy.js";
+import type { ConsentsRepository } from "./consents.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
 import type { CampaignLists } from "./lists.js";
@@ -55,6 +56,8 @@ export function campaignsRoutes(deps: {
   recipients: RecipientsRepository;
   batches: MassBatchesRepository;
   lists: CampaignLists;
+  consents: ConsentsRepository;
+  accounts: AccountDirectory;
   clients: AccountClients;
   now: () => number;
 }): Route[] {
@@ -299,7 +302,8 @@ export function campaignsRoutes(deps: {
       action: "campaigns.read",
       account: (p) => p.appid,
       tags,
-      summary: "The account's message templates (template/get_all_private_template)",
+      summary:
+        "The account's message templates (template/get_all_private_template; a mini program's subscription templates: wxaapi/newtmpl/gettemplate)",
       params: account,
       response: z.object({
         items: z.array(
@@ -309,11 +313,26 @@ export function campaignsRoutes(deps: {
             content: z.string(),
             example: z.string(),
             fields: z.array(z.string()),
+            /** A mini program's subscription template: one-time or long-term. */
+            subscription: z.enum(["one_time", "long_term"]).optional(),
           }),
         ),
       }),
       handler: async ({ params }) => {
         const api = createOfficialAccountApi(await deps.clients.clientFor(params.appid));
+        if ((await deps.accounts.facts(params.appid))?.kind === "miniprogram") {
+          const { data } = await api.message.subscribe.templates();
+          return {
+            items: data.map((t) => ({
+              templateId: t.priTmplId,
+              title: t.title,
+              content: t.content,
+              example: t.example ?? "",
+              fields: templateFieldsOf(t.content),
+              subscription: t.type === 3 ? ("long_term" as const) : ("one_time" as const),
+            })),
+          };
+        }
         const { template_list } = await api.message.template.listPrivate();
         return {
           items: template_list.map((t) => ({
@@ -325,6 +344,23 @@ export function campaignsRoutes(deps: {
           })),
         };
       },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/accounts/:appid/campaigns/subscribers",
+      action: "campaigns.read",
+      account: (p) => p.appid,
+      tags,
+      summary: "How many of the mini program's users hold consent to a subscription template now",
+      description:
+        "Users whose last answer to the template was to accept, with a one-time message left (or a long-term subscription): the `subscribers` audience of a campaign sending that template.",
+      params: account,
+      query: z.object({ templateId: z.string().min(1).max(128) }),
+      response: z.object({ templateId: z.string(), count: z.number().int() }),
+      handler: async ({ params, query }) => ({
+        templateId: query.templateId,
+        count: await deps.consents.count(params.appid, query.templateId),
+      }),
     }),
     defineRoute({
       method: "GET",

@@ -6,6 +6,7 @@ import { newId } from "../platform/ids.js";
 import { type Actor, permits } from "../platform/policy.js";
 import type { Clock, Queue } from "../platform/ports.js";
 import { customContentOf, massContentOf, sendTo } from "./channels.js";
+import type { ConsentsRepository } from "./consents.js";
 import type { CampaignEngine } from "./engine.js";
 import { CampaignError } from "./errors.js";
 import type { MassBatchesRepository } from "./mass-batches.js";
@@ -52,6 +53,7 @@ export class CampaignsService {
       batches: MassBatchesRepository;
       engine: CampaignEngine;
       followers: FollowerLookup;
+      consents: ConsentsRepository;
       materials: MaterialDirectory;
       accounts: AccountDirectory;
       clients: AccountClients;
@@ -100,6 +102,17 @@ export class CampaignsService {
       throw new CampaignError(
         "audience_invalid",
         "subscribers of a template receive subscription messages only",
+      );
+    }
+    if (
+      audience.kind === "subscribers" &&
+      input.content.channel === "subscribe" &&
+      audience.templateId !== input.content.templateId
+    ) {
+      throw new CampaignError(
+        "audience_invalid",
+        "the subscribers are those of the template the campaign sends",
+        { reason: "template_mismatch" },
       );
     }
     if (

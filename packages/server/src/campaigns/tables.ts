@@ -125,6 +125,26 @@ export interface CampaignSettingsTable {
   updated_at: number;
 }
 
+/**
+ * A mini program user's consent to a subscription-message template (migration
+ * 0026_campaign_consents).
+ */
+export interface CampaignConsentsTable {
+  appid: string;
+  template_id: string;
+  openid: string;
+  /** `accepted`, `rejected` (the user's last answer) or `refused` (WeChat answered 43101). */
+  status: string;
+  /** One-time messages allowed: each acceptance adds one, each sent message uses one. */
+  sends_left: number;
+  /** 1 for a long-term subscription (sends do not use it up). */
+  long_term: number;
+  /** CreateTime (seconds) and dedupe key of the last event applied: a push applied twice is applied once. */
+  event_at: number;
+  event_key: string;
+  updated_at: number;
+}
+
 declare module "../platform/store/schema.js" {
   interface Database {
     campaigns: CampaignsTable;
@@ -134,5 +154,6 @@ declare module "../platform/store/schema.js" {
     campaign_settings: CampaignSettingsTable;
     campaign_mass_batches: CampaignMassBatchesTable;
     campaign_counts: CampaignCountsTable;
+    campaign_consents: CampaignConsentsTable;
   }
 }

@@ -51,6 +51,7 @@ describe("apiRules", () => {
       "/cgi-bin/message/mass/get",
       "/cgi-bin/message/mass/delete",
       "/cgi-bin/message/subscribe/send",
+      "/wxaapi/newtmpl/gettemplate",
       "/cgi-bin/clear_quota",
       "/cgi-bin/openapi/quota/get",
       "/cgi-bin/openapi/rid/get",

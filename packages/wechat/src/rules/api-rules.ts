@@ -124,6 +124,10 @@ export const apiRules: readonly ApiRule[] = [
     ...accountRule([17, 19], miniprogramOnly, "none"),
     uncertain: true,
   }),
+  get("/wxaapi/newtmpl/gettemplate", {
+    ...accountRule([17, 19], miniprogramOnly, "none"),
+    uncertain: true,
+  }),
 
   // Permanent materials: 素材管理 (11), verified accounts.
   post("/cgi-bin/material/add_material", material),

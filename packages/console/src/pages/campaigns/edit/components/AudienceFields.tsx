@@ -2,7 +2,7 @@ import { UploadOutlined } from "@ant-design/icons";
 import { Alert, Button, Form, type FormInstance, Radio, Select, Table, Typography } from "antd";
 import { useRef, useState } from "react";
 import { useAccount } from "../../../../api/accounts.js";
-import { type UploadedList, useUploadList } from "../../../../api/campaigns.js";
+import { type UploadedList, useSubscribersCount, useUploadList } from "../../../../api/campaigns.js";
 import { useFollowerTags } from "../../../../api/followers.js";
 import { campaignsDictionary, campaignText } from "../../../../i18n/campaigns.js";
 import { useSectionI18n } from "../../../../i18n/index.js";
@@ -35,6 +35,7 @@ export function AudienceFields({ appId, form }: { appId: string; form: FormInsta
         </Form.Item>
       )}
       {kind === "list" && <ListUpload appId={appId} />}
+      {kind === "subscribers" && <SubscribersCount appId={appId} form={form} />}
       {channel === "mass" && (kind === "list" || kind === "active48h") && (
         <Alert
           type="info"
@@ -44,6 +45,47 @@ export function AudienceFields({ appId, form }: { appId: string; form: FormInsta
         />
       )}
     </>
+  );
+}
+
+/** How many users hold consent to the campaign's template now: the audience the campaign would reach. */
+function SubscribersCount({ appId, form }: { appId: string; form: FormInstance<FormValues> }) {
+  const { t } = useSectionI18n(campaignsDictionary);
+  const templateId: string | undefined = Form.useWatch("templateId", form);
+  const count = useSubscribersCount(appId, templateId);
+  if (!templateId) {
+    return (
+      <Alert
+        type="info"
+        showIcon
+        style={{ maxWidth: 640, marginBottom: 16 }}
+        message={t("camp.audience.subscribersPickTemplate")}
+      />
+    );
+  }
+  if (count.isError) {
+    return (
+      <Alert
+        type="error"
+        showIcon
+        style={{ maxWidth: 640, marginBottom: 16 }}
+        message={campaignError(t, count.error)}
+      />
+    );
+  }
+  if (count.data === undefined) return null;
+  return (
+    <Alert
+      role="status"
+      type={count.data === 0 ? "warning" : "info"}
+      showIcon
+      style={{ maxWidth: 640, marginBottom: 16 }}
+      message={
+        count.data === 0
+          ? t("camp.audience.subscribersNone")
+          : t("camp.audience.subscribersCount", { count: count.data })
+      }
+    />
   );
 }
 
