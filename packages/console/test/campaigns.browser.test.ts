@@ -44,6 +44,18 @@ async function chooseTemplate(page: Page, templateId: string, field: string): Pr
   }
 }
 
+/** Sends the campaign on the page, confirmed in its dialog, and waits for its progress to reach 100 %. */
+async function sendAndFinish(page: Page, name: string): Promise<void> {
+  await buttonShowing(page, /^发\s?送$/).click();
+  await buttonShowing(page.getByRole("dialog").filter({ hasText: `发送“${name}”？` }), /^发\s?送$/).click();
+  await expect
+    .poll(() => page.getByRole("progressbar", { name: "发送进度" }).getAttribute("aria-valuenow"), {
+      timeout: 120_000,
+      interval: 500,
+    })
+    .toBe("100");
+}
+
 describe("运营计划 (an account's campaigns)", () => {
   it("creates a template campaign, shows the pre-flight result, sends it, and follows the progress to 100 %", {
     timeout: 300_000,
@@ -188,17 +200,7 @@ describe("运营计划 (an account's campaigns)", () => {
     await buttonShowing(page, /^保\s?存$/).click();
     await page.getByRole("heading", { level: 1, name: "会员到期提醒" }).waitFor();
     await page.getByText("受众 2 人，可发送 2 人。").waitFor();
-    await buttonShowing(page, /^发\s?送$/).click();
-    await buttonShowing(
-      page.getByRole("dialog").filter({ hasText: "发送“会员到期提醒”？" }),
-      /^发\s?送$/,
-    ).click();
-    await expect
-      .poll(() => page.getByRole("progressbar", { name: "发送进度" }).getAttribute("aria-valuenow"), {
-        timeout: 120_000,
-        interval: 500,
-      })
-      .toBe("100");
+    await sendAndFinish(page, "会员到期提醒");
     t.watched.assertClean();
     for (const openId of [first, second]) {
       const { inbox } = await server.control<{ inbox: { via: string }[] }>(
@@ -264,17 +266,7 @@ describe("运营计划 (an account's campaigns)", () => {
     await buttonShowing(page, /^保\s?存$/).click();
     await page.getByRole("heading", { level: 1, name: "到货提醒" }).waitFor();
     await page.getByText("受众 2 人，可发送 2 人。").waitFor();
-    await buttonShowing(page, /^发\s?送$/).click();
-    await buttonShowing(
-      page.getByRole("dialog").filter({ hasText: "发送“到货提醒”？" }),
-      /^发\s?送$/,
-    ).click();
-    await expect
-      .poll(() => page.getByRole("progressbar", { name: "发送进度" }).getAttribute("aria-valuenow"), {
-        timeout: 120_000,
-        interval: 500,
-      })
-      .toBe("100");
+    await sendAndFinish(page, "到货提醒");
     t.watched.assertClean();
     for (const [openId, received] of [
       [first, 1],
