@@ -11,9 +11,9 @@ import {
 } from "../../../api/automation.js";
 import { ApiError } from "../../../api/client.js";
 import { errorMessage } from "../../../api/errors.js";
+import { MediaIdInput, PicUrlInput } from "../../../components/MaterialFields.js";
 import { type AutomationKey, automationDictionary } from "../../../i18n/automation.js";
 import { useSectionI18n } from "../../../i18n/index.js";
-import { MediaIdInput, PicUrlInput } from "./MaterialFields.js";
 
 /** UTF-8 bytes of a text, as WeChat counts them (a Chinese character is 3). */
 export function utf8Bytes(text: string): number {

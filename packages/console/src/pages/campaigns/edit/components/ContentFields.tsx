@@ -1,5 +1,7 @@
 import { Alert, Form, type FormInstance, Input, Select, Typography } from "antd";
 import { type CampaignTemplate, useCampaignTemplates } from "../../../../api/campaigns.js";
+import type { ItemType } from "../../../../api/materials.js";
+import { MediaIdInput } from "../../../../components/MaterialFields.js";
 import { type CampaignsTranslate, campaignsDictionary } from "../../../../i18n/campaigns.js";
 import { useSectionI18n } from "../../../../i18n/index.js";
 import { campaignError } from "../../shared.js";
@@ -18,8 +20,8 @@ export function ContentFields({ appId, form }: { appId: string; form: FormInstan
   const channel = Form.useWatch("channel", form) ?? "template";
   if (channel === "template" || channel === "subscribe")
     return <TemplateFields appId={appId} form={form} subscribe={channel === "subscribe"} />;
-  if (channel === "mass") return <MassFields form={form} />;
-  return <CustomFields form={form} />;
+  if (channel === "mass") return <MassFields appId={appId} form={form} />;
+  return <CustomFields appId={appId} form={form} />;
 }
 
 /** A counter under a text: its length against WeChat's limit. */
@@ -134,7 +136,15 @@ function TextField({ t, form }: { t: CampaignsTranslate; form: FormInstance<Form
   );
 }
 
-function MassFields({ form }: { form: FormInstance<FormValues> }) {
+/** The materials a mass message of each type is made of (mpvideo: a video material). */
+const MASS_MEDIA: Record<Exclude<FormValues["massType"], "text" | undefined>, ItemType> = {
+  mpnews: "news",
+  image: "image",
+  voice: "voice",
+  mpvideo: "video",
+};
+
+function MassFields({ appId, form }: { appId: string; form: FormInstance<FormValues> }) {
   const { t } = useSectionI18n(campaignsDictionary);
   const type = Form.useWatch("massType", form) ?? "mpnews";
   return (
@@ -152,21 +162,28 @@ function MassFields({ form }: { form: FormInstance<FormValues> }) {
           name="mediaId"
           label={t("camp.mediaId")}
           rules={[{ required: true, message: t("camp.required") }]}
+          style={{ maxWidth: 560 }}
         >
-          <Input style={{ maxWidth: 480 }} />
+          <MediaIdInput appId={appId} type={MASS_MEDIA[type]} />
         </Form.Item>
       )}
     </>
   );
 }
 
-function CustomFields({ form }: { form: FormInstance<FormValues> }) {
+function CustomFields({ appId, form }: { appId: string; form: FormInstance<FormValues> }) {
   const { t } = useSectionI18n(campaignsDictionary);
   const type = Form.useWatch("customType", form) ?? "text";
   const required = [{ required: true, whitespace: true, message: t("camp.required") }];
   const field = (name: keyof FormValues, label: Parameters<typeof t>[0], must = false) => (
     <Form.Item key={name} name={name} label={t(label)} rules={must ? required : []}>
       <Input style={{ maxWidth: 480 }} />
+    </Form.Item>
+  );
+  // A media_id is typed or chosen from the account's materials of the type WeChat expects.
+  const media = (name: "mediaId" | "thumbMediaId", label: Parameters<typeof t>[0], of: ItemType) => (
+    <Form.Item key={name} name={name} label={t(label)} rules={required} style={{ maxWidth: 560 }}>
+      <MediaIdInput appId={appId} type={of} />
     </Form.Item>
   );
   return (
@@ -178,10 +195,10 @@ function CustomFields({ form }: { form: FormInstance<FormValues> }) {
         />
       </Form.Item>
       {type === "text" && <TextField t={t} form={form} />}
-      {(type === "image" || type === "voice") && field("mediaId", "camp.mediaId", true)}
+      {(type === "image" || type === "voice") && media("mediaId", "camp.mediaId", type)}
       {type === "video" && [
-        field("mediaId", "camp.mediaId", true),
-        field("thumbMediaId", "camp.thumbMediaId", true),
+        media("mediaId", "camp.mediaId", "video"),
+        media("thumbMediaId", "camp.thumbMediaId", "thumb"),
         field("title", "camp.newsTitle"),
         field("description", "camp.description"),
       ]}
@@ -195,7 +212,7 @@ function CustomFields({ form }: { form: FormInstance<FormValues> }) {
         field("title", "camp.newsTitle", true),
         field("appid", "camp.appid", true),
         field("pagepath", "camp.pagepath", true),
-        field("thumbMediaId", "camp.thumbMediaId", true),
+        media("thumbMediaId", "camp.thumbMediaId", "image"),
       ]}
     </>
   );

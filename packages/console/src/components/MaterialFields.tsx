@@ -1,15 +1,15 @@
 import { Flex, Input } from "antd";
 import { lazy, Suspense } from "react";
-import type { MaterialItem } from "../../../api/materials.js";
+import type { ItemType, MaterialItem } from "../api/materials.js";
 
-// The picker (and the materials texts) load once a reply takes a media, not with the editor.
+// The picker (and the materials texts) load once a form takes a media, not with the editor.
 const MaterialPicker = lazy(async () => ({
-  default: (await import("../../../components/MaterialPicker.js")).MaterialPicker,
+  default: (await import("./MaterialPicker.js")).MaterialPicker,
 }));
 
 /**
- * A media_id typed, or chosen from the account's materials of the reply's type. Like the other
- * field here, a form control (`value` / `onChange` from its `Form.Item`), so a choice is an edit
+ * A media_id typed, or chosen from the account's materials of the type the message needs (an
+ * automatic reply's, a campaign's). Like the other field here, a form control (`value` / `onChange` from its `Form.Item`), so a choice is an edit
  * like typing.
  */
 export function MediaIdInput({
@@ -20,7 +20,7 @@ export function MediaIdInput({
   onChange,
 }: {
   appId: string;
-  type: "image" | "voice" | "video";
+  type: ItemType;
   id?: string;
   value?: string;
   onChange?: (value: string) => void;
