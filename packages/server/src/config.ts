@@ -1,4 +1,4 @@
-import { lifecycleConfig } from "./accounts/index.js";
+import { callLogConfig, lifecycleConfig } from "./accounts/index.js";
 import { auditConfig } from "./audit/index.js";
 import { authConfig } from "./auth/index.js";
 import { campaignsConfig } from "./campaigns/index.js";
@@ -33,6 +33,7 @@ export const configSections = [
   teamConfig,
   riskConfig,
   campaignsConfig,
+  callLogConfig,
 ] as const;
 
 /** Every setting the server reads: the core ones, the job queue's, then each module's. */

@@ -74,6 +74,8 @@ const notSecurity: Record<string, string> = {
   campaignReceiptWaitSeconds:
     "how long a row whose answer was lost waits for its receipt: exactly-once delivery, which campaigns.test.ts checks",
   campaignMassBatch: "how many OpenIDs one mass/send call carries (WeChat allows 10,000): throughput",
+  apiCallRetentionDays:
+    "how long the WeChat call log keeps records: retention, whose purge call-log-retention.contract.test.ts checks",
 };
 
 async function withSignInServer<T>(

@@ -35,3 +35,20 @@ declare module "../platform/config.js" {
     lifecycle: SectionValue<typeof lifecycleConfig.settings>;
   }
 }
+
+/** The WeChat call log's settings: `config.callLog`. */
+export const callLogConfig = defineSection("callLog", {
+  retentionDays: {
+    key: "apiCallRetentionDays",
+    env: "API_CALL_RETENTION_DAYS",
+    // A campaign of a million messages writes a million records: a month of them is kept.
+    schema: wholeNumber(1, 3650, 30),
+    help: "how long the WeChat call log keeps its records, in days (then purged)",
+  },
+});
+
+declare module "../platform/config.js" {
+  interface ConfigSections {
+    callLog: SectionValue<typeof callLogConfig.settings>;
+  }
+}

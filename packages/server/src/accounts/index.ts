@@ -2,6 +2,7 @@ import type { TokenProvider, WeChatClient } from "@wxgate/wechat";
 import type { DomainModule, ModuleContext, ModuleFactory } from "../module.js";
 import type { TokenRefresher, TokenService } from "../tokens/index.js";
 import { ApiCallLog } from "./call-log.js";
+import { ApiCallRetention } from "./call-log-retention.js";
 import { AccountCallbackCredentials } from "./callback-accounts.js";
 import { lifecyclePolicy } from "./lifecycle.js";
 import { LifecycleSweep } from "./lifecycle-sweep.js";
@@ -16,8 +17,9 @@ import { AccountTokenSource } from "./token-accounts.js";
 import { isVerified } from "./views.js";
 import { PLATFORM_REPLAY_WINDOW_SECONDS, wechatRoutes } from "./wechat-routes.js";
 
+export { ApiCallRetention, CALL_PURGE_EVERY_MS, CALL_PURGE_SLICE } from "./call-log-retention.js";
 export { AccountCallbackCredentials, type PushCredentials } from "./callback-accounts.js";
-export { lifecycleConfig } from "./config.js";
+export { callLogConfig, lifecycleConfig } from "./config.js";
 export { type Lifecycle, type LifecycleState, lifecycleOf, lifecyclePolicy } from "./lifecycle.js";
 export { LifecycleSweep, type SweepReport } from "./lifecycle-sweep.js";
 export { accountsMigrations } from "./migrations/index.js";
@@ -98,6 +100,8 @@ export interface Accounts {
   lifecycle: LifecycleSweep;
   /** The background token refresher (its timer runs while the server is up). */
   refresher: TokenRefresher;
+  /** The call log's retention purge (a module worker). */
+  callLogRetention: ApiCallRetention;
 }
 
 /**
@@ -157,6 +161,12 @@ export function createAccounts(ctx: ModuleContext): Accounts {
     },
   });
   const secrets = new AccountSecrets({ repository, ledger: ctx.use("users"), logger });
+  const callLogRetention = new ApiCallRetention({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger,
+    retentionDays: ctx.config.callLog.retentionDays,
+  });
   return {
     module: {
       name: "accounts",
@@ -170,12 +180,14 @@ export function createAccounts(ctx: ModuleContext): Accounts {
         app.addHook("onClose", async () => lifecycle.stop());
         await wechatPlugin(app);
       },
+      workers: [callLogRetention],
     },
     service,
     tokens,
     callbackAccounts,
     lifecycle,
     refresher,
+    callLogRetention,
   };
 }
 

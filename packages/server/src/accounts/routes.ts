@@ -316,6 +316,8 @@ export function accountRoutes(
       action: "accounts.read",
       account: (params) => params.appid,
       summary: "The outbound WeChat API call log of this account, newest first",
+      description:
+        "One record per attempt: the API, the errcode, the attempt's number and latency. Records are kept `WXGATE_API_CALL_RETENTION_DAYS` (30) days.",
       params,
       query: z.object({
         errcode: z.coerce.number().int().optional(),

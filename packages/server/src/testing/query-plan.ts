@@ -36,8 +36,14 @@ const PG_SCANS = new Set([
   "Bitmap Index Scan",
 ]);
 
-/** Asks the store's engine for the plan of `query` (and, on PostgreSQL, runs it to count rows). */
-export async function queryCost(store: Store, query: CompiledQuery): Promise<QueryCost> {
+/**
+ * Asks the store's engine for the plan of `query` (and, on PostgreSQL, runs it to count rows:
+ * give a statement that changes rows a transaction as `db`, and roll it back).
+ */
+export async function queryCost(
+  store: Pick<Store, "db" | "dialect">,
+  query: CompiledQuery,
+): Promise<QueryCost> {
   if (store.dialect === "sqlite") {
     const result = await store.db.executeQuery<{ detail: string }>(
       Query.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
