@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { configSections, everySetting, loadConfig, settingNames } from "./config.js";
 import type { ConfigSections } from "./platform/config.js";
@@ -14,5 +15,14 @@ describe("the assembled configuration", () => {
   it("gives every setting one config-file key and one variable", () => {
     expect(new Set(settingNames).size).toBe(everySetting.length);
     expect(new Set(everySetting.map((s) => s.env)).size).toBe(everySetting.length);
+  });
+});
+
+describe("the READMEs' configuration tables", () => {
+  const root = new URL("../../../", import.meta.url);
+  it.each(["README.md", "packages/server/README.md"])("%s lists every setting by its variable and key", (file) => {
+    const text = readFileSync(new URL(file, root), "utf8");
+    const missing = everySetting.filter((s) => !text.includes(`| \`WXGATE_${s.env}\` (\`${s.key}\`)`));
+    expect(missing.map((s) => `WXGATE_${s.env}`)).toEqual([]);
   });
 });
