@@ -126,6 +126,19 @@ describe("mass/sendall", () => {
     );
     expect(ok.body.msg_data_id).toBeTypeOf("number");
   });
+
+  it("takes an image message as documented (images.media_ids) and in its older form (image.media_id)", async () => {
+    const images = toTag({ msgtype: "image", images: { media_ids: ["IMG"], recommend: "周末海报" } });
+    expect((await post("/cgi-bin/message/mass/sendall", images)).body.errcode).toBe(0);
+    const older = toTag({ msgtype: "image", image: { media_id: "IMG" } });
+    expect((await post("/cgi-bin/message/mass/sendall", older)).body.errcode).toBe(0);
+    const none = toTag({ msgtype: "image", images: { media_ids: [] } });
+    expect((await post("/cgi-bin/message/mass/sendall", none)).body.errcode).toBe(40007);
+    await emu.control.advanceClock(MASS_JOB_DELAY_MS);
+    const inbox = emu.control.apis.inbox(account.appId, tagged[0]!.openId);
+    expect(inbox.map((m) => m.msgType)).toEqual(["image", "image"]);
+    expect(JSON.stringify(inbox[0]?.content)).toContain("IMG");
+  });
 });
 
 describe("mass quotas", () => {

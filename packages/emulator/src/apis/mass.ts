@@ -42,7 +42,10 @@ const MASS_TYPES: Record<string, string> = {
 function checkMassMessage(body: Record<string, unknown>): string {
   const msgType = filled(body.msgtype);
   if (msgType === undefined || !Object.hasOwn(MASS_TYPES, msgType)) throw new WxFault(40008);
-  const payload = recordAt(body, msgType);
+  // An image message's part is `images` with `media_ids` (the documented form since images
+  // went several to a message); `image` with one `media_id` is the older form, still taken.
+  const payload =
+    msgType === "image" ? (recordAt(body, "images") ?? recordAt(body, "image")) : recordAt(body, msgType);
   const field = MASS_TYPES[msgType]!;
   const value = payload?.[field] ?? (msgType === "image" ? payload?.media_id : undefined);
   const empty =
