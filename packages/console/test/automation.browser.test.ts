@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mediaSamples } from "../../emulator/src/apis/media-samples.js";
 import { authorizeByApi, demoAccount } from "./support/accounts.js";
-import { auditScreen, buttonShowing, tick, WatchedPage } from "./support/browser.js";
+import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
+import { uploadPermanentImage } from "./support/materials.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -73,26 +73,8 @@ describe("自动回复 (an account's automatic replies)", () => {
     await signInThroughPage(t.watched, t.server);
 
     // A permanent image, uploaded on the materials screen.
-    await t.watched.goto(`/accounts/${service.appId}/materials`);
-    await page.getByRole("heading", { level: 1, name: "素材管理" }).waitFor();
-    await buttonShowing(page, /^上\s?传$/).click();
-    const upload = page.getByRole("dialog");
-    await tick(page, upload.getByLabel("永久"));
-    await upload.getByLabel("文件").setInputFiles({
-      name: "storefront.png",
-      mimeType: "image/png",
-      buffer: mediaSamples.png(4096),
-    });
-    await upload.getByRole("button", { name: /^上\s?传$/ }).click();
-    await page.getByText("已上传“storefront.png”。").waitFor();
-    const listed = await t.server.api<{ items: { mediaId: string; name: string; url: string | null }[] }>(
-      "GET",
-      `/accounts/${service.appId}/materials?type=image`,
-    );
-    const image = listed.body.items.find((i) => i.name === "storefront.png");
-    const mediaId = image?.mediaId ?? "";
-    expect(mediaId).not.toBe("");
-    expect(image?.url).toMatch(/^https?:\/\//);
+    const image = await uploadPermanentImage(t.watched, t.server, service.appId, "storefront.png");
+    const mediaId = image.mediaId;
 
     // The rule's image reply takes it from the picker instead of a typed media_id.
     await t.watched.goto(`/accounts/${service.appId}/automation`);
@@ -118,7 +100,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     await drawer.getByLabel("链接", { exact: true }).fill("https://example.com/store");
     await drawer.getByRole("button", { name: "从素材库选择" }).nth(1).click();
     await picker.getByRole("button", { name: "选用“storefront.png”" }).click();
-    await expect.poll(() => drawer.getByLabel("封面图链接").inputValue()).toBe(image?.url);
+    await expect.poll(() => drawer.getByLabel("封面图链接").inputValue()).toBe(image.url);
     await buttonShowing(drawer, /^保\s?存$/).click();
     await page.getByText("已保存规则。").waitFor();
     const saved = await t.server.api<{ items: { name: string; replies: unknown[] }[] }>(
@@ -127,7 +109,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     );
     expect(saved.body.items.find((r) => r.name === "门店照片")?.replies).toEqual([
       { type: "image", mediaId },
-      { type: "news", title: "门店地址", url: "https://example.com/store", picUrl: image?.url },
+      { type: "news", title: "门店地址", url: "https://example.com/store", picUrl: image.url },
     ]);
 
     const followed = await t.server.control<{ openId: string }>("POST", "/follower/follow", {

@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
 import { auditScreen, buttonShowing, tick, WatchedPage } from "./support/browser.js";
+import { uploadPermanentImage } from "./support/materials.js";
 import { type RunningServer, startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
 import { consoleSuite } from "./support/suite.js";
@@ -278,6 +279,66 @@ describe("运营计划 (an account's campaigns)", () => {
         `/apis/accounts/${mini.appId}/followers/${openId}/inbox`,
       );
       expect(inbox.filter((message) => message.via === "subscribe")).toHaveLength(received);
+    }
+  });
+});
+
+describe("运营计划: a mass send", () => {
+  it("sends an image chosen from the materials to every follower, after the quota and confirmation checks", {
+    timeout: 300_000,
+  }, async () => {
+    t.server = await startServer();
+    const server = t.server;
+    const service = await demoAccount(server);
+    await authorizeByApi(server, service.appId, { enable: true });
+    await server.control("POST", `/accounts/${service.appId}/followers`, { count: 10 });
+    const world = await server.control<{ followers: { openId: string }[]; total: number }>(
+      "GET",
+      `/accounts/${service.appId}/followers?subscribed=true&limit=1000`,
+    );
+    await syncFollowers(server, service.appId);
+
+    t.watched = await WatchedPage.open(t.browser, server.url);
+    const { page } = t.watched;
+    await signInThroughPage(t.watched, server);
+    const image = await uploadPermanentImage(t.watched, server, service.appId, "weekend-poster.png");
+
+    await t.watched.goto(`/accounts/${service.appId}/campaigns/new`);
+    await page.getByRole("heading", { level: 1, name: `新建运营计划 · ${service.appId}` }).waitFor();
+    await page.getByLabel("名称", { exact: true }).fill("周末海报");
+    await tick(page, page.getByRole("radio", { name: "公众号群发" }));
+    await page.getByRole("combobox", { name: "消息类型" }).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByTitle("图片", { exact: true }).click();
+    // The image is chosen from the account's materials, not typed.
+    await page.getByRole("button", { name: "从素材库选择" }).click();
+    const picker = page.getByRole("dialog").filter({ hasText: "选择素材 · 图片" });
+    await picker.getByRole("button", { name: "选用“weekend-poster.png”" }).click();
+    await expect.poll(() => page.getByLabel("素材 media_id").inputValue()).toBe(image.mediaId);
+    await buttonShowing(page, /^保\s?存$/).click();
+
+    await page.getByRole("heading", { level: 1, name: "周末海报" }).waitFor();
+    const checks = page.getByRole("list", { name: "发送前检查" });
+    await checks.getByText("群发次数").waitFor();
+    // Signed in a moment ago: the sign-in is the fresh confirmation a mass send asks for.
+    await checks.getByText("群发前已验证身份").waitFor();
+    await page.getByRole("status").getByText("全部检查通过，可以发送。").waitFor();
+    expect(await checks.getByRole("img", { name: "未通过" }).count()).toBe(0);
+    await sendAndFinish(page, "周末海报");
+    await auditScreen(t.watched, "campaign-mass", "once");
+    t.watched.assertClean();
+
+    // WeChat's job delivers the image to each follower once.
+    for (const follower of world.followers) {
+      await eventually(`the mass image in ${follower.openId}'s inbox`, async () => {
+        const { inbox } = await server.control<{ inbox: { via: string; content: unknown }[] }>(
+          "GET",
+          `/apis/accounts/${service.appId}/followers/${follower.openId}/inbox`,
+        );
+        const mass = inbox.filter((m) => m.via === "mass");
+        expect(mass.length).toBeLessThanOrEqual(1);
+        return mass.length === 1 && JSON.stringify(mass[0]?.content).includes(image.mediaId);
+      });
     }
   });
 });
