@@ -20,9 +20,12 @@ describe("the assembled configuration", () => {
 
 describe("the READMEs' configuration tables", () => {
   const root = new URL("../../../", import.meta.url);
-  it.each(["README.md", "packages/server/README.md"])("%s lists every setting by its variable and key", (file) => {
-    const text = readFileSync(new URL(file, root), "utf8");
-    const missing = everySetting.filter((s) => !text.includes(`| \`WXGATE_${s.env}\` (\`${s.key}\`)`));
-    expect(missing.map((s) => `WXGATE_${s.env}`)).toEqual([]);
-  });
+  it.each(["README.md", "packages/server/README.md"])(
+    "%s lists every setting by its variable and key",
+    (file) => {
+      const text = readFileSync(new URL(file, root), "utf8");
+      const missing = everySetting.filter((s) => !text.includes(`| \`WXGATE_${s.env}\` (\`${s.key}\`)`));
+      expect(missing.map((s) => `WXGATE_${s.env}`)).toEqual([]);
+    },
+  );
 });

@@ -3,15 +3,17 @@ import type { Kysely } from "kysely";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
+import { powerOfTwoChunks } from "../platform/store/chunks.js";
 import type { Database } from "../platform/store/schema.js";
 import type { CallLog } from "../platform/wechat.js";
 import type { ApiCallsTable } from "./tables.js";
 
 /**
- * Records one INSERT writes at most: 11 columns × 500 rows = 5,500 bind parameters, under
+ * Records one INSERT writes at most: 11 columns × 512 rows = 5,632 bind parameters, under
  * SQLite's 32,766 (3.32 and later) and PostgreSQL's 65,535.
  */
-export const CALLS_PER_INSERT = 500;
+export const CALLS_PER_INSERT = 512;
+
 /** How long a record waits for others to share its INSERT. */
 export const CALL_LOG_WAIT_MS = 100;
 
@@ -73,8 +75,8 @@ export class ApiCallLog implements CallLog {
   }
 
   async #insert(rows: readonly ApiCallsTable[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CALLS_PER_INSERT) {
-      const chunk = rows.slice(i, i + CALLS_PER_INSERT);
+    // Chunks of powers of two: a handful of statement shapes in the store's cache, whatever the count.
+    for (const chunk of powerOfTwoChunks(rows, CALLS_PER_INSERT)) {
       try {
         await this.db.insertInto("api_calls").values(chunk).execute();
       } catch {

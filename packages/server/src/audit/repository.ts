@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { powerOfTwoChunks } from "../platform/store/chunks.js";
 import type { Database } from "../platform/store/schema.js";
 import type { AuditEntriesTable } from "./tables.js";
 
@@ -33,11 +34,10 @@ export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertMany(rows: readonly AuditEntryRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
-      .insertInto("audit_entries")
-      .values([...rows])
-      .execute();
+    // Chunks of powers of two: a handful of statement shapes in the store's cache, whatever the count.
+    for (const chunk of powerOfTwoChunks(rows, 256)) {
+      await this.db.insertInto("audit_entries").values(chunk).execute();
+    }
   }
 
   list(filter: AuditFilter): Promise<AuditEntryRow[]> {
