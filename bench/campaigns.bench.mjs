@@ -16,7 +16,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
 import { createEmulator } from "../packages/emulator/dist/index.js";
-import { createLogger, createServer, loadConfig } from "../packages/server/dist/index.js";
+import { loadConfig } from "../packages/server/dist/index.js";
+import { serveDirectAccount } from "./lib/direct-account.mjs";
 import { writeSection } from "./lib/section.mjs";
 import { cpuSecondsOf } from "./lib/wxgate-process.mjs";
 
@@ -104,35 +105,7 @@ async function serve(size, wechat) {
       ),
     },
   });
-  const level = process.env.BENCH_LOG ?? "silent";
-  const server = await createServer({ config, logger: createLogger({ level, destination: process.stderr }) });
-  await server.app.listen({ host: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${server.app.server.address().port}`;
-  // WeChat is the emulator in the other process (no platform: the account is connected directly).
-  server.context.wechat.attachSandbox(
-    {
-      baseUrls: () => wechat.baseUrls,
-      world: { state: { extensions: {}, platforms: {} }, platform: () => undefined },
-    },
-    url,
-  );
-  const { user } = await server.auth.createAdmin({ username: "admin", password: "bench password 1" });
-  const admin = (
-    await server.auth.createApiKey({ userId: user.id, name: "admin" }, { name: "admin", scopes: ["admin"] })
-  ).key;
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? undefined : response.json();
-  };
-  const appId = wechat.appId;
-  await call("POST", "/accounts", { appId, appSecret: wechat.secret, verified: true });
-  await call("PUT", `/accounts/${appId}/openid-mapping`, { property: "openid" });
-  await call("POST", `/accounts/${appId}/enable`);
+  const { server, call, appId } = await serveDirectAccount(config, wechat);
   server.startWorker();
 
   // The followers first: the campaign's audience is what the server knows.

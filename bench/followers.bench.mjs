@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createEmulator } from "../packages/emulator/dist/index.js";
-import { createLogger, createServer, loadConfig } from "../packages/server/dist/index.js";
+import { loadConfig } from "../packages/server/dist/index.js";
+import { serveDirectAccount } from "./lib/direct-account.mjs";
 import { writeSection } from "./lib/section.mjs";
 
 // FOLLOWER_BENCH_SIZES=20000 for a quick try (the section is written all the same).
@@ -52,36 +53,7 @@ async function serve(size, wechat) {
   const config = loadConfig({
     env: { WXGATE_DATA_DIR: dataDir, WXGATE_PORT: "0", WXGATE_LOG_LEVEL: "silent", WXGATE_MODE: "sandbox" },
   });
-  // BENCH_LOG=debug shows each page's timings (on stderr).
-  const level = process.env.BENCH_LOG ?? "silent";
-  const server = await createServer({ config, logger: createLogger({ level, destination: process.stderr }) });
-  await server.app.listen({ host: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${server.app.server.address().port}`;
-  // WeChat is the emulator in the other process (no platform: the account is connected directly).
-  server.context.wechat.attachSandbox(
-    {
-      baseUrls: () => wechat.baseUrls,
-      world: { state: { extensions: {}, platforms: {} }, platform: () => undefined },
-    },
-    url,
-  );
-  const { user } = await server.auth.createAdmin({ username: "admin", password: "bench password 1" });
-  const admin = (
-    await server.auth.createApiKey({ userId: user.id, name: "admin" }, { name: "admin", scopes: ["admin"] })
-  ).key;
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  const account = { appId: wechat.appId };
-  await call("POST", "/accounts", { appId: wechat.appId, appSecret: wechat.secret, verified: true });
-  await call("PUT", `/accounts/${account.appId}/openid-mapping`, { property: "openid" });
-  await call("POST", `/accounts/${account.appId}/enable`);
+  const { server, call, appId } = await serveDirectAccount(config, wechat);
 
   let peakRss = process.memoryUsage().rss;
   const rssAtStart = peakRss;
@@ -90,11 +62,11 @@ async function serve(size, wechat) {
   }, 50);
   server.startWorker();
   const began = performance.now();
-  await call("POST", `/accounts/${account.appId}/followers/sync`);
+  await call("POST", `/accounts/${appId}/followers/sync`);
   let progress;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    progress = await call("GET", `/accounts/${account.appId}/followers/sync`);
+    progress = await call("GET", `/accounts/${appId}/followers/sync`);
     if (progress.state !== "running") break;
   }
   const seconds = (performance.now() - began) / 1000;
