@@ -13,10 +13,11 @@ import {
   MASS_SEND_MIN,
   type MassBatchesRepository,
 } from "./mass-batches.js";
-import type { Audience, Channel, Content, ContentOf } from "./model.js";
-import { accountChecks, type Check, contentProblems, materialCheck, templateFieldsOf } from "./preflight.js";
+import type { Audience, Channel, Content } from "./model.js";
+import { accountChecks, type Check, contentProblems, materialCheck } from "./preflight.js";
 import type { CampaignsRepository } from "./repository.js";
 import type { CampaignsTable } from "./tables.js";
+import { type AccountTemplate, templatesOf } from "./templates.js";
 
 /** The pre-flight's answer. */
 export interface Preflight {
@@ -114,41 +115,30 @@ export class PreflightRunner {
   }
 
   /**
-   * A mini program's subscription template: it exists in `wxaapi/newtmpl/gettemplate` and every
-   * field is filled. Whether it is long-term is written on its consents (sends do not use those up).
+   * The template exists (a mini program's subscription templates, `wxaapi/newtmpl/gettemplate`;
+   * an official account's, `get_all_private_template`) and every field is filled. Whether a
+   * subscription template is long-term is written on its consents (sends do not use those up).
    */
-  private async subscribeTemplateCheck(appid: string, content: ContentOf<"subscribe">): Promise<Check> {
-    let list: Array<{ priTmplId: string; content: string; type: number }>;
-    try {
-      const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
-      list = (await api.message.subscribe.templates()).data;
-    } catch (error) {
-      const errcode = error instanceof WeChatApiError ? error.errcode : null;
-      return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
-    }
-    const template = list.find((t) => t.priTmplId === content.templateId);
-    if (!template) return { check: "template", ok: false, reason: "template_not_found" };
-    await this.deps.consents.markLongTerm(appid, template.priTmplId, template.type === 3);
-    const problems = contentProblems("subscribe", content, templateFieldsOf(template.content));
-    return problems.length === 0
-      ? { check: "template", ok: true }
-      : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };
-  }
-
   private async templateCheck(appid: string, content: Content): Promise<Check> {
-    if (content.channel === "subscribe") return this.subscribeTemplateCheck(appid, content);
-    if (content.channel !== "template") return { check: "template", ok: true, reason: "not_a_template" };
-    let list: Array<{ template_id: string; content: string }>;
+    if (content.channel !== "template" && content.channel !== "subscribe")
+      return { check: "template", ok: true, reason: "not_a_template" };
+    let list: AccountTemplate[];
     try {
       const api = createOfficialAccountApi(await this.deps.clients.clientFor(appid));
-      list = (await api.message.template.listPrivate()).template_list;
+      list = await templatesOf(api, content.channel === "subscribe");
     } catch (error) {
       const errcode = error instanceof WeChatApiError ? error.errcode : null;
       return { check: "template", ok: false, reason: "templates_unavailable", details: { errcode } };
     }
-    const template = list.find((t) => t.template_id === content.templateId);
+    const template = list.find((t) => t.templateId === content.templateId);
     if (!template) return { check: "template", ok: false, reason: "template_not_found" };
-    const problems = contentProblems("template", content, templateFieldsOf(template.content));
+    if (content.channel === "subscribe")
+      await this.deps.consents.markLongTerm(
+        appid,
+        template.templateId,
+        template.subscription === "long_term",
+      );
+    const problems = contentProblems(content.channel, content, template.fields);
     return problems.length === 0
       ? { check: "template", ok: true }
       : { check: "template", ok: false, reason: problems[0]!.reason, details: { problems } };

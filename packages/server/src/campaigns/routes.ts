@@ -9,11 +9,11 @@ import { CampaignError } from "./errors.js";
 import type { CampaignLists } from "./lists.js";
 import type { MassBatchesRepository } from "./mass-batches.js";
 import { audienceSchema, campaignStatuses, channels, contentSchema, recipientStatuses } from "./model.js";
-import { templateFieldsOf } from "./preflight.js";
 import type { RecipientsRepository } from "./recipients.js";
 import type { CampaignsRepository } from "./repository.js";
 import type { CampaignsService } from "./service.js";
 import type { CampaignsTable } from "./tables.js";
+import { templatesOf } from "./templates.js";
 import {
   campaignView,
   progressView,
@@ -320,29 +320,8 @@ export function campaignsRoutes(deps: {
       }),
       handler: async ({ params }) => {
         const api = createOfficialAccountApi(await deps.clients.clientFor(params.appid));
-        if ((await deps.accounts.facts(params.appid))?.kind === "miniprogram") {
-          const { data } = await api.message.subscribe.templates();
-          return {
-            items: data.map((t) => ({
-              templateId: t.priTmplId,
-              title: t.title,
-              content: t.content,
-              example: t.example ?? "",
-              fields: templateFieldsOf(t.content),
-              subscription: t.type === 3 ? ("long_term" as const) : ("one_time" as const),
-            })),
-          };
-        }
-        const { template_list } = await api.message.template.listPrivate();
-        return {
-          items: template_list.map((t) => ({
-            templateId: t.template_id,
-            title: t.title,
-            content: t.content,
-            example: t.example ?? "",
-            fields: templateFieldsOf(t.content),
-          })),
-        };
+        const miniProgram = (await deps.accounts.facts(params.appid))?.kind === "miniprogram";
+        return { items: await templatesOf(api, miniProgram) };
       },
     }),
     defineRoute({
