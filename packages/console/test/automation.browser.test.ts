@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { enabledDemoAccount } from "./support/accounts.js";
 import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
 import { uploadPermanentImage } from "./support/materials.js";
 import { startServer } from "./support/server.js";
@@ -13,8 +13,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     timeout: 300_000,
   }, async () => {
     t.server = await startServer();
-    const service = await demoAccount(t.server);
-    await authorizeByApi(t.server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(t.server);
     t.watched = await WatchedPage.open(t.browser, t.server.url);
     const { page } = t.watched;
     await signInThroughPage(t.watched, t.server);
@@ -66,8 +65,7 @@ describe("自动回复 (an account's automatic replies)", () => {
     timeout: 300_000,
   }, async () => {
     t.server = await startServer();
-    const service = await demoAccount(t.server);
-    await authorizeByApi(t.server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(t.server);
     t.watched = await WatchedPage.open(t.browser, t.server.url);
     const { page } = t.watched;
     await signInThroughPage(t.watched, t.server);

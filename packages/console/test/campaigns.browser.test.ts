@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
+import { enabledDemoAccount, eventually, inboxOf } from "./support/accounts.js";
 import { auditScreen, buttonShowing, tick, WatchedPage } from "./support/browser.js";
 import { uploadPermanentImage } from "./support/materials.js";
 import { type RunningServer, startServer } from "./support/server.js";
@@ -63,8 +63,7 @@ describe("运营计划 (an account's campaigns)", () => {
   }, async () => {
     t.server = await startServer();
     const server = t.server;
-    const service = await demoAccount(server);
-    await authorizeByApi(server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(server);
     // The account's followers, known to the gateway once synced, and one template to send.
     await server.control("POST", `/accounts/${service.appId}/followers`, { count: FOLLOWERS });
     const template = await server.control<{ templateId: string }>(
@@ -140,11 +139,7 @@ describe("运营计划 (an account's campaigns)", () => {
 
     // Every follower got the message once, as WeChat's inbox holds it.
     for (const follower of world.followers) {
-      const { inbox } = await server.control<{ inbox: { via: string }[] }>(
-        "GET",
-        `/apis/accounts/${service.appId}/followers/${follower.openId}/inbox`,
-      );
-      expect(inbox.filter((message) => message.via === "template")).toHaveLength(1);
+      expect(await inboxOf(server, service.appId, follower.openId, "template")).toHaveLength(1);
     }
   });
 
@@ -153,8 +148,7 @@ describe("运营计划 (an account's campaigns)", () => {
   }, async () => {
     t.server = await startServer();
     const server = t.server;
-    const service = await demoAccount(server);
-    await authorizeByApi(server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(server);
     const template = await server.control<{ templateId: string }>(
       "POST",
       `/apis/accounts/${service.appId}/templates`,
@@ -204,11 +198,7 @@ describe("运营计划 (an account's campaigns)", () => {
     await sendAndFinish(page, "会员到期提醒");
     t.watched.assertClean();
     for (const openId of [first, second]) {
-      const { inbox } = await server.control<{ inbox: { via: string }[] }>(
-        "GET",
-        `/apis/accounts/${service.appId}/followers/${openId}/inbox`,
-      );
-      expect(inbox.filter((message) => message.via === "template")).toHaveLength(1);
+      expect(await inboxOf(server, service.appId, openId, "template")).toHaveLength(1);
     }
   });
 
@@ -217,8 +207,7 @@ describe("运营计划 (an account's campaigns)", () => {
   }, async () => {
     t.server = await startServer();
     const server = t.server;
-    const mini = await demoAccount(server, "miniprogram");
-    await authorizeByApi(server, mini.appId, { enable: true });
+    const mini = await enabledDemoAccount(server, "miniprogram");
     const template = await server.control<{ templateId: string }>(
       "POST",
       `/apis/accounts/${mini.appId}/templates`,
@@ -274,11 +263,7 @@ describe("运营计划 (an account's campaigns)", () => {
       [second, 1],
       [third, 0],
     ] as const) {
-      const { inbox } = await server.control<{ inbox: { via: string }[] }>(
-        "GET",
-        `/apis/accounts/${mini.appId}/followers/${openId}/inbox`,
-      );
-      expect(inbox.filter((message) => message.via === "subscribe")).toHaveLength(received);
+      expect(await inboxOf(server, mini.appId, openId, "subscribe")).toHaveLength(received);
     }
   });
 });
@@ -289,8 +274,7 @@ describe("运营计划: a mass send", () => {
   }, async () => {
     t.server = await startServer();
     const server = t.server;
-    const service = await demoAccount(server);
-    await authorizeByApi(server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(server);
     await server.control("POST", `/accounts/${service.appId}/followers`, { count: 10 });
     const world = await server.control<{ followers: { openId: string }[]; total: number }>(
       "GET",
@@ -331,11 +315,7 @@ describe("运营计划: a mass send", () => {
     // WeChat's job delivers the image to each follower once.
     for (const follower of world.followers) {
       await eventually(`the mass image in ${follower.openId}'s inbox`, async () => {
-        const { inbox } = await server.control<{ inbox: { via: string; content: unknown }[] }>(
-          "GET",
-          `/apis/accounts/${service.appId}/followers/${follower.openId}/inbox`,
-        );
-        const mass = inbox.filter((m) => m.via === "mass");
+        const mass = await inboxOf(server, service.appId, follower.openId, "mass");
         expect(mass.length).toBeLessThanOrEqual(1);
         return mass.length === 1 && JSON.stringify(mass[0]?.content).includes(image.mediaId);
       });

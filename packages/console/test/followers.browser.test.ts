@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { enabledDemoAccount } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -18,8 +18,7 @@ describe("an account's followers", () => {
     timeout: 300_000,
   }, async () => {
     t.server = await startServer();
-    const service = await demoAccount(t.server);
-    await authorizeByApi(t.server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(t.server);
     await t.server.control("POST", `/apis/accounts/${service.appId}/crowd`, { count: 3_000 });
 
     t.watched = await WatchedPage.open(t.browser, t.server.url);

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
+import { enabledDemoAccount, eventually } from "./support/accounts.js";
 import { auditScreen, tick, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -80,8 +80,7 @@ describe("API keys, webhooks and settings", () => {
       await auditScreen(t.watched, "webhooks");
 
       // A push for the webhook: a follower of an authorized account follows it.
-      const service = await demoAccount(t.server);
-      await authorizeByApi(t.server, service.appId, { enable: true });
+      const service = await enabledDemoAccount(t.server);
       await t.server.control("POST", "/follower/follow", { appId: service.appId });
       const hookId = listed.body.items[0]!["id"] as string;
       type Deliveries = { items: Array<{ id: string; status: string; eventId: string; attempts: number }> };

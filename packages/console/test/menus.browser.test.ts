@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { enabledDemoAccount } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -12,8 +12,7 @@ describe("自定义菜单 (the custom menu screen)", () => {
     timeout: 240_000,
   }, async () => {
     t.server = await startServer();
-    const account = await demoAccount(t.server);
-    await authorizeByApi(t.server, account.appId, { enable: true });
+    const account = await enabledDemoAccount(t.server);
     t.watched = await WatchedPage.open(t.browser, t.server.url);
     const { page } = t.watched;
     await signInThroughPage(t.watched, t.server);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mediaSamples } from "../../emulator/src/apis/media-samples.js";
-import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { enabledDemoAccount } from "./support/accounts.js";
 import { auditScreen, buttonShowing, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -13,8 +13,7 @@ describe("an account's materials and customer service", () => {
     timeout: 240_000,
   }, async () => {
     t.server = await startServer();
-    const service = await demoAccount(t.server);
-    await authorizeByApi(t.server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(t.server);
     t.watched = await WatchedPage.open(t.browser, t.server.url);
     const { page } = t.watched;
     await signInThroughPage(t.watched, t.server);

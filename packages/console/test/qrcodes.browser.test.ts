@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeByApi, demoAccount } from "./support/accounts.js";
+import { enabledDemoAccount } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
 import { startServer } from "./support/server.js";
 import { signInThroughPage } from "./support/session.js";
@@ -19,8 +19,7 @@ describe("参数二维码 (the QR codes screen)", () => {
   }, async () => {
     t.server = await startServer();
     const server = t.server;
-    const service = await demoAccount(server);
-    await authorizeByApi(server, service.appId, { enable: true });
+    const service = await enabledDemoAccount(server);
 
     t.watched = await WatchedPage.open(t.browser, server.url);
     const { page } = t.watched;

@@ -50,3 +50,27 @@ export async function authorizeByApi(
   if (!enabled.body.enabled)
     throw new Error(`${appId} could not be enabled: ${JSON.stringify(enabled.body)}`);
 }
+
+/** A demo account of a kind, authorized and enabled: where most screens' tests begin. */
+export async function enabledDemoAccount(
+  server: RunningServer,
+  kind: "service" | "subscription" | "miniprogram" = "service",
+): Promise<Awaited<ReturnType<typeof demoAccount>>> {
+  const account = await demoAccount(server, kind);
+  await authorizeByApi(server, account.appId, { enable: true });
+  return account;
+}
+
+/** What WeChat delivered to a follower of the account (the emulator's inbox), by way of `via`. */
+export async function inboxOf(
+  server: RunningServer,
+  appId: string,
+  openId: string,
+  via: string,
+): Promise<{ via: string; content: unknown }[]> {
+  const { inbox } = await server.control<{ inbox: { via: string; content: unknown }[] }>(
+    "GET",
+    `/apis/accounts/${appId}/followers/${openId}/inbox`,
+  );
+  return inbox.filter((message) => message.via === via);
+}
