@@ -1,3 +1,4 @@
+import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { authorizeByApi, demoAccount, eventually } from "./support/accounts.js";
 import { auditScreen, WatchedPage } from "./support/browser.js";
@@ -43,10 +44,22 @@ describe("an account's page", () => {
     await events.getByRole("cell", { name: /subscribe/ }).waitFor();
     const setRange = async (from: string, to: string) => {
       const card = page.locator(".ant-card", { has: page.getByRole("heading", { name: /^(事件|Events)$/ }) });
-      await card.getByPlaceholder(/^(开始时间|From)$/).fill(from);
-      await page.keyboard.press("Enter");
-      await card.getByPlaceholder(/^(结束时间|To)$/).fill(to);
-      await page.keyboard.press("Enter");
+      await confirmTyped(card.getByPlaceholder(/^(开始时间|From)$/), from);
+      await confirmTyped(card.getByPlaceholder(/^(结束时间|To)$/), to);
+    };
+    // Under load the picker can take a typed date back as its panel moves to the other end:
+    // typed again until the input holds it.
+    const confirmTyped = async (input: Locator, value: string) => {
+      for (let attempt = 1; ; attempt++) {
+        await input.fill(value);
+        await page.keyboard.press("Enter");
+        try {
+          await expect.poll(() => input.inputValue(), { timeout: 2_000 }).toBe(value);
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
     };
     const [emptyRange] = await Promise.all([
       page.waitForRequest((r) => r.url().includes("/api/v1/events?") && r.url().includes("to=")),
