@@ -5,7 +5,7 @@ import type { Clock } from "../platform/ports.js";
 import type { ActiveWebhook } from "./active.js";
 import { eventPayload } from "./payload.js";
 import type { ClaimedDelivery, DeliveryOutcome, FinishedAttempt } from "./repository.js";
-import { sendWebhook, type WebhookResponse } from "./sender.js";
+import { sendWebhook } from "./sender.js";
 
 /** How long one queued delivery waits for its receiver; shorter than a claim. */
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
@@ -75,28 +75,19 @@ export class DeliveryAttempts {
         return unsent("the event could not be read");
       }
     }
-    // A timer of our own, cleared when the answer comes: AbortSignal.timeout's would live on for
-    // the full 10 s after each delivery, thousands at a time under load.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
-    let response: WebhookResponse;
-    try {
-      response = await sendWebhook(
-        {
-          url: forward && event ? withQuery(webhook.url, event.query) : webhook.url,
-          body,
-          contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
-          secret: active.secret,
-          eventId: delivery.event_id,
-          deliveryId: delivery.id,
-          timestampSeconds: Math.floor(now / 1000),
-          signal: deadline.signal,
-        },
-        this.options.dispatcher,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+    const response = await sendWebhook(
+      {
+        url: forward && event ? withQuery(webhook.url, event.query) : webhook.url,
+        body,
+        contentType: forward ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
+        secret: active.secret,
+        eventId: delivery.event_id,
+        deliveryId: delivery.id,
+        timestampSeconds: Math.floor(now / 1000),
+        timeoutMs: this.timeoutMs,
+      },
+      this.options.dispatcher,
+    );
     const done = clock.now();
     let outcome: DeliveryOutcome;
     if (response.ok) {

@@ -43,7 +43,7 @@ const request = (url: string, body = '{"n":1}'): WebhookRequest => ({
   eventId: "ev1",
   deliveryId: "d1",
   timestampSeconds: 1_750_000_000,
-  signal: AbortSignal.timeout(5_000),
+  timeoutMs: 5_000,
 });
 
 describe("sendWebhook", () => {
@@ -82,5 +82,63 @@ describe("sendWebhook", () => {
     expect(sent).toMatchObject({ ok: false, status: null });
     expect(sent.ok ? "" : sent.error).toContain("127.0.0.1");
     expect(seen.connections).toBe(0);
+  });
+
+  it("gives up on a receiver that does not answer in time, and on its caller's signal", async () => {
+    server = createServer(() => {
+      // Never answers.
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const dispatcher = outboundDispatcher({ production: false });
+    expect(await sendWebhook({ ...request(url), timeoutMs: 50 }, dispatcher)).toEqual({
+      ok: false,
+      status: null,
+      error: "timed out",
+    });
+    const budget = new AbortController();
+    const sent = sendWebhook({ ...request(url), timeoutMs: undefined, signal: budget.signal }, dispatcher);
+    budget.abort();
+    expect(await sent).toEqual({ ok: false, status: null, error: "timed out" });
+    const already = AbortSignal.abort();
+    expect(await sendWebhook({ ...request(url), signal: already }, dispatcher)).toMatchObject({
+      error: "timed out",
+    });
+  });
+
+  it("reads at most 64 KiB of an answer and keeps its status", async () => {
+    server = createServer((_request, response) => {
+      response.statusCode = 200;
+      response.write("a".repeat(60 * 1024));
+      response.write("b".repeat(60 * 1024));
+      // Never ends: the sender must not wait for the rest.
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const sent = await sendWebhook(request(url), outboundDispatcher({ production: false }));
+    expect(sent.ok).toBe(true);
+    if (!sent.ok) return;
+    expect(sent.status).toBe(200);
+    expect(sent.body.length).toBeLessThanOrEqual(64 * 1024);
+    expect(sent.body.startsWith("aaa")).toBe(true);
+  });
+
+  it("says a receiver could not be reached, without its address, when nothing listens", async () => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1");
+    await once(probe, "listening");
+    const port = (probe.address() as AddressInfo).port;
+    probe.close();
+    await once(probe, "close");
+    expect(
+      await sendWebhook(request(`http://127.0.0.1:${port}/hook`), outboundDispatcher({ production: false })),
+    ).toEqual({ ok: false, status: null, error: "could not be reached" });
+    expect(await sendWebhook(request("not a url"), outboundDispatcher({ production: false }))).toEqual({
+      ok: false,
+      status: null,
+      error: "could not be reached",
+    });
   });
 });

