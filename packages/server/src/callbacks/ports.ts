@@ -64,13 +64,11 @@ export interface EventEnvelope {
   plaintextXml: string;
 }
 
-/** An event waiting for its fan-out: what routing it to webhooks needs, no more. */
-export interface PendingFanout {
-  id: string;
-  appId: string;
-  msgType: string | null;
-  event: string | null;
-}
+/**
+ * An event waiting for its fan-out: what routing it to webhooks needs, and the envelope, so a
+ * delivery sent as soon as the fan-out commits needs no second read of the event.
+ */
+export type PendingFanout = EventEnvelope;
 
 /**
  * Writes done in the fan-out's transaction. The handle is the transaction itself: the

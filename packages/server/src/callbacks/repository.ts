@@ -229,22 +229,10 @@ export class EventsRepository implements EventEnvelopeSource {
     if (eventIds.length === 0) return found;
     const rows = await this.db
       .selectFrom("events")
-      .select(["id", "appid", "msg_type", "event", "mode", "received_at", "query", "body", "plaintext_xml"])
+      .select(ENVELOPE_COLUMNS)
       .where(inJsonList(this.dialect, "id", eventIds))
       .execute();
-    for (const row of rows) {
-      found.set(row.id, {
-        id: row.id,
-        appId: row.appid,
-        msgType: row.msg_type,
-        event: row.event,
-        mode: row.mode,
-        receivedAt: Number(row.received_at),
-        query: row.query,
-        body: row.body,
-        plaintextXml: row.plaintext_xml,
-      });
-    }
+    for (const row of rows) found.set(row.id, envelopeOf(row));
     return found;
   }
 
@@ -255,10 +243,7 @@ export class EventsRepository implements EventEnvelopeSource {
     return this.db.transaction().execute(async (trx) => {
       const rows = await this.pendingFanoutQuery(limit, trx).execute();
       if (rows.length === 0) return 0;
-      await fanOut(
-        rows.map((row) => ({ id: row.id, appId: row.appid, msgType: row.msg_type, event: row.event })),
-        trx,
-      );
+      await fanOut(rows.map(envelopeOf), trx);
       await trx
         .updateTable("events")
         .set({ fanout: "done" })
@@ -283,7 +268,7 @@ export class EventsRepository implements EventEnvelopeSource {
   pendingFanoutQuery(limit: number, db: Kysely<Database> = this.db) {
     let query = db
       .selectFrom("events")
-      .select(["id", "appid", "msg_type", "event"])
+      .select(ENVELOPE_COLUMNS)
       .where("fanout", "=", sql.lit("pending"))
       .orderBy("received_at")
       .limit(limit);
@@ -311,6 +296,33 @@ export class EventsRepository implements EventEnvelopeSource {
     }
     return { events };
   }
+}
+
+/** The columns of an event's envelope. */
+const ENVELOPE_COLUMNS = [
+  "id",
+  "appid",
+  "msg_type",
+  "event",
+  "mode",
+  "received_at",
+  "query",
+  "body",
+  "plaintext_xml",
+] as const;
+
+function envelopeOf(row: Pick<EventRow, (typeof ENVELOPE_COLUMNS)[number]>): EventEnvelope {
+  return {
+    id: row.id,
+    appId: row.appid,
+    msgType: row.msg_type,
+    event: row.event,
+    mode: row.mode,
+    receivedAt: Number(row.received_at),
+    query: row.query,
+    body: row.body,
+    plaintextXml: row.plaintext_xml,
+  };
 }
 
 /** Rows deleted per statement when an account is purged. */

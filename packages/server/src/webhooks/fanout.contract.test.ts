@@ -164,7 +164,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     const ids = await recorded(450);
     const batches = fanout();
 
-    expect(await batches.runBatch()).toEqual({ events: 200, deliveries: 300, paused: false });
+    expect(await batches.runBatch()).toEqual({ events: 200, deliveries: 300, paused: false, sendNow: [] });
     expect(counter.inserts).toBe(1);
     const states = await fanoutStates();
     expect(ids.filter((id) => states[id] === "done")).toEqual(ids.slice(0, 200));
@@ -178,8 +178,8 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     expect(rows.every((row) => row.status === "pending" && Number(row.next_attempt_at) === START)).toBe(true);
 
     expect((await batches.runBatch()).events).toBe(200);
-    expect(await batches.runBatch()).toEqual({ events: 50, deliveries: 75, paused: false });
-    expect(await batches.runBatch()).toEqual({ events: 0, deliveries: 0, paused: false });
+    expect(await batches.runBatch()).toEqual({ events: 50, deliveries: 75, paused: false, sendNow: [] });
+    expect(await batches.runBatch()).toEqual({ events: 0, deliveries: 0, paused: false, sendNow: [] });
     expect(counter.inserts).toBe(3);
     expect(Object.values(await fanoutStates()).every((state) => state === "done")).toBe(true);
     expect(await deliveries()).toHaveLength(675);
@@ -194,7 +194,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     expect(Object.values(await fanoutStates())).toEqual(ids.map(() => "pending"));
 
     // The same events, taken again, are fanned out once.
-    expect(await fanout().runBatch()).toEqual({ events: 10, deliveries: 10, paused: false });
+    expect(await fanout().runBatch()).toEqual({ events: 10, deliveries: 10, paused: false, sendNow: [] });
     expect((await deliveries()).map((row) => row.event_id)).toEqual(ids);
   });
 
@@ -238,7 +238,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     const waiting = await recorded(10, 10);
 
     // 10 pending deliveries, the limit 5: the new events stay pending.
-    expect(await batches.runBatch()).toEqual({ events: 0, deliveries: 0, paused: true });
+    expect(await batches.runBatch()).toEqual({ events: 0, deliveries: 0, paused: true, sendNow: [] });
     const states = await fanoutStates();
     expect(waiting.map((id) => states[id])).toEqual(waiting.map(() => "pending"));
     expect(await deliveries()).toHaveLength(10);
@@ -261,8 +261,88 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     // Counted again within a second at most, on the clock: until then it still waits.
     expect((await batches.runBatch()).paused).toBe(true);
     clock.advance(1000);
-    expect(await batches.runBatch()).toEqual({ events: 10, deliveries: 10, paused: false });
+    expect(await batches.runBatch()).toEqual({ events: 10, deliveries: 10, paused: false, sendNow: [] });
     expect(Object.values(await fanoutStates()).every((state) => state === "done")).toBe(true);
+  });
+
+  it("creates claimed, to send at once, the deliveries its caller has slots for; the rest wait for a claim", async () => {
+    await webhook("all", ["*"]);
+    await webhook("subscribes", ["subscribe"]);
+    const [, , third] = await recorded(4);
+    // A delivery that exists already is neither created again nor sent.
+    await handle.store.db
+      .insertInto("webhook_deliveries")
+      .values({
+        id: "d-kept",
+        webhook_id: "all",
+        event_id: third!,
+        appid: "wx1111111111111111",
+        kind: "fanout",
+        status: "delivered",
+        attempts: 1,
+        last_status_code: 200,
+        last_error: null,
+        last_attempt_at: START,
+        delivered_at: START,
+        created_at: START,
+        updated_at: START,
+        next_attempt_at: null,
+        locked_until: null,
+        round_base: 0,
+      })
+      .execute();
+    // "all" has three slots, "subscribes" none.
+    let slots = 3;
+    const batch = await fanout().runBatch({
+      claimMs: 60_000,
+      take: (webhookId) => webhookId === "all" && slots-- > 0,
+    });
+    expect(batch).toMatchObject({ events: 4, deliveries: 6 });
+    // The third event's slot was taken, but its delivery existed: two to send.
+    expect(batch.sendNow.map((s) => [s.webhook.row.id, s.event.id])).toEqual([
+      ["all", "ev000000"],
+      ["all", "ev000001"],
+    ]);
+    expect(batch.sendNow[0]!.delivery).toMatchObject({
+      attempts: 1,
+      round_base: 0,
+      locked_until: START + 60_000,
+    });
+    expect(batch.sendNow[1]!.event).toMatchObject({ appId: "wx1111111111111111", plaintextXml: "<xml/>" });
+
+    const rows = await handle.store.db
+      .selectFrom("webhook_deliveries")
+      .select(["webhook_id", "event_id", "status", "attempts", "locked_until", "next_attempt_at"])
+      .orderBy("event_id")
+      .orderBy("webhook_id")
+      .execute();
+    expect(
+      rows.map((r) =>
+        [r.webhook_id, r.event_id, r.status, r.attempts, r.locked_until, r.next_attempt_at].map(String),
+      ),
+    ).toEqual(
+      [
+        ["all", "ev000000", "pending", 1, START + 60_000, START + 60_000],
+        ["all", "ev000001", "pending", 1, START + 60_000, START + 60_000],
+        ["subscribes", "ev000001", "pending", 0, null, START],
+        ["all", "ev000002", "delivered", 1, null, null],
+        ["all", "ev000003", "pending", 0, null, START],
+        ["subscribes", "ev000003", "pending", 0, null, START],
+      ].map((r) => r.map(String)),
+    );
+    // A claim finds only the ones left pending; the claimed ones are due again when their claim lapses.
+    expect((await repository.claim("all", START, START + 120_000, 10)).map((d) => d.event_id)).toEqual([
+      "ev000003",
+    ]);
+    expect(
+      (await repository.claim("all", START + 60_000, START + 61_000, 10)).map((d) => [
+        d.event_id,
+        d.attempts,
+      ]),
+    ).toEqual([
+      ["ev000000", 2],
+      ["ev000001", 2],
+    ]);
   });
 
   it.runIf(factory.name === "sqlite")(

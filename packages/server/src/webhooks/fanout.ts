@@ -1,9 +1,9 @@
-import type { EventEnvelopeSource } from "../callbacks/index.js";
+import type { EventEnvelope, EventEnvelopeSource } from "../callbacks/index.js";
 import { newId } from "../platform/ids.js";
 import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
-import { type ActiveWebhooks, matches } from "./active.js";
-import type { FanoutDelivery, WebhooksRepository } from "./repository.js";
+import { type ActiveWebhook, type ActiveWebhooks, matches } from "./active.js";
+import type { ClaimedDelivery, FanoutDelivery, WebhooksRepository } from "./repository.js";
 
 /** Events taken per fan-out transaction. */
 export const FANOUT_BATCH = 200;
@@ -31,6 +31,22 @@ export interface WebhookFanoutOptions {
   backlogLimit?: number;
 }
 
+/** A delivery created claimed, to be sent once its batch has committed. */
+export interface SendNow {
+  delivery: ClaimedDelivery;
+  webhook: ActiveWebhook;
+  event: EventEnvelope;
+}
+
+/**
+ * How a batch may create deliveries already claimed: `take` says whether a webhook has a free
+ * sending slot for one now (and takes it); a claim lasts `claimMs`.
+ */
+export interface ClaimAtBirth {
+  take(webhookId: string): boolean;
+  claimMs: number;
+}
+
 /** What one fan-out batch did. */
 export interface FanoutBatch {
   /** Events taken (and marked done). */
@@ -39,6 +55,8 @@ export interface FanoutBatch {
   deliveries: number;
   /** True when nothing was taken because the backlog is at its limit. */
   paused: boolean;
+  /** The deliveries created claimed (see {@link ClaimAtBirth}), to send now. */
+  sendNow: SendNow[];
 }
 
 /**
@@ -67,8 +85,12 @@ export class WebhookFanout {
     this.backlogLimit = options.backlogLimit ?? DEFAULT_BACKLOG_LIMIT;
   }
 
-  /** One batch, or nothing when there is no pending event or the backlog is at its limit. */
-  async runBatch(): Promise<FanoutBatch> {
+  /**
+   * One batch, or nothing when there is no pending event or the backlog is at its limit. With
+   * `claim`, the deliveries of webhooks that have a free slot are created claimed, to be sent
+   * at once: a fresh event then costs its delivery no claim and no second read of the event.
+   */
+  async runBatch(claim?: ClaimAtBirth): Promise<FanoutBatch> {
     const { repository, clock, logger } = this.options;
     const now = clock.now();
     // Counted again when the last count is old, or when rows created since bring the estimate
@@ -86,7 +108,7 @@ export class WebhookFanout {
         );
       }
       this.paused = true;
-      return { events: 0, deliveries: 0, paused: true };
+      return { events: 0, deliveries: 0, paused: true, sendNow: [] };
     }
     if (this.paused) {
       logger.info({ pendingDeliveries: this.backlog }, "webhook deliveries caught up; the fan-out resumes");
@@ -94,20 +116,44 @@ export class WebhookFanout {
     }
     const targets = (await this.options.webhooks.load()).filter((w) => w.row.reply === 0);
     let deliveries = 0;
+    let sendNow: SendNow[] = [];
     const events = await this.options.events.fanOutPending(this.batchSize, async (batch, transaction) => {
       const at = clock.now();
       const rows: FanoutDelivery[] = [];
+      const claimed: SendNow[] = [];
       for (const event of batch) {
         for (const webhook of targets) {
           if (!matches(webhook, event.appId, event.msgType, event.event)) continue;
-          rows.push({ id: newId(at), webhookId: webhook.row.id, eventId: event.id, appId: event.appId });
+          const id = newId(at);
+          const row: FanoutDelivery = {
+            id,
+            webhookId: webhook.row.id,
+            eventId: event.id,
+            appId: event.appId,
+          };
+          if (claim?.take(webhook.row.id)) {
+            row.claimUntil = at + claim.claimMs;
+            const delivery: ClaimedDelivery = {
+              id,
+              webhook_id: webhook.row.id,
+              event_id: event.id,
+              attempts: 1,
+              round_base: 0,
+              locked_until: row.claimUntil,
+              kind: "fanout",
+              notice: null,
+            };
+            claimed.push({ delivery, webhook, event });
+          }
+          rows.push(row);
         }
       }
-      await repository.insertFanout(rows, at, transaction);
+      const created = await repository.insertFanout(rows, at, transaction);
       deliveries = rows.length;
+      sendNow = claimed.filter((c) => created.has(c.delivery.id));
     });
     this.backlog += deliveries;
     if (deliveries > 0) this.grown = true;
-    return { events, deliveries, paused: false };
+    return { events, deliveries, paused: false, sendNow };
   }
 }

@@ -49,12 +49,16 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-/** A delivery the fan-out creates: pending, due at once, no attempt yet. */
+/**
+ * A delivery the fan-out creates: pending, due at once, no attempt yet — or, with a
+ * `claimUntil`, claimed until then for its first attempt, which follows the commit.
+ */
 export interface FanoutDelivery {
   id: string;
   webhookId: string;
   eventId: string;
   appId: string;
+  claimUntil?: number;
 }
 /** What ends a delivery that its webhook's state stopped. */
 export const NOT_SENT_DISABLED = "not sent: the webhook is disabled";
@@ -160,25 +164,47 @@ export class WebhooksRepository {
   }
 
   /**
-   * Creates the fan-out's deliveries, due at `at`, skipping any (webhook, event) pair that
-   * already has one — through `db`, the fan-out's transaction. One statement whatever their
-   * number: the rows travel as one JSON parameter, so the statement's text (and the prepared
-   * statement the store keeps for it) is the same for every batch.
+   * Creates the fan-out's deliveries — through `db`, the fan-out's transaction — skipping any
+   * (webhook, event) pair that already has one. A delivery with a `claimUntil` is created
+   * claimed, its first attempt counted, as a claim would leave it (see {@link claimQuery}): it is
+   * sent as soon as the transaction commits, without a claim of its own. The others are
+   * pending, due at `at`. Returns the ids of the claimed ones created (a skipped pair is not
+   * sent). One statement for each kind whatever their number: the rows travel as one JSON
+   * parameter, so the statement's text (and the prepared statement the store keeps for it) is
+   * the same for every batch.
    */
   async insertFanout(
     deliveries: readonly FanoutDelivery[],
     at: number,
     db: Kysely<Database> = this.db,
-  ): Promise<void> {
-    if (deliveries.length === 0) return;
-    const rows = deliveries.map((d) => [d.id, d.webhookId, d.eventId, d.appId]);
-    await sql`insert into webhook_deliveries
-        (id, webhook_id, event_id, appid, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
-      select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 0,
-        cast(${at} as bigint), cast(${at} as bigint), cast(${at} as bigint), 0
-      from ${jsonRows(this.dialect, rows)}
+  ): Promise<Set<string>> {
+    const pending: (readonly string[])[] = [];
+    const claimed: (readonly (string | number)[])[] = [];
+    for (const d of deliveries) {
+      if (d.claimUntil === undefined) pending.push([d.id, d.webhookId, d.eventId, d.appId]);
+      else claimed.push([d.id, d.webhookId, d.eventId, d.appId, d.claimUntil]);
+    }
+    if (pending.length > 0) {
+      await sql`insert into webhook_deliveries
+          (id, webhook_id, event_id, appid, kind, status, attempts, created_at, updated_at, next_attempt_at, round_base)
+        select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 0,
+          cast(${at} as bigint), cast(${at} as bigint), cast(${at} as bigint), 0
+        from ${jsonRows(this.dialect, pending)}
+        where true
+        on conflict (webhook_id, event_id) do nothing`.execute(db);
+    }
+    if (claimed.length === 0) return new Set();
+    const created = await sql<{ id: string }>`insert into webhook_deliveries
+        (id, webhook_id, event_id, appid, kind, status, attempts, last_attempt_at, locked_until,
+          created_at, updated_at, next_attempt_at, round_base)
+      select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 1,
+        cast(${at} as bigint), cast(${jsonElement(4)} as bigint),
+        cast(${at} as bigint), cast(${at} as bigint), cast(${jsonElement(4)} as bigint), 0
+      from ${jsonRows(this.dialect, claimed)}
       where true
-      on conflict (webhook_id, event_id) do nothing`.execute(db);
+      on conflict (webhook_id, event_id) do nothing
+      returning id`.execute(db);
+    return new Set(created.rows.map((row) => row.id));
   }
 
   /** Queues one notice for each of these webhooks, due now. */

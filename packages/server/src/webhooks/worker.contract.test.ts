@@ -76,6 +76,8 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
   let clock: ManualClock;
   let receiver: HoldingReceiver;
   let webhooks: Webhooks;
+  /** The events read for each claim's deliveries (the fan-out's own read aside). */
+  let envelopeReads: string[][] = [];
 
   beforeEach(async () => {
     handle = await factory.create();
@@ -84,10 +86,17 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     clock = new ManualClock(START);
     receiver = new HoldingReceiver();
     await receiver.start();
+    envelopeReads = [];
     webhooks = createWebhooks({
       db: handle.store.db,
       dialect: handle.store.dialect,
-      events,
+      events: {
+        envelopes: (ids) => {
+          envelopeReads.push([...ids].sort());
+          return events.envelopes(ids);
+        },
+        fanOutPending: (limit, fanOut) => events.fanOutPending(limit, fanOut),
+      },
       secrets: new SecretBox(randomBytes(32)),
       clock,
       logger,
@@ -104,8 +113,9 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     await handle.dispose();
   });
 
-  async function record(count: number): Promise<void> {
-    const rows: EventRow[] = Array.from({ length: count }, (_, i) => {
+  async function record(count: number, from = 0): Promise<void> {
+    const rows: EventRow[] = Array.from({ length: count }, (_, k) => {
+      const i = from + k;
       const xml = buildXml({
         ToUserName: "gh_0123456789ab",
         FromUserName: "oFollower",
@@ -239,5 +249,68 @@ describe.each(testStoreFactories)("the delivery worker on $name", (factory) => {
     await worker.stop();
     expect(await row()).toMatchObject({ status: "delivered", attempts: 3 });
     expect(receiver.deliveryIds).toHaveLength(3);
+  });
+
+  it("sends the new deliveries of a webhook that keeps up straight from the fan-out, and queues them behind a backlog", async () => {
+    await webhooks.service.create(adminActor(), { url: `${receiver.url}/a` });
+    const { worker } = webhooks;
+    const held = () => receiver.held.map((h) => h.deliveryId);
+    const eventOf = async (deliveryIds: string[]) => {
+      const rows = await handle.store.db
+        .selectFrom("webhook_deliveries")
+        .select(["id", "event_id"])
+        .where("id", "in", deliveryIds)
+        .execute();
+      return deliveryIds.map((id) => rows.find((row) => row.id === id)?.event_id);
+    };
+    const answerAll = async () => {
+      receiver.releaseAll();
+      await worker.settled();
+      await worker.run();
+    };
+
+    // The first delivery goes through a claim, which finds nothing more: the webhook keeps up.
+    await record(1);
+    webhooks.routing.recorded();
+    expect(await worker.run()).toMatchObject({ fannedOut: 1, handled: 1 });
+    await receiver.holding(1);
+    expect(envelopeReads).toEqual([["ev0000"]]);
+    await answerAll();
+
+    // The next ones are created claimed and sent at once: no claim, no second read of the events.
+    await record(2, 1);
+    webhooks.routing.recorded();
+    expect(await worker.run()).toMatchObject({ fannedOut: 2, handled: 2 });
+    await receiver.holding(2);
+    expect((await eventOf(held())).sort()).toEqual(["ev0001", "ev0002"]);
+    expect(envelopeReads).toHaveLength(1);
+    expect(await claimedRows()).toBe(2);
+    await answerAll();
+
+    // Three at once with two slots: two sent at once, the third waits for a claim...
+    await record(3, 3);
+    webhooks.routing.recorded();
+    expect(await worker.run()).toMatchObject({ fannedOut: 3, handled: 2 });
+    await receiver.holding(2);
+    expect((await eventOf(held())).sort()).toEqual(["ev0003", "ev0004"]);
+    // ...and one recorded meanwhile queues behind it, not ahead.
+    await record(1, 6);
+    webhooks.routing.recorded();
+    receiver.releaseAll();
+    await worker.settled();
+    expect(await worker.run()).toMatchObject({ fannedOut: 1, handled: 2 });
+    await receiver.holding(2);
+    expect((await eventOf(held())).sort()).toEqual(["ev0005", "ev0006"]);
+    // Both taken by one claim, in their order.
+    expect(envelopeReads.at(-1)).toEqual(["ev0005", "ev0006"]);
+    expect(envelopeReads).toHaveLength(2);
+    await answerAll();
+
+    expect(receiver.deliveryIds).toHaveLength(7);
+    const rows = await handle.store.db
+      .selectFrom("webhook_deliveries")
+      .select(["status", "attempts"])
+      .execute();
+    expect(rows.every((row) => row.status === "delivered" && row.attempts === 1)).toBe(true);
   });
 });

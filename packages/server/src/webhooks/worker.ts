@@ -7,7 +7,7 @@ import type { Clock } from "../platform/ports.js";
 import type { ActiveWebhook, ActiveWebhooks } from "./active.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK } from "./config.js";
 import type { DeliveryAttempts } from "./delivery.js";
-import type { WebhookFanout } from "./fanout.js";
+import type { ClaimAtBirth, WebhookFanout } from "./fanout.js";
 import type { ClaimedDelivery, FinishedAttempt, WebhooksRepository } from "./repository.js";
 
 export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK };
@@ -57,6 +57,7 @@ export interface WorkerTurn {
 interface Taken {
   delivery: ClaimedDelivery;
   webhook: ActiveWebhook;
+  event?: EventEnvelope | undefined;
 }
 
 /**
@@ -64,7 +65,9 @@ interface Taken {
  * batch of recorded events when some are waiting, then, in one transaction, writes the
  * outcomes of the requests that ended since the last turn and refills the sending slots they
  * freed: per webhook, one statement claims as many due deliveries as it has free slots
- * (overall and its own). The requests go out after the commit. A request that ends wakes the
+ * (overall and its own). The requests go out after the commit. A webhook that keeps up (its
+ * last claim found nothing more due) has the fan-out's new deliveries created claimed and sent
+ * as soon as the fan-out commits, without a claim of their own. A request that ends wakes the
  * worker; so do recorded events (gathered for up to 100 ms) and a redelivery; otherwise it
  * looks every {@link DEFAULT_POLL_MS} for retries that fell due.
  *
@@ -102,8 +105,9 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
   private gathering: NodeJS.Timeout | undefined;
   /**
    * Webhooks whose last claim found nothing more due, and until when (on the clock) a turn
-   * does not ask again — unless new deliveries are made for them meanwhile. A turn that comes
-   * because one webhook's requests ended asks only the webhooks that may have work.
+   * does not ask again — unless new deliveries are left pending for them meanwhile. A turn that
+   * comes because one webhook's requests ended asks only the webhooks that may have work. The
+   * fan-out creates the deliveries of these webhooks claimed (see {@link claimAtBirth}).
    */
   private readonly drained = new Map<string, number>();
   /** When a turn last asked every webhook, disabled ones included. */
@@ -189,13 +193,17 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
 
   protected async work(): Promise<WorkerTurn> {
     let fannedOut = 0;
+    let sentAtBirth = 0;
     const now = this.options.clock.now();
     if (this.fanoutDue || now - this.fanoutAt >= this.pollMs) {
       this.fanoutDue = false;
       this.fanoutAt = now;
-      const batch = await this.options.fanout.runBatch();
+      const batch = await this.options.fanout.runBatch(this.claimAtBirth());
       fannedOut = batch.events;
-      if (batch.deliveries > 0) this.drained.clear();
+      sentAtBirth = batch.sendNow.length;
+      // Deliveries left pending: the claims look for them.
+      if (batch.deliveries > sentAtBirth) this.drained.clear();
+      await this.sendAll(batch.sendNow);
       // A full batch leaves more behind: another turn at once.
       if (fannedOut >= this.options.fanout.batchSize) {
         this.fanoutDue = true;
@@ -203,8 +211,38 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
       }
     }
     const finished = this.finished.length;
-    const handled = await this.fill();
+    const handled = sentAtBirth + (await this.fill());
     return { fannedOut, handled, finished };
+  }
+
+  /**
+   * The fan-out creates a delivery claimed, and it is sent right after the commit, when its
+   * webhook has a slot free and its last claim found nothing more due: no older delivery
+   * waits, so the fresh one overtakes none (a webhook with a backlog has its new deliveries
+   * queued behind it). A webhook that keeps up is then served without a claim per batch.
+   */
+  private claimAtBirth(): ClaimAtBirth {
+    let free = this.concurrency - this.inFlight.size;
+    const taken = new Map<string, number>();
+    return {
+      claimMs: this.options.claimMs,
+      take: (webhookId) => {
+        if (free <= 0 || !this.isDrained(webhookId)) return false;
+        const mine = taken.get(webhookId) ?? 0;
+        if ((this.busy.get(webhookId) ?? 0) + mine >= this.perWebhook) return false;
+        taken.set(webhookId, mine + 1);
+        free--;
+        return true;
+      },
+    };
+  }
+
+  /** Sends claimed deliveries, a slice at a time (see {@link SEND_SLICE}). */
+  private async sendAll(taken: readonly Taken[]): Promise<void> {
+    for (const [i, { delivery, webhook, event }] of taken.entries()) {
+      if (i > 0 && i % SEND_SLICE === 0) await nextTurnOfTheLoop();
+      this.send(delivery, webhook, event);
+    }
   }
 
   private fanoutNow(): void {
@@ -234,10 +272,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
     // of a disabled webhook to end) — a tick may come a little early, hence the half — and at
     // every turn of a worker driven by runDue.
     const everyone = !this.started || now - this.lookedAt >= this.pollMs / 2;
-    if (everyone) {
-      this.lookedAt = now;
-      this.drained.clear();
-    }
+    if (everyone) this.lookedAt = now;
     const first = all.length === 0 ? 0 : this.rotation++ % all.length;
     this.finished = [];
     let taken: Taken[];
@@ -269,6 +304,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
           if (room <= 0 || (busy > 0 && room < this.refill)) continue;
           const rows = await tx.claim(row.id, now, now + this.options.claimMs, room);
           if (rows.length < room) this.drained.set(row.id, now + this.pollMs);
+          else this.drained.delete(row.id);
           free -= rows.length;
           for (const delivery of rows) claimed.push({ delivery, webhook });
         }
@@ -283,10 +319,8 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
       // A notice carries its own body; only pushes are read from the events.
       const pushes = taken.filter((t) => t.delivery.kind !== "notice");
       const events = await this.options.events.envelopes(pushes.map((t) => t.delivery.event_id));
-      for (const [i, { delivery, webhook }] of taken.entries()) {
-        if (i > 0 && i % SEND_SLICE === 0) await nextTurnOfTheLoop();
-        this.send(delivery, webhook, events.get(delivery.event_id));
-      }
+      for (const t of taken) t.event = events.get(t.delivery.event_id);
+      await this.sendAll(taken);
     }
     return skipped + taken.length;
   }
