@@ -11,9 +11,9 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 // The lowest priority for this thread alone (on Linux a thread's nice value is its own): it
 // yields the core to the event loop whenever both want it. At the same priority the scheduler
-// gave it slices of the event loop's core while requests waited: under the soak, on a server
-// held to one core, /healthz's p99 was 21-32 ms with this thread at the same priority, 18-19 ms
-// with it at the lowest.
+// gave it slices of the event loop's core while requests waited: in one-minute soak phases, on
+// a server held to one core, /healthz's p99 was 21-32 ms with this thread at the same priority
+// and 18-25 ms with it at the lowest.
 try { require("node:os").setPriority(19); } catch {}
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("busy_timeout = 5000");
