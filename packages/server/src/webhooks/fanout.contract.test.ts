@@ -47,7 +47,7 @@ class FailingHalfway extends WebhooksRepository {
     rows: readonly FanoutDelivery[],
     at: number,
     db?: Parameters<WebhooksRepository["insertFanout"]>[2],
-  ) {
+  ): Promise<Set<string>> {
     await super.insertFanout(rows.slice(0, Math.ceil(rows.length / 2)), at, db);
     throw new Error("the store failed halfway through the batch");
   }
