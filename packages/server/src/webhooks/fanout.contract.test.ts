@@ -143,6 +143,31 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     });
   }
 
+  /** A delivery of this event to this webhook, made already. */
+  async function delivered(webhookId: string, eventId: string): Promise<void> {
+    await handle.store.db
+      .insertInto("webhook_deliveries")
+      .values({
+        id: "d-kept",
+        webhook_id: webhookId,
+        event_id: eventId,
+        appid: "wx1111111111111111",
+        kind: "fanout",
+        status: "delivered",
+        attempts: 1,
+        last_status_code: 200,
+        last_error: null,
+        last_attempt_at: START,
+        delivered_at: START,
+        created_at: START,
+        updated_at: START,
+        next_attempt_at: null,
+        locked_until: null,
+        round_base: 0,
+      })
+      .execute();
+  }
+
   async function fanoutStates(): Promise<Record<string, string>> {
     const rows = await handle.store.db.selectFrom("events").select(["id", "fanout"]).execute();
     return Object.fromEntries(rows.map((row) => [row.id, row.fanout]));
@@ -201,27 +226,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
   it("keeps a delivery that exists already for a webhook and an event", async () => {
     await webhook("all", ["*"]);
     const [first] = await recorded(2);
-    await handle.store.db
-      .insertInto("webhook_deliveries")
-      .values({
-        id: "d-kept",
-        webhook_id: "all",
-        event_id: first!,
-        appid: "wx1111111111111111",
-        kind: "fanout",
-        status: "delivered",
-        attempts: 1,
-        last_status_code: 200,
-        last_error: null,
-        last_attempt_at: START,
-        delivered_at: START,
-        created_at: START,
-        updated_at: START,
-        next_attempt_at: null,
-        locked_until: null,
-        round_base: 0,
-      })
-      .execute();
+    await delivered("all", first!);
     expect(await fanout().runBatch()).toMatchObject({ events: 2 });
     const rows = await deliveries();
     expect(rows.map((row) => [row.event_id, row.status])).toEqual([
@@ -270,27 +275,7 @@ describe.each(testStoreFactories)("the webhook fan-out on $name", (factory) => {
     await webhook("subscribes", ["subscribe"]);
     const [, , third] = await recorded(4);
     // A delivery that exists already is neither created again nor sent.
-    await handle.store.db
-      .insertInto("webhook_deliveries")
-      .values({
-        id: "d-kept",
-        webhook_id: "all",
-        event_id: third!,
-        appid: "wx1111111111111111",
-        kind: "fanout",
-        status: "delivered",
-        attempts: 1,
-        last_status_code: 200,
-        last_error: null,
-        last_attempt_at: START,
-        delivered_at: START,
-        created_at: START,
-        updated_at: START,
-        next_attempt_at: null,
-        locked_until: null,
-        round_base: 0,
-      })
-      .execute();
+    await delivered("all", third!);
     // "all" has three slots, "subscribes" none.
     let slots = 3;
     const batch = await fanout().runBatch({
