@@ -12,6 +12,7 @@ import autocannon from "autocannon";
 import Fastify from "fastify";
 import { createLogger, createServer, loadConfig } from "../packages/server/dist/index.js";
 import { mountSandbox } from "../packages/server/dist/sandbox.js";
+import { adminCall } from "./lib/direct-account.mjs";
 import { format } from "./lib/measure.mjs";
 import { writeSection } from "./lib/section.mjs";
 
@@ -47,15 +48,7 @@ if (process.argv[2] === "--bare") {
   const creator = { userId: user.id, name: "admin" };
   const admin = (await server.auth.createApiKey(creator, { name: "admin", scopes: ["admin"] })).key;
   const reader = (await server.auth.createApiKey(creator, { name: "reader", scopes: ["token:read"] })).key;
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const call = adminCall(url, admin);
 
   const demo = sandbox.core.world.state.extensions.demo;
   const account = sandbox.core.world.account(demo.serviceAppId);

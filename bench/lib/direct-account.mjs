@@ -5,6 +5,24 @@
 import { createLogger, createServer } from "../../packages/server/dist/index.js";
 
 /**
+ * One API call to the server at `url` with the key `key`: the JSON answer (undefined for a 204);
+ * throws with the answer when it is not 2xx.
+ * @param {string} url
+ * @param {string} key
+ */
+export function adminCall(url, key) {
+  return async (method, path, body) => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  };
+}
+
+/**
  * @param {object} config the server's configuration (`loadConfig`)
  * @param {{ appId: string, secret: string, baseUrls: object }} wechat the emulator's account and addresses
  */
@@ -25,16 +43,7 @@ export async function serveDirectAccount(config, wechat) {
   const admin = (
     await server.auth.createApiKey({ userId: user.id, name: "admin" }, { name: "admin", scopes: ["admin"] })
   ).key;
-  /** One API call as the administrator; the JSON answer (undefined for a 204). */
-  const call = async (method, path, body) => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? undefined : response.json();
-  };
+  const call = adminCall(url, admin);
   const appId = wechat.appId;
   await call("POST", "/accounts", { appId, appSecret: wechat.secret, verified: true });
   await call("PUT", `/accounts/${appId}/openid-mapping`, { property: "openid" });
