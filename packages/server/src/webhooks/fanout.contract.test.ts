@@ -18,7 +18,7 @@ import { migrations } from "../registry.js";
 import { queryCost } from "../testing/query-plan.js";
 import { ActiveWebhooks, secretContext } from "./active.js";
 import { WebhookFanout } from "./fanout.js";
-import { type FanoutDelivery, WebhooksRepository } from "./repository.js";
+import { type ClaimedDelivery, type FanoutDelivery, WebhooksRepository } from "./repository.js";
 
 const START = Date.UTC(2025, 5, 1);
 const logger = createLogger({ level: "silent" });
@@ -47,7 +47,7 @@ class FailingHalfway extends WebhooksRepository {
     rows: readonly FanoutDelivery[],
     at: number,
     db?: Parameters<WebhooksRepository["insertFanout"]>[2],
-  ): Promise<Set<string>> {
+  ): Promise<ClaimedDelivery[]> {
     await super.insertFanout(rows.slice(0, Math.ceil(rows.length / 2)), at, db);
     throw new Error("the store failed halfway through the batch");
   }

@@ -120,7 +120,8 @@ export class WebhookFanout {
     const events = await this.options.events.fanOutPending(this.batchSize, async (batch, transaction) => {
       const at = clock.now();
       const rows: FanoutDelivery[] = [];
-      const claimed: SendNow[] = [];
+      /** The webhook and event of each delivery created claimed, by its id. */
+      const claimed = new Map<string, Omit<SendNow, "delivery">>();
       for (const event of batch) {
         for (const webhook of targets) {
           if (!matches(webhook, event.appId, event.msgType, event.event)) continue;
@@ -133,24 +134,17 @@ export class WebhookFanout {
           };
           if (claim?.take(webhook.row.id)) {
             row.claimUntil = at + claim.claimMs;
-            const delivery: ClaimedDelivery = {
-              id,
-              webhook_id: webhook.row.id,
-              event_id: event.id,
-              attempts: 1,
-              round_base: 0,
-              locked_until: row.claimUntil,
-              kind: "fanout",
-              notice: null,
-            };
-            claimed.push({ delivery, webhook, event });
+            claimed.set(id, { webhook, event });
           }
           rows.push(row);
         }
       }
       const created = await repository.insertFanout(rows, at, transaction);
       deliveries = rows.length;
-      sendNow = claimed.filter((c) => created.has(c.delivery.id));
+      sendNow = created.flatMap((delivery) => {
+        const target = claimed.get(delivery.id);
+        return target ? [{ delivery, ...target }] : [];
+      });
     });
     this.backlog += deliveries;
     if (deliveries > 0) this.grown = true;

@@ -168,8 +168,8 @@ export class WebhooksRepository {
    * (webhook, event) pair that already has one. A delivery with a `claimUntil` is created
    * claimed, its first attempt counted, as a claim would leave it (see {@link claimQuery}): it is
    * sent as soon as the transaction commits, without a claim of its own. The others are
-   * pending, due at `at`. Returns the ids of the claimed ones created (a skipped pair is not
-   * sent). One statement for each kind whatever their number: the rows travel as one JSON
+   * pending, due at `at`. Returns the claimed ones created, as a claim returns its rows (a
+   * skipped pair is not sent). One statement for each kind whatever their number: the rows travel as one JSON
    * parameter, so the statement's text (and the prepared statement the store keeps for it) is
    * the same for every batch.
    */
@@ -177,7 +177,7 @@ export class WebhooksRepository {
     deliveries: readonly FanoutDelivery[],
     at: number,
     db: Kysely<Database> = this.db,
-  ): Promise<Set<string>> {
+  ): Promise<ClaimedDelivery[]> {
     const pending: (readonly string[])[] = [];
     const claimed: (readonly (string | number)[])[] = [];
     for (const d of deliveries) {
@@ -193,8 +193,8 @@ export class WebhooksRepository {
         where true
         on conflict (webhook_id, event_id) do nothing`.execute(db);
     }
-    if (claimed.length === 0) return new Set();
-    const created = await sql<{ id: string }>`insert into webhook_deliveries
+    if (claimed.length === 0) return [];
+    const created = await sql<ClaimedDelivery>`insert into webhook_deliveries
         (id, webhook_id, event_id, appid, kind, status, attempts, last_attempt_at, locked_until,
           created_at, updated_at, next_attempt_at, round_base)
       select ${jsonElement(0)}, ${jsonElement(1)}, ${jsonElement(2)}, ${jsonElement(3)}, 'fanout', 'pending', 1,
@@ -203,8 +203,8 @@ export class WebhooksRepository {
       from ${jsonRows(this.dialect, claimed)}
       where true
       on conflict (webhook_id, event_id) do nothing
-      returning id`.execute(db);
-    return new Set(created.rows.map((row) => row.id));
+      returning id, webhook_id, event_id, attempts, round_base, locked_until, kind, notice`.execute(db);
+    return created.rows;
   }
 
   /** Queues one notice for each of these webhooks, due now. */
