@@ -15,6 +15,24 @@ describe("LruCache", () => {
     expect(cache.size).toBe(2);
   });
 
+  it("keeps a key read between inserts, moving it only once it falls into the older half", () => {
+    const cache = new LruCache<number>({ maxEntries: 10 });
+    cache.set("hot", 0);
+    for (let i = 1; i <= 100; i++) {
+      cache.set(`k${i}`, i);
+      expect(cache.get("hot")).toBe(0);
+    }
+    expect(cache.size).toBe(10);
+    // Entries in the recent half stay where they are; the older half goes first.
+    const small = new LruCache<number>({ maxEntries: 4 });
+    for (const key of ["a", "b", "c", "d"]) small.set(key, 0);
+    small.get("d");
+    small.get("a");
+    small.set("e", 0);
+    expect(small.get("b")).toBeUndefined();
+    expect([small.get("a"), small.get("c"), small.get("d"), small.get("e")]).toEqual([0, 0, 0, 0]);
+  });
+
   it("expires entries by the clock", () => {
     const clock = new ManualClock();
     const cache = new LruCache<string>({ maxEntries: 10, defaultTtlMs: 1000, clock });

@@ -4,6 +4,8 @@ import type { Cache, Clock } from "./ports.js";
 interface Entry<V> {
   value: V;
   expiresAt: number;
+  /** When the entry last moved to the recent end, counted in moves. */
+  stamp: number;
 }
 
 /** Options of {@link LruCache}. */
@@ -18,12 +20,20 @@ export interface LruCacheOptions {
 /**
  * The embedded {@link Cache}: least-recently-used eviction with per-entry expiry.
  * A Map keeps insertion order, so re-inserting on access makes its first key the LRU one.
+ *
+ * A read re-inserts only an entry in the older half of that order. Each re-insertion is a
+ * delete and an insert in the Map, and every few of them a new hash table: for the handful of
+ * keys read thousands of times a second (API keys, the accounts pushes come for) that was a
+ * steady stream of garbage the long-lived Map kept alive into the old generation. Eviction
+ * still takes the older half first, which is all that least-recently-used promises a cache.
  */
 export class LruCache<V = unknown> implements Cache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly maxEntries: number;
   private readonly defaultTtlMs: number;
   private readonly clock: Clock;
+  /** Moves to the recent end so far. */
+  private moves = 0;
 
   constructor(options: LruCacheOptions) {
     if (!(options.maxEntries >= 1)) throw new RangeError("maxEntries must be at least 1");
@@ -39,14 +49,17 @@ export class LruCache<V = unknown> implements Cache<V> {
   get(key: string): V | undefined {
     const entry = this.live(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (this.moves - entry.stamp >= this.maxEntries / 2) {
+      this.entries.delete(key);
+      entry.stamp = ++this.moves;
+      this.entries.set(key, entry);
+    }
     return entry.value;
   }
 
   set(key: string, value: V, ttlMs: number = this.defaultTtlMs): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs, stamp: ++this.moves });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;

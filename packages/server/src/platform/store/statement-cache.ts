@@ -1,5 +1,6 @@
 import type { Database as BetterSqlite, Statement } from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { LruCache } from "../cache.js";
 
 /**
  * better-sqlite3 behind Kysely, with prepared statements kept by their SQL text. Kysely asks
@@ -7,7 +8,7 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
  * and the same few statements (by shape) run on every push and token request.
  */
 export function cachingSqliteDatabase(database: BetterSqlite, maxStatements = 500): SqliteDatabase {
-  const statements = new Map<string, Statement>();
+  const statements = new LruCache<Statement>({ maxEntries: maxStatements });
   return {
     close: () => {
       statements.clear();
@@ -16,20 +17,9 @@ export function cachingSqliteDatabase(database: BetterSqlite, maxStatements = 50
     prepare(sql: string): SqliteStatement {
       const cached = statements.get(sql);
       // A statement still iterating (a streamed query) cannot run again until it finishes.
-      if (cached && !cached.busy) {
-        // Re-inserted so that the first key of the Map is always the least recently used.
-        statements.delete(sql);
-        statements.set(sql, cached);
-        return cached;
-      }
+      if (cached && !cached.busy) return cached;
       const statement = database.prepare(sql);
-      if (!cached) {
-        statements.set(sql, statement);
-        if (statements.size > maxStatements) {
-          const oldest = statements.keys().next().value;
-          if (oldest !== undefined) statements.delete(oldest);
-        }
-      }
+      if (!cached) statements.set(sql, statement);
       return statement;
     },
   };
