@@ -77,6 +77,22 @@ describe("reply chain", () => {
     expect(aborted).toBe(true);
   });
 
+  it("answers each push of a shared deadline: in time with its reply, past it with undefined", async () => {
+    const chain = new ReplyChain({ deadlineMs: 50, logger });
+    chain.register({
+      name: "some",
+      // Only e2 is answered; the others ignore the signal and never settle.
+      reply: (asked) =>
+        asked.eventId === "e2"
+          ? Promise.resolve({ type: "text", content: "hi" } as const)
+          : new Promise<undefined>(() => {}),
+    });
+    const answers = await Promise.all(
+      ["e1", "e2", "e3", "e4"].map((eventId) => chain.reply({ ...request, eventId })),
+    );
+    expect(answers).toEqual([undefined, { reply: { type: "text", content: "hi" }, provider: "some" }, undefined, undefined]);
+  });
+
   it("answers undefined without providers", async () => {
     expect(await new ReplyChain({ deadlineMs: 10, logger }).reply(request)).toBeUndefined();
   });

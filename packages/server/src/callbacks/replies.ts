@@ -14,7 +14,7 @@ export class ReplyChain {
   private readonly providers: ReplyProvider[] = [];
   /** Pushes arriving within one slot share a deadline: one controller and one timer per slot, not per push. */
   private readonly slotMs: number;
-  private slot: { openedAt: number; signal: AbortSignal; expired: Promise<undefined> } | undefined;
+  private slot: DeadlineSlot | undefined;
 
   constructor(private readonly options: { deadlineMs: number; logger: Logger }) {
     // A push joining a slot late loses at most this much of its budget.
@@ -34,24 +34,15 @@ export class ReplyChain {
   /** Asks each provider in turn until one replies or the budget is spent. */
   async reply(request: ReplyRequest): Promise<{ reply: Reply; provider: string } | undefined> {
     if (this.providers.length === 0) return undefined;
-    const { signal, expired } = this.currentSlot();
-    return Promise.race([this.walk(request, signal), expired]);
+    const slot = this.currentSlot();
+    return slot.race(this.walk(request, slot.signal));
   }
 
   /** The deadline of pushes arriving now (real time: WeChat's 5 seconds are real). */
-  private currentSlot(): { signal: AbortSignal; expired: Promise<undefined> } {
+  private currentSlot(): DeadlineSlot {
     const now = performance.now();
     if (this.slot && now - this.slot.openedAt < this.slotMs) return this.slot;
-    const controller = new AbortController();
-    const expired = new Promise<undefined>((resolve) => {
-      const timer = setTimeout(() => {
-        controller.abort();
-        resolve(undefined);
-      }, this.options.deadlineMs);
-      // Never keeps the process alive: a slot outlives its pushes by design.
-      timer.unref();
-    });
-    this.slot = { openedAt: now, signal: controller.signal, expired };
+    this.slot = new DeadlineSlot(now, this.options.deadlineMs);
     return this.slot;
   }
 
@@ -75,5 +66,76 @@ export class ReplyChain {
       }
     }
     return undefined;
+  }
+}
+
+/** A push still waiting for its providers, linked into its slot until it has its answer. */
+interface Waiter {
+  settle: () => void;
+  previous: Waiter | undefined;
+  next: Waiter | undefined;
+}
+
+/**
+ * One deadline shared by the pushes of a slot. Racing each push against a promise of the
+ * slot's would leave a reaction on that promise per push until the deadline (4 s of every
+ * push's answer kept alive, all of it promoted to the old generation and found again by the
+ * next full collection); a push finished in time unlinks itself instead, and the list holds
+ * only the pushes still waiting.
+ */
+class DeadlineSlot {
+  readonly #controller = new AbortController();
+  #waiting: Waiter | undefined;
+
+  constructor(
+    readonly openedAt: number,
+    deadlineMs: number,
+  ) {
+    const timer = setTimeout(() => this.#expire(), deadlineMs);
+    // Never keeps the process alive: a slot outlives its pushes by design.
+    timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The work's outcome, or undefined once the deadline passes first. */
+  race<T>(work: Promise<T>): Promise<T | undefined> {
+    if (this.signal.aborted) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve, reject) => {
+      const waiter: Waiter = { settle: () => resolve(undefined), previous: undefined, next: this.#waiting };
+      if (this.#waiting) this.#waiting.previous = waiter;
+      this.#waiting = waiter;
+      work.then(
+        (value) => {
+          this.#unlink(waiter);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#unlink(waiter);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #unlink(waiter: Waiter): void {
+    if (waiter.previous) waiter.previous.next = waiter.next;
+    else if (this.#waiting === waiter) this.#waiting = waiter.next;
+    if (waiter.next) waiter.next.previous = waiter.previous;
+    waiter.previous = waiter.next = undefined;
+  }
+
+  #expire(): void {
+    this.#controller.abort();
+    let waiter = this.#waiting;
+    this.#waiting = undefined;
+    while (waiter) {
+      const next: Waiter | undefined = waiter.next;
+      waiter.previous = waiter.next = undefined;
+      waiter.settle();
+      waiter = next;
+    }
   }
 }
