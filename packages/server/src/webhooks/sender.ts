@@ -25,6 +25,7 @@ export type WebhookResponse =
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const TIMED_OUT = "timed out";
+const NO_UNDICI_TIMERS = { headersTimeout: 0, bodyTimeout: 0 } as const;
 
 /** Where a URL's requests go, parsed once per URL (a webhook's URL is the same every time). */
 interface Target {
@@ -118,6 +119,10 @@ export function sendWebhook(request: WebhookRequest, dispatcher: Dispatcher): Pr
             [DELIVERY_ID_HEADER]: request.deliveryId,
           },
           body: request.body,
+          // The deadline above is the request's: undici's own timers would only duplicate it,
+          // and each of them is kept in its timer list for up to a second after the answer
+          // (by the thousand per second, all of it promoted to the old generation).
+          ...(timer !== undefined || request.signal ? NO_UNDICI_TIMERS : {}),
         },
         {
           onRequestStart(started) {
