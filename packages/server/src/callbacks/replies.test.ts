@@ -90,7 +90,12 @@ describe("reply chain", () => {
     const answers = await Promise.all(
       ["e1", "e2", "e3", "e4"].map((eventId) => chain.reply({ ...request, eventId })),
     );
-    expect(answers).toEqual([undefined, { reply: { type: "text", content: "hi" }, provider: "some" }, undefined, undefined]);
+    expect(answers).toEqual([
+      undefined,
+      { reply: { type: "text", content: "hi" }, provider: "some" },
+      undefined,
+      undefined,
+    ]);
   });
 
   it("answers undefined without providers", async () => {
