@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { ReusableQuery } from "../platform/store/reusable-query.js";
 import type { Database } from "../platform/store/schema.js";
 import type { FollowersTable } from "./tables.js";
 
@@ -61,9 +62,18 @@ const lastColumn = {
   scan: "last_scan_at",
 } as const;
 
+/** Values that stand for the marks' arguments while their statements are compiled: no real value is one. */
+const MARK_APPID = "\u0000mark:appid";
+const MARK_OPENID = "\u0000mark:openid";
+const MARK_SCENE = "\u0000mark:scene";
+const MARK_AT = -9_000_000_000_001;
+const MARK_NOW = -9_000_000_000_002;
+
 /** The followers module's tables; no other module touches them. */
 export class FollowersRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>) {
+    this.#statements = this.interactionStatements();
+  }
 
   // --- reading ----------------------------------------------------------------------------
 
@@ -178,56 +188,108 @@ export class FollowersRepository {
     if (items.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       for (const item of items) {
-        const later = (column: string) =>
-          sql<number>`case when ${sql.ref(`followers.${column}`)} is null or ${sql.ref(`followers.${column}`)} < ${item.at} then ${item.at} else ${sql.ref(`followers.${column}`)} end`;
-        const insert = trx.insertInto("followers").values({
-          appid: item.appid,
-          openid: item.openid,
-          remark: "",
-          sex: 0,
-          subscribed: item.kind === "unfollow" ? 0 : 1,
-          subscribe_time: item.kind === "follow" ? item.at : null,
-          subscribe_scene: item.kind === "follow" && item.qrScene !== undefined ? "ADD_SCENE_QR_CODE" : null,
-          qr_scene: item.kind === "follow" ? (item.qrScene ?? null) : null,
-          tagids: "[]",
-          ...(item.kind === "unfollow" ? {} : { [lastColumn[item.kind]]: item.at }),
-          last_active_at: item.kind === "unfollow" ? null : item.at,
-          sync_run: null,
-          updated_at: now,
-        });
         if (item.kind === "unfollow") {
-          await insert
-            .onConflict((oc) =>
-              oc.columns(["appid", "openid"]).doUpdateSet({ subscribed: 0, updated_at: now }),
-            )
-            .execute();
-          continue;
+          await this.#statements.unfollow.execute(trx, item.appid, item.openid, now);
+        } else if (item.kind === "follow" && item.qrScene !== undefined) {
+          await this.#statements.followFromQr.execute(
+            trx,
+            item.appid,
+            item.openid,
+            item.at,
+            now,
+            item.qrScene,
+          );
+        } else {
+          await this.#statements[item.kind].execute(trx, item.appid, item.openid, item.at, now);
         }
-        const column = lastColumn[item.kind];
-        const follow =
-          item.kind === "follow"
-            ? {
-                subscribed: 1,
-                subscribe_time: item.at,
-                subscribe_scene:
-                  item.qrScene !== undefined
-                    ? "ADD_SCENE_QR_CODE"
-                    : sql<string | null>`followers.subscribe_scene`,
-                qr_scene: item.qrScene ?? null,
-              }
-            : {};
-        await insert
-          .onConflict((oc) =>
-            oc.columns(["appid", "openid"]).doUpdateSet({
-              ...follow,
-              [column]: later(column),
-              last_active_at: later("last_active_at"),
-              updated_at: now,
-            }),
-          )
-          .execute();
       }
     });
+  }
+
+  /**
+   * The statements of {@link applyInteractions}, one per kind of mark, built and compiled once:
+   * a busy account's pushes bring thousands of marks a second, and building each through the
+   * query builder cost more than SQLite's work on it.
+   */
+  readonly #statements: ReturnType<FollowersRepository["interactionStatements"]>;
+
+  private interactionStatements() {
+    return {
+      unfollow: new ReusableQuery(
+        (appid: string, openid: string, now: number) =>
+          this.interactionInsert({ appid, openid, kind: "unfollow", at: now }, now),
+        [MARK_APPID, MARK_OPENID, MARK_NOW],
+      ),
+      followFromQr: this.qrFollowStatement(),
+      follow: this.markStatement("follow"),
+      message: this.markStatement("message"),
+      menu_click: this.markStatement("menu_click"),
+      scan: this.markStatement("scan"),
+    };
+  }
+
+  private markStatement(kind: keyof typeof lastColumn) {
+    return new ReusableQuery(
+      (appid: string, openid: string, at: number, now: number) =>
+        this.interactionInsert({ appid, openid, kind, at }, now),
+      [MARK_APPID, MARK_OPENID, MARK_AT, MARK_NOW],
+    );
+  }
+
+  /** A follow from a parametric QR code, which also keeps the code's scene. */
+  private qrFollowStatement() {
+    return new ReusableQuery(
+      (appid: string, openid: string, at: number, now: number, qrScene: string) =>
+        this.interactionInsert({ appid, openid, kind: "follow", at, qrScene }, now),
+      [MARK_APPID, MARK_OPENID, MARK_AT, MARK_NOW, MARK_SCENE],
+    );
+  }
+
+  /** One mark's upsert: each kind's time only moves forward; an unfollow only unsubscribes. */
+  private interactionInsert(item: Interaction, now: number) {
+    const later = (column: string) =>
+      sql<number>`case when ${sql.ref(`followers.${column}`)} is null or ${sql.ref(`followers.${column}`)} < ${item.at} then ${item.at} else ${sql.ref(`followers.${column}`)} end`;
+    const insert = this.db.insertInto("followers").values({
+      appid: item.appid,
+      openid: item.openid,
+      remark: "",
+      sex: 0,
+      subscribed: item.kind === "unfollow" ? 0 : 1,
+      subscribe_time: item.kind === "follow" ? item.at : null,
+      subscribe_scene: item.kind === "follow" && item.qrScene !== undefined ? "ADD_SCENE_QR_CODE" : null,
+      qr_scene: item.kind === "follow" ? (item.qrScene ?? null) : null,
+      tagids: "[]",
+      ...(item.kind === "unfollow" ? {} : { [lastColumn[item.kind]]: item.at }),
+      last_active_at: item.kind === "unfollow" ? null : item.at,
+      sync_run: null,
+      updated_at: now,
+    });
+    if (item.kind === "unfollow") {
+      return insert.onConflict((oc) =>
+        oc.columns(["appid", "openid"]).doUpdateSet({ subscribed: 0, updated_at: now }),
+      );
+    }
+    const column = lastColumn[item.kind];
+    const follow =
+      item.kind === "follow"
+        ? {
+            subscribed: 1,
+            subscribe_time: item.at,
+            subscribe_scene:
+              item.qrScene !== undefined
+                ? "ADD_SCENE_QR_CODE"
+                : sql<string | null>`followers.subscribe_scene`,
+            qr_scene: item.qrScene ?? null,
+          }
+        : {};
+    return insert.onConflict((oc) =>
+      oc.columns(["appid", "openid"]).doUpdateSet({
+        ...follow,
+        [column]: later(column),
+        last_active_at: later("last_active_at"),
+        updated_at: now,
+      }),
+    );
   }
 
   /** Forgets everything of a deleted account. */
