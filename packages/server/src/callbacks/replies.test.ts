@@ -98,6 +98,25 @@ describe("reply chain", () => {
     ]);
   });
 
+  it("does not abort the signal of a slot whose pushes all had their answer", async () => {
+    const chain = new ReplyChain({ deadlineMs: 20, logger });
+    const signals: AbortSignal[] = [];
+    chain.register({
+      name: "quick",
+      reply: (_request, signal) => {
+        signals.push(signal);
+        return Promise.resolve(undefined);
+      },
+    });
+    await chain.reply(request);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await chain.reply(request); // a later slot: the first one is done
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).not.toBe(signals[1]);
+    expect(signals[0]?.aborted).toBe(false);
+  });
+
   it("answers undefined without providers", async () => {
     expect(await new ReplyChain({ deadlineMs: 10, logger }).reply(request)).toBeUndefined();
   });

@@ -42,6 +42,7 @@ export class ReplyChain {
   private currentSlot(): DeadlineSlot {
     const now = performance.now();
     if (this.slot && now - this.slot.openedAt < this.slotMs) return this.slot;
+    this.slot?.retire();
     this.slot = new DeadlineSlot(now, this.options.deadlineMs);
     return this.slot;
   }
@@ -81,28 +82,40 @@ interface Waiter {
  * slot's would leave a reaction on that promise per push until the deadline (4 s of every
  * push's answer kept alive, all of it promoted to the old generation and found again by the
  * next full collection); a push finished in time unlinks itself instead, and the list holds
- * only the pushes still waiting.
+ * only the pushes still waiting. A slot whose pushes all have their answer once newer pushes
+ * go to the next slot is done: its timer is cleared, and it never aborts (an abort makes an
+ * error with a stack, for no one).
  */
 class DeadlineSlot {
   readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
   #waiting: Waiter | undefined;
+  /** Pushes still join it (until the chain opens the next slot). */
+  #open = true;
+  #expired = false;
 
   constructor(
     readonly openedAt: number,
     deadlineMs: number,
   ) {
-    const timer = setTimeout(() => this.#expire(), deadlineMs);
-    // Never keeps the process alive: a slot outlives its pushes by design.
-    timer.unref();
+    this.#timer = setTimeout(() => this.#expire(), deadlineMs);
+    // Never keeps the process alive: a slot may outlive its pushes.
+    this.#timer.unref();
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
+  /** No push joins any more: once none is waiting, the deadline no longer matters. */
+  retire(): void {
+    this.#open = false;
+    if (!this.#waiting) clearTimeout(this.#timer);
+  }
+
   /** The work's outcome, or undefined once the deadline passes first. */
   race<T>(work: Promise<T>): Promise<T | undefined> {
-    if (this.signal.aborted) return Promise.resolve(undefined);
+    if (this.#expired) return Promise.resolve(undefined);
     return new Promise<T | undefined>((resolve, reject) => {
       const waiter: Waiter = { settle: () => resolve(undefined), previous: undefined, next: this.#waiting };
       if (this.#waiting) this.#waiting.previous = waiter;
@@ -125,12 +138,15 @@ class DeadlineSlot {
     else if (this.#waiting === waiter) this.#waiting = waiter.next;
     if (waiter.next) waiter.next.previous = waiter.previous;
     waiter.previous = waiter.next = undefined;
+    if (!this.#waiting && !this.#open) clearTimeout(this.#timer);
   }
 
   #expire(): void {
-    this.#controller.abort();
+    this.#expired = true;
     let waiter = this.#waiting;
+    if (!waiter) return;
     this.#waiting = undefined;
+    this.#controller.abort();
     while (waiter) {
       const next: Waiter | undefined = waiter.next;
       waiter.previous = waiter.next = undefined;
