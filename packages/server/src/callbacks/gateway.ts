@@ -6,6 +6,7 @@ import type { Logger } from "../platform/logger.js";
 import type { Clock } from "../platform/ports.js";
 import { GatewayError } from "./errors.js";
 import { eventFields } from "./fields.js";
+import { InFlightTable } from "./in-flight.js";
 import { PushMemory } from "./memory.js";
 import type { CallbackAccounts, CallbackCredentials, EventFanout } from "./ports.js";
 import { EventRecorder } from "./recorder.js";
@@ -70,7 +71,8 @@ export class CallbackGateway {
   private readonly accountsCache: LruCache<AccountEntry | null>;
   /** Keys: `appid|timestamp|nonce` (accepted pairs), `appid|dedupe key` (answered pushes). */
   private readonly memory: PushMemory;
-  private readonly inFlight = new Map<string, Promise<GatewayAnswer>>();
+  /** Pushes being processed, by `appid|dedupe key`: a retry arriving meanwhile gets the same answer. */
+  private readonly inFlight = new InFlightTable<Promise<GatewayAnswer>>();
   private readonly memoryMs: number;
   private readonly credentialsTtlMs: number;
   private warmed: Promise<void> | undefined;

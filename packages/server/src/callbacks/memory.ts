@@ -263,7 +263,7 @@ export class PushMemory {
 }
 
 /** FNV-1a over the UTF-16 code units: fast, and spreads keys that differ only at the end. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
