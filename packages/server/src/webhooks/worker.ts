@@ -8,6 +8,7 @@ import type { ActiveWebhook, ActiveWebhooks } from "./active.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK } from "./config.js";
 import type { DeliveryAttempts } from "./delivery.js";
 import type { ClaimAtBirth, WebhookFanout } from "./fanout.js";
+import { Outstanding } from "./outstanding.js";
 import type { ClaimedDelivery, FinishedAttempt, WebhooksRepository } from "./repository.js";
 
 export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK };
@@ -85,7 +86,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
   /** Free slots of a busy webhook worth a claim. */
   private readonly refill: number;
   /** Requests out now. */
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Outstanding<Promise<void>>();
   /** Requests out now, per webhook id. */
   private readonly busy = new Map<string, number>();
   /** Requests that ended, whose outcomes the next turn writes. */
@@ -137,7 +138,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
 
   /** Resolves once the requests out now have ended (their outcomes wait for the next turn). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight.items());
   }
 
   /** Events marked for fan-out were committed: a turn takes them soon. */
@@ -359,7 +360,7 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
         },
       )
       .finally(() => {
-        this.inFlight.delete(request);
+        this.inFlight.remove(slot);
         const left = (this.busy.get(id) ?? 1) - 1;
         if (left === 0) this.busy.delete(id);
         else this.busy.set(id, left);
@@ -376,6 +377,6 @@ export class DeliveryWorker extends BackgroundJob<WorkerTurn> implements ModuleW
           this.wake();
         }
       });
-    this.inFlight.add(request);
+    const slot = this.inFlight.add(request);
   }
 }
