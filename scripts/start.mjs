@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const packages = ["wechat", "emulator", "server"];
@@ -32,5 +32,11 @@ if (stale()) {
   const build = spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit", cwd: root });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const run = spawnSync(process.execPath, [entry, "start", ...process.argv.slice(2)], { stdio: "inherit" });
+// The server's V8 flags are given here, so `wxgate start` need not start a second process for them.
+const { SERVER_NODE_FLAGS } = await import(
+  pathToFileURL(join(root, "packages", "server", "dist", "cli", "node-flags.js")).href
+);
+const run = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, entry, "start", ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
 process.exit(run.status ?? 1);

@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** No setup request waits longer than this. */
 export const SETUP_TIMEOUT_MS = 30_000;
@@ -44,7 +44,9 @@ export async function startWxgate(options = {}) {
   // see where its time goes under load); NODE_OPTIONS would reach every process of the bench.
   const serverStdout = process.env.BENCH_SERVER_STDOUT;
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const server = [process.execPath, ...nodeArgs, cli, "start"];
+  // The server's own V8 flags, as `npm start` gives them (without them the CLI starts again with them).
+  const { SERVER_NODE_FLAGS } = await import(pathToFileURL(join(dirname(cli), "node-flags.js")).href);
+  const server = [process.execPath, ...SERVER_NODE_FLAGS, ...nodeArgs, cli, "start"];
   const command = options.cpu === undefined ? server : ["taskset", "-c", String(options.cpu), ...server];
   const child = spawn(command[0], command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
   // Should this process end without stopping it (a crash), the server does not outlive it.
