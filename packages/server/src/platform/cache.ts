@@ -84,7 +84,8 @@ export class LruCache<V = unknown> implements Cache<V> {
   private live(key: string): Entry<V> | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.clock.now()) {
+    // An entry that never expires (the statement cache's) needs no reading of the clock.
+    if (entry.expiresAt !== Number.POSITIVE_INFINITY && entry.expiresAt <= this.clock.now()) {
       this.entries.delete(key);
       return undefined;
     }
