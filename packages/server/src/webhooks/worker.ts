@@ -17,9 +17,11 @@ export { DEFAULT_CONCURRENCY, DEFAULT_CONCURRENCY_PER_WEBHOOK };
 export const DEFAULT_POLL_MS = 500;
 /**
  * How long recorded events may gather before a fan-out that is not full: one transaction for
- * the pushes of 100 ms, not one for every group the gateway commits.
+ * the pushes of 20 ms, not one for every group the gateway commits. Gathering for 100 ms made
+ * each fan-out five times larger — a burst of inserts and requests the event loop had to
+ * get through at once — and added 50 ms to every delivery's lag on average.
  */
-const FANOUT_GATHER_MS = 100;
+const FANOUT_GATHER_MS = 20;
 /** Deliveries of a disabled webhook ended `skipped` per statement. */
 const SKIP_BATCH = 500;
 /**
@@ -69,7 +71,7 @@ interface Taken {
  * (overall and its own). The requests go out after the commit. A webhook that keeps up (its
  * last claim found nothing more due) has the fan-out's new deliveries created claimed and sent
  * as soon as the fan-out commits, without a claim of their own. A request that ends wakes the
- * worker; so do recorded events (gathered for up to 100 ms) and a redelivery; otherwise it
+ * worker; so do recorded events (gathered for up to 20 ms) and a redelivery; otherwise it
  * looks every {@link DEFAULT_POLL_MS} for retries that fell due.
  *
  * Memory is bounded by the slots, never by the backlog: only claimed deliveries are read, and

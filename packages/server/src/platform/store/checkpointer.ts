@@ -52,7 +52,7 @@ export interface CheckpointResult {
 export interface CheckpointerOptions {
   /** The database file (WAL mode). */
   path: string;
-  /** How often to checkpoint, in ms (100). An idle log costs nothing: nothing to copy, no sync. */
+  /** How often to checkpoint, in ms (50). An idle log costs nothing: nothing to copy, no sync. */
   intervalMs?: number;
   /** Told of each checkpoint (tests) and of failures (logs). */
   onCheckpoint?: (result: CheckpointResult) => void;
@@ -71,19 +71,21 @@ export interface Checkpointer {
  * Checkpoints a SQLite database's write-ahead log on a thread of its own. Left to SQLite, the
  * checkpoint runs inside the commit that crosses the threshold — on the event loop, copying
  * the whole log and syncing the file while every request waits. This thread copies the log
- * into the database ten times a second, in passive mode, beside the main thread's reads and
+ * into the database twenty times a second, in passive mode, beside the main thread's reads and
  * writes, so when the main connection's own (small) checkpoint comes, nearly everything is
- * copied and synced already: what is left to sync is a tenth of a second's writes. Copying
+ * copied and synced already: what is left to sync is a twentieth of a second's writes. Copying
  * every second instead left a second's worth to the main connection's sync, which stopped the
- * event loop for 25–37 ms every few seconds under sustained pushes. The main connection's own
- * checkpoint is still needed: only the writing connection can start the log over, and under
- * steady writes a checkpoint from elsewhere never finds the log quiet.
+ * event loop for 25–37 ms every few seconds under sustained pushes. Ten times a second still
+ * left a commit of the soak's pushes taking 5–20 ms about once a second; twenty times, about
+ * a quarter as often (each transaction timed within its turn of the event loop). The main
+ * connection's own checkpoint is still needed: only the writing connection can start the log
+ * over, and under steady writes a checkpoint from elsewhere never finds the log quiet.
  */
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path: options.path, driver, intervalMs: options.intervalMs ?? 100 },
+    workerData: { path: options.path, driver, intervalMs: options.intervalMs ?? 50 },
   });
   // The thread must not keep a process alive that has nothing else to do.
   worker.unref();

@@ -89,7 +89,7 @@ function openSqlite(path: string, logger: WarnLogger | undefined): Store {
   database.pragma("synchronous = NORMAL");
   // A checkpoint copies the log into the database and syncs it: left to SQLite alone, tens of
   // megabytes at a time inside whichever commit crosses the threshold, on the event loop. A
-  // thread of its own copies the log ten times a second (passive, beside reads and writes), so the
+  // thread of its own copies the log twenty times a second (passive, beside reads and writes), so the
   // main connection's own checkpoint — still needed: only a connection that writes can start
   // the log over, and under steady writes a checkpoint from elsewhere never finds the log
   // quiet — finds nearly everything copied already and costs little. The file is cut back to
