@@ -12,6 +12,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { coreSpeeds } from "./lib/core-speed.mjs";
 import { format } from "./lib/measure.mjs";
 import { writeSection } from "./lib/section.mjs";
 import { pushSealer } from "./lib/soak-pushes.mjs";
@@ -135,6 +136,19 @@ function newPhase(name, webhook) {
     proberDelayP99: Number.NaN,
     crashed: false,
   };
+}
+
+/**
+ * The fixed loop's times on each core, with nothing else running: a core that ran slower
+ * between two readings slowed every figure of the phase it served.
+ */
+function coreSpeedText(speeds) {
+  if (speeds.length === 0) return "";
+  return `
+Core speed: one fixed CPU loop (10⁸ iterations, median of five, in a node pinned to the core), timed on each core with
+nothing else running — a phase served by a slower core shows lower throughput and longer latencies with no change in the
+server: ${speeds.map((s) => `${s.label} ${s.ms.map((ms, core) => `${ms.toFixed(0)} ms on core ${core}`).join(" and ")}`).join("; ")}.
+`;
 }
 
 async function runPhase(phase) {
@@ -783,11 +797,22 @@ async function main() {
     `soak: ${SECONDS} s per phase, figures per ${windowLabel}; ${TOKEN_CONNECTIONS} connections on the token endpoint, ${PUSH_CONNECTIONS} pushing`,
   );
   const phases = [newPhase("A", false), newPhase("B", true)];
+  const speeds = [];
+  const timeCores = (label) => {
+    if (!PINNED) return;
+    const reading = coreSpeeds(label, 2);
+    speeds.push(reading);
+    console.log(
+      `core speed ${label}: the fixed loop took ${reading.ms.map((ms, core) => `${ms.toFixed(0)} ms on core ${core}`).join(", ")}`,
+    );
+  };
   for (const phase of phases) {
+    timeCores(`before phase ${phase.name}`);
     console.log(`phase ${phase.name}: ${phase.webhook ? "one webhook" : "no webhook"}`);
     await runPhase(phase);
     for (const problem of phase.broken) console.error(`  phase ${phase.name} broke: ${problem}`);
   }
+  timeCores("after phase B");
   const [a, b] = phases.map((phase) => ({
     phase,
     figures: Number.isNaN(phase.startedAt) ? undefined : figures(phase),
@@ -838,7 +863,7 @@ ${broken.length > 0 ? `**The run broke:** ${broken.join("; ")}. The figures belo
 ${rows.map((row) => `| ${row.label} | ${row.cells.map(cellText).join(" | ")} |`).join("\n")}
 
 ${failures === 0 ? "Every target met." : `${failures} target${failures === 1 ? "" : "s"} not met.`}${contention(a, b)}
-
+${coreSpeedText(speeds)}
 ### Phase A: no webhook, per ${windowLabel}
 
 ${windowTable(a)}
