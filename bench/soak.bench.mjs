@@ -138,6 +138,11 @@ function newPhase(name, webhook) {
   };
 }
 
+/** One reading's times, e.g. "147 ms on core 0, 151 ms on core 1". */
+function coreTimes(reading, separator) {
+  return reading.ms.map((ms, core) => `${ms.toFixed(0)} ms on core ${core}`).join(separator);
+}
+
 /**
  * The fixed loop's times on each core, with nothing else running: a core that ran slower
  * between two readings slowed every figure of the phase it served.
@@ -147,7 +152,7 @@ function coreSpeedText(speeds) {
   return `
 Core speed: one fixed CPU loop (10⁸ iterations, median of five, in a node pinned to the core), timed on each core with
 nothing else running — a phase served by a slower core shows lower throughput and longer latencies with no change in the
-server: ${speeds.map((s) => `${s.label} ${s.ms.map((ms, core) => `${ms.toFixed(0)} ms on core ${core}`).join(" and ")}`).join("; ")}.
+server: ${speeds.map((s) => `${s.label} ${coreTimes(s, " and ")}`).join("; ")}.
 `;
 }
 
@@ -802,9 +807,7 @@ async function main() {
     if (!PINNED) return;
     const reading = coreSpeeds(label, 2);
     speeds.push(reading);
-    console.log(
-      `core speed ${label}: the fixed loop took ${reading.ms.map((ms, core) => `${ms.toFixed(0)} ms on core ${core}`).join(", ")}`,
-    );
+    console.log(`core speed ${label}: the fixed loop took ${coreTimes(reading, ", ")}`);
   };
   for (const phase of phases) {
     timeCores(`before phase ${phase.name}`);
