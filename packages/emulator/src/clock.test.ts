@@ -22,6 +22,39 @@ describe("ControllableClock", () => {
 });
 
 describe("Scheduler", () => {
+  it("runs thousands of tasks in due order, ties in the order scheduled, cancelled ones never", async () => {
+    const clock = new ControllableClock({ start: T0, frozen: true });
+    const scheduler = new Scheduler(clock);
+    const runs: string[] = [];
+    const cancelled = new Set<string>();
+    // Due times out of order (a receipt per send, scheduled as the sends come), with ties.
+    for (let i = 0; i < 3000; i++) {
+      const name = `t${i}`;
+      const task = scheduler.at(T0 + ((i * 7919) % 1000), () => {
+        runs.push(name);
+      });
+      if (i % 10 === 3) {
+        task.cancel();
+        cancelled.add(name);
+      }
+    }
+    const periodic: number[] = [];
+    scheduler.every(250, (due) => {
+      periodic.push(due);
+    });
+    expect(scheduler.size).toBe(3000 - cancelled.size + 1);
+    clock.advance(1000);
+    await scheduler.flush();
+    const expected = Array.from({ length: 3000 }, (_, i) => ({ name: `t${i}`, due: (i * 7919) % 1000, i }))
+      .filter((task) => !cancelled.has(task.name))
+      .sort((a, b) => a.due - b.due || a.i - b.i)
+      .map((task) => task.name);
+    expect(runs).toEqual(expected);
+    expect(periodic).toEqual([250, 500, 750, 1000].map((n) => T0 + n));
+    expect(scheduler.size).toBe(1);
+    scheduler.stop();
+  });
+
   it("runs a periodic task once per period of a jump, in order, with its due time", async () => {
     const clock = new ControllableClock({ start: T0, frozen: true });
     const scheduler = new Scheduler(clock);

@@ -1,3 +1,5 @@
+import TinyQueue from "tinyqueue";
+
 /**
  * Emulated time. Every rule that WeChat ties to time (token expiry, the 5-minute overlap,
  * ticket pushes every 10 minutes, 48-hour windows, daily and monthly quotas) reads this
@@ -114,6 +116,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class Scheduler {
   private readonly entries = new Map<number, Entry>();
+  /**
+   * The live entries by due time, then by creation (a receipt per template send puts thousands
+   * here at once); a cancelled entry stays until it reaches the top and is dropped there.
+   */
+  private readonly due = new TinyQueue<Entry>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id);
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -175,11 +182,23 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.entries.clear();
+    while (this.due.length > 0) this.due.pop();
+  }
+
+  /** The live entry due first (cancelled ones on top are dropped on the way). */
+  private earliest(): Entry | undefined {
+    let top = this.due.peek();
+    while (top?.cancelled) {
+      this.due.pop();
+      top = this.due.peek();
+    }
+    return top;
   }
 
   private add(dueAt: number, interval: number | undefined, fn: TaskFn): ScheduledTask {
     const entry: Entry = { id: this.nextId++, dueAt, interval, fn, cancelled: false };
     this.entries.set(entry.id, entry);
+    this.due.push(entry);
     this.arm();
     return {
       id: entry.id,
@@ -195,18 +214,19 @@ export class Scheduler {
     if (this.stopped) return;
     for (;;) {
       const now = this.clock.now();
-      let next: Entry | undefined;
-      for (const entry of this.entries.values()) {
-        if (entry.dueAt <= now && (!next || entry.dueAt < next.dueAt)) next = entry;
-      }
-      if (!next) break;
+      const next = this.earliest();
+      if (!next || next.dueAt > now) break;
+      this.due.pop();
       if (next.interval !== undefined) {
         const behind = Math.floor((now - next.dueAt) / next.interval);
         if (behind >= this.maxCatchUp) next.dueAt += (behind - this.maxCatchUp + 1) * next.interval;
       }
       const dueAt = next.dueAt;
       if (next.interval === undefined) this.entries.delete(next.id);
-      else next.dueAt += next.interval;
+      else {
+        next.dueAt += next.interval;
+        this.due.push(next);
+      }
       try {
         await next.fn(dueAt);
       } catch (error) {
@@ -224,10 +244,9 @@ export class Scheduler {
     this.timer = undefined;
     if (this.stopped) return;
     if (this.clock instanceof ControllableClock && this.clock.frozen) return;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries.values()) earliest = Math.min(earliest, entry.dueAt);
-    if (earliest === Number.POSITIVE_INFINITY) return;
-    const delay = Math.min(Math.max(earliest - this.clock.now(), 0), MAX_TIMER_MS);
+    const earliest = this.earliest();
+    if (!earliest) return;
+    const delay = Math.min(Math.max(earliest.dueAt - this.clock.now(), 0), MAX_TIMER_MS);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();

@@ -263,8 +263,9 @@ describe("receipt pushes under load", () => {
       })
     ).body.access_token as string;
     const id = emu.control.apis.addTemplate(withServer.appId).templateId;
-    const many = emu.control.apis.setCrowd(withServer.appId, 60);
-    const sends = 60;
+    // More receipts than may travel at once: the rest must wait in the queue.
+    const sends = EVENT_PUSHES_IN_FLIGHT + 36;
+    const many = emu.control.apis.setCrowd(withServer.appId, sends);
     for (let i = 0; i < sends; i++) {
       const openId = many.prefix + i.toString(36).padStart(6, "0");
       const res = await emu.post(
@@ -276,7 +277,11 @@ describe("receipt pushes under load", () => {
     }
     await emu.control.advanceClock(TEMPLATE_JOB_DELAY_MS);
     const idle = emu.control.push.idle();
-    // Each answer lets the next push go; never more than the limit at once.
+    // Unanswered, the pushes pile up to the limit and no further…
+    while (inFlight < EVENT_PUSHES_IN_FLIGHT) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(inFlight).toBe(EVENT_PUSHES_IN_FLIGHT);
+    // …and each answer lets the next push go; never more than the limit at once.
     while (received < sends) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       for (const answer of release.splice(0)) answer();
