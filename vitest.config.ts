@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
+    // Two test files at a time, also on a two-core machine (the default would be one there):
+    // most of a file's time is spent waiting on servers, browsers and child processes.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
