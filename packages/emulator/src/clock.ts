@@ -120,7 +120,7 @@ export class Scheduler {
    * The live entries by due time, then by creation (a receipt per template send puts thousands
    * here at once); a cancelled entry stays until it reaches the top and is dropped there.
    */
-  private readonly due = new TinyQueue<Entry>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id);
+  private due = Scheduler.emptyQueue();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -182,7 +182,11 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.entries.clear();
-    while (this.due.length > 0) this.due.pop();
+    this.due = Scheduler.emptyQueue();
+  }
+
+  private static emptyQueue(): TinyQueue<Entry> {
+    return new TinyQueue<Entry>([], (a, b) => a.dueAt - b.dueAt || a.id - b.id);
   }
 
   /** The live entry due first (cancelled ones on top are dropped on the way). */
